@@ -1,0 +1,106 @@
+# mod_carechain: build, run and test with plain make, pkg-config and `apxs -q`.
+# Nothing here installs into the system Apache.
+#
+#   make run   install missing packages, build, serve the API and htdocs/ on :$(PORT)
+#   make test  install missing packages, build with -Werror, run every test
+#
+SHELL   := /bin/bash
+APXS    ?= apxs
+CC      ?= gcc
+PY      := /usr/bin/python3
+PORT    ?= 8080
+B       := build
+G       := $(B)/gen
+
+# Lazily evaluated: these run only after `deps` has installed pkg-config and the -dev packages.
+PKGS         = apr-1 apr-util-1 jansson libjwt libpq
+HTTPD_INC    = $(shell $(APXS) -q INCLUDEDIR)
+PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS     = $(shell pkg-config --libs $(PKGS))
+CHECK_CFLAGS = $(shell pkg-config --cflags check)
+CHECK_LIBS   = $(shell pkg-config --libs check)
+
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter
+OPT     ?= -O2 -g
+CFLAGS_ALL = -std=gnu11 $(WARN) $(OPT) -fPIC -I. -I$(G) -I$(HTTPD_INC) $(PKG_CFLAGS)
+
+# Pure code: no httpd headers, linked by the unit tests and (partly) by carechainctl.
+PURE_SRC := core/router.c core/pagination.c core/jwt.c core/validate.c core/password_rules.c \
+            dbd/errmap.c dbd/statements.c
+GEN_WORDS := $(G)/common_passwords.c
+GEN_MIGR  := $(G)/migrations.c
+MOD_SRC  := mod_carechain.c core/http.c core/auth.c core/passwords.c core/mail.c dbd/db.c \
+            $(wildcard handlers/*.c) $(PURE_SRC)
+CLI_SRC  := cli/carechainctl.c core/password_rules.c core/validate.c dbd/statements.c
+UNIT_SRC := $(wildcard tests/unit/*.c)
+HEADERS  := $(wildcard core/*.h dbd/*.h handlers/*.h cli/*.h)
+MIGRATIONS := $(sort $(wildcard dbd/migrations/*.sql))
+
+.PHONY: all build deps run test unit unit-asan api api-event api-prefork clean format
+
+all build: $(B)/mod_carechain.so $(B)/carechainctl
+
+deps:
+	@sh cli/install-deps.sh
+
+$(GEN_WORDS): core/data/common-passwords.txt core/gen_wordlist.sh
+	@mkdir -p $(G)
+	sh core/gen_wordlist.sh $< $@ cc_common_passwords
+
+$(GEN_MIGR): $(MIGRATIONS) cli/gen_migrations.sh
+	@mkdir -p $(G)
+	sh cli/gen_migrations.sh $@ $(MIGRATIONS)
+
+# Built under a temporary name and renamed: a running httpd may have the old file mapped.
+$(B)/mod_carechain.so: $(MOD_SRC) $(GEN_WORDS) $(HEADERS)
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS_ALL) -shared -o $@.tmp $(MOD_SRC) $(GEN_WORDS) $(PKG_LIBS)
+	mv -f $@.tmp $@
+
+$(B)/carechainctl: $(CLI_SRC) $(GEN_WORDS) $(GEN_MIGR) $(HEADERS)
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS_ALL) -o $@.tmp $(CLI_SRC) $(GEN_WORDS) $(GEN_MIGR) $(PKG_LIBS)
+	mv -f $@.tmp $@
+
+$(B)/unit-tests: $(UNIT_SRC) $(PURE_SRC) $(GEN_WORDS) $(HEADERS)
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -o $@ $(UNIT_SRC) $(PURE_SRC) $(GEN_WORDS) \
+	    $(PKG_LIBS) $(CHECK_LIBS)
+
+$(B)/unit-tests-asan: $(UNIT_SRC) $(PURE_SRC) $(GEN_WORDS) $(HEADERS)
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS_ALL) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	    -fno-sanitize-recover=all $(CHECK_CFLAGS) -o $@ $(UNIT_SRC) $(PURE_SRC) $(GEN_WORDS) \
+	    $(PKG_LIBS) $(CHECK_LIBS)
+
+unit: $(B)/unit-tests
+	$(B)/unit-tests
+
+# CK_FORK=no: sanitizers and forked test cases do not mix well; one process sees every leak.
+unit-asan: $(B)/unit-tests-asan
+	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(B)/unit-tests-asan
+
+# The API suite starts its own PostgreSQL and httpd on free ports; run once per MPM.
+api: api-event api-prefork
+api-event: build
+	cd tests/api && CC_MPM=event $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+api-prefork: build
+	cd tests/api && CC_MPM=prefork $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+test:
+	@sh cli/install-deps.sh
+	$(MAKE) build
+	$(MAKE) unit
+	$(MAKE) unit-asan
+	$(MAKE) api
+
+run:
+	@sh cli/install-deps.sh
+	$(MAKE) build
+	$(PY) tests/stack.py run --dir var --port $(PORT)
+
+format:
+	clang-format -i $(filter-out $(G)/%,$(MOD_SRC) $(CLI_SRC) $(UNIT_SRC)) $(HEADERS)
+
+clean:
+	rm -rf $(B)

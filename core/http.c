@@ -1,0 +1,208 @@
+/* Responses, errors, body fields and pagination output for every /api/ answer. */
+#include <apr_encode.h>
+#include <apr_lib.h>
+#include <http_core.h>
+#include "cc.h"
+
+static int send_text(cc_req_t *q, int status, const char *text, apr_size_t len)
+{
+    request_rec *r = q->r;
+    r->status = status;
+    ap_set_content_type(r, "application/json; charset=utf-8");
+    if (status == HTTP_UNAUTHORIZED)
+        apr_table_setn(r->headers_out, "WWW-Authenticate", "Bearer realm=\"api\"");
+    ap_set_content_length(r, len);
+    if (!r->header_only)
+        ap_rwrite(text, (int)len, r);
+    return OK;
+}
+
+int cc_json_text(cc_req_t *q, int status, const char *text)
+{
+    return send_text(q, status, text, strlen(text));
+}
+
+int cc_json(cc_req_t *q, int status, json_t *body)
+{
+    char *s;
+    int rv;
+    if (!body)
+        return cc_server_error(q);
+    s = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(body);
+    if (!s)
+        return cc_server_error(q);
+    rv = send_text(q, status, s, strlen(s));
+    free(s);
+    return rv;
+}
+
+int cc_error(cc_req_t *q, int status, const char *code, const char *detail)
+{
+    return cc_json(q, status, json_pack("{s:s, s:s}", "detail", detail, "code", code));
+}
+
+int cc_validation(cc_req_t *q, json_t *fields)
+{
+    return cc_json(q, HTTP_BAD_REQUEST, fields);
+}
+
+void cc_field_error(json_t *fields, const char *field, const char *message)
+{
+    json_t *list = json_object_get(fields, field);
+    if (!list) {
+        list = json_array();
+        json_object_set_new(fields, field, list);
+    }
+    json_array_append_new(list, json_string(message));
+}
+
+int cc_unavailable(cc_req_t *q)
+{
+    apr_table_setn(q->r->headers_out, "Retry-After", "5");
+    return cc_error(q, HTTP_SERVICE_UNAVAILABLE, "service_unavailable",
+                    "The service is temporarily unavailable. Try again shortly.");
+}
+
+int cc_server_error(cc_req_t *q)
+{
+    return cc_error(q, HTTP_INTERNAL_SERVER_ERROR, "server_error", "A server error occurred.");
+}
+
+int cc_no_content(cc_req_t *q)
+{
+    q->r->status = HTTP_NO_CONTENT;
+    return OK;
+}
+
+const char *cc_base_url(cc_req_t *q)
+{
+    if (q->sc->public_base_url)
+        return q->sc->public_base_url;
+    /* ap_construct_url uses ServerName/UseCanonicalName rules, not the raw Host header. */
+    return ap_construct_url(q->pool, "", q->r);
+}
+
+int cc_page_from_query(cc_req_t *q, apr_int64_t max_size, cc_page_t *pg)
+{
+    const char *bad = cc_page_parse(apr_table_get(q->query, "page"),
+                                    apr_table_get(q->query, "page_size"), max_size, pg);
+    json_t *e;
+    if (!bad)
+        return 1;
+    if (!strcmp(bad, "page")) {
+        cc_error(q, HTTP_NOT_FOUND, "not_found", "Invalid page.");
+        return 0;
+    }
+    e = json_object();
+    cc_field_error(e, bad, "A valid positive integer is required.");
+    cc_validation(q, e);
+    return 0;
+}
+
+int cc_paginated(cc_req_t *q, const cc_page_t *pg, apr_int64_t count, const char *results)
+{
+    const char *base = cc_base_url(q);
+    const char *path = q->r->uri;
+    const char *next = "null", *prev = "null";
+    if (!cc_page_exists(pg, count))
+        return cc_error(q, HTTP_NOT_FOUND, "not_found", "Invalid page.");
+    if (pg->offset + pg->size < count)
+        next = apr_pstrcat(q->pool, "\"", cc_page_link(q->pool, base, path, q->r->args,
+                                                       pg->page + 1), "\"", NULL);
+    if (pg->page > 1)
+        prev = apr_pstrcat(q->pool, "\"", cc_page_link(q->pool, base, path, q->r->args,
+                                                       pg->page - 1), "\"", NULL);
+    /* The URL parts come from the parsed, escaped request line, so they hold no quote or
+     * control character that would need JSON escaping. */
+    return cc_json_text(q, HTTP_OK,
+                        apr_psprintf(q->pool, "{\"count\":%" APR_INT64_T_FMT
+                                     ",\"next\":%s,\"previous\":%s,\"results\":%s}",
+                                     count, next, prev, results ? results : "[]"));
+}
+
+/* ---- body fields ------------------------------------------------------------------------ */
+
+char *cc_trim(apr_pool_t *p, const char *s)
+{
+    const char *e;
+    while (*s && apr_isspace(*s))
+        s++;
+    e = s + strlen(s);
+    while (e > s && apr_isspace(e[-1]))
+        e--;
+    return apr_pstrmemdup(p, s, e - s);
+}
+
+const char *cc_body_str(cc_req_t *q, json_t *errs, const char *name, int *present)
+{
+    json_t *v = q->body ? json_object_get(q->body, name) : NULL;
+    if (present)
+        *present = v != NULL;
+    if (!v || json_is_null(v))
+        return NULL;
+    if (json_is_string(v))
+        return cc_trim(q->pool, json_string_value(v));
+    if (json_is_integer(v) || json_is_real(v)) {
+        /* DRF's CharField accepts numbers and keeps their text. */
+        char *s = json_dumps(v, JSON_ENCODE_ANY);
+        char *out = apr_pstrdup(q->pool, s ? s : "");
+        free(s);
+        return out;
+    }
+    cc_field_error(errs, name, "Not a valid string.");
+    return NULL;
+}
+
+/* Counts UTF-8 code points (the body is valid UTF-8: jansson checked it). */
+static apr_size_t utf8_len(const char *s)
+{
+    apr_size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+const char *cc_body_required(cc_req_t *q, json_t *errs, const char *name, apr_size_t max_len)
+{
+    int present;
+    const char *v = cc_body_str(q, errs, name, &present);
+    if (json_object_get(errs, name))
+        return NULL;
+    if (!present) {
+        cc_field_error(errs, name, "This field is required.");
+        return NULL;
+    }
+    if (!v) {
+        cc_field_error(errs, name, "This field may not be null.");
+        return NULL;
+    }
+    if (!*v) {
+        cc_field_error(errs, name, "This field may not be blank.");
+        return NULL;
+    }
+    if (max_len && utf8_len(v) > max_len) {
+        cc_field_error(errs, name,
+                       apr_psprintf(q->pool, "Ensure this field has no more than %lu characters.",
+                                    (unsigned long)max_len));
+        return NULL;
+    }
+    return v;
+}
+
+const char *cc_client_ip(cc_req_t *q)
+{
+    return q->r->useragent_ip ? q->r->useragent_ip : "";
+}
+
+char *cc_random_token(apr_pool_t *p, apr_size_t bytes)
+{
+    unsigned char buf[64];
+    if (bytes > sizeof(buf))
+        bytes = sizeof(buf);
+    if (apr_generate_random_bytes(buf, bytes) != APR_SUCCESS)
+        return NULL;
+    return (char *)apr_pencode_base64_binary(p, buf, bytes,
+                                             APR_ENCODE_BASE64URL | APR_ENCODE_NOPADDING, NULL);
+}

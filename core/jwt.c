@@ -1,0 +1,156 @@
+#include <string.h>
+#include <errno.h>
+#include <jwt.h>
+#include <jansson.h>
+#include <apr_strings.h>
+#include <apr_encode.h>
+#include "jwt.h"
+
+int cc_jwt_alg_supported(const char *alg)
+{
+    return alg && (!strcmp(alg, "HS256") || !strcmp(alg, "HS384") || !strcmp(alg, "HS512"));
+}
+
+static apr_status_t free_jwt(void *j)
+{
+    jwt_free(j);
+    return APR_SUCCESS;
+}
+
+
+char *cc_jwt_issue(apr_pool_t *p, const cc_jwt_conf_t *conf, const cc_claims_t *c)
+{
+    jwt_t *jwt = NULL;
+    char *s, *out;
+    if (!cc_jwt_alg_supported(conf->alg) || conf->key_len < CC_JWT_MIN_KEY)
+        return NULL;
+    if (jwt_new(&jwt) != 0)
+        return NULL;
+    apr_pool_cleanup_register(p, jwt, free_jwt, apr_pool_cleanup_null);
+    if (jwt_set_alg(jwt, jwt_str_alg(conf->alg), conf->key, (int)conf->key_len) != 0
+        || jwt_add_grant(jwt, "token_type", c->token_type) != 0
+        || jwt_add_grant_int(jwt, "user_id", (long)c->user_id) != 0
+        || jwt_add_grant(jwt, "role", c->role) != 0 || jwt_add_grant(jwt, "jti", c->jti) != 0
+        || jwt_add_grant_int(jwt, "iat", (long)c->iat) != 0
+        || jwt_add_grant_int(jwt, "exp", (long)c->exp) != 0
+        || jwt_add_grant_int(jwt, "ver", (long)c->ver) != 0
+        || jwt_add_grant(jwt, "iss", conf->issuer) != 0)
+        return NULL;
+    s = jwt_encode_str(jwt);
+    if (!s)
+        return NULL;
+    out = apr_pstrdup(p, s);
+    free(s);
+    return out;
+}
+
+/* Reads the header segment ourselves so the algorithm is refused before libjwt sees the token
+ * (libjwt 1.10 accepts "none" and any algorithm the key can compute). */
+static cc_jwt_status_t check_header(apr_pool_t *p, const char *token, const char *want_alg)
+{
+    const char *dot = strchr(token, '.');
+    apr_size_t len;
+    const char *raw;
+    json_t *h, *alg, *typ;
+    cc_jwt_status_t st = CC_JWT_OK;
+    if (!dot || !strchr(dot + 1, '.'))
+        return CC_JWT_MALFORMED;
+    raw = apr_pdecode_base64(p, token, dot - token, APR_ENCODE_BASE64URL, &len);
+    if (!raw)
+        return CC_JWT_MALFORMED;
+    h = json_loadb(raw, len, 0, NULL);
+    if (!h || !json_is_object(h)) {
+        json_decref(h);
+        return CC_JWT_MALFORMED;
+    }
+    alg = json_object_get(h, "alg");
+    typ = json_object_get(h, "typ");
+    if (!json_is_string(alg) || strcmp(json_string_value(alg), want_alg) != 0)
+        st = CC_JWT_BAD_ALG;
+    else if (typ && (!json_is_string(typ) || strcmp(json_string_value(typ), "JWT") != 0))
+        st = CC_JWT_MALFORMED;
+    json_decref(h);
+    return st;
+}
+
+/* A numeric claim; libjwt returns 0 with errno ENOENT/EINVAL when absent or not a number. */
+static int get_int(jwt_t *jwt, const char *name, apr_int64_t *out)
+{
+    long v;
+    errno = 0;
+    v = jwt_get_grant_int(jwt, name);
+    if (errno != 0)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+cc_jwt_status_t cc_jwt_verify(apr_pool_t *p, const cc_jwt_conf_t *conf, const char *token,
+                              const char *want_type, apr_int64_t now, cc_claims_t *out)
+{
+    jwt_t *jwt = NULL;
+    const char *s;
+    apr_int64_t nbf;
+    cc_jwt_status_t st;
+
+    memset(out, 0, sizeof(*out));
+    if (!token || !*token || strlen(token) > 4096)
+        return CC_JWT_MALFORMED;
+    if (!cc_jwt_alg_supported(conf->alg) || conf->key_len < CC_JWT_MIN_KEY)
+        return CC_JWT_INTERNAL; /* never verify against an empty or short key */
+    st = check_header(p, token, conf->alg);
+    if (st != CC_JWT_OK)
+        return st;
+    if (jwt_decode(&jwt, token, conf->key, (int)conf->key_len) != 0 || !jwt)
+        return CC_JWT_BAD_SIGNATURE;
+    apr_pool_cleanup_register(p, jwt, free_jwt, apr_pool_cleanup_null);
+    if (jwt_get_alg(jwt) != jwt_str_alg(conf->alg))
+        return CC_JWT_BAD_ALG;
+
+    if (!get_int(jwt, "exp", &out->exp) || !get_int(jwt, "iat", &out->iat)
+        || !get_int(jwt, "user_id", &out->user_id) || !get_int(jwt, "ver", &out->ver))
+        return CC_JWT_MALFORMED;
+    if (now >= out->exp)
+        return CC_JWT_EXPIRED;
+    if (out->iat > now + CC_JWT_LEEWAY)
+        return CC_JWT_NOT_YET_VALID;
+    if (get_int(jwt, "nbf", &nbf) && nbf > now + CC_JWT_LEEWAY)
+        return CC_JWT_NOT_YET_VALID;
+    s = jwt_get_grant(jwt, "iss");
+    if (!s || strcmp(s, conf->issuer) != 0)
+        return CC_JWT_BAD_ISSUER;
+    s = jwt_get_grant(jwt, "token_type");
+    if (!s || strcmp(s, want_type) != 0)
+        return CC_JWT_BAD_TYPE;
+    out->token_type = apr_pstrdup(p, s);
+    s = jwt_get_grant(jwt, "role");
+    if (!s)
+        return CC_JWT_MALFORMED;
+    out->role = apr_pstrdup(p, s);
+    s = jwt_get_grant(jwt, "jti");
+    if (!s)
+        return CC_JWT_MALFORMED;
+    out->jti = apr_pstrdup(p, s);
+    if (out->user_id <= 0)
+        return CC_JWT_MALFORMED;
+    return CC_JWT_OK;
+}
+
+int cc_jwt_user_ok(const cc_claims_t *c, const cc_token_user_t *u)
+{
+    return u->exists && u->is_active && u->role && c->role && strcmp(u->role, c->role) == 0
+           && u->token_version == c->ver;
+}
+
+const char *cc_jwt_status_text(cc_jwt_status_t st)
+{
+    switch (st) {
+    case CC_JWT_OK: return "Token is valid.";
+    case CC_JWT_EXPIRED: return "Token is expired.";
+    case CC_JWT_NOT_YET_VALID: return "Token is not yet valid.";
+    case CC_JWT_BAD_TYPE: return "Token has wrong type.";
+    case CC_JWT_BAD_ISSUER: return "Token has wrong issuer.";
+    case CC_JWT_BAD_ALG: return "Token uses a disallowed algorithm.";
+    default: return "Token is invalid or expired.";
+    }
+}

@@ -1,0 +1,39 @@
+/* Route table matching: pure code (APR only) so the unit tests link it without httpd. */
+#ifndef CC_ROUTER_H
+#define CC_ROUTER_H
+
+#include <apr_pools.h>
+
+#define CC_MAX_PATH_IDS 4
+
+/* Role bits a route may require. A route with roles == 0 is public. */
+#define CC_ROLE_CANDIDATE 0x1
+#define CC_ROLE_RECRUITER 0x2
+#define CC_ROLE_ADMIN     0x4
+#define CC_ROLE_ANY       (CC_ROLE_CANDIDATE | CC_ROLE_RECRUITER | CC_ROLE_ADMIN)
+
+/* Route flags. */
+#define CC_RF_NOAUTH 0x1 /* never look at the Authorization header (login, refresh, ...) */
+#define CC_RF_FORM   0x2 /* also accept application/x-www-form-urlencoded bodies */
+
+typedef int (*cc_handler_fn)(void *req);
+
+typedef struct {
+    const char *method;  /* "GET", "POST", ... ; GET routes also answer HEAD */
+    const char *pattern; /* relative to /api/, canonical form with trailing slash, "{id}" captures */
+    int roles;
+    int flags;
+    cc_handler_fn handler;
+} cc_route_t;
+
+typedef enum { CC_ROUTE_FOUND, CC_ROUTE_NOT_FOUND, CC_ROUTE_BAD_METHOD } cc_route_result_t;
+
+/* Matches `method` and `path` (relative to /api/, with or without the trailing slash) against
+ * the table. On CC_ROUTE_FOUND *out and ids[0..*nids) are set; on CC_ROUTE_BAD_METHOD *allow
+ * is a comma-separated method list allocated in p. An id capture accepts only a positive
+ * integer that fits in 63 bits; anything else does not match (so it ends as a 404). */
+cc_route_result_t cc_route_match(apr_pool_t *p, const cc_route_t *table, int n,
+                                 const char *method, const char *path, const cc_route_t **out,
+                                 apr_int64_t *ids, int *nids, const char **allow);
+
+#endif

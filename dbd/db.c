@@ -1,0 +1,289 @@
+#include <stdarg.h>
+#include <string.h>
+#include <apr_optional.h>
+#include <apr_dbd.h>
+#include <mod_dbd.h>
+#include <http_request.h>
+#include "db.h"
+#include "errmap.h"
+
+static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
+
+struct cc_db {
+    ap_dbd_t *dbd;
+    PGconn *conn;
+    int in_tx;
+    int cleanup_registered;
+    cc_sql_class_t failure;
+    char sqlstate[6];
+};
+
+/* Which statements are prepared on a pooled connection. Kept in the connection's own pool and
+ * keyed by the backend PID: after PQreset (by mod_dbd's check or by us) the PID changes and
+ * every statement is prepared again, which is what mod_dbd itself fails to do. */
+typedef struct {
+    int backend_pid;
+    unsigned char prepared[CC_ST__COUNT];
+} cc_conn_prep_t;
+
+int cc_db_init(void)
+{
+    dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+    return dbd_acquire != NULL;
+}
+
+static cc_db_t *get_db(cc_req_t *q)
+{
+    ap_dbd_t *d;
+    if (q->db)
+        return q->db->conn ? q->db : NULL;
+    q->db = apr_pcalloc(q->pool, sizeof(*q->db));
+    q->db->failure = CC_SQL_UNAVAILABLE;
+    if (!dbd_acquire) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r,
+                      CC_LOGNO(01101) "mod_dbd is not loaded: add LoadModule dbd_module");
+        return NULL;
+    }
+    d = dbd_acquire(q->r);
+    if (!d) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, q->r,
+                      CC_LOGNO(01102) "no database connection available");
+        return NULL;
+    }
+    q->db->dbd = d;
+    q->db->conn = apr_dbd_native_handle(d->driver, d->handle);
+    return q->db->conn ? q->db : NULL;
+}
+
+static cc_conn_prep_t *conn_state(cc_db_t *db)
+{
+    void *v = NULL;
+    cc_conn_prep_t *st;
+    int pid = PQbackendPID(db->conn);
+    apr_pool_userdata_get(&v, "cc.conn_state", db->dbd->pool);
+    st = v;
+    if (!st) {
+        st = apr_pcalloc(db->dbd->pool, sizeof(*st));
+        apr_pool_userdata_setn(st, "cc.conn_state", NULL, db->dbd->pool);
+    }
+    if (st->backend_pid != pid) {
+        memset(st->prepared, 0, sizeof(st->prepared));
+        st->backend_pid = pid;
+    }
+    return st;
+}
+
+static PGresult *run(cc_db_t *db, cc_stmt_id_t id, const char *const *params)
+{
+    const cc_stmt_t *s = &cc_statements[id];
+    cc_conn_prep_t *st = conn_state(db);
+    if (!st->prepared[id]) {
+        PGresult *pr = PQprepare(db->conn, s->label, s->sql, s->nparams, NULL);
+        ExecStatusType es = PQresultStatus(pr);
+        const char *ss = pr ? PQresultErrorField(pr, PG_DIAG_SQLSTATE) : NULL;
+        if (es != PGRES_COMMAND_OK && !(ss && !strcmp(ss, "42P05")))
+            return pr; /* the failure is reported like an execution failure */
+        PQclear(pr);
+        st->prepared[id] = 1;
+    }
+    return PQexecPrepared(db->conn, s->label, s->nparams, params, NULL, NULL, 0);
+}
+
+static apr_status_t clear_result(void *res)
+{
+    PQclear(res);
+    return APR_SUCCESS;
+}
+
+static void record_failure(cc_req_t *q, cc_db_t *db, const char *label, PGresult *res)
+{
+    const char *ss = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    int lost = PQstatus(db->conn) != CONNECTION_OK;
+    apr_cpystrn(db->sqlstate, ss ? ss : "", sizeof(db->sqlstate));
+    db->failure = lost ? CC_SQL_UNAVAILABLE : cc_sqlstate_class(ss);
+    if (db->failure == CC_SQL_UNIQUE || db->failure == CC_SQL_FOREIGN_KEY
+        || db->failure == CC_SQL_CHECK) {
+        /* Expected outcomes the handler turns into 400/409. The message would contain the
+         * conflicting values (personal data), so only the constraint is logged. */
+        const char *cn = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, q->r,
+                      CC_LOGNO(01103) "statement %s: SQLSTATE %s on constraint %s", label,
+                      db->sqlstate, cn ? cn : "-");
+        return;
+    }
+    ap_log_rerror(APLOG_MARK, lost ? APLOG_WARNING : APLOG_ERR, 0, q->r,
+                  CC_LOGNO(01104) "statement %s failed%s: SQLSTATE %s: %s", label,
+                  lost ? " (connection lost)" : "", *db->sqlstate ? db->sqlstate : "-",
+                  res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
+                        ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
+                        : PQerrorMessage(db->conn)
+                      : PQerrorMessage(db->conn));
+}
+
+/* After the server went away: reconnect this pooled handle in place. */
+static int reconnect(cc_req_t *q, cc_db_t *db)
+{
+    PQreset(db->conn);
+    if (PQstatus(db->conn) == CONNECTION_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, q->r,
+                      CC_LOGNO(01105) "database connection re-established");
+        return 1;
+    }
+    return 0;
+}
+
+int cc_q(cc_req_t *q, cc_stmt_id_t id, PGresult **out, ...)
+{
+    const cc_stmt_t *s = &cc_statements[id];
+    const char *params[16];
+    va_list ap;
+    int i, attempt;
+    cc_db_t *db = get_db(q);
+
+    *out = NULL;
+    if (!db)
+        return 0;
+    va_start(ap, out);
+    for (i = 0; i < s->nparams && i < 16; i++)
+        params[i] = va_arg(ap, const char *);
+    va_end(ap);
+
+    for (attempt = 0; attempt < 2; attempt++) {
+        PGresult *res = run(db, id, params);
+        ExecStatusType es = PQresultStatus(res);
+        int lost, missing;
+        if (es == PGRES_TUPLES_OK || es == PGRES_COMMAND_OK) {
+            apr_pool_cleanup_register(q->pool, res, clear_result, apr_pool_cleanup_null);
+            *out = res;
+            return 1;
+        }
+        record_failure(q, db, s->label, res);
+        PQclear(res);
+        lost = PQstatus(db->conn) != CONNECTION_OK;
+        missing = db->failure == CC_SQL_STMT_MISSING;
+        if (db->in_tx) {
+            if (lost)
+                db->in_tx = 0; /* the server rolled it back with the connection */
+            return 0;
+        }
+        if (lost) {
+            /* A read is safe to repeat; a write might have been applied before the reply was
+             * lost, so it answers 503 and the client decides. */
+            if (reconnect(q, db) && s->readonly && attempt == 0)
+                continue;
+            db->failure = CC_SQL_UNAVAILABLE;
+            return 0;
+        }
+        if (missing && attempt == 0) {
+            memset(conn_state(db)->prepared, 0, sizeof(conn_state(db)->prepared));
+            continue;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+static apr_status_t rollback_cleanup(void *data)
+{
+    cc_db_t *db = data;
+    if (db->in_tx && db->conn) {
+        PQclear(PQexec(db->conn, "ROLLBACK"));
+        db->in_tx = 0;
+    }
+    return APR_SUCCESS;
+}
+
+int cc_db_begin(cc_req_t *q)
+{
+    cc_db_t *db = get_db(q);
+    int attempt;
+    if (!db)
+        return 0;
+    for (attempt = 0; attempt < 2; attempt++) {
+        PGresult *res = PQexec(db->conn, "BEGIN");
+        if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+            PQclear(res);
+            db->in_tx = 1;
+            /* Registered after mod_dbd's release cleanup, so it runs first (LIFO): the
+             * connection goes back to the pool with no transaction open. */
+            if (!db->cleanup_registered) {
+                apr_pool_cleanup_register(q->pool, db, rollback_cleanup,
+                                          apr_pool_cleanup_null);
+                db->cleanup_registered = 1;
+            }
+            return 1;
+        }
+        record_failure(q, db, "BEGIN", res);
+        PQclear(res);
+        /* Nothing of the transaction was sent yet, so it is safe to reconnect and retry. */
+        if (PQstatus(db->conn) == CONNECTION_OK || !reconnect(q, db))
+            break;
+    }
+    db->failure = CC_SQL_UNAVAILABLE;
+    return 0;
+}
+
+int cc_db_commit(cc_req_t *q)
+{
+    cc_db_t *db = get_db(q);
+    PGresult *res;
+    int ok;
+    if (!db || !db->in_tx)
+        return 0;
+    res = PQexec(db->conn, "COMMIT");
+    /* COMMIT of an aborted transaction "succeeds" with the tag ROLLBACK. */
+    ok = PQresultStatus(res) == PGRES_COMMAND_OK && !strcmp(PQcmdStatus(res), "COMMIT");
+    if (!ok) {
+        record_failure(q, db, "COMMIT", res);
+        if (db->failure == CC_SQL_OTHER)
+            db->failure = CC_SQL_RETRY;
+    }
+    PQclear(res);
+    db->in_tx = 0;
+    return ok;
+}
+
+void cc_db_rollback(cc_req_t *q)
+{
+    if (q->db)
+        rollback_cleanup(q->db);
+}
+
+int cc_db_fail(cc_req_t *q)
+{
+    cc_sql_class_t c = q->db ? q->db->failure : CC_SQL_UNAVAILABLE;
+    if (cc_sql_class_status(c) == 503)
+        return cc_unavailable(q);
+    return cc_server_error(q);
+}
+
+const char *cc_db_sqlstate(cc_req_t *q)
+{
+    return q->db ? q->db->sqlstate : "";
+}
+
+int cc_db_unique_violation(cc_req_t *q)
+{
+    return q->db && q->db->failure == CC_SQL_UNIQUE;
+}
+
+const char *cc_val(cc_req_t *q, PGresult *res, int row, int col)
+{
+    (void)q;
+    if (row >= PQntuples(res) || col >= PQnfields(res) || PQgetisnull(res, row, col))
+        return NULL;
+    return PQgetvalue(res, row, col); /* lives until the result is cleared with r->pool */
+}
+
+apr_int64_t cc_val_int(PGresult *res, int row, int col)
+{
+    if (row >= PQntuples(res) || PQgetisnull(res, row, col))
+        return 0;
+    return apr_atoi64(PQgetvalue(res, row, col));
+}
+
+int cc_val_bool(PGresult *res, int row, int col)
+{
+    return row < PQntuples(res) && !PQgetisnull(res, row, col)
+           && PQgetvalue(res, row, col)[0] == 't';
+}

@@ -1,0 +1,39 @@
+/* The data layer: connections from mod_dbd's pool, statements from the table prepared per
+ * connection through libpq, transactions that roll back unless committed, and deliberate
+ * recovery after a PostgreSQL restart (STYLE pitfall 1). */
+#ifndef CC_DB_H
+#define CC_DB_H
+
+#include <libpq-fe.h>
+#include "../core/cc.h"
+#include "statements.h"
+
+/* Runs statement `id` with its parameters (const char *, NULL = SQL NULL; the count comes from
+ * the table). On success *res is a result freed with r->pool and 1 is returned. On failure 0:
+ * answer with cc_db_fail(). Reads are retried once on a fresh connection when the old one died;
+ * anything else that loses the connection answers 503. */
+int cc_q(cc_req_t *q, cc_stmt_id_t id, PGresult **res, ...);
+
+/* Starts a transaction that rolls back at request end unless cc_db_commit() is reached. */
+int cc_db_begin(cc_req_t *q);
+int cc_db_commit(cc_req_t *q);
+/* Rolls back now (e.g. after a validation failure found inside the transaction). */
+void cc_db_rollback(cc_req_t *q);
+
+/* Answers the failure of the last database call: 503 + Retry-After when the database is
+ * unreachable, else 500. */
+int cc_db_fail(cc_req_t *q);
+/* SQLSTATE of the last failed statement ("" when none or unreachable). */
+const char *cc_db_sqlstate(cc_req_t *q);
+/* 1 when the last failure was a unique violation (23505). */
+int cc_db_unique_violation(cc_req_t *q);
+
+/* Value of a result cell copied into r->pool; NULL for SQL NULL. */
+const char *cc_val(cc_req_t *q, PGresult *res, int row, int col);
+apr_int64_t cc_val_int(PGresult *res, int row, int col);
+int cc_val_bool(PGresult *res, int row, int col);
+
+/* Registered at child init: fetches mod_dbd's optional functions. 0 when mod_dbd is absent. */
+int cc_db_init(void);
+
+#endif

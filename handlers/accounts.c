@@ -1,0 +1,640 @@
+/* /api/accounts/: registration, email verification, login, tokens, passwords, own profile
+ * (CONTRACT §2). */
+#include "../core/cc.h"
+#include "../core/validate.h"
+#include "../core/password_rules.h"
+#include "../dbd/db.h"
+#include "handlers.h"
+
+#define VERIFY_TTL (24 * 3600)
+#define RESET_TTL 3600
+#define NAME_MAX_LEN 150
+
+static const char *MSG_BAD_CREDENTIALS = "Invalid email or password.";
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static const char *id_str(cc_req_t *q, apr_int64_t id)
+{
+    return apr_psprintf(q->pool, "%" APR_INT64_T_FMT, id);
+}
+
+/* A password field: never trimmed (spaces are part of a password), required and non-blank. */
+static const char *password_field(cc_req_t *q, json_t *errs, const char *name)
+{
+    json_t *v = json_object_get(q->body, name);
+    if (!v) {
+        cc_field_error(errs, name, "This field is required.");
+        return NULL;
+    }
+    if (json_is_null(v)) {
+        cc_field_error(errs, name, "This field may not be null.");
+        return NULL;
+    }
+    if (!json_is_string(v)) {
+        cc_field_error(errs, name, "Not a valid string.");
+        return NULL;
+    }
+    if (!*json_string_value(v)) {
+        cc_field_error(errs, name, "This field may not be blank.");
+        return NULL;
+    }
+    if (json_string_length(v) > 4096) {
+        cc_field_error(errs, name, "Ensure this field has no more than 4096 characters.");
+        return NULL;
+    }
+    return apr_pstrdup(q->pool, json_string_value(v));
+}
+
+static const char *email_field(cc_req_t *q, json_t *errs)
+{
+    const char *email = cc_body_required(q, errs, "email", 254);
+    if (email && !cc_email_valid(email)) {
+        cc_field_error(errs, "email", "Enter a valid email address.");
+        return NULL;
+    }
+    if (!email)
+        return NULL;
+    {
+        char *lower = apr_pstrdup(q->pool, email);
+        ap_str_tolower(lower);
+        return lower;
+    }
+}
+
+/* Adds the password-rule messages for `field`; 1 when there were any. */
+static int password_rules(cc_req_t *q, json_t *errs, const char *field, const char *pw,
+                          const char *email, const char *first, const char *last)
+{
+    apr_array_header_t *probs = cc_password_problems(q->pool, pw, email, first, last);
+    int i;
+    if (!probs)
+        return 0;
+    for (i = 0; i < probs->nelts; i++)
+        cc_field_error(errs, field, APR_ARRAY_IDX(probs, i, const char *));
+    return 1;
+}
+
+static int finish_errors(cc_req_t *q, json_t *errs)
+{
+    if (json_object_size(errs) == 0) {
+        json_decref(errs);
+        return 0;
+    }
+    cc_validation(q, errs);
+    return 1;
+}
+
+static json_t *parse_json_text(const char *text)
+{
+    return text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+}
+
+/* Creates a single-use token for `purpose` and queues its email, in the open transaction. */
+static int send_token_mail(cc_req_t *q, const char *uid, const char *email, const char *first,
+                           const char *purpose)
+{
+    PGresult *res;
+    char *token = cc_random_token(q->pool, 32);
+    int verify = !strcmp(purpose, "verify_email");
+    const char *base = cc_base_url(q), *subject, *body;
+    if (!token)
+        return 0;
+    if (!cc_q(q, CC_ST_OTT_INVALIDATE, &res, uid, purpose)
+        || !cc_q(q, CC_ST_OTT_INSERT, &res, uid, purpose, token,
+                 apr_itoa(q->pool, verify ? VERIFY_TTL : RESET_TTL)))
+        return 0;
+    if (verify) {
+        subject = "Confirm your CareChain email address";
+        body = apr_psprintf(q->pool,
+                            "Hello %s,\n\nWelcome to CareChain. Confirm your email address with "
+                            "this code:\n\n%s\n\nor open this link:\n%s/#/verify-email?token=%s\n\n"
+                            "The code expires in 24 hours and works once. If you did not create "
+                            "an account, ignore this message.\n",
+                            first && *first ? first : "there", token, base, token);
+    }
+    else {
+        subject = "Reset your CareChain password";
+        body = apr_psprintf(q->pool,
+                            "Hello %s,\n\nSomeone asked to reset the password of your CareChain "
+                            "account. Use this code to choose a new password:\n\n%s\n\nor open "
+                            "this link:\n%s/#/reset-password?token=%s\n\nThe code expires in one "
+                            "hour and works once. If it was not you, ignore this message: your "
+                            "password stays as it is.\n",
+                            first && *first ? first : "there", token, base, token);
+    }
+    return cc_mail_queue(q, email, subject, body);
+}
+
+/* ---- register --------------------------------------------------------------------------- */
+
+/* Resolves the role from `role`, or the original backend's is_candidate / is_recruiter. */
+static const char *role_field(cc_req_t *q, json_t *errs)
+{
+    json_t *role = json_object_get(q->body, "role");
+    int cand = json_is_true(json_object_get(q->body, "is_candidate"))
+               || (json_is_string(json_object_get(q->body, "is_candidate"))
+                   && !strcmp(json_string_value(json_object_get(q->body, "is_candidate")), "true"));
+    int recr = json_is_true(json_object_get(q->body, "is_recruiter"))
+               || (json_is_string(json_object_get(q->body, "is_recruiter"))
+                   && !strcmp(json_string_value(json_object_get(q->body, "is_recruiter")), "true"));
+    if (role && !json_is_null(role)) {
+        const char *r = json_is_string(role) ? json_string_value(role) : NULL;
+        if (r && (!strcmp(r, "candidate") || !strcmp(r, "recruiter"))) {
+            if ((cand && strcmp(r, "candidate")) || (recr && strcmp(r, "recruiter"))) {
+                cc_field_error(errs, "role", "The role contradicts is_candidate/is_recruiter.");
+                return NULL;
+            }
+            return r;
+        }
+        if (r && !strcmp(r, "admin")) {
+            cc_field_error(errs, "role", "Admin accounts cannot be registered.");
+            return NULL;
+        }
+        cc_field_error(errs, "role",
+                       apr_psprintf(q->pool, "\"%s\" is not a valid choice.",
+                                    r ? r : "(not a string)"));
+        return NULL;
+    }
+    if (cand && recr) {
+        cc_field_error(errs, "non_field_errors",
+                       "A user is either a candidate or a recruiter, not both.");
+        return NULL;
+    }
+    if (cand)
+        return "candidate";
+    if (recr)
+        return "recruiter";
+    cc_field_error(errs, "role", "This field is required.");
+    return NULL;
+}
+
+static const char *optional_str(cc_req_t *q, json_t *errs, const char *name, apr_size_t max)
+{
+    const char *v = cc_body_str(q, errs, name, NULL);
+    if (v && strlen(v) > max) {
+        cc_field_error(errs, name,
+                       apr_psprintf(q->pool, "Ensure this field has no more than %lu characters.",
+                                    (unsigned long)max));
+        return NULL;
+    }
+    return v;
+}
+
+int cc_h_register(void *v)
+{
+    cc_req_t *q = v;
+    json_t *errs = json_object(), *out;
+    const char *email, *password, *password2, *first, *last, *role, *hash, *uid;
+    const char *company = NULL, *designation = NULL, *phone = NULL;
+    PGresult *res;
+    int present;
+
+    email = email_field(q, errs);
+    password = password_field(q, errs, "password");
+    first = cc_body_required(q, errs, "first_name", NAME_MAX_LEN);
+    last = cc_body_required(q, errs, "last_name", NAME_MAX_LEN);
+    role = role_field(q, errs);
+    password2 = cc_body_str(q, errs, "password2", &present);
+    if (password && present && json_is_string(json_object_get(q->body, "password2"))
+        && strcmp(json_string_value(json_object_get(q->body, "password2")), password) != 0)
+        cc_field_error(errs, "password2", "Password fields didn't match.");
+    (void)password2;
+    if (role && !strcmp(role, "recruiter")) {
+        company = optional_str(q, errs, "company_name", 200);
+        designation = optional_str(q, errs, "designation", 100);
+        phone = optional_str(q, errs, "phone_number", 20);
+    }
+    if (password)
+        password_rules(q, errs, "password", password, email, first, last);
+    if (finish_errors(q, errs))
+        return OK;
+
+    /* Hash before the transaction: bcrypt takes tens of milliseconds. */
+    hash = cc_password_hash(q->pool, password, q->sc->bcrypt_cost);
+    if (!hash)
+        return cc_server_error(q);
+    if (!cc_db_begin(q))
+        return cc_db_fail(q);
+    if (!cc_q(q, CC_ST_USER_INSERT, &res, email, hash, first, last, role)) {
+        if (cc_db_unique_violation(q)) {
+            cc_db_rollback(q);
+            errs = json_object();
+            cc_field_error(errs, "email", "user with this email address already exists.");
+            return cc_validation(q, errs);
+        }
+        return cc_db_fail(q);
+    }
+    uid = cc_val(q, res, 0, 0);
+    if (!strcmp(role, "candidate") ? !cc_q(q, CC_ST_CANDIDATE_PROFILE_INSERT, &res, uid)
+                                   : !cc_q(q, CC_ST_RECRUITER_PROFILE_INSERT, &res, uid, company,
+                                           designation, phone))
+        return cc_db_fail(q);
+    if (!send_token_mail(q, uid, apr_pstrdup(q->pool, email), first, "verify_email"))
+        return cc_db_fail(q);
+    if (!cc_q(q, CC_ST_USER_JSON, &res, uid))
+        return cc_db_fail(q);
+    out = json_object();
+    json_object_set_new(out, "user", parse_json_text(cc_val(q, res, 0, 0)));
+    json_object_set_new(out, "message",
+                        json_string("Registration successful. Check your email for the code "
+                                    "that verifies your address, then log in."));
+    if (!cc_db_commit(q)) {
+        json_decref(out);
+        return cc_db_fail(q);
+    }
+    cc_mail_flush(q);
+    return cc_json(q, HTTP_CREATED, out);
+}
+
+/* ---- login ------------------------------------------------------------------------------ */
+
+/* Seconds to wait when `key` has too many recent failures, else 0; -1 on database failure. */
+static long throttled(cc_req_t *q, cc_stmt_id_t st, const char *key, int max)
+{
+    PGresult *res;
+    if (!cc_q(q, st, &res, key, apr_itoa(q->pool, q->sc->throttle_window),
+              apr_itoa(q->pool, max - 1)))
+        return -1;
+    return PQntuples(res) ? (long)cc_val_int(res, 0, 0) : 0;
+}
+
+/* 1 to continue; 0 when a 429/503 was sent. */
+static int check_throttle(cc_req_t *q, const char *email)
+{
+    long wait = throttled(q, CC_ST_THROTTLE_EMAIL, email, q->sc->throttle_email);
+    if (wait == 0)
+        wait = throttled(q, CC_ST_THROTTLE_CLIENT, cc_client_ip(q), q->sc->throttle_client);
+    if (wait < 0) {
+        cc_db_fail(q);
+        return 0;
+    }
+    if (wait > 0) {
+        apr_table_setn(q->r->headers_out, "Retry-After", apr_ltoa(q->pool, wait));
+        cc_error(q, HTTP_TOO_MANY_REQUESTS, "throttled",
+                 apr_psprintf(q->pool, "Too many failed attempts. Try again in %ld seconds.",
+                              wait));
+        return 0;
+    }
+    return 1;
+}
+
+static int record_failure(cc_req_t *q, const char *email)
+{
+    PGresult *res;
+    return cc_q(q, CC_ST_LOGIN_FAILURE_INSERT, &res, email, cc_client_ip(q));
+}
+
+static int login(cc_req_t *q, const char *only_role)
+{
+    json_t *errs = json_object(), *out;
+    const char *email, *password, *uid, *role;
+    apr_int64_t ver;
+    PGresult *res;
+    int ok;
+
+    email = cc_body_required(q, errs, "email", 254);
+    password = password_field(q, errs, "password");
+    if (finish_errors(q, errs))
+        return OK;
+    if (!check_throttle(q, email))
+        return OK;
+    if (!cc_q(q, CC_ST_USER_BY_EMAIL, &res, email))
+        return cc_db_fail(q);
+    if (PQntuples(res) == 0) {
+        /* The same bcrypt work as for a real account, so timing does not tell. */
+        cc_password_burn(password);
+        ok = 0;
+    }
+    else {
+        ok = cc_password_verify(password, cc_val(q, res, 0, 1));
+    }
+    if (!ok) {
+        if (!record_failure(q, email))
+            return cc_db_fail(q);
+        return cc_error(q, HTTP_UNAUTHORIZED, "invalid_credentials", MSG_BAD_CREDENTIALS);
+    }
+    uid = cc_val(q, res, 0, 0);
+    role = cc_val(q, res, 0, 2);
+    ver = cc_val_int(res, 0, 5);
+    /* Account state is revealed only to someone who knows the password. */
+    if (!cc_val_bool(res, 0, 3))
+        return cc_error(q, HTTP_FORBIDDEN, "account_disabled", "This account has been disabled.");
+    if (!cc_val_bool(res, 0, 4))
+        return cc_error(q, HTTP_FORBIDDEN, "email_not_verified",
+                        "Verify your email address before logging in.");
+    if (only_role && strcmp(role, only_role) != 0)
+        return cc_error(q, HTTP_FORBIDDEN, "wrong_role",
+                        apr_psprintf(q->pool, "This login is for %ss only.", only_role));
+    if (!cc_q(q, CC_ST_LOGIN_FAILURE_CLEAR, &res, email)
+        || !cc_q(q, CC_ST_USER_TOUCH_LOGIN, &res, uid) || !cc_q(q, CC_ST_LOGIN_JSON, &res, uid))
+        return cc_db_fail(q);
+    out = parse_json_text(cc_val(q, res, 0, 0));
+    if (!out)
+        return cc_server_error(q);
+    if (strcmp(role, "admin") != 0) {
+        json_t *extra = parse_json_text(cc_val(q, res, 0, 1));
+        json_object_set_new(out, strcmp(role, "candidate") ? "recruiter_profile" : "profile",
+                            extra ? extra : json_null());
+    }
+    if (!cc_issue_tokens(q, apr_atoi64(uid), role, ver, out)) {
+        json_decref(out);
+        return cc_db_fail(q);
+    }
+    return cc_json(q, HTTP_OK, out);
+}
+
+int cc_h_login(void *v)
+{
+    return login(v, NULL);
+}
+
+int cc_h_recruiter_login(void *v)
+{
+    return login(v, "recruiter");
+}
+
+int cc_h_admin_login(void *v)
+{
+    return login(v, "admin");
+}
+
+/* ---- tokens ----------------------------------------------------------------------------- */
+
+static int bad_token(cc_req_t *q)
+{
+    return cc_error(q, HTTP_UNAUTHORIZED, "token_not_valid", "Token is invalid or expired.");
+}
+
+int cc_h_refresh(void *v)
+{
+    cc_req_t *q = v;
+    json_t *errs = json_object(), *out;
+    const char *tok, *uid;
+    cc_claims_t c;
+    cc_token_user_t u;
+    PGresult *res;
+
+    tok = cc_body_required(q, errs, "refresh", 4096);
+    if (finish_errors(q, errs))
+        return OK;
+    if (cc_jwt_verify(q->pool, &q->sc->jwt, tok, "refresh", apr_time_sec(apr_time_now()), &c)
+        != CC_JWT_OK)
+        return bad_token(q);
+    uid = id_str(q, c.user_id);
+    if (!cc_db_begin(q) || !cc_q(q, CC_ST_REFRESH_ROTATE, &res, c.jti, uid))
+        return cc_db_fail(q);
+    if (PQntuples(res) == 0) {
+        /* A rotated token presented again means a copy exists somewhere: revoke the user's
+         * whole set so the thief's copy dies with it. */
+        if (!cc_q(q, CC_ST_REFRESH_REUSED, &res, c.jti))
+            return cc_db_fail(q);
+        if (PQntuples(res) > 0) {
+            if (!cc_q(q, CC_ST_REFRESH_REVOKE_ALL, &res, uid) || !cc_db_commit(q))
+                return cc_db_fail(q);
+            ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, q->r,
+                          CC_LOGNO(01401) "revoked refresh token reused for user %s: "
+                          "all of its refresh tokens revoked", uid);
+        }
+        return bad_token(q);
+    }
+    if (!cc_q(q, CC_ST_USER_AUTH, &res, uid))
+        return cc_db_fail(q);
+    u.exists = PQntuples(res) == 1;
+    u.role = cc_val(q, res, 0, 0);
+    u.is_active = cc_val_bool(res, 0, 1);
+    u.token_version = cc_val_int(res, 0, 2);
+    if (!cc_jwt_user_ok(&c, &u))
+        return bad_token(q); /* rollback keeps the old token as it was; it cannot work anyway */
+    out = json_object();
+    if (!cc_issue_tokens(q, c.user_id, u.role, u.token_version, out) || !cc_db_commit(q)) {
+        json_decref(out);
+        return cc_db_fail(q);
+    }
+    return cc_json(q, HTTP_OK, out);
+}
+
+int cc_h_logout(void *v)
+{
+    cc_req_t *q = v;
+    json_t *errs = json_object();
+    const char *tok;
+    cc_claims_t c;
+    PGresult *res;
+
+    tok = cc_body_required(q, errs, "refresh", 4096);
+    if (finish_errors(q, errs))
+        return OK;
+    if (cc_jwt_verify(q->pool, &q->sc->jwt, tok, "refresh", apr_time_sec(apr_time_now()), &c)
+            != CC_JWT_OK
+        || c.user_id != q->user->id)
+        return bad_token(q);
+    if (!cc_q(q, CC_ST_REFRESH_REVOKE_ONE, &res, c.jti, id_str(q, q->user->id)))
+        return cc_db_fail(q);
+    if (PQntuples(res) == 0)
+        return bad_token(q);
+    return cc_no_content(q);
+}
+
+/* ---- email verification ----------------------------------------------------------------- */
+
+int cc_h_verify_email(void *v)
+{
+    cc_req_t *q = v;
+    json_t *errs = json_object();
+    const char *tok;
+    PGresult *res;
+
+    tok = cc_body_required(q, errs, "token", 200);
+    if (finish_errors(q, errs))
+        return OK;
+    if (!cc_db_begin(q) || !cc_q(q, CC_ST_OTT_CONSUME, &res, tok, "verify_email"))
+        return cc_db_fail(q);
+    if (PQntuples(res) == 0) {
+        errs = json_object();
+        cc_field_error(errs, "token", "Invalid or expired token.");
+        return cc_validation(q, errs);
+    }
+    if (!cc_q(q, CC_ST_USER_MARK_VERIFIED, &res, cc_val(q, res, 0, 0)) || !cc_db_commit(q))
+        return cc_db_fail(q);
+    return cc_error(q, HTTP_OK, "email_verified", "Email verified.");
+}
+
+/* Looks the email up and, when `wanted` holds, mails a fresh token. Always answers 202. */
+static int mail_token_request(cc_req_t *q, const char *purpose, const char *detail,
+                              const char *code)
+{
+    json_t *errs = json_object();
+    const char *email, *uid;
+    PGresult *res, *r2;
+    int send;
+
+    email = email_field(q, errs);
+    if (finish_errors(q, errs))
+        return OK;
+    if (!cc_db_begin(q) || !cc_q(q, CC_ST_USER_BY_EMAIL, &res, email))
+        return cc_db_fail(q);
+    send = PQntuples(res) == 1 && cc_val_bool(res, 0, 3);
+    if (send && !strcmp(purpose, "verify_email"))
+        send = !cc_val_bool(res, 0, 4);
+    if (send) {
+        uid = cc_val(q, res, 0, 0);
+        /* At most one mail a minute per account: the endpoint cannot be used to flood. */
+        if (!cc_q(q, CC_ST_OTT_RECENT, &r2, uid, purpose))
+            return cc_db_fail(q);
+        if (cc_val_int(r2, 0, 0) == 0) {
+            if (!cc_q(q, CC_ST_USER_SECRETS, &r2, uid)
+                || !send_token_mail(q, uid, cc_val(q, r2, 0, 1), cc_val(q, r2, 0, 2), purpose))
+                return cc_db_fail(q);
+        }
+    }
+    if (!cc_db_commit(q))
+        return cc_db_fail(q);
+    cc_mail_flush(q);
+    return cc_error(q, HTTP_ACCEPTED, code, detail);
+}
+
+int cc_h_resend_verification(void *v)
+{
+    return mail_token_request(v, "verify_email",
+                              "If an unverified account uses this email, a new verification "
+                              "email is on its way.", "verification_sent");
+}
+
+int cc_h_password_reset(void *v)
+{
+    return mail_token_request(v, "password_reset",
+                              "If an account uses this email, a password reset email is on its "
+                              "way.", "password_reset_sent");
+}
+
+/* ---- passwords -------------------------------------------------------------------------- */
+
+/* Sets a new password in the open transaction: bumps token_version (every earlier token dies)
+ * and revokes the refresh tokens. Returns the new token_version, or -1 on failure. */
+static apr_int64_t set_password(cc_req_t *q, const char *uid, const char *hash)
+{
+    PGresult *res, *r2;
+    if (!cc_q(q, CC_ST_USER_SET_PASSWORD, &res, uid, hash)
+        || !cc_q(q, CC_ST_REFRESH_REVOKE_ALL, &r2, uid))
+        return -1;
+    return cc_val_int(res, 0, 0);
+}
+
+int cc_h_password_reset_confirm(void *v)
+{
+    cc_req_t *q = v;
+    json_t *errs = json_object();
+    const char *tok, *pw, *uid, *hash;
+    PGresult *res, *user;
+
+    tok = cc_body_required(q, errs, "token", 200);
+    pw = password_field(q, errs, "new_password");
+    if (finish_errors(q, errs))
+        return OK;
+    if (!cc_db_begin(q) || !cc_q(q, CC_ST_OTT_CONSUME, &res, tok, "password_reset"))
+        return cc_db_fail(q);
+    errs = json_object();
+    if (PQntuples(res) == 0) {
+        cc_field_error(errs, "token", "Invalid or expired token.");
+        return cc_validation(q, errs);
+    }
+    uid = cc_val(q, res, 0, 0);
+    if (!cc_q(q, CC_ST_USER_SECRETS, &user, uid))
+        return cc_db_fail(q);
+    /* On a rule failure the rollback keeps the token usable for a better password. */
+    if (password_rules(q, errs, "new_password", pw, cc_val(q, user, 0, 1), cc_val(q, user, 0, 2),
+                       cc_val(q, user, 0, 3)))
+        return cc_validation(q, errs);
+    json_decref(errs);
+    hash = cc_password_hash(q->pool, pw, q->sc->bcrypt_cost);
+    if (!hash)
+        return cc_server_error(q);
+    if (set_password(q, uid, hash) < 0
+        || !cc_q(q, CC_ST_OTT_INVALIDATE, &res, uid, "password_reset")
+        || !cc_q(q, CC_ST_LOGIN_FAILURE_CLEAR, &res, cc_val(q, user, 0, 1)) || !cc_db_commit(q))
+        return cc_db_fail(q);
+    return cc_error(q, HTTP_OK, "password_reset", "Password has been reset.");
+}
+
+int cc_h_change_password(void *v)
+{
+    cc_req_t *q = v;
+    json_t *errs = json_object(), *out;
+    const char *cur, *pw, *uid = id_str(q, q->user->id), *hash;
+    PGresult *user;
+    apr_int64_t ver;
+
+    cur = password_field(q, errs, "current_password");
+    pw = password_field(q, errs, "new_password");
+    if (finish_errors(q, errs))
+        return OK;
+    if (!check_throttle(q, q->user->email))
+        return OK;
+    if (!cc_q(q, CC_ST_USER_SECRETS, &user, uid))
+        return cc_db_fail(q);
+    errs = json_object();
+    if (!cc_password_verify(cur, cc_val(q, user, 0, 0))) {
+        json_decref(errs);
+        if (!record_failure(q, q->user->email))
+            return cc_db_fail(q);
+        errs = json_object();
+        cc_field_error(errs, "current_password", "Current password is incorrect.");
+        return cc_validation(q, errs);
+    }
+    if (password_rules(q, errs, "new_password", pw, cc_val(q, user, 0, 1), cc_val(q, user, 0, 2),
+                       cc_val(q, user, 0, 3)))
+        return cc_validation(q, errs);
+    json_decref(errs);
+    hash = cc_password_hash(q->pool, pw, q->sc->bcrypt_cost);
+    if (!hash)
+        return cc_server_error(q);
+    if (!cc_db_begin(q) || (ver = set_password(q, uid, hash)) < 0)
+        return cc_db_fail(q);
+    /* The caller's own tokens just died with the others: hand it a fresh pair. */
+    out = json_pack("{s:s, s:s}", "detail", "Password changed.", "code", "password_changed");
+    if (!cc_issue_tokens(q, q->user->id, q->user->role, ver, out) || !cc_db_commit(q)) {
+        json_decref(out);
+        return cc_db_fail(q);
+    }
+    return cc_json(q, HTTP_OK, out);
+}
+
+/* ---- own profile ------------------------------------------------------------------------ */
+
+int cc_h_profile_get(void *v)
+{
+    cc_req_t *q = v;
+    PGresult *res;
+    if (!cc_q(q, CC_ST_USER_JSON, &res, id_str(q, q->user->id)))
+        return cc_db_fail(q);
+    return cc_json_text(q, HTTP_OK, cc_val(q, res, 0, 0));
+}
+
+static int profile_update(cc_req_t *q, int partial)
+{
+    json_t *errs = json_object();
+    const char *first = NULL, *last = NULL;
+    PGresult *res;
+
+    if (!partial || json_object_get(q->body, "first_name"))
+        first = cc_body_required(q, errs, "first_name", NAME_MAX_LEN);
+    if (!partial || json_object_get(q->body, "last_name"))
+        last = cc_body_required(q, errs, "last_name", NAME_MAX_LEN);
+    if (finish_errors(q, errs))
+        return OK;
+    if (!cc_q(q, CC_ST_USER_UPDATE_NAMES, &res, id_str(q, q->user->id), first, last))
+        return cc_db_fail(q);
+    return cc_json_text(q, HTTP_OK, cc_val(q, res, 0, 0));
+}
+
+int cc_h_profile_put(void *v)
+{
+    return profile_update(v, 0);
+}
+
+int cc_h_profile_patch(void *v)
+{
+    return profile_update(v, 1);
+}
+

@@ -1,0 +1,25 @@
+/* Handler entry points, one group per file in handlers/. Each takes a cc_req_t *. */
+#ifndef CC_HANDLERS_H
+#define CC_HANDLERS_H
+
+/* service.c */
+int cc_h_index(void *q);
+int cc_h_health(void *q);
+
+/* accounts.c */
+int cc_h_register(void *q);
+int cc_h_login(void *q);
+int cc_h_recruiter_login(void *q);
+int cc_h_admin_login(void *q);
+int cc_h_refresh(void *q);
+int cc_h_logout(void *q);
+int cc_h_verify_email(void *q);
+int cc_h_resend_verification(void *q);
+int cc_h_password_reset(void *q);
+int cc_h_password_reset_confirm(void *q);
+int cc_h_change_password(void *q);
+int cc_h_profile_get(void *q);
+int cc_h_profile_put(void *q);
+int cc_h_profile_patch(void *q);
+
+#endif

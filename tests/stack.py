@@ -1,0 +1,856 @@
+#!/usr/bin/python3
+"""A private PostgreSQL + httpd stack for mod_carechain (`make run` and the pytest API suite).
+
+Standard library only; run it with Debian's /usr/bin/python3.
+
+    /usr/bin/python3 tests/stack.py run --dir var --port 8080   # development server (make run)
+    /usr/bin/python3 tests/stack.py selftest                    # PostgreSQL only, no build needed
+    /usr/bin/python3 tests/stack.py stop --dir var              # stop servers left over by a crash
+
+Layout of a stack directory (``base_dir``)::
+
+    conninfo            libpq connection string of the private cluster
+    pg/data/            the cluster (initdb on first start, reused afterwards)
+    pg/log              PostgreSQL's log
+    pg/port             port chosen on first start (also names the unix socket)
+    pg/run/             unix socket directory (a short /tmp/ccpg-XXXX when base_dir is long)
+    httpd.conf          generated from conf/dev/httpd.conf.in
+    httpd/              error.log, access.log, httpd.pid, run/, the copied mod_carechain.so
+    jwt.key             48 random bytes, mode 0600
+    mail/               CarechainMailTransport file: target
+
+PostgreSQL listens on its unix socket only (listen_addresses=''); httpd on 127.0.0.1.
+
+Root: initdb/postgres refuse to run as root, so when euid == 0 a system user ``carechain`` is
+created if needed, base_dir is chowned to it, and initdb, pg_ctl, psql and apache2 run through
+``runuser -u carechain --`` (httpd then never needs a User directive). carechainctl itself is a
+plain libpq client and runs as the invoking user.
+"""
+
+import argparse
+import csv
+import io
+import json
+import os
+import pwd
+import re
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+APACHE2 = "/usr/sbin/apache2"
+APACHE_MODULES = Path("/usr/lib/apache2/modules")
+RUNUSER = "/usr/sbin/runuser"
+SERVICE_USER = "carechain"
+
+DB_NAME = "carechain"
+DB_ROLE = "carechain"
+# Session settings live on the role (DBDInitSQL is lost when mod_dbd reconnects).
+ROLE_SETTINGS = [
+    ("plan_cache_mode", "force_generic_plan"),
+    ("statement_timeout", "15s"),
+    ("timezone", "UTC"),
+    ("idle_in_transaction_session_timeout", "60s"),
+    ("client_encoding", "UTF8"),
+]
+
+SOCKET_PATH_MAX = 100  # bytes, for "<sockdir>/.s.PGSQL.<port>" (sun_path is 108)
+PG_START_TIMEOUT = 30
+HTTPD_START_TIMEOUT = 20
+HTTPD_STOP_TIMEOUT = 20
+
+# Error-log levels that count as problems, and messages that always do.
+PROBLEM_LEVELS = {"emerg", "alert", "crit", "error", "warn"}
+ALWAYS_PROBLEMS = [
+    re.compile(r"\bAH00632\b"),  # mod_dbd: failed to prepare a statement (every connection dies)
+    re.compile(r"\bAH0005[12]\b"),  # child exited on a signal (segfault, abort): logged as notice
+    re.compile(r"\bAH00060\b"),  # "seg fault or similar nasty error detected in the parent"
+]
+LOG_LINE_RE = re.compile(r"^\[[^\]]*\] \[([^\]:]*):([a-z0-9]+)\]")
+
+DEV_ADMIN_EMAIL = "admin@carechain.local"
+
+
+class StackError(RuntimeError):
+    """A server of the stack could not be started, reached or stopped."""
+
+
+# ------------------------------------------------------------------------------------------------
+# small helpers
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that the OS says is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_in_use(port):
+    """True when something already holds 127.0.0.1:port (or the port cannot be bound)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def pid_alive(pid, name_hint=None):
+    """True when pid runs (and, with name_hint, its command line mentions it)."""
+    if not pid or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    try:  # a zombie (not yet reaped by init) has exited
+        if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+            return False
+    except (OSError, IndexError):
+        pass
+    if name_hint:
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return False
+        return name_hint.encode() in cmdline
+    return True
+
+
+def read_pid(path):
+    """First line of a pid file as int, or None."""
+    try:
+        return int(Path(path).read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def child_pids(pid):
+    """Pids whose parent is pid (from /proc)."""
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 2 and fields[1] == str(pid):
+            kids.append(int(entry.name))
+    return kids
+
+
+def tail(path, lines=40):
+    """The last lines of a text file ('' if missing)."""
+    try:
+        data = Path(path).read_bytes()[-64 * 1024:]
+    except OSError:
+        return ""
+    return "\n".join(data.decode("utf-8", "replace").splitlines()[-lines:])
+
+
+def write_atomic(path, data, mode=0o644):
+    """Write bytes/str to path through a temporary file and rename (never rewrite in place)."""
+    path = Path(path)
+    if isinstance(data, str):
+        data = data.encode()
+    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=str(path.parent))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def clean_env(extra=None):
+    """os.environ without libpq's PG* variables (they would redirect psql/pg_ctl)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    env["PGCLIENTENCODING"] = "UTF8"
+    if extra:
+        env.update(extra)
+    return env
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+class Stack:
+    """A private PostgreSQL cluster and httpd instance under base_dir.
+
+    Methods: start_postgres, stop_postgres, restart_postgres, migrate, create_superuser,
+    start_httpd, stop_httpd, stop, psql, error_log_problems; usable as a context manager
+    (``with Stack(d) as s:`` always stops both servers on exit; it starts nothing by itself).
+    """
+
+    def __init__(self, base_dir, http_port=None, mpm="event", repo=REPO_ROOT, bcrypt_cost=10,
+                 extra_conf="", pg_fsync=True, verbose=False):
+        if mpm not in ("event", "prefork"):
+            raise ValueError(f"mpm must be 'event' or 'prefork', not {mpm!r}")
+        self.base_dir = Path(os.path.abspath(base_dir))
+        self.repo = Path(os.path.abspath(repo))
+        self.http_port = int(http_port) if http_port else None
+        self.mpm = mpm
+        self.bcrypt_cost = int(bcrypt_cost)
+        self.extra_conf = extra_conf or ""
+        self.pg_fsync = pg_fsync  # False: fsync/synchronous_commit off (throw-away test clusters)
+        self.verbose = verbose
+        # Regexes of error-log lines a test expects; see error_log_problems().
+        self.allowed_log_patterns = []
+
+        self.pg_dir = self.base_dir / "pg"
+        self.pg_data = self.pg_dir / "data"
+        self.pg_log = self.pg_dir / "log"
+        self.pg_port_file = self.pg_dir / "port"
+        self.conninfo_file = self.base_dir / "conninfo"
+        self.httpd_dir = self.base_dir / "httpd"
+        self.httpd_conf = self.base_dir / "httpd.conf"
+        self.error_log = self.httpd_dir / "error.log"
+        self.access_log = self.httpd_dir / "access.log"
+        self.pid_file = self.httpd_dir / "httpd.pid"
+        self.runtime_dir = self.httpd_dir / "run"
+        self.module_copy = self.httpd_dir / "mod_carechain.so"
+        self.jwt_key = self.base_dir / "jwt.key"
+        self.mail_dir = self.base_dir / "mail"
+        self.credentials_file = self.base_dir / "dev-credentials.json"
+
+        self.ctl = self.repo / "build" / "carechainctl"
+        self.module_so = self.repo / "build" / "mod_carechain.so"
+        self.template = self.repo / "conf" / "dev" / "httpd.conf.in"
+
+        self.pg_port = None
+        self.sockdir = None
+        self._tmp_sockdir = None  # a /tmp/ccpg-XXXX we created and must remove
+        self.conninfo = None
+        self.pg_created = False  # True when this object ran initdb
+        self.migrated = False
+        self._pg_started = False
+        self._httpd_started = False
+        self._log_offset = None
+
+        self.as_root = os.geteuid() == 0
+        self._uid = None
+        self._gid = None
+
+    # -- context manager --------------------------------------------------------------------------
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+    @property
+    def base_url(self):
+        return f"http://127.0.0.1:{self.http_port}" if self.http_port else None
+
+    # -- running commands -------------------------------------------------------------------------
+
+    def _as_service(self, argv):
+        """argv prefixed with runuser when we are root."""
+        argv = [str(a) for a in argv]
+        if self.as_root:
+            return [RUNUSER, "-u", SERVICE_USER, "--"] + argv
+        return argv
+
+    def _run(self, argv, service=True, check=True, timeout=120, input=None, env=None):
+        """Run a command (as the service user if service and root); CompletedProcess, text mode."""
+        cmd = self._as_service(argv) if service else [str(a) for a in argv]
+        if self.verbose:
+            print("+", " ".join(shlex.quote(c) for c in cmd), file=sys.stderr)
+        try:
+            proc = subprocess.run(cmd, input=input, capture_output=True, text=True,
+                                  encoding="utf-8", errors="replace", timeout=timeout,
+                                  cwd=str(self.base_dir), env=env or clean_env())
+        except subprocess.TimeoutExpired as e:
+            raise StackError(f"timed out after {timeout}s: {' '.join(cmd)}") from e
+        if check and proc.returncode != 0:
+            raise StackError(f"command failed (exit {proc.returncode}): {' '.join(cmd)}\n"
+                             f"{proc.stdout}{proc.stderr}".rstrip())
+        return proc
+
+    def _ensure_user(self):
+        """As root: make sure the unprivileged service user exists; remember its uid/gid."""
+        if not self.as_root or self._uid is not None:
+            return
+        try:
+            pw = pwd.getpwnam(SERVICE_USER)
+        except KeyError:
+            subprocess.run(["/usr/sbin/useradd", "--system", "--no-create-home",
+                            "--shell", "/usr/sbin/nologin", SERVICE_USER],
+                           check=True, capture_output=True)
+            pw = pwd.getpwnam(SERVICE_USER)
+        self._uid, self._gid = pw.pw_uid, pw.pw_gid
+
+    def _chown(self, path):
+        if self.as_root:
+            os.lchown(path, self._uid, self._gid)
+
+    def _chown_tree(self, top):
+        """As root: hand top and everything below to the service user (credentials excepted)."""
+        if not self.as_root:
+            return
+        top = Path(top)
+        self._chown(top)
+        for root, dirs, files in os.walk(top):
+            for name in dirs + files:
+                if root == str(self.base_dir) and name == self.credentials_file.name:
+                    continue
+                p = os.path.join(root, name)
+                try:
+                    st = os.lstat(p)
+                    if st.st_uid != self._uid or st.st_gid != self._gid:
+                        os.lchown(p, self._uid, self._gid)
+                except FileNotFoundError:
+                    pass
+
+    def _prepare_base_dir(self):
+        self._ensure_user()
+        self.base_dir.mkdir(parents=True, exist_ok=True)
+        self._chown_tree(self.base_dir)
+        if self.as_root:
+            probe = self._run(["/usr/bin/test", "-w", self.base_dir, "-a", "-x", self.base_dir],
+                              check=False)
+            if probe.returncode != 0:
+                raise StackError(f"{self.base_dir} is not reachable by user {SERVICE_USER}: "
+                                 "every parent directory must be searchable (o+x)")
+
+    # -- PostgreSQL -------------------------------------------------------------------------------
+
+    def _socket_file(self, port=None):
+        return Path(self.sockdir) / f".s.PGSQL.{port or self.pg_port}"
+
+    def _choose_sockdir(self):
+        candidate = self.pg_dir / "run"
+        if len(os.fsencode(str(candidate / ".s.PGSQL.65535"))) < SOCKET_PATH_MAX:
+            candidate.mkdir(mode=0o700, exist_ok=True)
+            self._chown(candidate)
+            return candidate
+        self._tmp_sockdir = Path(tempfile.mkdtemp(prefix="ccpg-", dir="/tmp"))
+        self._chown(self._tmp_sockdir)
+        return self._tmp_sockdir
+
+    def _pg_port_taken(self, port):
+        if port_in_use(port):
+            return True
+        lock = Path(str(self._socket_file(port)) + ".lock")
+        return lock.exists() and pid_alive(read_pid(lock), "postgres")
+
+    def _running_postmaster(self):
+        pid = read_pid(self.pg_data / "postmaster.pid")
+        return pid if pid_alive(pid, "postgres") else None
+
+    def start_postgres(self):
+        """Start the cluster (initdb on first use), ensure role/database, write conninfo."""
+        self._prepare_base_dir()
+        self.pg_dir.mkdir(exist_ok=True)
+        self._chown(self.pg_dir)
+
+        if self.pg_port is None:  # first start for this object; restarts reuse port and socket
+            running = self._running_postmaster()
+            if running:
+                raise StackError(
+                    f"a PostgreSQL server (pid {running}) is already running on {self.pg_data}; "
+                    f"stop it with: /usr/bin/python3 {Path(__file__).resolve()} stop "
+                    f"--dir {self.base_dir}")
+            self.sockdir = self._choose_sockdir()
+            try:
+                port = int(self.pg_port_file.read_text().strip())
+            except (OSError, ValueError):
+                port = None
+            if port is None or self._pg_port_taken(port):
+                port = free_port()
+                while self._pg_port_taken(port):
+                    port = free_port()
+            self.pg_port = port
+            write_atomic(self.pg_port_file, f"{port}\n")
+            self._chown(self.pg_port_file)
+
+        if not (self.pg_data / "PG_VERSION").exists():
+            if self.pg_data.exists() and any(self.pg_data.iterdir()):
+                raise StackError(f"{self.pg_data} exists but is not a PostgreSQL cluster")
+            self._run([PG_BIN / "initdb", "-D", self.pg_data, "-U", "postgres", "-E", "UTF8",
+                       "--locale=C.UTF-8", "--auth=trust"], timeout=180)
+            self.pg_created = True
+
+        opts = ["-p", str(self.pg_port), "-k", str(self.sockdir),
+                "-c", "listen_addresses=", "-c", "max_connections=100"]
+        if not self.pg_fsync:
+            opts += ["-c", "fsync=off", "-c", "synchronous_commit=off",
+                     "-c", "full_page_writes=off"]
+        self._pg_started = True
+        proc = self._run([PG_BIN / "pg_ctl", "-D", self.pg_data, "-l", self.pg_log, "-w",
+                          "-t", str(PG_START_TIMEOUT), "-o", " ".join(shlex.quote(o) for o in opts),
+                          "start"], check=False, timeout=PG_START_TIMEOUT + 30)
+        if proc.returncode != 0:
+            raise StackError(f"PostgreSQL did not start:\n{proc.stdout}{proc.stderr}\n"
+                             f"--- {self.pg_log} ---\n{tail(self.pg_log)}")
+        self._wait_postgres()
+        self._bootstrap()
+        self.conninfo = (f"host={self.sockdir} port={self.pg_port} "
+                         f"dbname={DB_NAME} user={DB_ROLE}")
+        write_atomic(self.conninfo_file, self.conninfo + "\n")
+        self._chown(self.conninfo_file)
+        return self
+
+    def _wait_postgres(self):
+        deadline = time.monotonic() + PG_START_TIMEOUT
+        while True:
+            proc = self._run([PG_BIN / "pg_isready", "-q", "-h", self.sockdir, "-p", self.pg_port,
+                              "-d", "postgres", "-U", "postgres", "-t", "2"], check=False)
+            if proc.returncode == 0:
+                return
+            if time.monotonic() > deadline:
+                raise StackError(f"PostgreSQL does not accept connections on {self.sockdir}:"
+                                 f"{self.pg_port}\n--- {self.pg_log} ---\n{tail(self.pg_log)}")
+            time.sleep(0.2)
+
+    def _bootstrap(self):
+        """Create role and database if missing; (re)apply the role settings (idempotent)."""
+        sql = [f"""DO $$ BEGIN
+              IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{DB_ROLE}') THEN
+                CREATE ROLE {DB_ROLE} LOGIN;
+              END IF; END $$;"""]
+        sql += [f"ALTER ROLE {DB_ROLE} SET {k} = '{v}';" for k, v in ROLE_SETTINGS]
+        sql.append(f"SELECT 'CREATE DATABASE {DB_NAME} OWNER {DB_ROLE} ENCODING ''UTF8'''"
+                   f" WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '{DB_NAME}')"
+                   "\\gexec")
+        self.psql("\n".join(sql), user="postgres", dbname="postgres")
+
+    def stop_postgres(self):
+        """Fast shutdown of the cluster this object started (no-op otherwise)."""
+        if not self._pg_started:
+            return
+        if self._running_postmaster():
+            proc = self._run([PG_BIN / "pg_ctl", "-D", self.pg_data, "-m", "fast", "-w",
+                              "-t", "60", "stop"], check=False, timeout=90)
+            if proc.returncode != 0 and self._running_postmaster():
+                self._run([PG_BIN / "pg_ctl", "-D", self.pg_data, "-m", "immediate", "-w",
+                           "-t", "30", "stop"], check=False, timeout=60)
+                if self._running_postmaster():
+                    raise StackError(f"PostgreSQL on {self.pg_data} did not stop:\n"
+                                     f"{proc.stdout}{proc.stderr}")
+        self._pg_started = False
+
+    def restart_postgres(self):
+        """Stop and start the cluster on the same port and socket (conninfo stays valid)."""
+        self.stop_postgres()
+        return self.start_postgres()
+
+    def psql(self, sql, dbname=DB_NAME, user=DB_ROLE, timeout=60, **variables):
+        """Run SQL (one or more statements) with psql; rows of every result as lists of str.
+
+        NULL comes back as ''. ``variables`` become psql variables: ``:'name'`` in the SQL is the
+        quoted literal, ``:"name"`` the quoted identifier.
+        """
+        if not self.sockdir or not self.pg_port:
+            raise StackError("PostgreSQL is not started")
+        argv = [PG_BIN / "psql", "-X", "-q", "-A", "-t", "--csv", "-v", "ON_ERROR_STOP=1",
+                "-h", self.sockdir, "-p", self.pg_port,
+                "-U", user, "-d", dbname]
+        for name, value in variables.items():
+            argv += ["-v", f"{name}={value}"]
+        argv += ["-f", "-"]
+        proc = self._run(argv, input=sql, check=False, timeout=timeout)
+        if proc.returncode != 0:
+            raise StackError(f"psql failed (exit {proc.returncode}): {proc.stderr.strip()}")
+        # CSV output quotes embedded newlines and commas; results follow each other, a result
+        # without rows prints nothing, and an empty line is a one-column row holding NULL or ''.
+        return [row or [""] for row in csv.reader(io.StringIO(proc.stdout, newline=""))]
+
+    # -- carechainctl -----------------------------------------------------------------------------
+
+    def _ctl(self, args, timeout=300):
+        if not os.access(self.ctl, os.X_OK):
+            raise StackError(f"{self.ctl} not found: build it first (make)")
+        if not self.conninfo:
+            raise StackError("PostgreSQL is not started")
+        return self._run([self.ctl] + list(args), service=False, timeout=timeout,
+                         env=clean_env({"CARECHAIN_DB": self.conninfo}))
+
+    def migrate(self):
+        """build/carechainctl migrate against this cluster; returns its stdout."""
+        proc = self._ctl(["migrate"])
+        self.migrated = True
+        return proc.stdout
+
+    def create_superuser(self, email, password):
+        """build/carechainctl createsuperuser (password handed over in a 0600 file)."""
+        fd, pwfile = tempfile.mkstemp(prefix=".pw-", dir=str(self.base_dir))
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(password)
+            return self._ctl(["createsuperuser", "--email", email, "--password-file", pwfile,
+                              "--bcrypt-cost", str(self.bcrypt_cost)]).stdout
+        finally:
+            os.unlink(pwfile)
+
+    # -- httpd ------------------------------------------------------------------------------------
+
+    def _running_httpd(self):
+        pid = read_pid(self.pid_file)
+        return pid if pid_alive(pid, "apache2") else None
+
+    def httpd_running(self):
+        return self._running_httpd() is not None
+
+    def _write_jwt_key(self):
+        if self.jwt_key.exists():
+            return
+        fd = os.open(self.jwt_key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(secrets.token_bytes(48))
+        os.chmod(self.jwt_key, 0o600)
+
+    def _copy_module(self):
+        """Copy build/mod_carechain.so under base_dir by write-then-rename: a later rebuild
+        never rewrites a file a running httpd has mapped."""
+        fd, tmp = tempfile.mkstemp(prefix=".mod_carechain.", suffix=".so",
+                                   dir=str(self.httpd_dir))
+        try:
+            with os.fdopen(fd, "wb") as out, open(self.module_so, "rb") as src:
+                shutil.copyfileobj(src, out)
+            os.chmod(tmp, 0o755)
+            os.replace(tmp, self.module_copy)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+
+    def render_conf(self):
+        """httpd.conf text from the template (placeholders @NAME@) plus extra_conf."""
+        docroot = self.repo / "htdocs"
+        if not docroot.is_dir():
+            docroot = self.base_dir / "htdocs"  # frontend not written yet: serve an empty dir
+            docroot.mkdir(exist_ok=True)
+        values = {
+            "SERVER_ROOT": self.base_dir,
+            "PORT": self.http_port,
+            "PID_FILE": self.pid_file,
+            "RUNTIME_DIR": self.runtime_dir,
+            "LOG_DIR": self.httpd_dir,
+            "MPM": self.mpm,
+            "MODULES_DIR": APACHE_MODULES,
+            "CARECHAIN_SO": self.module_copy,
+            "DOCUMENT_ROOT": docroot,
+            "DBD_PARAMS": f"{self.conninfo} connect_timeout=5",
+            "JWT_KEY_FILE": self.jwt_key,
+            "BCRYPT_COST": self.bcrypt_cost,
+            "PUBLIC_BASE_URL": self.base_url,
+            "MAIL_DIR": self.mail_dir,
+        }
+
+        def sub(m):
+            if m.group(1) not in values:
+                raise StackError(f"{self.template}: unknown placeholder @{m.group(1)}@")
+            return str(values[m.group(1)])
+
+        lines = self.template.read_text().splitlines(keepends=True)
+        text = "".join(line if line.lstrip().startswith("#")
+                       else re.sub(r"@([A-Z][A-Z_]*)@", sub, line) for line in lines)
+        if self.extra_conf:
+            text += "\n# --- extra_conf (tests/stack.py) ---\n" + self.extra_conf.rstrip() + "\n"
+        return text
+
+    def start_httpd(self):
+        """Write the config, start httpd and wait until /api/health/ answers."""
+        if not self.conninfo:
+            raise StackError("start_postgres() before start_httpd()")
+        if not self.module_so.exists():
+            raise StackError(f"{self.module_so} not found: build it first (make)")
+        if not self.template.exists():
+            raise StackError(f"{self.template} not found")
+        self._prepare_base_dir()
+        running = self._running_httpd()
+        if running:
+            raise StackError(f"an httpd (pid {running}) is already running from {self.pid_file}")
+        for d in (self.httpd_dir, self.runtime_dir, self.mail_dir):
+            d.mkdir(parents=True, exist_ok=True)
+        self._write_jwt_key()
+        self._copy_module()
+        if self.http_port is None:
+            self.http_port = free_port()
+        elif port_in_use(self.http_port):
+            raise StackError(f"port 127.0.0.1:{self.http_port} is already in use")
+        write_atomic(self.httpd_conf, self.render_conf())
+        self._chown_tree(self.base_dir)
+        if self.as_root:
+            docroot = self.repo / "htdocs"
+            for path, test in ((self.module_copy, "-r"), (docroot, "-x")):
+                if path.exists() and self._run(["/usr/bin/test", test, path],
+                                               check=False).returncode != 0:
+                    raise StackError(f"{path} is not readable by user {SERVICE_USER}")
+        if self._log_offset is None:
+            try:
+                self._log_offset = self.error_log.stat().st_size
+            except FileNotFoundError:
+                self._log_offset = 0
+
+        self._httpd_started = True
+        proc = self._run([APACHE2, "-f", self.httpd_conf, "-k", "start"], check=False, timeout=60)
+        if proc.returncode != 0:
+            raise StackError(f"httpd did not start (exit {proc.returncode}):\n"
+                             f"{proc.stdout}{proc.stderr}\n"
+                             f"--- {self.error_log} ---\n{tail(self.error_log)}")
+        self._wait_httpd()
+        return self
+
+    def _wait_httpd(self):
+        url = f"{self.base_url}/api/health/"
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        deadline = time.monotonic() + HTTPD_START_TIMEOUT
+        last = None
+        while True:
+            try:
+                with opener.open(url, timeout=3) as resp:
+                    resp.read()
+                return
+            except urllib.error.HTTPError as e:  # any HTTP answer means httpd is serving
+                e.read()
+                return
+            except (urllib.error.URLError, OSError) as e:
+                last = e
+            pid = read_pid(self.pid_file)
+            gone = pid is not None and not pid_alive(pid)
+            if gone or time.monotonic() > deadline:
+                log = tail(self.error_log)
+                print(f"--- {self.error_log} (tail) ---\n{log}", file=sys.stderr)
+                raise StackError(f"httpd does not answer {url} ({last})"
+                                 f"{' and has exited' if gone else ''}\n"
+                                 f"--- {self.error_log} ---\n{log}")
+            time.sleep(0.2)
+
+    def stop_httpd(self):
+        """apache2 -k stop, wait for the pid-file process to exit, SIGKILL as a last resort."""
+        if not self._httpd_started:
+            return
+        pid = self._running_httpd()
+        if pid:
+            self._run([APACHE2, "-f", self.httpd_conf, "-k", "stop"], check=False, timeout=60)
+            deadline = time.monotonic() + HTTPD_STOP_TIMEOUT
+            while pid_alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if pid_alive(pid):
+                kids = child_pids(pid)
+                print(f"stack.py: httpd pid {pid} ignored -k stop; sending SIGKILL",
+                      file=sys.stderr)
+                for p in [pid] + kids:
+                    try:
+                        os.kill(p, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                deadline = time.monotonic() + 5
+                while pid_alive(pid) and time.monotonic() < deadline:
+                    time.sleep(0.1)
+        self._httpd_started = False
+
+    def error_log_problems(self, allow=None):
+        """Error-log lines (since this object first started httpd) at warn or worse that match
+        none of the allow regexes. AH00632 (mod_dbd could not prepare a statement) and
+        AH00051/AH00052/AH00060 (a process died on a signal, logged as notice) are always
+        problems; so is any line not in httpd's format (stray stderr output: glibc aborts,
+        sanitizer reports, libpq notices)."""
+        try:
+            with open(self.error_log, "rb") as f:
+                f.seek(self._log_offset or 0)
+                text = f.read().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return []
+        allow = [re.compile(a) if isinstance(a, str) else a for a in (allow or [])]
+        problems = []
+        for line in text.splitlines():
+            if not line.strip():
+                continue
+            if any(p.search(line) for p in ALWAYS_PROBLEMS):
+                problems.append(line)
+                continue
+            m = LOG_LINE_RE.match(line)
+            if m and m.group(2) not in PROBLEM_LEVELS:
+                continue
+            if any(a.search(line) for a in allow):
+                continue
+            problems.append(line)
+        return problems
+
+    # -- both -------------------------------------------------------------------------------------
+
+    def stop(self):
+        """Stop httpd, then PostgreSQL. Safe to call twice and after a partial start."""
+        errors = []
+        for step in (self.stop_httpd, self.stop_postgres):
+            try:
+                step()
+            except Exception as e:  # keep going: the other server must stop too
+                errors.append(e)
+        if self._tmp_sockdir and not self._pg_started:
+            shutil.rmtree(self._tmp_sockdir, ignore_errors=True)
+            self._tmp_sockdir = None
+            self.sockdir = None
+            self.pg_port = None
+        if errors:
+            raise errors[0]
+
+    def stop_leftovers(self):
+        """Stop servers a crashed run left behind in base_dir (from their pid files)."""
+        self._ensure_user()
+        if self._running_httpd() and self.httpd_conf.exists():
+            self._httpd_started = True
+            self.stop_httpd()
+        if self._running_postmaster():
+            self._pg_started = True
+            self.stop_postgres()
+
+
+# ------------------------------------------------------------------------------------------------
+# command line
+
+
+def load_credentials(path):
+    try:
+        data = json.loads(Path(path).read_text())
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def save_credentials(path, data):
+    write_atomic(path, json.dumps(data, indent=2) + "\n", mode=0o600)
+
+
+def cmd_run(args):
+    missing = [p for p in (REPO_ROOT / "build" / "carechainctl",
+                           REPO_ROOT / "build" / "mod_carechain.so") if not p.exists()]
+    if missing:
+        print("stack.py: missing " + ", ".join(str(p) for p in missing)
+              + "\nstack.py: build first with `make`.", file=sys.stderr)
+        return 2
+
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
+    stack = Stack(args.dir, http_port=args.port, mpm=args.mpm, bcrypt_cost=args.bcrypt_cost)
+    rc = 0
+    try:
+        stack.start_postgres()
+        print(f"PostgreSQL: {stack.conninfo}  (data {stack.pg_data}, log {stack.pg_log})")
+        out = stack.migrate()
+        if out.strip():
+            print(out.rstrip())
+        creds = load_credentials(stack.credentials_file)
+        if "admin" not in creds or stack.pg_created:
+            password = secrets.token_urlsafe(16)
+            try:
+                stack.create_superuser(DEV_ADMIN_EMAIL, password)
+                creds["admin"] = {"email": DEV_ADMIN_EMAIL, "password": password}
+                save_credentials(stack.credentials_file, creds)
+            except StackError as e:
+                print(f"stack.py: could not create the development admin:\n{e}\n"
+                      f"stack.py: (delete {stack.pg_dir} to start from an empty database)",
+                      file=sys.stderr)
+        stack.start_httpd()
+        print(f"\nmod_carechain is running at {stack.base_url}/  (MPM {stack.mpm})")
+        print(f"  error log:   {stack.error_log}")
+        print(f"  mail:        {stack.mail_dir}")
+        print(f"  credentials: {stack.credentials_file}")
+        admin = creds.get("admin")
+        if admin:
+            print(f"  admin:       {admin.get('email')} / {admin.get('password')}")
+        print("Press Ctrl-C to stop.", flush=True)
+        while True:
+            time.sleep(1)
+            if not stack.httpd_running():
+                print(f"stack.py: httpd exited unexpectedly; see {stack.error_log}:\n"
+                      f"{tail(stack.error_log, 20)}", file=sys.stderr)
+                rc = 1
+                break
+    except KeyboardInterrupt:
+        print("\nstopping ...", flush=True)
+    except StackError as e:
+        print(f"stack.py: {e}", file=sys.stderr)
+        rc = 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            stack.stop()
+        except StackError as e:
+            print(f"stack.py: {e}", file=sys.stderr)
+            rc = rc or 1
+    if rc == 0:
+        print("stopped.")
+    return rc
+
+
+def cmd_selftest(args):
+    base = tempfile.mkdtemp(prefix="cc-selftest-")
+    ok = False
+    try:
+        with Stack(base, verbose=args.verbose) as stack:
+            stack.start_postgres()
+            assert stack.psql("SELECT 1") == [["1"]], "SELECT 1"
+            settings = stack.psql("SHOW plan_cache_mode; SHOW TimeZone; SHOW statement_timeout;"
+                                  " SHOW server_encoding; SHOW listen_addresses")
+            assert settings == [["force_generic_plan"], ["UTC"], ["15s"], ["UTF8"], [""]], settings
+            owner = stack.psql("SELECT pg_get_userbyid(datdba) FROM pg_database"
+                               " WHERE datname = current_database()")
+            assert owner == [["carechain"]], owner
+            stack.restart_postgres()
+            assert stack.psql("SELECT :'v'::text, 2", v="it's") == [["it's", "2"]]
+            print(f"selftest: PostgreSQL ok ({stack.conninfo})")
+        ok = True
+    except (StackError, AssertionError) as e:
+        print(f"selftest FAILED: {e}", file=sys.stderr)
+    finally:
+        if ok:
+            shutil.rmtree(base, ignore_errors=True)
+        else:
+            print(f"selftest: files kept in {base}", file=sys.stderr)
+    return 0 if ok else 1
+
+
+def cmd_stop(args):
+    Stack(args.dir).stop_leftovers()
+    return 0
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    run = sub.add_parser("run", help="start PostgreSQL + httpd for development (make run)")
+    run.add_argument("--dir", default="var", help="stack directory (default: var)")
+    run.add_argument("--port", type=int, default=8080, help="httpd port (default: 8080)")
+    run.add_argument("--mpm", choices=("event", "prefork"), default="event")
+    run.add_argument("--bcrypt-cost", type=int, default=10)
+    st = sub.add_parser("selftest", help="start and stop PostgreSQL in a temporary directory")
+    st.add_argument("-v", "--verbose", action="store_true")
+    stop = sub.add_parser("stop", help="stop servers left running in a stack directory")
+    stop.add_argument("--dir", default="var")
+    args = ap.parse_args(argv)
+    return {"run": cmd_run, "selftest": cmd_selftest, "stop": cmd_stop}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
