@@ -412,8 +412,8 @@ static uint32_t *decode_str(apr_pool_t *p, const char *s, int lower, size_t *n)
     size_t len = strlen(s), i, used, count = 0;
     uint32_t *out;
 
-    /* Sized for the worst case, U+0130 (2 bytes) lower-casing to 2 code points, so that one pass
-     * suffices. */
+    /* A byte never yields more than one code point: even U+0130, which lower-cases to two, takes
+     * two bytes. */
     out = apr_palloc(p, (len ? len : 1) * sizeof(*out));
     for (i = 0; i < len; i += used) {
         uint32_t c = decode_cp(u + i, len - i, &used), l[2];
@@ -627,6 +627,14 @@ static int range_is_common(const unsigned char *start, const unsigned char *end)
     return 0;
 }
 
+static void add_problem(apr_array_header_t **problems, apr_pool_t *p, const char *message)
+{
+    if (!*problems) {
+        *problems = apr_array_make(p, 4, sizeof(const char *));
+    }
+    APR_ARRAY_PUSH(*problems, const char *) = message;
+}
+
 int cc_password_is_common(const char *password)
 {
     const unsigned char *start, *end;
@@ -648,7 +656,7 @@ apr_array_header_t *cc_password_problems(apr_pool_t *p, const char *password, co
         msg_similar_first_name, msg_similar_last_name, msg_similar_email
     };
     apr_array_header_t *problems = NULL;
-    apr_pool_t *scratch = NULL, *work = p;
+    apr_pool_t *scratch, *work = p;
     const unsigned char *strip_start, *strip_end;
     uint32_t *pw;
     size_t pw_len, length, i;
@@ -667,35 +675,25 @@ apr_array_header_t *cc_password_problems(apr_pool_t *p, const char *password, co
         qsort(pw, pw_len, sizeof(*pw), compare_cp);
     }
     for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
-        if (values[i] && *values[i]
-            && attribute_is_similar(work, pw, pw_len, values[i])) {
-            problems = apr_array_make(p, 4, sizeof(const char *));
-            APR_ARRAY_PUSH(problems, const char *) = messages[i];
+        if (values[i] && *values[i] && attribute_is_similar(work, pw, pw_len, values[i])) {
+            /* Django raises on the first similar attribute, so only that one is reported. */
+            add_problem(&problems, p, messages[i]);
             break;
         }
     }
-    if (scratch) {
-        apr_pool_destroy(scratch);
+    if (work != p) {
+        apr_pool_destroy(work);
     }
 
     length = scan_password(password, &strip_start, &strip_end, &all_digits);
     if (length < CC_MIN_LENGTH) {
-        if (!problems) {
-            problems = apr_array_make(p, 3, sizeof(const char *));
-        }
-        APR_ARRAY_PUSH(problems, const char *) = msg_too_short;
+        add_problem(&problems, p, msg_too_short);
     }
     if (range_is_common(strip_start, strip_end)) {
-        if (!problems) {
-            problems = apr_array_make(p, 2, sizeof(const char *));
-        }
-        APR_ARRAY_PUSH(problems, const char *) = msg_too_common;
+        add_problem(&problems, p, msg_too_common);
     }
     if (all_digits) {
-        if (!problems) {
-            problems = apr_array_make(p, 1, sizeof(const char *));
-        }
-        APR_ARRAY_PUSH(problems, const char *) = msg_numeric;
+        add_problem(&problems, p, msg_numeric);
     }
     return problems;
 }

@@ -1,0 +1,15 @@
+/* Every Check suite of the unit test runner (tests/unit/main.c). */
+#ifndef CC_TEST_SUITES_H
+#define CC_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *cc_password_suite(void);   /* test_password.c: core/password_rules.c */
+Suite *cc_router_suite(void);     /* test_router.c: core/router.c */
+Suite *cc_pagination_suite(void); /* test_pagination.c: core/pagination.c */
+Suite *cc_jwt_suite(void);        /* test_jwt.c: core/jwt.c */
+Suite *cc_validate_suite(void);   /* test_validate.c: core/validate.c */
+Suite *cc_errmap_suite(void);     /* test_errmap.c: dbd/errmap.c */
+Suite *cc_statements_suite(void); /* test_statements.c: dbd/statements.c */
+
+#endif
