@@ -16,6 +16,7 @@
 #include "apr_tables.h"
 
 #include "../../core/password_rules.h"
+#include "suites.h"
 
 /* Spelled out again rather than shared with the module so that a change of wording, which
  * clients may match on, fails here. */
@@ -27,9 +28,6 @@
 #define NUMERIC "This password is entirely numeric."
 
 #define RATIO_TOLERANCE 1e-12
-
-/* Entry point for the shared test runner. */
-Suite *cc_password_suite(void);
 
 static apr_pool_t *pool;
 
