@@ -36,6 +36,11 @@ def allow_restart_logs(stack):
     yield
 
 
+# Concurrent requests use a connection each (no keep-alive): a keep-alive connection that the
+# server closes just as a client thread reuses it would be a client-side race, not a server error.
+CLOSE = {"Connection": "close"}
+
+
 def pooled_connections(db):
     """Client connections of the carechain role other than this psql."""
     return int(db.scalar(
@@ -46,7 +51,7 @@ def pooled_connections(db):
 def warm_pool(api, token, n=64):
     """Concurrent requests so every process opens its pooled connections."""
     with concurrent.futures.ThreadPoolExecutor(16) as ex:
-        statuses = list(ex.map(lambda _: api.get("accounts/profile/", token=token).status_code,
+        statuses = list(ex.map(lambda _: api.get("accounts/profile/", token=token, headers=CLOSE).status_code,
                                range(n)))
     assert statuses.count(200) == n
 
@@ -82,11 +87,11 @@ def test_restart_while_idle(api, db, stack, read_mails, allow_restart_logs):
     statuses = []
     # Reads on every pooled connection (more requests than connections, concurrently) and writes.
     with concurrent.futures.ThreadPoolExecutor(16) as ex:
-        statuses += list(ex.map(lambda _: api.get("accounts/profile/", token=token).status_code,
+        statuses += list(ex.map(lambda _: api.get("accounts/profile/", token=token, headers=CLOSE).status_code,
                                 range(64)))
         statuses += list(ex.map(
             lambda i: api.patch("accounts/profile/", json={"first_name": f"Asha{i}"},
-                                token=token).status_code, range(32)))
+                                token=token, headers=CLOSE).status_code, range(32)))
     assert 500 not in statuses
     assert statuses.count(503) <= pool, (pool, statuses)
     assert set(statuses) <= {200, 503}
@@ -116,9 +121,11 @@ def test_restart_under_concurrent_load(api, db, stack, read_mails, allow_restart
         while not stop.is_set() and n < 400 and time.monotonic() < deadline:
             after = back.is_set()
             if n % 3 == 2:
-                r = api.patch("accounts/profile/", json={"last_name": f"Nair{i}"}, token=token)
+                r = api.patch("accounts/profile/", json={"last_name": f"Nair{i}"}, token=token,
+                              headers=CLOSE)
             else:
-                r = api.get("accounts/profile/" if n % 2 else "health/", token=token)
+                r = api.get("accounts/profile/" if n % 2 else "health/", token=token,
+                            headers=CLOSE)
             with lock:
                 results.append((after, r.status_code))
             n += 1
@@ -143,3 +150,20 @@ def test_restart_under_concurrent_load(api, db, stack, read_mails, allow_restart
     assert after.count(503) <= pool, (pool, after.count(503))
     # The tail of the run is all successes: the pool has recovered.
     assert after[-8:] == [200] * 8
+
+
+def test_health_is_503_while_database_is_down(api, stack, allow_restart_logs):
+    stack.stop_postgres()
+    try:
+        r = api.get("health/")
+        assert r.status_code == 503
+        assert r.json() == {"detail": "The service is temporarily unavailable. Try again shortly.",
+                            "code": "service_unavailable"}
+        assert r.headers["Retry-After"] == "5"
+        assert r.headers["Content-Type"] == "application/json; charset=utf-8"
+    finally:
+        stack.start_postgres()
+    statuses = [api.get("health/").status_code for _ in range(20)]
+    assert 500 not in statuses
+    assert statuses[-1] == 200
+    assert api.get("health/").json()["database"] == "ok"
