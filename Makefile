@@ -20,7 +20,7 @@ PKG_LIBS     = $(shell pkg-config --libs $(PKGS))
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 
-WARN    := -Wall -Wextra -Werror -Wno-unused-parameter
+WARN    := -Wall -Wextra -Werror
 OPT     ?= -O2 -g
 CFLAGS_ALL = -std=gnu11 $(WARN) $(OPT) -fPIC -I. -I$(G) -I$(HTTPD_INC) $(PKG_CFLAGS)
 

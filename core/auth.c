@@ -20,6 +20,20 @@ static int token_error(cc_req_t *q, const char *detail)
     return cc_error(q, HTTP_UNAUTHORIZED, "token_not_valid", detail);
 }
 
+int cc_token_user_load(cc_req_t *q, apr_int64_t uid, cc_token_user_t *u, const char **email)
+{
+    PGresult *res;
+    if (!cc_q(q, CC_ST_USER_AUTH, &res, apr_psprintf(q->pool, "%" APR_INT64_T_FMT, uid)))
+        return 0;
+    u->exists = PQntuples(res) == 1;
+    u->role = cc_val(q, res, 0, 0);
+    u->is_active = cc_val_bool(res, 0, 1);
+    u->token_version = cc_val_int(res, 0, 2);
+    if (email)
+        *email = cc_val(q, res, 0, 3);
+    return 1;
+}
+
 int cc_authenticate(cc_req_t *q)
 {
     const char *h = apr_table_get(q->r->headers_in, "Authorization");
@@ -27,7 +41,7 @@ int cc_authenticate(cc_req_t *q)
     cc_claims_t c;
     cc_jwt_status_t st;
     cc_token_user_t u;
-    PGresult *res;
+    const char *email;
 
     q->user = NULL;
     if (!h || !*h)
@@ -48,14 +62,10 @@ int cc_authenticate(cc_req_t *q)
         token_error(q, cc_jwt_status_text(st));
         return 0;
     }
-    if (!cc_q(q, CC_ST_USER_AUTH, &res, apr_ltoa(q->pool, (long)c.user_id))) {
+    if (!cc_token_user_load(q, c.user_id, &u, &email)) {
         cc_db_fail(q);
         return 0;
     }
-    u.exists = PQntuples(res) == 1;
-    u.role = cc_val(q, res, 0, 0);
-    u.is_active = cc_val_bool(res, 0, 1);
-    u.token_version = cc_val_int(res, 0, 2);
     if (!cc_jwt_user_ok(&c, &u)) {
         token_error(q, "Token is invalid or expired.");
         return 0;
@@ -64,7 +74,7 @@ int cc_authenticate(cc_req_t *q)
     q->user->id = c.user_id;
     q->user->role = u.role;
     q->user->role_bit = cc_role_bit(u.role);
-    q->user->email = cc_val(q, res, 0, 3);
+    q->user->email = email;
     q->user->token_version = u.token_version;
     /* Logs name the user by id only. */
     q->r->user = apr_psprintf(q->pool, "%" APR_INT64_T_FMT, c.user_id);

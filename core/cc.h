@@ -126,6 +126,9 @@ int cc_authenticate(cc_req_t *q);
  * with "access", "refresh", "token". Returns 0 on a database failure (response not sent). */
 int cc_issue_tokens(cc_req_t *q, apr_int64_t user_id, const char *role, apr_int64_t ver,
                     json_t *into);
+/* Loads what a token is checked against (exists, active, role, token_version) for a user;
+ * *email (optional) is set too. 0 on database failure (answer with cc_db_fail). */
+int cc_token_user_load(cc_req_t *q, apr_int64_t uid, cc_token_user_t *u, const char **email);
 /* Role name -> CC_ROLE_* bit. */
 int cc_role_bit(const char *role);
 

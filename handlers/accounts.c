@@ -366,21 +366,33 @@ static int bad_token(cc_req_t *q)
     return cc_error(q, HTTP_UNAUTHORIZED, "token_not_valid", "Token is invalid or expired.");
 }
 
+/* Reads the body's "refresh" and verifies it as a refresh token. 1 with *c filled; 0 when a
+ * 400 or 401 was sent. */
+static int refresh_from_body(cc_req_t *q, cc_claims_t *c)
+{
+    json_t *errs = json_object();
+    const char *tok = cc_body_required(q, errs, "refresh", 4096);
+    if (finish_errors(q, errs))
+        return 0;
+    if (cc_jwt_verify(q->pool, &q->sc->jwt, tok, "refresh", apr_time_sec(apr_time_now()), c)
+        != CC_JWT_OK) {
+        bad_token(q);
+        return 0;
+    }
+    return 1;
+}
+
 int cc_h_refresh(void *v)
 {
     cc_req_t *q = v;
-    json_t *errs = json_object(), *out;
-    const char *tok, *uid;
+    json_t *out;
+    const char *uid;
     cc_claims_t c;
     cc_token_user_t u;
     PGresult *res;
 
-    tok = cc_body_required(q, errs, "refresh", 4096);
-    if (finish_errors(q, errs))
+    if (!refresh_from_body(q, &c))
         return OK;
-    if (cc_jwt_verify(q->pool, &q->sc->jwt, tok, "refresh", apr_time_sec(apr_time_now()), &c)
-        != CC_JWT_OK)
-        return bad_token(q);
     uid = id_str(q, c.user_id);
     if (!cc_db_begin(q) || !cc_q(q, CC_ST_REFRESH_ROTATE, &res, c.jti, uid))
         return cc_db_fail(q);
@@ -398,12 +410,8 @@ int cc_h_refresh(void *v)
         }
         return bad_token(q);
     }
-    if (!cc_q(q, CC_ST_USER_AUTH, &res, uid))
+    if (!cc_token_user_load(q, c.user_id, &u, NULL))
         return cc_db_fail(q);
-    u.exists = PQntuples(res) == 1;
-    u.role = cc_val(q, res, 0, 0);
-    u.is_active = cc_val_bool(res, 0, 1);
-    u.token_version = cc_val_int(res, 0, 2);
     if (!cc_jwt_user_ok(&c, &u))
         return bad_token(q); /* rollback keeps the old token as it was; it cannot work anyway */
     out = json_object();
@@ -417,17 +425,12 @@ int cc_h_refresh(void *v)
 int cc_h_logout(void *v)
 {
     cc_req_t *q = v;
-    json_t *errs = json_object();
-    const char *tok;
     cc_claims_t c;
     PGresult *res;
 
-    tok = cc_body_required(q, errs, "refresh", 4096);
-    if (finish_errors(q, errs))
+    if (!refresh_from_body(q, &c))
         return OK;
-    if (cc_jwt_verify(q->pool, &q->sc->jwt, tok, "refresh", apr_time_sec(apr_time_now()), &c)
-            != CC_JWT_OK
-        || c.user_id != q->user->id)
+    if (c.user_id != q->user->id)
         return bad_token(q);
     if (!cc_q(q, CC_ST_REFRESH_REVOKE_ONE, &res, c.jti, id_str(q, q->user->id)))
         return cc_db_fail(q);
