@@ -73,16 +73,30 @@ static cc_jwt_status_t check_header(apr_pool_t *p, const char *token, const char
     return st;
 }
 
-/* A numeric claim; libjwt returns 0 with errno ENOENT/EINVAL when absent or not a number. */
-static int get_int(jwt_t *jwt, const char *name, apr_int64_t *out)
+/* A numeric claim that must be a JSON integer: libjwt's jwt_get_grant_int() reads a string, null
+ * or boolean as 0 without an error, so the claims are read from the decoded JSON instead.
+ * Returns 1 (set), 0 (absent) or -1 (present but not an integer). */
+static int get_int(json_t *claims, const char *name, apr_int64_t *out)
 {
-    long v;
-    errno = 0;
-    v = jwt_get_grant_int(jwt, name);
-    if (errno != 0)
+    json_t *v = json_object_get(claims, name);
+    if (!v)
         return 0;
-    *out = v;
+    if (!json_is_integer(v))
+        return -1;
+    *out = json_integer_value(v);
     return 1;
+}
+
+static const char *get_str(apr_pool_t *p, json_t *claims, const char *name)
+{
+    json_t *v = json_object_get(claims, name);
+    return json_is_string(v) ? apr_pstrdup(p, json_string_value(v)) : NULL;
+}
+
+static apr_status_t free_json(void *j)
+{
+    json_decref(j);
+    return APR_SUCCESS;
 }
 
 cc_jwt_status_t cc_jwt_verify(apr_pool_t *p, const cc_jwt_conf_t *conf, const char *token,
@@ -91,6 +105,8 @@ cc_jwt_status_t cc_jwt_verify(apr_pool_t *p, const cc_jwt_conf_t *conf, const ch
     jwt_t *jwt = NULL;
     const char *s;
     apr_int64_t nbf;
+    int has_nbf;
+    json_t *claims;
     cc_jwt_status_t st;
 
     memset(out, 0, sizeof(*out));
@@ -107,31 +123,36 @@ cc_jwt_status_t cc_jwt_verify(apr_pool_t *p, const cc_jwt_conf_t *conf, const ch
     if (jwt_get_alg(jwt) != jwt_str_alg(conf->alg))
         return CC_JWT_BAD_ALG;
 
-    if (!get_int(jwt, "exp", &out->exp) || !get_int(jwt, "iat", &out->iat)
-        || !get_int(jwt, "user_id", &out->user_id) || !get_int(jwt, "ver", &out->ver))
+    {
+        char *text = jwt_get_grants_json(jwt, NULL);
+        claims = text ? json_loads(text, 0, NULL) : NULL;
+        free(text);
+        if (!claims || !json_is_object(claims)) {
+            json_decref(claims);
+            return CC_JWT_MALFORMED;
+        }
+        apr_pool_cleanup_register(p, claims, free_json, apr_pool_cleanup_null);
+    }
+    if (get_int(claims, "exp", &out->exp) != 1 || get_int(claims, "iat", &out->iat) != 1
+        || get_int(claims, "user_id", &out->user_id) != 1 || get_int(claims, "ver", &out->ver) != 1)
+        return CC_JWT_MALFORMED;
+    has_nbf = get_int(claims, "nbf", &nbf);
+    if (has_nbf < 0)
         return CC_JWT_MALFORMED;
     if (now >= out->exp)
         return CC_JWT_EXPIRED;
-    if (out->iat > now + CC_JWT_LEEWAY)
+    if (out->iat > now + CC_JWT_LEEWAY || (has_nbf && nbf > now + CC_JWT_LEEWAY))
         return CC_JWT_NOT_YET_VALID;
-    if (get_int(jwt, "nbf", &nbf) && nbf > now + CC_JWT_LEEWAY)
-        return CC_JWT_NOT_YET_VALID;
-    s = jwt_get_grant(jwt, "iss");
+    s = get_str(p, claims, "iss");
     if (!s || strcmp(s, conf->issuer) != 0)
         return CC_JWT_BAD_ISSUER;
-    s = jwt_get_grant(jwt, "token_type");
+    s = get_str(p, claims, "token_type");
     if (!s || strcmp(s, want_type) != 0)
         return CC_JWT_BAD_TYPE;
-    out->token_type = apr_pstrdup(p, s);
-    s = jwt_get_grant(jwt, "role");
-    if (!s)
-        return CC_JWT_MALFORMED;
-    out->role = apr_pstrdup(p, s);
-    s = jwt_get_grant(jwt, "jti");
-    if (!s)
-        return CC_JWT_MALFORMED;
-    out->jti = apr_pstrdup(p, s);
-    if (out->user_id <= 0)
+    out->token_type = s;
+    out->role = get_str(p, claims, "role");
+    out->jti = get_str(p, claims, "jti");
+    if (!out->role || !out->jti || out->user_id <= 0)
         return CC_JWT_MALFORMED;
     return CC_JWT_OK;
 }

@@ -2,7 +2,7 @@
 #include <apr_strings.h>
 #include "router.h"
 
-/* Parses a path segment as a positive 63-bit id; 0 when it is not one. */
+/* Parses a path segment as a positive id of at most 18 digits (fits in 63 bits); 0 otherwise. */
 static apr_int64_t parse_id(const char *s, apr_size_t len)
 {
     apr_int64_t v = 0;

@@ -31,7 +31,7 @@ typedef enum { CC_ROUTE_FOUND, CC_ROUTE_NOT_FOUND, CC_ROUTE_BAD_METHOD } cc_rout
 /* Matches `method` and `path` (relative to /api/, with or without the trailing slash) against
  * the table. On CC_ROUTE_FOUND *out and ids[0..*nids) are set; on CC_ROUTE_BAD_METHOD *allow
  * is a comma-separated method list allocated in p. An id capture accepts only a positive
- * integer that fits in 63 bits; anything else does not match (so it ends as a 404). */
+ * integer of at most 18 digits; anything else does not match (so it ends as a 404). */
 cc_route_result_t cc_route_match(apr_pool_t *p, const cc_route_t *table, int n,
                                  const char *method, const char *path, const cc_route_t **out,
                                  apr_int64_t *ids, int *nids, const char **allow);

@@ -31,11 +31,11 @@ static cc_page_t page_of(apr_int64_t page, apr_int64_t size)
     return pg;
 }
 
-#define ASSERT_PAGE(pg, want_page, want_size, want_offset)                                     \
-    do {                                                                                       \
-        ck_assert_int_eq((pg).page, want_page);                                                \
-        ck_assert_int_eq((pg).size, want_size);                                                \
-        ck_assert_int_eq((pg).offset, want_offset);                                            \
+#define ASSERT_PAGE(pg, want_page, want_size, want_offset)                                         \
+    do {                                                                                           \
+        ck_assert_int_eq((pg).page, want_page);                                                    \
+        ck_assert_int_eq((pg).size, want_size);                                                    \
+        ck_assert_int_eq((pg).offset, want_offset);                                                \
     } while (0)
 
 /* ---- cc_page_parse ---- */
@@ -87,8 +87,21 @@ END_TEST
 
 START_TEST(test_parse_invalid_page)
 {
-    static const char *const bad[] = {"0",   "00",  "-1",   "-0",  "abc", "1.5", " 1", "1 ",
-                                      "+1",  "0x10", "1e3", "1,2", "\xd9\xa1",   "2a",  "%32",
+    static const char *const bad[] = {"0",
+                                      "00",
+                                      "-1",
+                                      "-0",
+                                      "abc",
+                                      "1.5",
+                                      " 1",
+                                      "1 ",
+                                      "+1",
+                                      "0x10",
+                                      "1e3",
+                                      "1,2",
+                                      "\xd9\xa1",
+                                      "2a",
+                                      "%32",
                                       "9999999999999", /* 13 digits */
                                       "99999999999999999999999"};
     size_t i;
@@ -107,8 +120,8 @@ END_TEST
 
 START_TEST(test_parse_invalid_page_size)
 {
-    static const char *const bad[] = {"0",  "-5",  "x",  "10a", "1.0", " 10", "10 ",
-                                      "+10", "1e2", "0x1", "9999999999999"};
+    static const char *const bad[] = {"0",   "-5",  "x",   "10a", "1.0",          " 10",
+                                      "10 ", "+10", "1e2", "0x1", "9999999999999"};
     size_t i;
     cc_page_t pg;
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -157,8 +170,8 @@ START_TEST(test_parse_offset_arithmetic)
         const char *page, *size;
         apr_int64_t offset;
     } cases[] = {
-        {"1", "10", 0},   {"2", "10", 10},  {"3", "10", 20},   {"5", "3", 12},
-        {"11", "7", 70},  {"100", "100", 9900}, {"2", NULL, 10}, {"9", NULL, 80},
+        {"1", "10", 0},  {"2", "10", 10},      {"3", "10", 20}, {"5", "3", 12},
+        {"11", "7", 70}, {"100", "100", 9900}, {"2", NULL, 10}, {"9", NULL, 80},
     };
     size_t i;
     cc_page_t pg;

@@ -1,4 +1,5 @@
 /* Unit tests for core/router.c: path matching, {id} captures, 404 versus 405 and Allow. */
+#include <stdio.h>
 #include <string.h>
 #include <check.h>
 #include <apr_general.h>
@@ -8,17 +9,61 @@
 #include "suites.h"
 
 /* Distinct static handlers, so a test can tell which route matched by its handler too. */
-static int h_root(void *r) { (void)r; return 1; }
-static int h_login(void *r) { (void)r; return 2; }
-static int h_register(void *r) { (void)r; return 3; }
-static int h_me_get(void *r) { (void)r; return 4; }
-static int h_me_put(void *r) { (void)r; return 5; }
-static int h_me_patch(void *r) { (void)r; return 6; }
-static int h_user_get(void *r) { (void)r; return 7; }
-static int h_user_delete(void *r) { (void)r; return 8; }
-static int h_app_get(void *r) { (void)r; return 9; }
-static int h_app_create(void *r) { (void)r; return 10; }
-static int h_health(void *r) { (void)r; return 11; }
+static int h_root(void *r)
+{
+    (void)r;
+    return 1;
+}
+static int h_login(void *r)
+{
+    (void)r;
+    return 2;
+}
+static int h_register(void *r)
+{
+    (void)r;
+    return 3;
+}
+static int h_me_get(void *r)
+{
+    (void)r;
+    return 4;
+}
+static int h_me_put(void *r)
+{
+    (void)r;
+    return 5;
+}
+static int h_me_patch(void *r)
+{
+    (void)r;
+    return 6;
+}
+static int h_user_get(void *r)
+{
+    (void)r;
+    return 7;
+}
+static int h_user_delete(void *r)
+{
+    (void)r;
+    return 8;
+}
+static int h_app_get(void *r)
+{
+    (void)r;
+    return 9;
+}
+static int h_app_create(void *r)
+{
+    (void)r;
+    return 10;
+}
+static int h_health(void *r)
+{
+    (void)r;
+    return 11;
+}
 
 static const cc_route_t routes[] = {
     {"GET", "", 0, CC_RF_NOAUTH, h_root},
@@ -67,26 +112,23 @@ static cc_route_result_t match(const char *method, const char *path)
 }
 
 /* Asserts a match on the route whose handler is h, with no id captured. */
-#define ASSERT_FOUND(method, path, h)                                                          \
-    do {                                                                                       \
-        ck_assert_msg(match(method, path) == CC_ROUTE_FOUND, "%s '%s' should match", method,   \
-                      path);                                                                   \
-        ck_assert_ptr_nonnull(out);                                                            \
-        ck_assert_msg(out->handler == (h), "%s '%s' matched the wrong route '%s %s'", method,  \
-                      path, out->method, out->pattern);                                        \
-        ck_assert_int_eq(nids, 0);                                                             \
+#define ASSERT_FOUND(m_, p_, h_)                                                                   \
+    do {                                                                                           \
+        ck_assert_msg(match(m_, p_) == CC_ROUTE_FOUND, "%s '%s' should match", m_, p_);            \
+        ck_assert_ptr_nonnull(out);                                                                \
+        ck_assert_msg(out->handler == (h_), "%s '%s' matched the wrong route '%s %s'", m_, p_,     \
+                      out->method, out->pattern);                                                  \
+        ck_assert_int_eq(nids, 0);                                                                 \
     } while (0)
 
-#define ASSERT_NOT_FOUND(method, path)                                                         \
-    ck_assert_msg(match(method, path) == CC_ROUTE_NOT_FOUND, "%s '%s' should be a 404",        \
-                  method, path)
+#define ASSERT_NOT_FOUND(m_, p_)                                                                   \
+    ck_assert_msg(match(m_, p_) == CC_ROUTE_NOT_FOUND, "%s '%s' should be a 404", m_, p_)
 
-#define ASSERT_BAD_METHOD(method, path, want_allow)                                            \
-    do {                                                                                       \
-        ck_assert_msg(match(method, path) == CC_ROUTE_BAD_METHOD, "%s '%s' should be a 405",   \
-                      method, path);                                                           \
-        ck_assert_ptr_nonnull(allow);                                                          \
-        ck_assert_str_eq(allow, want_allow);                                                   \
+#define ASSERT_BAD_METHOD(m_, p_, want_allow)                                                      \
+    do {                                                                                           \
+        ck_assert_msg(match(m_, p_) == CC_ROUTE_BAD_METHOD, "%s '%s' should be a 405", m_, p_);    \
+        ck_assert_ptr_nonnull(allow);                                                              \
+        ck_assert_str_eq(allow, want_allow);                                                       \
     } while (0)
 
 START_TEST(test_exact_match)
@@ -203,8 +245,7 @@ START_TEST(test_bad_ids_do_not_match)
     char path[128];
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         snprintf(path, sizeof(path), "users/%s/", bad[i]);
-        ck_assert_msg(match("GET", path) == CC_ROUTE_NOT_FOUND, "id '%s' must not match",
-                      bad[i]);
+        ck_assert_msg(match("GET", path) == CC_ROUTE_NOT_FOUND, "id '%s' must not match", bad[i]);
         snprintf(path, sizeof(path), "jobs/3/applications/%s", bad[i]);
         ck_assert_msg(match("GET", path) == CC_ROUTE_NOT_FOUND, "second id '%s' must not match",
                       bad[i]);
