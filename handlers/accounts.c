@@ -117,7 +117,7 @@ static int send_token_mail(cc_req_t *q, const char *uid, const char *email, cons
         subject = "Reset your CareChain password";
         body = apr_psprintf(q->pool,
                             "Hello %s,\n\nSomeone asked to reset the password of your CareChain "
-                            "account. Use this code to choose a new password:\n\n%s\n\nor open "
+                            "account. To choose a new password, use this code:\n\n%s\n\nor open "
                             "this link:\n%s/#/reset-password?token=%s\n\nThe code expires in one "
                             "hour and works once. If it was not you, ignore this message: your "
                             "password stays as it is.\n",
