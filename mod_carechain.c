@@ -500,6 +500,36 @@ static int load_body(cc_req_t *q)
     return 0;
 }
 
+/* httpd answers some errors itself before or around the handler (a malformed chunked body,
+ * LimitRequestBody, access control). `ErrorDocument NNN /api/_httpd_error` in the /api location
+ * sends them here as an internal redirect, so they too get the JSON error shape. */
+static int httpd_error(cc_req_t *q)
+{
+    static const struct {
+        int status;
+        const char *code, *detail;
+    } map[] = {
+        {400, "parse_error", "The request could not be parsed."},
+        {401, "not_authenticated", "Authentication credentials were not provided."},
+        {403, "permission_denied", "You do not have permission to perform this action."},
+        {404, "not_found", "Not found."},
+        {405, "method_not_allowed", "Method not allowed."},
+        {408, "request_timeout", "The request took too long to arrive."},
+        {411, "length_required", "A Content-Length or chunked body is required."},
+        {413, "request_too_large", "Request body is too large."},
+        {417, "expectation_failed", "Only the 100-continue expectation is supported."},
+        {503, "service_unavailable", "The service is temporarily unavailable. Try again shortly."},
+    };
+    const char *st = apr_table_get(q->r->subprocess_env, "REDIRECT_STATUS");
+    int status = st ? atoi(st) : 500;
+    unsigned i;
+    for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (map[i].status == status)
+            return cc_error(q, status, map[i].code, map[i].detail);
+    return cc_error(q, status >= 400 && status < 600 ? status : 500, "server_error",
+                    "A server error occurred.");
+}
+
 static const char *request_id(request_rec *r)
 {
     const char *id = apr_table_get(r->subprocess_env, "UNIQUE_ID");
@@ -538,6 +568,8 @@ static int cc_handler(request_rec *r)
     else
         return cc_error(q, HTTP_NOT_FOUND, "not_found", "Not found.");
 
+    if (r->prev && !strcmp(q->path, "_httpd_error"))
+        return httpd_error(q);
     ap_args_to_table(r, &q->query);
     is_preflight = r->method_number == M_OPTIONS
                    && apr_table_get(r->headers_in, "Access-Control-Request-Method");

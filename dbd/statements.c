@@ -42,17 +42,19 @@ const cc_stmt_t cc_statements[CC_ST__COUNT] = {
         " RETURNING jti, extract(epoch FROM issued_at)::bigint, extract(epoch FROM expires_at)::bigint", 2, 0},
     /* the single UPDATE is the race-free check-and-revoke */
     [CC_ST_REFRESH_ROTATE] = {"cc_refresh_rotate",
-        "UPDATE refresh_tokens SET revoked_at = now()"
+        "UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'rotated'"
         " WHERE jti = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()"
         " RETURNING user_id", 2, 0},
     [CC_ST_REFRESH_REUSED] = {"cc_refresh_reused",
-        "SELECT user_id FROM refresh_tokens WHERE jti = $1 AND revoked_at IS NOT NULL", 1, 1},
+        "SELECT user_id FROM refresh_tokens"
+        " WHERE jti = $1 AND revoked_reason IN ('rotated', 'logout')", 1, 1},
     [CC_ST_REFRESH_REVOKE_ONE] = {"cc_refresh_revoke_one",
-        "UPDATE refresh_tokens SET revoked_at = now()"
+        "UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'logout'"
         " WHERE jti = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()"
         " RETURNING jti", 2, 0},
     [CC_ST_REFRESH_REVOKE_ALL] = {"cc_refresh_revoke_all",
-        "UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", 1, 0},
+        "UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $2"
+        " WHERE user_id = $1 AND revoked_at IS NULL", 2, 0},
     /* only the hash of a single-use token is stored */
     [CC_ST_OTT_INSERT] = {"cc_ott_insert",
         "INSERT INTO one_time_tokens (user_id, purpose, token_hash, expires_at)"

@@ -402,7 +402,7 @@ int cc_h_refresh(void *v)
         if (!cc_q(q, CC_ST_REFRESH_REUSED, &res, c.jti))
             return cc_db_fail(q);
         if (PQntuples(res) > 0) {
-            if (!cc_q(q, CC_ST_REFRESH_REVOKE_ALL, &res, uid) || !cc_db_commit(q))
+            if (!cc_q(q, CC_ST_REFRESH_REVOKE_ALL, &res, uid, "reuse") || !cc_db_commit(q))
                 return cc_db_fail(q);
             ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, q->r,
                           CC_LOGNO(01401) "revoked refresh token reused for user %s: "
@@ -519,7 +519,7 @@ static apr_int64_t set_password(cc_req_t *q, const char *uid, const char *hash)
 {
     PGresult *res, *r2;
     if (!cc_q(q, CC_ST_USER_SET_PASSWORD, &res, uid, hash)
-        || !cc_q(q, CC_ST_REFRESH_REVOKE_ALL, &r2, uid))
+        || !cc_q(q, CC_ST_REFRESH_REVOKE_ALL, &r2, uid, "password"))
         return -1;
     return cc_val_int(res, 0, 0);
 }

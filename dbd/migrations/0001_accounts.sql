@@ -47,7 +47,10 @@ CREATE TABLE refresh_tokens (
     user_id    bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     issued_at  timestamptz NOT NULL DEFAULT now(),
     expires_at timestamptz NOT NULL,
-    revoked_at timestamptz
+    revoked_at timestamptz,
+    -- rotated | logout | password | reuse: presenting a rotated or logged-out token again means a copy
+    -- is in someone else's hands; a token revoked by a password change does not
+    revoked_reason text CHECK (revoked_reason IN ('rotated', 'logout', 'password', 'reuse'))
 );
 CREATE INDEX refresh_tokens_live_idx ON refresh_tokens (user_id) WHERE revoked_at IS NULL;
 

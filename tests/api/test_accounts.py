@@ -9,7 +9,7 @@ import pytest
 from helpers import (BAD_CREDENTIALS, BLANK, DATETIME_RE, INVALID_TOKEN, NOT_AUTHENTICATED,
                      OTHER_PASSWORD, PASSWORD, REQUIRED, TOKEN_KEYS, USER_KEYS, VERIFY_SUBJECT,
                      assert_error, assert_json, assert_user_shape, clear_login_failures,
-                     create_admin, create_user, last_mail, logged_in_user, login, mail_text,
+                     create_admin, create_user, logged_in_user, login, mail_text,
                      mails_to, register, register_body, reset_mails, reset_token, set_active,
                      token_in_mail, unique_email, user_row, verification_token)
 
@@ -205,7 +205,8 @@ def test_register_name_length(api, db):
 
 
 @pytest.mark.parametrize("email", ["not-an-email", "a@", "@example.com", "a b@example.com",
-                                   "a@@example.com", "a@example..com"])
+                                   "a@@example.com", "a@example..com", "a@example.123",
+                                   "\u00fcser@example.com"])
 def test_register_invalid_email(api, email):
     assert_json(register(api, email=email), 400, {"email": ["Enter a valid email address."]})
 
@@ -214,6 +215,24 @@ def test_register_non_string_field(api):
     r = register(api, first_name={}, last_name=["x"])
     assert_json(r, 400, {"first_name": ["Not a valid string."],
                          "last_name": ["Not a valid string."]})
+
+
+def test_register_string_fields_types(api, db):
+    r = register(api, first_name=123, last_name=True)
+    assert_json(r, 400, {"last_name": ["Not a valid string."]})
+    r = register(api, first_name=123, last_name=4.5)
+    u = assert_json(r, 201)["user"]
+    assert (u["first_name"], u["last_name"]) == ("123", "4.5")
+    assert user_row(db, u["id"], "first_name, last_name") == ["123", "4.5"]
+
+
+def test_register_password_is_not_trimmed(api, read_mails):
+    spaced = "  " + PASSWORD + "  "
+    user = create_user(api, read_mails, password=spaced)
+    assert_json(api.post("accounts/login/", json={"email": user["email"],
+                                                  "password": PASSWORD}),
+                401, BAD_CREDENTIALS)
+    assert login(api, user["email"], spaced)["id"] == user["id"]
 
 
 def test_register_ignores_read_only_fields(api, db):
@@ -361,6 +380,7 @@ def test_password_reset_request_mails_once_a_minute(api, db, read_mails):
     assert "password" in mails[0]["Subject"].lower()
     token = token_in_mail(mails[0])
     assert f"\n{token}\n" in mail_text(mails[0])
+    assert f"token={token}" in mail_text(mails[0])
 
     r = api.post("accounts/password-reset/", json={"email": user["email"]})
     assert assert_json(r, 202) == data
@@ -576,6 +596,14 @@ def test_login_unverified_and_disabled(api, db, read_mails):
     assert user_row(db, disabled["id"], "last_login") == [""]
 
 
+def test_login_disabled_is_checked_before_unverified(api, db, read_mails):
+    user = create_user(api, read_mails, verify=False)
+    set_active(db, user["id"], False)
+    assert_error(api.post("accounts/login/", json={"email": user["email"],
+                                                   "password": PASSWORD}),
+                 403, "account_disabled")
+
+
 def test_login_missing_fields(api):
     assert_json(api.post("accounts/login/", json={}), 400,
                 {"email": REQUIRED, "password": REQUIRED})
@@ -609,6 +637,9 @@ def test_login_throttled_after_five_failures_per_email(api, db, read_mails):
                                                        "password": PASSWORD}))
     assert_throttled(api.post("accounts/recruiter-login/", json={"email": user["email"],
                                                                  "password": PASSWORD}))
+    assert_throttled(api.post("accounts/login/", json={"email": user["email"],
+                                                       "password": OTHER_PASSWORD}))
+    assert failures_for(db, user["email"]) == 5  # throttled attempts are not counted
     # Other accounts are not affected.
     other = create_user(api, read_mails)
     assert login(api, other["email"])["id"] == other["id"]
@@ -662,6 +693,40 @@ def test_login_throttled_after_fifty_failures_per_client(api, db, read_mails):
     assert login(api, user["email"])["id"] == user["id"]
 
 
+def test_wrong_current_password_counts_as_login_failure(api, db, read_mails):
+    user = logged_in_user(api, read_mails)
+    for _ in range(5):
+        r = api.post("accounts/change-password/", token=user["access"],
+                     json={"current_password": "Not-The-Password-1",
+                           "new_password": OTHER_PASSWORD})
+        assert_json(r, 400, {"current_password": ["Current password is incorrect."]})
+    assert failures_for(db, user["email"]) == 5
+    # Guessing through change-password is throttled like login, even with the right password.
+    assert_throttled(api.post("accounts/change-password/", token=user["access"],
+                              json={"current_password": PASSWORD,
+                                    "new_password": OTHER_PASSWORD}))
+    assert_throttled(api.post("accounts/login/", json={"email": user["email"],
+                                                       "password": PASSWORD}))
+    assert_json(api.get("accounts/profile/", token=user["access"]), 200)
+
+
+def test_password_reset_clears_login_failures(api, db, read_mails):
+    user = create_user(api, read_mails)
+    for _ in range(5):
+        assert_json(api.post("accounts/login/", json={"email": user["email"],
+                                                      "password": OTHER_PASSWORD}),
+                    401, BAD_CREDENTIALS)
+    assert_throttled(api.post("accounts/login/", json={"email": user["email"],
+                                                       "password": PASSWORD}))
+    assert_json(api.post("accounts/password-reset/", json={"email": user["email"]}), 202)
+    r = api.post("accounts/password-reset/confirm/",
+                 json={"token": reset_token(read_mails, user["email"]),
+                       "new_password": OTHER_PASSWORD})
+    assert_json(r, 200, {"detail": "Password has been reset.", "code": "password_reset"})
+    assert failures_for(db, user["email"]) == 0
+    assert login(api, user["email"], OTHER_PASSWORD)["id"] == user["id"]
+
+
 def test_login_timing_does_not_reveal_unknown_emails(api, db, read_mails):
     user = create_user(api, read_mails)
 
@@ -673,9 +738,9 @@ def test_login_timing_does_not_reveal_unknown_emails(api, db, read_mails):
         return elapsed
 
     timed(unique_email("warm"))  # warm the connection
-    clear_login_failures(db)
     unknown, wrong = [], []
-    for _ in range(5):  # interleaved, 5 failures for the account: below the throttle
+    for _ in range(7):  # interleaved; the failures are cleared so no throttle interferes
+        clear_login_failures(db)
         unknown.append(timed(unique_email("ghost")))
         wrong.append(timed(user["email"]))
     a, b = statistics.median(unknown), statistics.median(wrong)
@@ -784,19 +849,36 @@ def test_change_password(api, read_mails, method):
 
     # The old tokens died at once; the new ones work.
     assert_error(api.get("accounts/profile/", token=user["access"]), 401, "token_not_valid")
-    assert_error(api.post("accounts/token/refresh/", json={"refresh": user["refresh"]}), 401,
-                 "token_not_valid")
     assert assert_json(api.get("accounts/profile/", token=data["access"]), 200)["id"] \
         == user["id"]
     refreshed = assert_json(api.post("accounts/token/refresh/",
                                      json={"refresh": data["refresh"]}), 200)
     assert set(refreshed) == TOKEN_KEYS
+    assert_error(api.post("accounts/token/refresh/", json={"refresh": user["refresh"]}), 401,
+                 "token_not_valid")
 
     # Only the new password logs in.
     assert_json(api.post("accounts/login/", json={"email": user["email"],
                                                   "password": PASSWORD}),
                 401, BAD_CREDENTIALS)
     assert login(api, user["email"], OTHER_PASSWORD)["id"] == user["id"]
+
+
+def test_change_password_old_refresh_refused_then_new_tokens_work(api, read_mails):
+    """The order a client with a stale copy produces: the old refresh token comes back first
+    (refused), and the pair change-password returned must keep working afterwards."""
+    user = logged_in_user(api, read_mails)
+    r = api.post("accounts/change-password/", token=user["access"],
+                 json={"current_password": PASSWORD, "new_password": OTHER_PASSWORD})
+    data = assert_json(r, 200)
+    assert_error(api.post("accounts/token/refresh/", json={"refresh": user["refresh"]}), 401,
+                 "token_not_valid")
+    assert_error(api.get("accounts/profile/", token=user["access"]), 401, "token_not_valid")
+    assert assert_json(api.get("accounts/profile/", token=data["access"]), 200)["id"] \
+        == user["id"]
+    refreshed = assert_json(api.post("accounts/token/refresh/",
+                                     json={"refresh": data["refresh"]}), 200)
+    assert set(refreshed) == TOKEN_KEYS
 
 
 def test_change_password_wrong_current(api, read_mails):
