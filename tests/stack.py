@@ -750,7 +750,10 @@ def cmd_run(args):
     def on_term(signum, frame):
         raise KeyboardInterrupt
 
+    # SIGINT explicitly too: a shell starts background jobs with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)  # explicit: a shell may start us with SIGINT ignored
     stack = Stack(args.dir, http_port=args.port, mpm=args.mpm, bcrypt_cost=args.bcrypt_cost)
     rc = 0
     try:
