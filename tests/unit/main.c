@@ -6,6 +6,21 @@
 
 #include "suites.h"
 
+apr_pool_t *cc_test_pool;
+
+void cc_test_pool_setup(void)
+{
+    ck_assert_int_eq(apr_initialize(), APR_SUCCESS);
+    ck_assert_int_eq(apr_pool_create(&cc_test_pool, NULL), APR_SUCCESS);
+}
+
+void cc_test_pool_teardown(void)
+{
+    apr_pool_destroy(cc_test_pool);
+    cc_test_pool = NULL;
+    apr_terminate();
+}
+
 int main(void)
 {
     SRunner *sr;

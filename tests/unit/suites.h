@@ -3,6 +3,13 @@
 #define CC_TEST_SUITES_H
 
 #include <check.h>
+#include <apr_pools.h>
+
+/* The per-test pool of the suites that need one: created by cc_test_pool_setup, destroyed by
+ * cc_test_pool_teardown (a Check checked fixture, so every test starts from a fresh pool). */
+extern apr_pool_t *cc_test_pool;
+void cc_test_pool_setup(void);
+void cc_test_pool_teardown(void);
 
 Suite *cc_password_suite(void);   /* test_password.c: core/password_rules.c */
 Suite *cc_router_suite(void);     /* test_router.c: core/router.c */

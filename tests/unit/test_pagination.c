@@ -7,20 +7,6 @@
 #include "../../core/pagination.h"
 #include "suites.h"
 
-static apr_pool_t *pool;
-
-static void setup(void)
-{
-    ck_assert_int_eq(apr_initialize(), APR_SUCCESS);
-    ck_assert_int_eq(apr_pool_create(&pool, NULL), APR_SUCCESS);
-}
-
-static void teardown(void)
-{
-    apr_pool_destroy(pool);
-    pool = NULL;
-    apr_terminate();
-}
 
 static cc_page_t page_of(apr_int64_t page, apr_int64_t size)
 {
@@ -238,57 +224,57 @@ END_TEST
 
 START_TEST(test_link_no_args)
 {
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, NULL, 2), BASE PATH "?page=2");
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, "", 2), BASE PATH "?page=2");
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, NULL, 1), BASE PATH);
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, "", 1), BASE PATH);
-    ck_assert_str_eq(cc_page_link(pool, "http://h", "/", NULL, 12), "http://h/?page=12");
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, NULL, APR_INT64_C(999999999999)),
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, NULL, 2), BASE PATH "?page=2");
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "", 2), BASE PATH "?page=2");
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, NULL, 1), BASE PATH);
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "", 1), BASE PATH);
+    ck_assert_str_eq(cc_page_link(cc_test_pool, "http://h", "/", NULL, 12), "http://h/?page=12");
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, NULL, APR_INT64_C(999999999999)),
                      BASE PATH "?page=999999999999");
 }
 END_TEST
 
 START_TEST(test_link_only_page)
 {
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, "page=3", 1), BASE PATH);
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, "page=3", 2), BASE PATH "?page=2");
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, "page=3", 4), BASE PATH "?page=4");
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, "page=3", 3), BASE PATH "?page=3");
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "page=3", 1), BASE PATH);
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "page=3", 2), BASE PATH "?page=2");
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "page=3", 4), BASE PATH "?page=4");
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "page=3", 3), BASE PATH "?page=3");
     /* a bare "page" or "page=" is the page parameter too */
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, "page", 1), BASE PATH);
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, "page=", 2), BASE PATH "?page=2");
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "page", 1), BASE PATH);
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "page=", 2), BASE PATH "?page=2");
     /* a repeated page parameter does not survive */
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, "page=1&page=2", 5), BASE PATH "?page=5");
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "page=1&page=2", 5), BASE PATH "?page=5");
 }
 END_TEST
 
 START_TEST(test_link_keeps_other_params)
 {
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, "search=bob&page=3&ordering=-id", 4),
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "search=bob&page=3&ordering=-id", 4),
                      BASE PATH "?search=bob&ordering=-id&page=4");
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, "search=bob&page=3&ordering=-id", 1),
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "search=bob&page=3&ordering=-id", 1),
                      BASE PATH "?search=bob&ordering=-id");
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, "page=2&z=1&a=2", 3),
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "page=2&z=1&a=2", 3),
                      BASE PATH "?z=1&a=2&page=3");
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, "z=1&a=2", 2), BASE PATH "?z=1&a=2&page=2");
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, "z=1&a=2", 1), BASE PATH "?z=1&a=2");
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "z=1&a=2", 2), BASE PATH "?z=1&a=2&page=2");
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "z=1&a=2", 1), BASE PATH "?z=1&a=2");
     /* page_size and other names beginning with "page" are not the page parameter */
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, "page_size=5&pages=2&page=2&xpage=9", 3),
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "page_size=5&pages=2&page=2&xpage=9", 3),
                      BASE PATH "?page_size=5&pages=2&xpage=9&page=3");
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, "page_size=5&page=2", 1),
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "page_size=5&page=2", 1),
                      BASE PATH "?page_size=5");
     /* the encoding of the other parameters is kept byte for byte */
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, "q=a%20b+c&x=%26%3D&page=9", 10),
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "q=a%20b+c&x=%26%3D&page=9", 10),
                      BASE PATH "?q=a%20b+c&x=%26%3D&page=10");
     /* empty pieces between ampersands are dropped */
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, "&a=1&&b=2&", 2), BASE PATH "?a=1&b=2&page=2");
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "&a=1&&b=2&", 2), BASE PATH "?a=1&b=2&page=2");
 }
 END_TEST
 
 START_TEST(test_link_does_not_modify_args)
 {
     char args[] = "a=1&page=7&b=2";
-    ck_assert_str_eq(cc_page_link(pool, BASE, PATH, args, 8), BASE PATH "?a=1&b=2&page=8");
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, args, 8), BASE PATH "?a=1&b=2&page=8");
     ck_assert_str_eq(args, "a=1&page=7&b=2");
 }
 END_TEST
@@ -300,7 +286,7 @@ Suite *cc_pagination_suite(void)
     TCase *te = tcase_create("exists");
     TCase *tl = tcase_create("link");
 
-    tcase_add_checked_fixture(tp, setup, teardown);
+    tcase_add_checked_fixture(tp, cc_test_pool_setup, cc_test_pool_teardown);
     tcase_add_test(tp, test_parse_defaults);
     tcase_add_test(tp, test_parse_values);
     tcase_add_test(tp, test_parse_invalid_page);
@@ -309,12 +295,12 @@ Suite *cc_pagination_suite(void)
     tcase_add_test(tp, test_parse_offset_arithmetic);
     suite_add_tcase(s, tp);
 
-    tcase_add_checked_fixture(te, setup, teardown);
+    tcase_add_checked_fixture(te, cc_test_pool_setup, cc_test_pool_teardown);
     tcase_add_test(te, test_exists);
     tcase_add_test(te, test_exists_from_parse);
     suite_add_tcase(s, te);
 
-    tcase_add_checked_fixture(tl, setup, teardown);
+    tcase_add_checked_fixture(tl, cc_test_pool_setup, cc_test_pool_teardown);
     tcase_add_test(tl, test_link_no_args);
     tcase_add_test(tl, test_link_only_page);
     tcase_add_test(tl, test_link_keeps_other_params);

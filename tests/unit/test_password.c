@@ -29,20 +29,6 @@
 
 #define RATIO_TOLERANCE 1e-12
 
-static apr_pool_t *pool;
-
-static void setup(void)
-{
-    ck_assert_int_eq(apr_initialize(), APR_SUCCESS);
-    ck_assert_int_eq(apr_pool_create(&pool, NULL), APR_SUCCESS);
-}
-
-static void teardown(void)
-{
-    apr_pool_destroy(pool);
-    pool = NULL;
-    apr_terminate();
-}
 
 /* Asserts that problems holds exactly the NULL-terminated list expected, in that order. */
 static void expect_problems(const char *what, const apr_array_header_t *problems,
@@ -78,36 +64,36 @@ static void expect_ok(const char *what, const apr_array_header_t *problems)
 
 START_TEST(test_acceptable_password)
 {
-    EXPECT_OK("passphrase", cc_password_problems(pool, "correct horse battery staple",
+    EXPECT_OK("passphrase", cc_password_problems(cc_test_pool, "correct horse battery staple",
                                                   "jane.doe@example.com", "Jane", "Doe"));
-    EXPECT_OK("8 mixed characters", cc_password_problems(pool, "Xk9#mQ2z", NULL, NULL, NULL));
+    EXPECT_OK("8 mixed characters", cc_password_problems(cc_test_pool, "Xk9#mQ2z", NULL, NULL, NULL));
 }
 END_TEST
 
 START_TEST(test_too_short)
 {
-    EXPECT("7 characters", cc_password_problems(pool, "Xk9#mQ2", NULL, NULL, NULL), TOO_SHORT);
-    EXPECT("empty", cc_password_problems(pool, "", NULL, NULL, NULL), TOO_SHORT);
+    EXPECT("7 characters", cc_password_problems(cc_test_pool, "Xk9#mQ2", NULL, NULL, NULL), TOO_SHORT);
+    EXPECT("empty", cc_password_problems(cc_test_pool, "", NULL, NULL, NULL), TOO_SHORT);
 }
 END_TEST
 
 START_TEST(test_length_counts_code_points)
 {
     /* 7 code points in 11 bytes, then 8 in 12. */
-    EXPECT("7 accented", cc_password_problems(pool, "Ünïcödé", NULL, NULL, NULL), TOO_SHORT);
-    EXPECT_OK("8 accented", cc_password_problems(pool, "Ünïcödé!", NULL, NULL, NULL));
+    EXPECT("7 accented", cc_password_problems(cc_test_pool, "Ünïcödé", NULL, NULL, NULL), TOO_SHORT);
+    EXPECT_OK("8 accented", cc_password_problems(cc_test_pool, "Ünïcödé!", NULL, NULL, NULL));
     /* 4-byte sequences: 28 and 32 bytes. */
-    EXPECT("7 emoji", cc_password_problems(pool, "😀😀😀😀😀😀😀", NULL, NULL, NULL), TOO_SHORT);
-    EXPECT_OK("8 emoji", cc_password_problems(pool, "😀😀😀😀😀😀😀😀", NULL, NULL, NULL));
+    EXPECT("7 emoji", cc_password_problems(cc_test_pool, "😀😀😀😀😀😀😀", NULL, NULL, NULL), TOO_SHORT);
+    EXPECT_OK("8 emoji", cc_password_problems(cc_test_pool, "😀😀😀😀😀😀😀😀", NULL, NULL, NULL));
 }
 END_TEST
 
 START_TEST(test_common)
 {
-    EXPECT("iloveyou", cc_password_problems(pool, "iloveyou", NULL, NULL, NULL), TOO_COMMON);
+    EXPECT("iloveyou", cc_password_problems(cc_test_pool, "iloveyou", NULL, NULL, NULL), TOO_COMMON);
     /* The list is lower-case; the lookup lower-cases and strips the candidate first. */
-    EXPECT("Password1", cc_password_problems(pool, "Password1", NULL, NULL, NULL), TOO_COMMON);
-    EXPECT("padded qwerty", cc_password_problems(pool, "  qwerty\t", NULL, NULL, NULL),
+    EXPECT("Password1", cc_password_problems(cc_test_pool, "Password1", NULL, NULL, NULL), TOO_COMMON);
+    EXPECT("padded qwerty", cc_password_problems(cc_test_pool, "  qwerty\t", NULL, NULL, NULL),
            TOO_COMMON);
 }
 END_TEST
@@ -150,19 +136,19 @@ END_TEST
 
 START_TEST(test_numeric)
 {
-    EXPECT("ascii digits", cc_password_problems(pool, "83920174", NULL, NULL, NULL), NUMERIC);
+    EXPECT("ascii digits", cc_password_problems(cc_test_pool, "83920174", NULL, NULL, NULL), NUMERIC);
     /* str.isdigit() accepts any Unicode digit: Arabic-Indic and full-width here. */
-    EXPECT("arabic-indic", cc_password_problems(pool, "١٢٣٤٥٦٧٨٩", NULL, NULL, NULL), NUMERIC);
-    EXPECT("full-width", cc_password_problems(pool, "１２３４５６７８", NULL, NULL, NULL), NUMERIC);
-    EXPECT_OK("one letter", cc_password_problems(pool, "8392017a4", NULL, NULL, NULL));
+    EXPECT("arabic-indic", cc_password_problems(cc_test_pool, "١٢٣٤٥٦٧٨٩", NULL, NULL, NULL), NUMERIC);
+    EXPECT("full-width", cc_password_problems(cc_test_pool, "１２３４５６７８", NULL, NULL, NULL), NUMERIC);
+    EXPECT_OK("one letter", cc_password_problems(cc_test_pool, "8392017a4", NULL, NULL, NULL));
 }
 END_TEST
 
 START_TEST(test_message_order)
 {
-    EXPECT("common and numeric", cc_password_problems(pool, "12345678", NULL, NULL, NULL),
+    EXPECT("common and numeric", cc_password_problems(cc_test_pool, "12345678", NULL, NULL, NULL),
            TOO_COMMON, NUMERIC);
-    EXPECT("every rule", cc_password_problems(pool, "12345", "12345@example.com", NULL, NULL),
+    EXPECT("every rule", cc_password_problems(cc_test_pool, "12345", "12345@example.com", NULL, NULL),
            SIMILAR_EMAIL, TOO_SHORT, TOO_COMMON, NUMERIC);
 }
 END_TEST
@@ -170,10 +156,10 @@ END_TEST
 START_TEST(test_similar_to_email_local_part)
 {
     /* "margareth1" against the part "margaret": quick_ratio 16/18. */
-    EXPECT("local part", cc_password_problems(pool, "MargaretH1", "margaret.hamilton@example.org",
+    EXPECT("local part", cc_password_problems(cc_test_pool, "MargaretH1", "margaret.hamilton@example.org",
                                               NULL, NULL),
            SIMILAR_EMAIL);
-    EXPECT("leetspeak", cc_password_problems(pool, "tr0ub4dor&3", "troubador@example.com", NULL,
+    EXPECT("leetspeak", cc_password_problems(cc_test_pool, "tr0ub4dor&3", "troubador@example.com", NULL,
                                              NULL),
            SIMILAR_EMAIL);
 }
@@ -181,14 +167,14 @@ END_TEST
 
 START_TEST(test_similar_to_names)
 {
-    EXPECT("first name", cc_password_problems(pool, "bartholomew99", "b.jones@example.org",
+    EXPECT("first name", cc_password_problems(cc_test_pool, "bartholomew99", "b.jones@example.org",
                                               "Bartholomew", "Jones"),
            SIMILAR_FIRST);
     /* Compared per code point after Unicode lower-casing: "MÜLLER" matches "Müller". */
-    EXPECT("last name", cc_password_problems(pool, "MÜLLER2024", NULL, NULL, "Müller"),
+    EXPECT("last name", cc_password_problems(cc_test_pool, "MÜLLER2024", NULL, NULL, "Müller"),
            SIMILAR_LAST);
     /* "İ" lower-cases to two code points, "i" and U+0307, giving 4 matches in 10, not 3 in 9. */
-    EXPECT("dotted capital I", cc_password_problems(pool, "iipek", NULL, "İpek", NULL),
+    EXPECT("dotted capital I", cc_password_problems(cc_test_pool, "iipek", NULL, "İpek", NULL),
            SIMILAR_FIRST, TOO_SHORT);
 }
 END_TEST
@@ -196,7 +182,7 @@ END_TEST
 START_TEST(test_only_first_similar_attribute_reported)
 {
     /* Similar to both the first name and the e-mail; Django stops at the first name. */
-    EXPECT("first wins", cc_password_problems(pool, "bartholomew99", "bartholomew@example.org",
+    EXPECT("first wins", cc_password_problems(cc_test_pool, "bartholomew99", "bartholomew@example.org",
                                               "Bartholomew", "Jones"),
            SIMILAR_FIRST);
 }
@@ -205,12 +191,12 @@ END_TEST
 START_TEST(test_near_but_not_similar)
 {
     /* quick_ratio 20/33 against the whole address and 10/16 against "smith": below 0.7. */
-    EXPECT_OK("john.smith1", cc_password_problems(pool, "john.smith1", "john.smith@example.com",
+    EXPECT_OK("john.smith1", cc_password_problems(cc_test_pool, "john.smith1", "john.smith@example.com",
                                                   "John", "Smith"));
-    EXPECT_OK("jonesy-2024", cc_password_problems(pool, "jonesy-2024", "bartholomew@example.org",
+    EXPECT_OK("jonesy-2024", cc_password_problems(cc_test_pool, "jonesy-2024", "bartholomew@example.org",
                                                   "Bartholomew", "Jones"));
     /* No accent folding: "muller2024" shares too little with "müller". */
-    EXPECT_OK("unaccented", cc_password_problems(pool, "MULLER2024", NULL, NULL, "Müller"));
+    EXPECT_OK("unaccented", cc_password_problems(cc_test_pool, "MULLER2024", NULL, NULL, "Müller"));
 }
 END_TEST
 
@@ -218,19 +204,19 @@ START_TEST(test_empty_value_part_quirk)
 {
     /* Django's re.split() yields an empty first part for "@x", and quick_ratio("", "") is 1.0,
      * so an empty password is "too similar". Reproduced for fidelity. */
-    EXPECT("empty part", cc_password_problems(pool, "", "@x", NULL, NULL), SIMILAR_EMAIL,
+    EXPECT("empty part", cc_password_problems(cc_test_pool, "", "@x", NULL, NULL), SIMILAR_EMAIL,
            TOO_SHORT);
-    EXPECT("no empty part", cc_password_problems(pool, "", "x", NULL, NULL), TOO_SHORT);
+    EXPECT("no empty part", cc_password_problems(cc_test_pool, "", "x", NULL, NULL), TOO_SHORT);
 }
 END_TEST
 
 START_TEST(test_null_and_empty_attributes)
 {
-    EXPECT_OK("all NULL", cc_password_problems(pool, "bartholomew99", NULL, NULL, NULL));
-    EXPECT_OK("all empty", cc_password_problems(pool, "bartholomew99", "", "", ""));
-    EXPECT("NULL password", cc_password_problems(pool, NULL, NULL, NULL, NULL), TOO_SHORT);
+    EXPECT_OK("all NULL", cc_password_problems(cc_test_pool, "bartholomew99", NULL, NULL, NULL));
+    EXPECT_OK("all empty", cc_password_problems(cc_test_pool, "bartholomew99", "", "", ""));
+    EXPECT("NULL password", cc_password_problems(cc_test_pool, NULL, NULL, NULL, NULL), TOO_SHORT);
     EXPECT("NULL password, attributes",
-           cc_password_problems(pool, NULL, "jane.doe@example.com", "Jane", "Doe"), TOO_SHORT);
+           cc_password_problems(cc_test_pool, NULL, "jane.doe@example.com", "Jane", "Doe"), TOO_SHORT);
 }
 END_TEST
 
@@ -250,10 +236,10 @@ START_TEST(test_long_inputs_are_fast)
     }
     big[n] = dotted[n] = digits[n] = '\0';
 
-    EXPECT_OK("100 KB", cc_password_problems(pool, big, "jane.doe@example.com", "Jane", "Doe"));
-    EXPECT("100 KB against 100 KB", cc_password_problems(pool, big, dotted, big, dotted),
+    EXPECT_OK("100 KB", cc_password_problems(cc_test_pool, big, "jane.doe@example.com", "Jane", "Doe"));
+    EXPECT("100 KB against 100 KB", cc_password_problems(cc_test_pool, big, dotted, big, dotted),
            SIMILAR_FIRST);
-    EXPECT("100 KB numeric", cc_password_problems(pool, digits, dotted, NULL, NULL), NUMERIC);
+    EXPECT("100 KB numeric", cc_password_problems(cc_test_pool, digits, dotted, NULL, NULL), NUMERIC);
     ck_assert_int_eq(cc_password_is_common(big), 0);
     ck_assert(cc_similarity_ratio(big, dotted) >= 0.0);
     ck_assert(cc_similarity_ratio(big, big) > 0.99);
@@ -271,19 +257,19 @@ START_TEST(test_invalid_utf8)
 {
     /* Each byte that is not part of valid UTF-8 counts as one character, as in Python with
      * "surrogateescape". */
-    EXPECT_OK("8 stray bytes", cc_password_problems(pool, "\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8",
+    EXPECT_OK("8 stray bytes", cc_password_problems(cc_test_pool, "\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8",
                                                     NULL, NULL, NULL));
-    EXPECT("e-acute and a stray byte", cc_password_problems(pool, "\xc3\xa9\xff", NULL, NULL,
+    EXPECT("e-acute and a stray byte", cc_password_problems(cc_test_pool, "\xc3\xa9\xff", NULL, NULL,
                                                             NULL),
            TOO_SHORT);
-    EXPECT_OK("truncated sequence", cc_password_problems(pool, "\xe2\x82" "abcdef", NULL, NULL,
+    EXPECT_OK("truncated sequence", cc_password_problems(cc_test_pool, "\xe2\x82" "abcdef", NULL, NULL,
                                                          NULL));
-    EXPECT_OK("overlong", cc_password_problems(pool, "\xc0\xaf\xc0\xaf\xc0\xaf\xc0\xaf", NULL,
+    EXPECT_OK("overlong", cc_password_problems(cc_test_pool, "\xc0\xaf\xc0\xaf\xc0\xaf\xc0\xaf", NULL,
                                                NULL, NULL));
-    EXPECT_OK("surrogate", cc_password_problems(pool, "\xed\xa0\x80" "abcde", NULL, NULL, NULL));
-    EXPECT_OK("above U+10FFFF", cc_password_problems(pool, "\xf4\x90\x80\x80" "abcd", NULL, NULL,
+    EXPECT_OK("surrogate", cc_password_problems(cc_test_pool, "\xed\xa0\x80" "abcde", NULL, NULL, NULL));
+    EXPECT_OK("above U+10FFFF", cc_password_problems(cc_test_pool, "\xf4\x90\x80\x80" "abcd", NULL, NULL,
                                                      NULL));
-    EXPECT("in attribute", cc_password_problems(pool, "\xffjohnny\xfe", "johnny\xff@example.com",
+    EXPECT("in attribute", cc_password_problems(cc_test_pool, "\xffjohnny\xfe", "johnny\xff@example.com",
                                                 "\xc3", "\xe2\x82"),
            SIMILAR_EMAIL);
     ck_assert_double_eq_tol(cc_similarity_ratio("\xff\xfe", "\xff"), 0.6666666666666666,
@@ -366,7 +352,7 @@ Suite *cc_password_suite(void)
     TCase *robustness = tcase_create("robustness");
     TCase *ratio = tcase_create("ratio");
 
-    tcase_add_checked_fixture(rules, setup, teardown);
+    tcase_add_checked_fixture(rules, cc_test_pool_setup, cc_test_pool_teardown);
     tcase_add_test(rules, test_acceptable_password);
     tcase_add_test(rules, test_too_short);
     tcase_add_test(rules, test_length_counts_code_points);
@@ -385,7 +371,7 @@ Suite *cc_password_suite(void)
     tcase_add_test(common, test_is_common_misses);
     suite_add_tcase(s, common);
 
-    tcase_add_checked_fixture(robustness, setup, teardown);
+    tcase_add_checked_fixture(robustness, cc_test_pool_setup, cc_test_pool_teardown);
     tcase_set_timeout(robustness, 30);
     tcase_add_test(robustness, test_long_inputs_are_fast);
     tcase_add_test(robustness, test_invalid_utf8);

@@ -81,24 +81,11 @@ static const cc_route_t routes[] = {
 };
 #define NROUTES ((int)(sizeof(routes) / sizeof(routes[0])))
 
-static apr_pool_t *pool;
 static const cc_route_t *out;
 static apr_int64_t ids[CC_MAX_PATH_IDS];
 static int nids;
 static const char *allow;
 
-static void setup(void)
-{
-    ck_assert_int_eq(apr_initialize(), APR_SUCCESS);
-    ck_assert_int_eq(apr_pool_create(&pool, NULL), APR_SUCCESS);
-}
-
-static void teardown(void)
-{
-    apr_pool_destroy(pool);
-    pool = NULL;
-    apr_terminate();
-}
 
 static cc_route_result_t match(const char *method, const char *path)
 {
@@ -108,7 +95,7 @@ static cc_route_result_t match(const char *method, const char *path)
     allow = NULL;
     for (i = 0; i < CC_MAX_PATH_IDS; i++)
         ids[i] = -7;
-    return cc_route_match(pool, routes, NROUTES, method, path, &out, ids, &nids, &allow);
+    return cc_route_match(cc_test_pool, routes, NROUTES, method, path, &out, ids, &nids, &allow);
 }
 
 /* Asserts a match on the route whose handler is h, with no id captured. */
@@ -368,7 +355,7 @@ Suite *cc_router_suite(void)
 {
     Suite *s = suite_create("router");
     TCase *tc = tcase_create("match");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, cc_test_pool_setup, cc_test_pool_teardown);
     tcase_add_test(tc, test_exact_match);
     tcase_add_test(tc, test_trailing_slash_equivalence);
     tcase_add_test(tc, test_root_path);
