@@ -566,7 +566,7 @@ static int cc_handler(request_rec *r)
     else if (!strncmp(uri, "/api/", 5))
         q->path = uri + 5;
     else
-        return cc_error(q, HTTP_NOT_FOUND, "not_found", "Not found.");
+        return cc_not_found(q);
 
     if (r->prev && !strcmp(q->path, "_httpd_error"))
         return httpd_error(q);
@@ -587,7 +587,7 @@ static int cc_handler(request_rec *r)
                         q->ids, &q->nids, &allow);
     if (r->method_number == M_OPTIONS) {
         if (rr == CC_ROUTE_NOT_FOUND)
-            return cc_error(q, HTTP_NOT_FOUND, "not_found", "Not found.");
+            return cc_not_found(q);
         if (rr == CC_ROUTE_FOUND) /* the route answers GET; list every method it has */
             cc_route_match(r->pool, cc_routes, cc_routes_count, "OPTIONS", q->path, &q->route,
                            q->ids, &q->nids, &allow);
@@ -595,7 +595,7 @@ static int cc_handler(request_rec *r)
         return cc_no_content(q);
     }
     if (rr == CC_ROUTE_NOT_FOUND)
-        return cc_error(q, HTTP_NOT_FOUND, "not_found", "Not found.");
+        return cc_not_found(q);
     if (rr == CC_ROUTE_BAD_METHOD) {
         apr_table_setn(r->headers_out, "Allow", allow);
         return cc_error(q, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",

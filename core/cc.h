@@ -88,6 +88,9 @@ int cc_error(cc_req_t *q, int status, const char *code, const char *detail);
 int cc_validation(cc_req_t *q, json_t *fields);
 /* Adds one message to a validation dict, creating the list on first use. */
 void cc_field_error(json_t *fields, const char *field, const char *message);
+/* 404 {"detail": "Not found.", "code": "not_found"}: unknown routes and objects the caller may
+ * not see (never reveal existence). */
+int cc_not_found(cc_req_t *q);
 /* 503 with Retry-After when the database cannot be reached. */
 int cc_unavailable(cc_req_t *q);
 /* 500 without internals. */

@@ -57,6 +57,11 @@ void cc_field_error(json_t *fields, const char *field, const char *message)
     json_array_append_new(list, json_string(message));
 }
 
+int cc_not_found(cc_req_t *q)
+{
+    return cc_error(q, HTTP_NOT_FOUND, "not_found", "Not found.");
+}
+
 int cc_unavailable(cc_req_t *q)
 {
     apr_table_setn(q->r->headers_out, "Retry-After", "5");
