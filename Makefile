@@ -29,7 +29,7 @@ PURE_SRC := core/router.c core/pagination.c core/jwt.c core/validate.c core/pass
             dbd/errmap.c dbd/statements.c
 GEN_WORDS := $(G)/common_passwords.c
 GEN_MIGR  := $(G)/migrations.c
-MOD_SRC  := mod_carechain.c core/http.c core/auth.c core/passwords.c core/mail.c dbd/db.c \
+MOD_SRC  := mod_carechain.c core/http.c core/auth.c core/passwords.c core/mail.c core/events.c dbd/db.c \
             $(wildcard handlers/*.c) $(PURE_SRC)
 CLI_SRC  := cli/carechainctl.c core/password_rules.c core/validate.c dbd/statements.c
 UNIT_SRC := $(wildcard tests/unit/*.c)

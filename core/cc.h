@@ -102,9 +102,30 @@ int cc_no_content(cc_req_t *q);
 const char *cc_base_url(cc_req_t *q);
 /* Paginated response: results_json is a JSON array text. */
 int cc_paginated(cc_req_t *q, const cc_page_t *pg, apr_int64_t count, const char *results_json);
+/* The same with `extra` (NULL or JSON members without braces, e.g. "\"unread_count\":3")
+ * inserted after "previous". */
+int cc_paginated_ex(cc_req_t *q, const cc_page_t *pg, apr_int64_t count, const char *results_json,
+                    const char *extra);
 /* Parses ?page/?page_size; answers 404 (bad page) or 400 (bad page_size) itself and returns 0,
  * after which the handler returns OK. */
 int cc_page_from_query(cc_req_t *q, apr_int64_t max_size, cc_page_t *pg);
+/* 200 with a strong ETag over the body, or 304 when If-None-Match names it (public GETs). */
+int cc_json_cacheable(cc_req_t *q, const char *text);
+
+/* ---- query parameters ------------------------------------------------------------------- */
+
+/* ?name= as a boolean (true|false|1|0, any case). Returns 1 and sets *val (-1 when absent);
+ * on anything else answers 400 {"name": [...]} and returns 0. */
+int cc_query_bool(cc_req_t *q, const char *name, int *val);
+/* ?name= among `choices` (NULL-terminated). Returns 1 with *val (NULL when absent); else 400
+ * naming the parameter and 0. */
+int cc_query_choice(cc_req_t *q, const char *name, const char *const *choices, const char **val);
+/* ?name= as a positive integer id. Returns 1 with *val ("" when absent) as decimal text; else
+ * 400 and 0. */
+int cc_query_id(cc_req_t *q, const char *name, const char **val);
+/* ?ordering= among `fields` (each also allowed with a leading '-'). Returns 1 with *val
+ * (`dflt` when absent); else 400 {"ordering": [...]} and 0. */
+int cc_query_ordering(cc_req_t *q, const char *const *fields, const char *dflt, const char **val);
 
 /* ---- body field helpers ----------------------------------------------------------------- */
 
@@ -152,6 +173,19 @@ void cc_password_burn(const char *pw);
 int cc_mail_queue(cc_req_t *q, const char *to, const char *subject, const char *body);
 /* Delivers queued mail through the configured transport (after commit). Best effort. */
 void cc_mail_flush(cc_req_t *q);
+
+/* ---- events (core/events.c): called inside the transaction of the change ------------- */
+
+/* Notifies a user (notification row + live event at commit). `data_json` is a JSON object text
+ * (NULL = {}). 0 on database failure. */
+int cc_notify(cc_req_t *q, apr_int64_t user_id, const char *type, const char *title,
+              const char *message, const char *data_json);
+/* Records an admin action in the audit log (actor = the caller). 0 on database failure. */
+int cc_audit(cc_req_t *q, const char *action, const char *target_type, apr_int64_t target_id,
+             const char *details_json);
+
+/* Decimal text of an id, in the request pool. */
+const char *cc_id_str(cc_req_t *q, apr_int64_t id);
 
 /* ---- handlers (one file per resource group in handlers/) ------------------------------- */
 

@@ -1,6 +1,8 @@
 /* Responses, errors, body fields and pagination output for every /api/ answer. */
 #include <apr_encode.h>
 #include <apr_lib.h>
+#include <apr_md5.h>
+#include <apr_escape.h>
 #include <http_core.h>
 #include "cc.h"
 
@@ -107,6 +109,12 @@ int cc_page_from_query(cc_req_t *q, apr_int64_t max_size, cc_page_t *pg)
 
 int cc_paginated(cc_req_t *q, const cc_page_t *pg, apr_int64_t count, const char *results)
 {
+    return cc_paginated_ex(q, pg, count, results, NULL);
+}
+
+int cc_paginated_ex(cc_req_t *q, const cc_page_t *pg, apr_int64_t count, const char *results,
+                    const char *extra)
+{
     const char *base = cc_base_url(q);
     const char *path = q->r->uri;
     const char *next = "null", *prev = "null";
@@ -122,8 +130,105 @@ int cc_paginated(cc_req_t *q, const cc_page_t *pg, apr_int64_t count, const char
      * control character that would need JSON escaping. */
     return cc_json_text(q, HTTP_OK,
                         apr_psprintf(q->pool, "{\"count\":%" APR_INT64_T_FMT
-                                     ",\"next\":%s,\"previous\":%s,\"results\":%s}",
-                                     count, next, prev, results ? results : "[]"));
+                                     ",\"next\":%s,\"previous\":%s,%s%s\"results\":%s}",
+                                     count, next, prev, extra ? extra : "", extra ? "," : "",
+                                     results ? results : "[]"));
+}
+
+/* A strong validator: the MD5 of the exact body (not a secret, just a fingerprint). */
+int cc_json_cacheable(cc_req_t *q, const char *text)
+{
+    unsigned char digest[APR_MD5_DIGESTSIZE];
+    const char *etag, *inm;
+    apr_md5(digest, text, strlen(text));
+    etag = apr_pstrcat(q->pool, "\"",
+                       apr_pescape_hex(q->pool, digest, sizeof(digest), 0), "\"", NULL);
+    apr_table_setn(q->r->headers_out, "ETag", etag);
+    inm = apr_table_get(q->r->headers_in, "If-None-Match");
+    if (inm && (ap_find_etag_strong(q->pool, inm, etag) || ap_find_etag_weak(q->pool, inm, etag)
+                || !strcmp(inm, "*"))) {
+        q->r->status = HTTP_NOT_MODIFIED;
+        return OK;
+    }
+    return cc_json_text(q, HTTP_OK, text);
+}
+
+/* ---- query parameters ------------------------------------------------------------------- */
+
+static int query_error(cc_req_t *q, const char *name, const char *msg)
+{
+    json_t *e = json_object();
+    cc_field_error(e, name, msg);
+    cc_validation(q, e);
+    return 0;
+}
+
+int cc_query_bool(cc_req_t *q, const char *name, int *val)
+{
+    const char *v = apr_table_get(q->query, name);
+    *val = -1;
+    if (!v)
+        return 1;
+    if (!strcasecmp(v, "true") || !strcmp(v, "1"))
+        *val = 1;
+    else if (!strcasecmp(v, "false") || !strcmp(v, "0"))
+        *val = 0;
+    else
+        return query_error(q, name, "Must be one of: true, false, 1, 0.");
+    return 1;
+}
+
+int cc_query_choice(cc_req_t *q, const char *name, const char *const *choices, const char **val)
+{
+    const char *v = apr_table_get(q->query, name);
+    int i;
+    *val = NULL;
+    if (!v)
+        return 1;
+    for (i = 0; choices[i]; i++)
+        if (!strcmp(v, choices[i])) {
+            *val = choices[i];
+            return 1;
+        }
+    return query_error(q, name,
+                       apr_psprintf(q->pool, "Select a valid choice. %s is not one of the "
+                                    "available choices.", v));
+}
+
+int cc_query_id(cc_req_t *q, const char *name, const char **val)
+{
+    const char *v = apr_table_get(q->query, name);
+    apr_int64_t n;
+    char *end;
+    *val = "";
+    if (!v)
+        return 1;
+    n = apr_strtoi64(v, &end, 10);
+    if (!*v || *end || n < 1 || !apr_isdigit(*v))
+        return query_error(q, name, "A valid positive integer is required.");
+    *val = apr_psprintf(q->pool, "%" APR_INT64_T_FMT, n);
+    return 1;
+}
+
+int cc_query_ordering(cc_req_t *q, const char *const *fields, const char *dflt, const char **val)
+{
+    const char *v = apr_table_get(q->query, "ordering");
+    int i;
+    *val = dflt;
+    if (!v)
+        return 1;
+    for (i = 0; fields[i]; i++)
+        if (!strcmp(v, fields[i]) || (v[0] == '-' && !strcmp(v + 1, fields[i]))) {
+            *val = v;
+            return 1;
+        }
+    return query_error(q, "ordering",
+                       apr_psprintf(q->pool, "Invalid ordering \"%s\".", v));
+}
+
+const char *cc_id_str(cc_req_t *q, apr_int64_t id)
+{
+    return apr_psprintf(q->pool, "%" APR_INT64_T_FMT, id);
 }
 
 /* ---- body fields ------------------------------------------------------------------------ */

@@ -99,4 +99,10 @@ const cc_stmt_t cc_statements[CC_ST__COUNT] = {
         "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2,"
         " next_attempt_at = now() + make_interval(secs => least(3600, 30 * power(2, attempts))::int)"
         " WHERE id = $1", 2, 0},
+    /* ---- events ---- */
+    [CC_ST_NOTIFY] = {"cc_notify",
+        "SELECT cc_notify($1, $2, $3, $4, $5::jsonb)", 5, 0},
+    [CC_ST_AUDIT] = {"cc_audit",
+        "INSERT INTO audit_log (actor_id, action, target_type, target_id, details)"
+        " VALUES ($1, $2, $3, $4, $5::jsonb)", 5, 0},
 };

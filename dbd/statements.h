@@ -42,6 +42,8 @@ typedef enum {
     CC_ST_MAIL_CLAIM,
     CC_ST_MAIL_SENT,
     CC_ST_MAIL_FAILED,
+    CC_ST_NOTIFY,
+    CC_ST_AUDIT,
     CC_ST__COUNT
 } cc_stmt_id_t;
 
