@@ -14,6 +14,7 @@
 #include "router.h"
 #include "jwt.h"
 #include "pagination.h"
+#include "fields.h"
 
 APLOG_USE_MODULE(carechain);
 extern module AP_MODULE_DECLARE_DATA carechain_module;
@@ -86,8 +87,6 @@ int cc_json_text(cc_req_t *q, int status, const char *text);
 int cc_error(cc_req_t *q, int status, const char *code, const char *detail);
 /* The 400 validation shape; `fields` (stolen) maps field -> [messages]. */
 int cc_validation(cc_req_t *q, json_t *fields);
-/* Adds one message to a validation dict, creating the list on first use. */
-void cc_field_error(json_t *fields, const char *field, const char *message);
 /* 404 {"detail": "Not found.", "code": "not_found"}: unknown routes and objects the caller may
  * not see (never reveal existence). */
 int cc_not_found(cc_req_t *q);

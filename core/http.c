@@ -49,16 +49,6 @@ int cc_validation(cc_req_t *q, json_t *fields)
     return cc_json(q, HTTP_BAD_REQUEST, fields);
 }
 
-void cc_field_error(json_t *fields, const char *field, const char *message)
-{
-    json_t *list = json_object_get(fields, field);
-    if (!list) {
-        list = json_array();
-        json_object_set_new(fields, field, list);
-    }
-    json_array_append_new(list, json_string(message));
-}
-
 int cc_not_found(cc_req_t *q)
 {
     return cc_error(q, HTTP_NOT_FOUND, "not_found", "Not found.");
@@ -264,16 +254,6 @@ const char *cc_body_str(cc_req_t *q, json_t *errs, const char *name, int *presen
     return NULL;
 }
 
-/* Counts UTF-8 code points (the body is valid UTF-8: jansson checked it). */
-static apr_size_t utf8_len(const char *s)
-{
-    apr_size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 const char *cc_body_required(cc_req_t *q, json_t *errs, const char *name, apr_size_t max_len)
 {
     int present;
@@ -292,7 +272,7 @@ const char *cc_body_required(cc_req_t *q, json_t *errs, const char *name, apr_si
         cc_field_error(errs, name, "This field may not be blank.");
         return NULL;
     }
-    if (max_len && utf8_len(v) > max_len) {
+    if (max_len && cc_utf8_len(v) > max_len) {
         cc_field_error(errs, name,
                        apr_psprintf(q->pool, "Ensure this field has no more than %lu characters.",
                                     (unsigned long)max_len));
