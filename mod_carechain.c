@@ -570,7 +570,11 @@ static int cc_handler(request_rec *r)
 
     if (r->prev && !strcmp(q->path, "_httpd_error"))
         return httpd_error(q);
-    ap_args_to_table(r, &q->query);
+    /* Our own parser: httpd's ap_args_to_table keeps '+' (a space in forms) and lets the last
+     * of repeated keys win. */
+    if (!cc_query_parse(r->pool, r->args, &q->query))
+        return cc_error(q, HTTP_BAD_REQUEST, "parse_error",
+                        "The query string is not valid UTF-8.");
     is_preflight = r->method_number == M_OPTIONS
                    && apr_table_get(r->headers_in, "Access-Control-Request-Method");
     if (cors(q) && is_preflight) {

@@ -108,6 +108,8 @@ int cc_paginated_ex(cc_req_t *q, const cc_page_t *pg, apr_int64_t count, const c
 /* Parses ?page/?page_size; answers 404 (bad page) or 400 (bad page_size) itself and returns 0,
  * after which the handler returns OK. */
 int cc_page_from_query(cc_req_t *q, apr_int64_t max_size, cc_page_t *pg);
+/* s as a JSON string literal (quoted, escaped), or null for NULL or invalid UTF-8; in p. */
+const char *cc_json_quote(apr_pool_t *p, const char *s);
 /* 200 with a strong ETag over the body, or 304 when If-None-Match names it (public GETs). */
 int cc_json_cacheable(cc_req_t *q, const char *text);
 

@@ -111,18 +111,26 @@ int cc_paginated_ex(cc_req_t *q, const cc_page_t *pg, apr_int64_t count, const c
     if (!cc_page_exists(pg, count))
         return cc_error(q, HTTP_NOT_FOUND, "not_found", "Invalid page.");
     if (pg->offset + pg->size < count)
-        next = apr_pstrcat(q->pool, "\"", cc_page_link(q->pool, base, path, q->r->args,
-                                                       pg->page + 1), "\"", NULL);
+        next = cc_json_quote(q->pool, cc_page_link(q->pool, base, path, q->r->args,
+                                                   pg->page + 1));
     if (pg->page > 1)
-        prev = apr_pstrcat(q->pool, "\"", cc_page_link(q->pool, base, path, q->r->args,
-                                                       pg->page - 1), "\"", NULL);
-    /* The URL parts come from the parsed, escaped request line, so they hold no quote or
-     * control character that would need JSON escaping. */
+        prev = cc_json_quote(q->pool, cc_page_link(q->pool, base, path, q->r->args,
+                                                   pg->page - 1));
     return cc_json_text(q, HTTP_OK,
                         apr_psprintf(q->pool, "{\"count\":%" APR_INT64_T_FMT
                                      ",\"next\":%s,\"previous\":%s,%s%s\"results\":%s}",
                                      count, next, prev, extra ? extra : "", extra ? "," : "",
                                      results ? results : "[]"));
+}
+
+const char *cc_json_quote(apr_pool_t *p, const char *s)
+{
+    json_t *j = s ? json_string(s) : NULL;
+    char *t = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    const char *out = apr_pstrdup(p, t ? t : "null");
+    free(t);
+    json_decref(j);
+    return out;
 }
 
 /* A strong validator: the MD5 of the exact body (not a secret, just a fingerprint). */

@@ -108,3 +108,106 @@ cc_route_result_t cc_route_match(apr_pool_t *p, const cc_route_t *table, int n,
     }
     return CC_ROUTE_BAD_METHOD;
 }
+
+/* ---- query strings ---------------------------------------------------------------------- */
+
+int cc_utf8_valid(const char *str, apr_size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str, *e = s + len;
+    while (s < e) {
+        unsigned c = *s;
+        apr_size_t n, i;
+        unsigned cp;
+        if (c == 0)
+            return 0;
+        if (c < 0x80) {
+            s++;
+            continue;
+        }
+        if ((c & 0xE0) == 0xC0) {
+            n = 1;
+            cp = c & 0x1F;
+        }
+        else if ((c & 0xF0) == 0xE0) {
+            n = 2;
+            cp = c & 0x0F;
+        }
+        else if ((c & 0xF8) == 0xF0) {
+            n = 3;
+            cp = c & 0x07;
+        }
+        else {
+            return 0;
+        }
+        if ((apr_size_t)(e - s) <= n)
+            return 0;
+        for (i = 1; i <= n; i++) {
+            if ((s[i] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (s[i] & 0x3F);
+        }
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000)
+            || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        s += n + 1;
+    }
+    return 1;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Form-decodes s[0..len) into a new string in p; *outlen is its length (it may hold NUL bytes,
+ * which the UTF-8 check then refuses). A '%' not followed by two hex digits stays as it is. */
+static char *form_decode(apr_pool_t *p, const char *s, apr_size_t len, apr_size_t *outlen)
+{
+    char *out = apr_palloc(p, len + 1), *o = out;
+    apr_size_t i;
+    for (i = 0; i < len; i++) {
+        if (s[i] == '+') {
+            *o++ = ' ';
+        }
+        else if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0
+                 && hexval(s[i + 2]) >= 0) {
+            *o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        }
+        else {
+            *o++ = s[i];
+        }
+    }
+    *o = 0;
+    *outlen = (apr_size_t)(o - out);
+    return out;
+}
+
+int cc_query_parse(apr_pool_t *p, const char *args, apr_table_t **out)
+{
+    const char *s = args ? args : "";
+    *out = apr_table_make(p, 8);
+    while (*s) {
+        const char *amp = strchr(s, '&'), *end = amp ? amp : s + strlen(s);
+        const char *eq = memchr(s, '=', (apr_size_t)(end - s));
+        const char *kend = eq ? eq : end;
+        apr_size_t klen, vlen;
+        char *k, *v;
+        if (kend > s) {
+            k = form_decode(p, s, (apr_size_t)(kend - s), &klen);
+            v = eq ? form_decode(p, eq + 1, (apr_size_t)(end - eq - 1), &vlen)
+                   : (vlen = 0, apr_pstrdup(p, ""));
+            if (!cc_utf8_valid(k, klen) || !cc_utf8_valid(v, vlen))
+                return 0;
+            apr_table_addn(*out, k, v);
+        }
+        s = amp ? amp + 1 : end;
+    }
+    return 1;
+}

@@ -36,4 +36,15 @@ cc_route_result_t cc_route_match(apr_pool_t *p, const cc_route_t *table, int n,
                                  const char *method, const char *path, const cc_route_t **out,
                                  apr_int64_t *ids, int *nids, const char **allow);
 
+#include <apr_tables.h>
+
+/* Decodes a query string as HTML forms encode it (application/x-www-form-urlencoded: '+' is a
+ * space, %XX escapes) into a new table in p; a key without '=' gets "". When a key repeats, the
+ * first value is the one apr_table_get returns. Returns 0 when a key or value is not valid UTF-8
+ * after decoding (the table then holds what came before it). */
+int cc_query_parse(apr_pool_t *p, const char *args, apr_table_t **out);
+
+/* 1 when s (len bytes) is valid UTF-8 without NUL bytes or overlong forms. */
+int cc_utf8_valid(const char *s, apr_size_t len);
+
 #endif

@@ -99,6 +99,257 @@ const cc_stmt_t cc_statements[CC_ST__COUNT] = {
         "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2,"
         " next_attempt_at = now() + make_interval(secs => least(3600, 30 * power(2, attempts))::int)"
         " WHERE id = $1", 2, 0},
+    /* ---- profiles, hospitals and verification (handlers/profiles.c) ---- */
+    [CC_ST_CAND_GET] = {"cc_candidate_get",
+        "SELECT p.id, cc_candidate_profile_json(p) FROM candidate_profiles p WHERE"
+        " p.user_id = $1", 1, 1},
+    [CC_ST_CAND_CREATE] = {"cc_candidate_create",
+        "INSERT INTO candidate_profiles (user_id) VALUES ($1) ON CONFLICT (user_id) DO"
+        " NOTHING RETURNING id", 1, 0},
+    [CC_ST_CAND_UPDATE] = {"cc_candidate_update",
+        "UPDATE candidate_profiles p SET (phone_number, date_of_birth, gender, address,"
+        " city, state, country, headline, summary, years_of_experience, specialization,"
+        " certifications, expected_salary, available_from, preferred_job_types,"
+        " preferred_locations, updated_at) = (SELECT r.phone_number, r.date_of_birth,"
+        " r.gender, r.address, r.city, r.state, r.country, r.headline, r.summary,"
+        " r.years_of_experience, r.specialization, r.certifications, r.expected_salary,"
+        " r.available_from, r.preferred_job_types, r.preferred_locations, now() FROM"
+        " jsonb_populate_record(p, $2::jsonb) r) WHERE p.id = $1", 2, 0},
+    [CC_ST_CAND_SKILLS_MISSING] = {"cc_candidate_skills_missing",
+        "SELECT t.x FROM unnest($2::bigint[]) WITH ORDINALITY AS t(x, o) WHERE NOT EXISTS"
+        " (SELECT 1 FROM skills s WHERE s.id = t.x AND (s.is_active OR EXISTS (SELECT 1"
+        " FROM candidate_skills c WHERE c.profile_id = $1 AND c.skill_id = t.x))) ORDER BY"
+        " t.o", 2, 1},
+    [CC_ST_CAND_SKILLS_SET] = {"cc_candidate_skills_set",
+        "WITH gone AS (DELETE FROM candidate_skills WHERE profile_id = $1 AND skill_id <>"
+        " ALL ($2::bigint[])) INSERT INTO candidate_skills (profile_id, skill_id) SELECT"
+        " $1, x FROM unnest($2::bigint[]) x ON CONFLICT DO NOTHING", 2, 0},
+    [CC_ST_CAND_QUALS_MISSING] = {"cc_candidate_quals_missing",
+        "SELECT t.x FROM unnest($2::bigint[]) WITH ORDINALITY AS t(x, o) WHERE NOT EXISTS"
+        " (SELECT 1 FROM qualifications s WHERE s.id = t.x AND (s.is_active OR EXISTS"
+        " (SELECT 1 FROM candidate_qualifications c WHERE c.profile_id = $1 AND"
+        " c.qualification_id = t.x))) ORDER BY t.o", 2, 1},
+    [CC_ST_CAND_QUALS_SET] = {"cc_candidate_quals_set",
+        "WITH gone AS (DELETE FROM candidate_qualifications WHERE profile_id = $1 AND"
+        " qualification_id <> ALL ($2::bigint[])) INSERT INTO candidate_qualifications"
+        " (profile_id, qualification_id) SELECT $1, x FROM unnest($2::bigint[]) x ON"
+        " CONFLICT DO NOTHING", 2, 0},
+    [CC_ST_CAND_JSON] = {"cc_candidate_json",
+        "SELECT cc_candidate_profile_json(p) FROM candidate_profiles p WHERE p.id = $1", 1, 1},
+    [CC_ST_CAND_CLEAR] = {"cc_candidate_clear",
+        "UPDATE candidate_profiles SET phone_number = NULL, date_of_birth = NULL, gender"
+        " = NULL, address = NULL, city = NULL, state = NULL, country = NULL, headline ="
+        " NULL, summary = NULL, years_of_experience = NULL, specialization = NULL,"
+        " certifications = '{}', expected_salary = NULL, available_from = NULL,"
+        " preferred_job_types = '{}', preferred_locations = '{}', verification_status ="
+        " 'pending', verified_at = NULL, verified_by = NULL, rejection_reason = NULL,"
+        " updated_at = now() WHERE user_id = $1 RETURNING id", 1, 0},
+    [CC_ST_CAND_CLEAR_LINKS] = {"cc_candidate_clear_links",
+        "WITH a AS (DELETE FROM candidate_skills WHERE profile_id = $1), b AS (DELETE"
+        " FROM candidate_qualifications WHERE profile_id = $1) DELETE FROM"
+        " verification_requests WHERE candidate_profile_id = $1", 1, 0},
+    [CC_ST_RECR_GET] = {"cc_recruiter_get",
+        "SELECT p.id, cc_recruiter_profile_json(p) FROM recruiter_profiles p WHERE"
+        " p.user_id = $1", 1, 1},
+    [CC_ST_RECR_CREATE] = {"cc_recruiter_create",
+        "INSERT INTO recruiter_profiles (user_id) VALUES ($1) ON CONFLICT (user_id) DO"
+        " NOTHING RETURNING id", 1, 0},
+    [CC_ST_RECR_UPDATE] = {"cc_recruiter_update",
+        "UPDATE recruiter_profiles p SET (company_name, designation, phone_number,"
+        " company_address, updated_at) = (SELECT r.company_name, r.designation,"
+        " r.phone_number, r.company_address, now() FROM jsonb_populate_record(p,"
+        " $2::jsonb) r) WHERE p.user_id = $1", 2, 0},
+    [CC_ST_RECR_LINK] = {"cc_recruiter_link",
+        "UPDATE recruiter_profiles SET hospital_id = $2, verification_status = 'pending',"
+        " verified_at = NULL, verified_by = NULL, rejection_reason = NULL, updated_at ="
+        " now() WHERE user_id = $1 AND hospital_id IS DISTINCT FROM $2::bigint", 2, 0},
+    [CC_ST_RECR_CLEAR] = {"cc_recruiter_clear",
+        "UPDATE recruiter_profiles SET company_name = '', designation = '', phone_number"
+        " = '', company_address = '', verification_status = 'pending', verified_at = NULL,"
+        " verified_by = NULL, rejection_reason = NULL, updated_at = now() WHERE user_id ="
+        " $1", 1, 0},
+    [CC_ST_HOSP_EXISTS] = {"cc_hospital_exists",
+        "SELECT 1 FROM hospitals WHERE id = $1", 1, 1},
+    [CC_ST_HOSP_OF_RECRUITER] = {"cc_hospital_of_recruiter",
+        "SELECT h.id, cc_hospital_json(h, false) FROM recruiter_profiles r JOIN hospitals"
+        " h ON h.id = r.hospital_id WHERE r.user_id = $1", 1, 1},
+    [CC_ST_HOSP_OF_RECRUITER_LOCK] = {"cc_hospital_of_recruiter_lock",
+        "SELECT h.id, h.verification_status, h.created_by = $1 OR r.verification_status ="
+        " 'verified', h.name, h.registration_number FROM recruiter_profiles r JOIN"
+        " hospitals h ON h.id = r.hospital_id WHERE r.user_id = $1 FOR UPDATE OF h", 1, 0},
+    [CC_ST_HOSP_INSERT] = {"cc_hospital_insert",
+        "INSERT INTO hospitals (name, registration_number, address, city, state, country,"
+        " phone_number, email, type, bed_capacity, website, created_by) SELECT r.name,"
+        " r.registration_number, r.address, r.city, r.state, r.country, r.phone_number,"
+        " r.email, r.type, r.bed_capacity, r.website, $1 FROM"
+        " jsonb_populate_record(NULL::hospitals, $2::jsonb) r RETURNING id", 2, 0},
+    [CC_ST_HOSP_UPDATE] = {"cc_hospital_update",
+        "UPDATE hospitals h SET (name, registration_number, address, city, state,"
+        " country, phone_number, email, type, bed_capacity, website, updated_at) = (SELECT"
+        " r.name, r.registration_number, r.address, r.city, r.state, r.country,"
+        " r.phone_number, r.email, r.type, r.bed_capacity, r.website, now() FROM"
+        " jsonb_populate_record(h, $2::jsonb) r) WHERE h.id = $1", 2, 0},
+    [CC_ST_HOSP_REVERIFY] = {"cc_hospital_reverify",
+        "UPDATE hospitals SET verification_status = 'pending', verified_at = NULL,"
+        " verified_by = NULL, updated_at = now() WHERE id = $1", 1, 0},
+    [CC_ST_HOSP_HAS_JOBS] = {"cc_hospital_has_jobs",
+        "SELECT EXISTS (SELECT 1 FROM jobs WHERE hospital_id = $1)", 1, 1},
+    [CC_ST_HOSP_DELETE] = {"cc_hospital_delete",
+        "DELETE FROM hospitals WHERE id = $1", 1, 0},
+    [CC_ST_HOSP_DETAILS] = {"cc_hospital_details",
+        "SELECT cc_hospital_json(h, $2::boolean) FROM hospitals h WHERE h.id = $1 AND"
+        " ($2::boolean OR h.verification_status = 'verified')", 2, 1},
+    [CC_ST_VR_VIEW_CANDIDATE] = {"cc_verification_view_candidate",
+        "SELECT json_build_object('subject', 'candidate', 'candidate_profile', p.id,"
+        " 'hospital', NULL, 'verification_status', p.verification_status, 'verified_at',"
+        " cc_ts(p.verified_at), 'rejection_reason', p.rejection_reason, 'request', (SELECT"
+        " cc_verification_request_json(v, true) FROM verification_requests v WHERE"
+        " v.candidate_profile_id = p.id)) FROM candidate_profiles p WHERE p.user_id = $1", 1, 1},
+    [CC_ST_VR_VIEW_HOSPITAL] = {"cc_verification_view_hospital",
+        "SELECT json_build_object('subject', 'hospital', 'candidate_profile', NULL,"
+        " 'hospital', h.id, 'verification_status', h.verification_status, 'verified_at',"
+        " cc_ts(h.verified_at), 'rejection_reason', h.rejection_reason, 'request', (SELECT"
+        " cc_verification_request_json(v, true) FROM verification_requests v WHERE"
+        " v.hospital_id = h.id)) FROM hospitals h WHERE h.id = $1", 1, 1},
+    [CC_ST_VR_CANDIDATE_LOCK] = {"cc_verification_candidate_lock",
+        "SELECT p.id, p.verification_status, v.id, v.status, p.user_id, u.email,"
+        " u.first_name FROM candidate_profiles p JOIN users u ON u.id = p.user_id LEFT"
+        " JOIN verification_requests v ON v.candidate_profile_id = p.id WHERE p.id = $1"
+        " FOR UPDATE OF p", 1, 0},
+    [CC_ST_VR_HOSPITAL_LOCK] = {"cc_verification_hospital_lock",
+        "SELECT h.id, h.verification_status, v.id, v.status, h.name FROM hospitals h LEFT"
+        " JOIN verification_requests v ON v.hospital_id = h.id WHERE h.id = $1 FOR UPDATE"
+        " OF h", 1, 0},
+    [CC_ST_DOCS_NOT_OWNED] = {"cc_documents_not_owned",
+        "SELECT t.x FROM unnest($2::bigint[]) WITH ORDINALITY AS t(x, o) WHERE NOT EXISTS"
+        " (SELECT 1 FROM documents d WHERE d.id = t.x AND d.user_id = $1) ORDER BY t.o", 2, 1},
+    [CC_ST_VR_UPSERT_CANDIDATE] = {"cc_verification_upsert_candidate",
+        "INSERT INTO verification_requests AS v (candidate_profile_id, submitted_by,"
+        " license_number, registration_council, specialization, id_document_type,"
+        " id_document_number, document_ids) SELECT $1, $2, r.license_number,"
+        " r.registration_council, r.specialization, r.id_document_type,"
+        " r.id_document_number, coalesce(r.document_ids, '{}') FROM"
+        " jsonb_populate_record(NULL::verification_requests, $3::jsonb) r ON CONFLICT"
+        " (candidate_profile_id) DO UPDATE SET submitted_by = EXCLUDED.submitted_by,"
+        " license_number = EXCLUDED.license_number, registration_council ="
+        " EXCLUDED.registration_council, specialization = EXCLUDED.specialization,"
+        " id_document_type = EXCLUDED.id_document_type, id_document_number ="
+        " EXCLUDED.id_document_number, document_ids = EXCLUDED.document_ids, submitted_at"
+        " = CASE WHEN v.status = 'rejected' THEN now() ELSE v.submitted_at END, status ="
+        " 'pending', notes = NULL, rejection_reason = NULL, decided_by = NULL, decided_at"
+        " = NULL, updated_at = now() RETURNING v.id", 3, 0},
+    [CC_ST_VR_UPSERT_HOSPITAL] = {"cc_verification_upsert_hospital",
+        "INSERT INTO verification_requests AS v (hospital_id, submitted_by,"
+        " registration_number, document_ids) SELECT $1, $2, r.registration_number,"
+        " coalesce(r.document_ids, '{}') FROM"
+        " jsonb_populate_record(NULL::verification_requests, $3::jsonb) r ON CONFLICT"
+        " (hospital_id) DO UPDATE SET submitted_by = EXCLUDED.submitted_by,"
+        " registration_number = EXCLUDED.registration_number, document_ids ="
+        " EXCLUDED.document_ids, submitted_at = CASE WHEN v.status = 'rejected' OR"
+        " $3::jsonb ? 'resubmit' THEN now() ELSE v.submitted_at END, status = 'pending',"
+        " notes = NULL, rejection_reason = NULL, decided_by = NULL, decided_at = NULL,"
+        " updated_at = now() RETURNING v.id", 3, 0},
+    [CC_ST_VR_EVENT] = {"cc_verification_event",
+        "INSERT INTO verification_events (request_id, status, actor_id, reason) VALUES"
+        " ($1, $2, $3, $4)", 4, 0},
+    [CC_ST_VR_DECIDE] = {"cc_verification_decide",
+        "UPDATE verification_requests SET status = $2, decided_by = $3, decided_at ="
+        " now(), notes = $4, rejection_reason = $5, updated_at = now() WHERE id = $1", 5, 0},
+    [CC_ST_CAND_SET_PENDING] = {"cc_candidate_set_pending",
+        "UPDATE candidate_profiles SET verification_status = 'pending', verified_at ="
+        " NULL, verified_by = NULL, rejection_reason = NULL, specialization = coalesce($2,"
+        " specialization), updated_at = now() WHERE id = $1", 2, 0},
+    [CC_ST_CAND_DECIDE] = {"cc_candidate_decide",
+        "UPDATE candidate_profiles SET verification_status = $2, verified_at = CASE WHEN"
+        " $2 = 'verified' THEN now() END, verified_by = CASE WHEN $2 = 'verified' THEN"
+        " $3::bigint END, rejection_reason = $4, updated_at = now() WHERE id = $1"
+        " RETURNING cc_candidate_profile_json(candidate_profiles)", 4, 0},
+    [CC_ST_HOSP_SET_PENDING] = {"cc_hospital_set_pending",
+        "UPDATE hospitals SET verification_status = 'pending', verified_at = NULL,"
+        " verified_by = NULL, rejection_reason = NULL, registration_number = $2,"
+        " updated_at = now() WHERE id = $1", 2, 0},
+    [CC_ST_HOSP_DECIDE] = {"cc_hospital_decide",
+        "UPDATE hospitals SET verification_status = $2, verified_at = CASE WHEN $2 ="
+        " 'verified' THEN now() END, verified_by = CASE WHEN $2 = 'verified' THEN"
+        " $3::bigint END, rejection_reason = $4, updated_at = now() WHERE id = $1"
+        " RETURNING cc_hospital_json(hospitals, true)", 4, 0},
+    [CC_ST_HOSP_RECRUITERS_VERIFY] = {"cc_hospital_recruiters_verify",
+        "UPDATE recruiter_profiles SET verification_status = 'verified', verified_at ="
+        " now(), verified_by = $2, rejection_reason = NULL, updated_at = now() WHERE"
+        " hospital_id = $1 AND verification_status = 'pending'", 2, 0},
+    [CC_ST_HOSP_RECRUITERS] = {"cc_hospital_recruiters",
+        "SELECT r.user_id, u.email, u.first_name FROM recruiter_profiles r JOIN users u"
+        " ON u.id = r.user_id WHERE r.hospital_id = $1 ORDER BY r.id", 1, 0},
+    [CC_ST_RECR_LOCK_BY_ID] = {"cc_recruiter_lock_by_id",
+        "SELECT r.verification_status, r.user_id, u.email, u.first_name,"
+        " h.verification_status FROM recruiter_profiles r JOIN users u ON u.id = r.user_id"
+        " LEFT JOIN hospitals h ON h.id = r.hospital_id WHERE r.id = $1 FOR UPDATE OF r", 1, 0},
+    [CC_ST_RECR_DECIDE] = {"cc_recruiter_decide",
+        "UPDATE recruiter_profiles SET verification_status = $2, verified_at = CASE WHEN"
+        " $2 = 'verified' THEN now() END, verified_by = CASE WHEN $2 = 'verified' THEN"
+        " $3::bigint END, rejection_reason = $4, updated_at = now() WHERE id = $1"
+        " RETURNING cc_recruiter_profile_json(recruiter_profiles)", 4, 0},
+    [CC_ST_QUEUE_CANDIDATES] = {"cc_queue_candidates",
+        "SELECT count(*) OVER (), (cc_candidate_profile_json(p)::jsonb ||"
+        " jsonb_build_object('submitted_at', cc_ts(v.submitted_at),"
+        " 'verification_request', cc_verification_request_json(v, true)))::text FROM"
+        " verification_requests v JOIN candidate_profiles p ON p.id ="
+        " v.candidate_profile_id JOIN users u ON u.id = p.user_id WHERE v.status = $1 AND"
+        " ($2::text IS NULL OR u.email ILIKE cc_like($2) OR (u.first_name || ' ' ||"
+        " u.last_name) ILIKE cc_like($2) OR p.specialization ILIKE cc_like($2) OR p.city"
+        " ILIKE cc_like($2) OR v.license_number ILIKE cc_like($2)) ORDER BY CASE WHEN $3 ="
+        " 'submitted_at' THEN v.submitted_at END, CASE WHEN $3 = '-submitted_at' THEN"
+        " v.submitted_at END DESC, CASE WHEN $3 = 'decided_at' THEN v.decided_at END, CASE"
+        " WHEN $3 = '-decided_at' THEN v.decided_at END DESC, CASE WHEN $3 = 'created_at'"
+        " THEN p.created_at END, CASE WHEN $3 = '-created_at' THEN p.created_at END DESC,"
+        " v.id LIMIT $4 OFFSET $5", 5, 1},
+    [CC_ST_QUEUE_HOSPITALS] = {"cc_queue_hospitals",
+        "SELECT count(*) OVER (), (cc_hospital_json(h, true)::jsonb ||"
+        " jsonb_build_object('submitted_at', cc_ts(v.submitted_at),"
+        " 'verification_request', cc_verification_request_json(v, true)))::text FROM"
+        " verification_requests v JOIN hospitals h ON h.id = v.hospital_id WHERE v.status"
+        " = $1 AND ($2::text IS NULL OR h.name ILIKE cc_like($2) OR h.registration_number"
+        " ILIKE cc_like($2) OR h.city ILIKE cc_like($2) OR h.email ILIKE cc_like($2))"
+        " ORDER BY CASE WHEN $3 = 'submitted_at' THEN v.submitted_at END, CASE WHEN $3 ="
+        " '-submitted_at' THEN v.submitted_at END DESC, CASE WHEN $3 = 'decided_at' THEN"
+        " v.decided_at END, CASE WHEN $3 = '-decided_at' THEN v.decided_at END DESC, CASE"
+        " WHEN $3 = 'created_at' THEN h.created_at END, CASE WHEN $3 = '-created_at' THEN"
+        " h.created_at END DESC, v.id LIMIT $4 OFFSET $5", 5, 1},
+    [CC_ST_CAND_DETAILS] = {"cc_candidate_details",
+        "SELECT (cc_candidate_profile_json(p)::jsonb ||"
+        " jsonb_build_object('verification_request', (SELECT"
+        " cc_verification_request_json(v, $2::boolean) FROM verification_requests v WHERE"
+        " v.candidate_profile_id = p.id), 'documents', (SELECT"
+        " coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'document_type',"
+        " d.document_type, 'description', d.description, 'original_name', d.original_name,"
+        " 'is_verified', d.is_verified, 'expires_on', d.expires_on, 'uploaded_at',"
+        " cc_ts(d.uploaded_at)) ORDER BY d.id), '[]') FROM documents d WHERE d.user_id ="
+        " p.user_id AND ($2::boolean OR d.document_type <> 'id'))))::text FROM"
+        " candidate_profiles p WHERE p.id = $1 AND ($2::boolean OR"
+        " cc_recruiter_sees_candidate($3, p.id))", 3, 1},
+    [CC_ST_STATUS_CANDIDATE] = {"cc_status_candidate",
+        "SELECT (jsonb_build_object('role', 'candidate', 'verification_status',"
+        " p.verification_status) || cc_candidate_completion(p) ||"
+        " jsonb_build_object('documents_count', (SELECT count(*) FROM documents d WHERE"
+        " d.user_id = p.user_id), 'verified_documents_count', (SELECT count(*) FROM"
+        " documents d WHERE d.user_id = p.user_id AND d.is_verified),"
+        " 'hospital_verification_status', NULL))::text FROM candidate_profiles p WHERE"
+        " p.user_id = $1", 1, 1},
+    [CC_ST_STATUS_RECRUITER] = {"cc_status_recruiter",
+        "SELECT (jsonb_build_object('role', 'recruiter', 'verification_status',"
+        " p.verification_status) || cc_recruiter_completion(p) ||"
+        " jsonb_build_object('documents_count', (SELECT count(*) FROM documents d WHERE"
+        " d.user_id = p.user_id), 'verified_documents_count', (SELECT count(*) FROM"
+        " documents d WHERE d.user_id = p.user_id AND d.is_verified),"
+        " 'hospital_verification_status', (SELECT h.verification_status FROM hospitals h"
+        " WHERE h.id = p.hospital_id)))::text FROM recruiter_profiles p WHERE p.user_id ="
+        " $1", 1, 1},
+    [CC_ST_STATUS_ADMIN] = {"cc_status_admin",
+        "SELECT jsonb_build_object('role', 'admin', 'verification_status', 'verified',"
+        " 'profile_complete', true, 'completeness', 100, 'missing_fields', '[]'::jsonb,"
+        " 'documents_count', (SELECT count(*) FROM documents d WHERE d.user_id = $1),"
+        " 'verified_documents_count', (SELECT count(*) FROM documents d WHERE d.user_id ="
+        " $1 AND d.is_verified), 'hospital_verification_status', NULL)::text", 1, 1},
     /* ---- events ---- */
     [CC_ST_NOTIFY] = {"cc_notify",
         "SELECT cc_notify($1, $2, $3, $4, $5::jsonb)", 5, 0},

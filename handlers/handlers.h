@@ -22,4 +22,37 @@ int cc_h_profile_get(void *q);
 int cc_h_profile_put(void *q);
 int cc_h_profile_patch(void *q);
 
+/* profiles.c */
+int cc_h_candidate_get(void *q);
+int cc_h_candidate_post(void *q);
+int cc_h_candidate_put(void *q);
+int cc_h_candidate_patch(void *q);
+int cc_h_candidate_delete(void *q);
+int cc_h_recruiter_get(void *q);
+int cc_h_recruiter_post(void *q);
+int cc_h_recruiter_put(void *q);
+int cc_h_recruiter_patch(void *q);
+int cc_h_recruiter_delete(void *q);
+int cc_h_hospital_get(void *q);
+int cc_h_hospital_post(void *q);
+int cc_h_hospital_put(void *q);
+int cc_h_hospital_patch(void *q);
+int cc_h_hospital_delete(void *q);
+int cc_h_verification_get(void *q);
+int cc_h_verification_post(void *q);
+int cc_h_verification_put(void *q);
+int cc_h_verification_status(void *q);
+int cc_h_queue_pending(void *q);
+int cc_h_queue_verified(void *q);
+int cc_h_queue_rejected(void *q);
+int cc_h_queue_hospitals_pending(void *q);
+int cc_h_queue_hospitals_verified(void *q);
+int cc_h_queue_hospitals_rejected(void *q);
+int cc_h_approve_verification(void *q);
+int cc_h_reject_verification(void *q);
+int cc_h_approve_hospital(void *q);
+int cc_h_reject_hospital(void *q);
+int cc_h_candidate_details(void *q);
+int cc_h_hospital_details(void *q);
+
 #endif

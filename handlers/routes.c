@@ -6,6 +6,9 @@
 #define ANY CC_ROLE_ANY
 #define NOAUTH CC_RF_NOAUTH
 #define FORM CC_RF_FORM
+#define CAND CC_ROLE_CANDIDATE
+#define RECR CC_ROLE_RECRUITER
+#define ADMIN CC_ROLE_ADMIN
 
 const cc_route_t cc_routes[] = {
     {"GET", "", 0, 0, cc_h_index},
@@ -26,5 +29,40 @@ const cc_route_t cc_routes[] = {
     {"POST", "accounts/change-password/", ANY, 0, cc_h_change_password},
     {"PUT", "accounts/change-password/", ANY, 0, cc_h_change_password},
     {"PATCH", "accounts/change-password/", ANY, 0, cc_h_change_password},
+    {"GET", "profiles/candidate/", CAND, 0, cc_h_candidate_get},
+    {"POST", "profiles/candidate/", CAND, 0, cc_h_candidate_post},
+    {"PUT", "profiles/candidate/", CAND, 0, cc_h_candidate_put},
+    {"PATCH", "profiles/candidate/", CAND, 0, cc_h_candidate_patch},
+    {"DELETE", "profiles/candidate/", CAND, 0, cc_h_candidate_delete},
+    {"GET", "profiles/recruiter/", RECR, 0, cc_h_recruiter_get},
+    {"POST", "profiles/recruiter/", RECR, 0, cc_h_recruiter_post},
+    {"PUT", "profiles/recruiter/", RECR, 0, cc_h_recruiter_put},
+    {"PATCH", "profiles/recruiter/", RECR, 0, cc_h_recruiter_patch},
+    {"DELETE", "profiles/recruiter/", RECR, 0, cc_h_recruiter_delete},
+    {"GET", "profiles/hospital/", RECR, 0, cc_h_hospital_get},
+    {"POST", "profiles/hospital/", RECR, 0, cc_h_hospital_post},
+    {"PUT", "profiles/hospital/", RECR, 0, cc_h_hospital_put},
+    {"PATCH", "profiles/hospital/", RECR, 0, cc_h_hospital_patch},
+    {"DELETE", "profiles/hospital/", RECR, 0, cc_h_hospital_delete},
+    {"GET", "profiles/verification/", CAND | RECR, 0, cc_h_verification_get},
+    {"POST", "profiles/verification/", CAND | RECR, 0, cc_h_verification_post},
+    {"PUT", "profiles/verification/", CAND | RECR, 0, cc_h_verification_put},
+    {"GET", "profiles/verification-status/", ANY, 0, cc_h_verification_status},
+    {"GET", "profiles/pending-verifications/", ADMIN, 0, cc_h_queue_pending},
+    {"GET", "profiles/verified-profiles/", ADMIN, 0, cc_h_queue_verified},
+    {"GET", "profiles/rejected-verifications/", ADMIN, 0, cc_h_queue_rejected},
+    {"GET", "profiles/pending-hospital-verifications/", ADMIN, 0, cc_h_queue_hospitals_pending},
+    {"GET", "profiles/verified-hospitals/", ADMIN, 0, cc_h_queue_hospitals_verified},
+    {"GET", "profiles/rejected-hospital-verifications/", ADMIN, 0, cc_h_queue_hospitals_rejected},
+    {"POST", "profiles/approve-verification/", ADMIN, 0, cc_h_approve_verification},
+    {"POST", "profiles/approve-verification/{id}/", ADMIN, 0, cc_h_approve_verification},
+    {"POST", "profiles/reject-verification/", ADMIN, 0, cc_h_reject_verification},
+    {"POST", "profiles/reject-verification/{id}/", ADMIN, 0, cc_h_reject_verification},
+    {"POST", "profiles/approve-hospital-verification/", ADMIN, 0, cc_h_approve_hospital},
+    {"POST", "profiles/approve-hospital-verification/{id}/", ADMIN, 0, cc_h_approve_hospital},
+    {"POST", "profiles/reject-hospital-verification/", ADMIN, 0, cc_h_reject_hospital},
+    {"POST", "profiles/reject-hospital-verification/{id}/", ADMIN, 0, cc_h_reject_hospital},
+    {"GET", "profiles/candidate-details/{id}/", ADMIN | RECR, 0, cc_h_candidate_details},
+    {"GET", "profiles/hospital-details/{id}/", 0, 0, cc_h_hospital_details},
 };
 const int cc_routes_count = sizeof(cc_routes) / sizeof(cc_routes[0]);

@@ -274,42 +274,42 @@ CREATE INDEX audit_log_created_idx ON audit_log (created_at, id);
 
 -- ---- JSON renderers ------------------------------------------------------------------------
 
--- Percent of the listed profile fields that are filled in, and the names of the missing ones.
-CREATE FUNCTION cc_candidate_missing(p candidate_profiles) RETURNS text[] LANGUAGE sql STABLE AS $$
-    SELECT array_remove(ARRAY[
-        CASE WHEN coalesce(u.first_name, '') = '' THEN 'first_name' END,
-        CASE WHEN coalesce(u.last_name, '') = '' THEN 'last_name' END,
-        CASE WHEN p.phone_number IS NULL THEN 'phone_number' END,
-        CASE WHEN p.date_of_birth IS NULL THEN 'date_of_birth' END,
-        CASE WHEN p.gender IS NULL THEN 'gender' END,
-        CASE WHEN p.address IS NULL THEN 'address' END,
-        CASE WHEN p.city IS NULL THEN 'city' END,
-        CASE WHEN p.state IS NULL THEN 'state' END,
-        CASE WHEN p.headline IS NULL THEN 'headline' END,
-        CASE WHEN p.summary IS NULL THEN 'summary' END,
-        CASE WHEN p.years_of_experience IS NULL THEN 'years_of_experience' END,
-        CASE WHEN p.specialization IS NULL THEN 'specialization' END,
-        CASE WHEN NOT EXISTS (SELECT 1 FROM candidate_skills s WHERE s.profile_id = p.id)
-             THEN 'skills' END,
-        CASE WHEN NOT EXISTS (SELECT 1 FROM candidate_qualifications q WHERE q.profile_id = p.id)
-             THEN 'qualifications' END,
-        CASE WHEN p.expected_salary IS NULL THEN 'expected_salary' END,
-        CASE WHEN cardinality(p.preferred_job_types) = 0 THEN 'preferred_job_types' END,
-        CASE WHEN cardinality(p.preferred_locations) = 0 THEN 'preferred_locations' END
-    ], NULL)
+-- Completeness of a profile: {"profile_complete", "completeness" (floor of the percentage of the
+-- listed fields that are filled in), "missing_fields" (in the order listed)}. The list lives in
+-- one place, so the total and the missing names cannot drift apart.
+CREATE FUNCTION cc_completion(fields text[], filled boolean[]) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_build_object(
+        'profile_complete', bool_and(f.ok),
+        'completeness', (100 * count(*) FILTER (WHERE f.ok)) / count(*),
+        'missing_fields', coalesce(jsonb_agg(f.name ORDER BY f.ord) FILTER (WHERE NOT f.ok), '[]'))
+    FROM unnest(fields, filled) WITH ORDINALITY AS f(name, ok, ord)
+$$;
+
+CREATE FUNCTION cc_candidate_completion(p candidate_profiles) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT cc_completion(
+        ARRAY['first_name', 'last_name', 'phone_number', 'date_of_birth', 'gender', 'address',
+              'city', 'state', 'headline', 'summary', 'years_of_experience', 'specialization',
+              'skills', 'qualifications', 'expected_salary', 'preferred_job_types',
+              'preferred_locations'],
+        ARRAY[u.first_name <> '', u.last_name <> '', p.phone_number IS NOT NULL,
+              p.date_of_birth IS NOT NULL, p.gender IS NOT NULL, p.address IS NOT NULL,
+              p.city IS NOT NULL, p.state IS NOT NULL, p.headline IS NOT NULL,
+              p.summary IS NOT NULL, p.years_of_experience IS NOT NULL,
+              p.specialization IS NOT NULL,
+              EXISTS (SELECT 1 FROM candidate_skills s WHERE s.profile_id = p.id),
+              EXISTS (SELECT 1 FROM candidate_qualifications q WHERE q.profile_id = p.id),
+              p.expected_salary IS NOT NULL, cardinality(p.preferred_job_types) > 0,
+              cardinality(p.preferred_locations) > 0])
     FROM users u WHERE u.id = p.user_id
 $$;
 
-CREATE FUNCTION cc_recruiter_missing(p recruiter_profiles) RETURNS text[] LANGUAGE sql STABLE AS $$
-    SELECT array_remove(ARRAY[
-        CASE WHEN coalesce(u.first_name, '') = '' THEN 'first_name' END,
-        CASE WHEN coalesce(u.last_name, '') = '' THEN 'last_name' END,
-        CASE WHEN p.company_name = '' THEN 'company_name' END,
-        CASE WHEN p.designation = '' THEN 'designation' END,
-        CASE WHEN p.phone_number = '' THEN 'phone_number' END,
-        CASE WHEN p.company_address = '' THEN 'company_address' END,
-        CASE WHEN p.hospital_id IS NULL THEN 'hospital' END
-    ], NULL)
+CREATE FUNCTION cc_recruiter_completion(p recruiter_profiles) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT cc_completion(
+        ARRAY['first_name', 'last_name', 'company_name', 'designation', 'phone_number',
+              'company_address', 'hospital'],
+        ARRAY[u.first_name <> '', u.last_name <> '', p.company_name <> '', p.designation <> '',
+              p.phone_number <> '', p.company_address <> '', p.hospital_id IS NOT NULL])
     FROM users u WHERE u.id = p.user_id
 $$;
 

@@ -5,7 +5,7 @@ import socket
 
 import pytest
 
-from helpers import (JSON_CT, PASSWORD, assert_error, assert_json, clear_login_failures,
+from helpers import (create_admin, JSON_CT, PASSWORD, assert_error, assert_json, clear_login_failures,
                      logged_in_user, register_body, verification_token)
 
 NOT_FOUND = {"detail": "Not found.", "code": "not_found"}
@@ -362,3 +362,13 @@ def test_httpd_error_page_is_not_a_public_route(api):
     r = api.get("_httpd_error")
     assert r.status_code == 404
     assert r.json() == {"detail": "Not found.", "code": "not_found"}
+
+
+def test_query_string_is_form_decoded_and_utf8_checked(api, stack):
+    admin = create_admin(stack, api, login_now=True)
+    # '+' is a space as in HTML forms; a raw quote in the query stays valid JSON in the links
+    r = api.get('/api/profiles/pending-verifications/?search=no+such+person&x=a"b&page_size=1',
+                token=admin["access"])
+    assert assert_json(r, 200) == {"count": 0, "next": None, "previous": None, "results": []}
+    r = api.get("/api/profiles/pending-verifications/?search=%ff", token=admin["access"])
+    assert_error(r, 400, "parse_error", "The query string is not valid UTF-8.")

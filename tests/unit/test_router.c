@@ -351,6 +351,48 @@ START_TEST(test_ids_per_match)
 }
 END_TEST
 
+/* ---- query strings ---- */
+
+START_TEST(test_query_form_decoding)
+{
+    apr_table_t *t;
+    ck_assert_int_eq(cc_query_parse(cc_test_pool, "search=ICU+nurse&city=Navi%20Mumbai&x=%2B1",
+                                    &t), 1);
+    ck_assert_str_eq(apr_table_get(t, "search"), "ICU nurse");
+    ck_assert_str_eq(apr_table_get(t, "city"), "Navi Mumbai");
+    ck_assert_str_eq(apr_table_get(t, "x"), "+1");
+}
+END_TEST
+
+START_TEST(test_query_first_value_wins_and_edges)
+{
+    apr_table_t *t;
+    ck_assert_int_eq(cc_query_parse(cc_test_pool, "a=1&a=2&flag&&=v&b=&c=%zz%4&d=%e2%82%ac",
+                                    &t), 1);
+    ck_assert_str_eq(apr_table_get(t, "a"), "1");
+    ck_assert_str_eq(apr_table_get(t, "flag"), "");
+    ck_assert_str_eq(apr_table_get(t, "b"), "");
+    ck_assert_str_eq(apr_table_get(t, "c"), "%zz%4");
+    ck_assert_str_eq(apr_table_get(t, "d"), "\xe2\x82\xac");
+    ck_assert_ptr_null(apr_table_get(t, ""));
+    ck_assert_int_eq(cc_query_parse(cc_test_pool, NULL, &t), 1);
+    ck_assert_int_eq(apr_table_elts(t)->nelts, 0);
+}
+END_TEST
+
+START_TEST(test_query_refuses_bad_utf8)
+{
+    apr_table_t *t;
+    ck_assert_int_eq(cc_query_parse(cc_test_pool, "q=%ff", &t), 0);
+    ck_assert_int_eq(cc_query_parse(cc_test_pool, "q=%c0%af", &t), 0);     /* overlong '/' */
+    ck_assert_int_eq(cc_query_parse(cc_test_pool, "q=a%00b", &t), 0);      /* NUL */
+    ck_assert_int_eq(cc_query_parse(cc_test_pool, "%ed%a0%80=1", &t), 0);  /* surrogate */
+    ck_assert_int_eq(cc_query_parse(cc_test_pool, "q=%e2%82", &t), 0);     /* truncated */
+    ck_assert_int_eq(cc_utf8_valid("\xf0\x9f\x98\x80", 4), 1);
+    ck_assert_int_eq(cc_utf8_valid("\xf4\x90\x80\x80", 4), 0);          /* > U+10FFFF */
+}
+END_TEST
+
 Suite *cc_router_suite(void)
 {
     Suite *s = suite_create("router");
@@ -370,6 +412,9 @@ Suite *cc_router_suite(void)
     tcase_add_test(tc, test_longer_and_shorter_paths);
     tcase_add_test(tc, test_prefix_and_near_misses);
     tcase_add_test(tc, test_ids_per_match);
+    tcase_add_test(tc, test_query_form_decoding);
+    tcase_add_test(tc, test_query_first_value_wins_and_edges);
+    tcase_add_test(tc, test_query_refuses_bad_utf8);
     suite_add_tcase(s, tc);
     return s;
 }
