@@ -18,5 +18,6 @@ Suite *cc_jwt_suite(void);        /* test_jwt.c: core/jwt.c */
 Suite *cc_validate_suite(void);   /* test_validate.c: core/validate.c */
 Suite *cc_errmap_suite(void);     /* test_errmap.c: dbd/errmap.c */
 Suite *cc_statements_suite(void); /* test_statements.c: dbd/statements.c */
+Suite *cc_cursor_suite(void);     /* test_cursor.c: core/cursor.c */
 
 #endif
