@@ -22,4 +22,11 @@ int cc_h_profile_get(void *q);
 int cc_h_profile_put(void *q);
 int cc_h_profile_patch(void *q);
 
+/* notifications.c */
+int cc_h_notifications_list(void *q);
+int cc_h_notifications_mark_all_read(void *q);
+int cc_h_notification_get(void *q);
+int cc_h_notification_delete(void *q);
+int cc_h_notification_mark_read(void *q);
+
 #endif

@@ -26,5 +26,11 @@ const cc_route_t cc_routes[] = {
     {"POST", "accounts/change-password/", ANY, 0, cc_h_change_password},
     {"PUT", "accounts/change-password/", ANY, 0, cc_h_change_password},
     {"PATCH", "accounts/change-password/", ANY, 0, cc_h_change_password},
+    /* "{id}" takes digits only, so the literal mark-all-read/ never reaches an id route */
+    {"GET", "notifications/", ANY, 0, cc_h_notifications_list},
+    {"POST", "notifications/mark-all-read/", ANY, 0, cc_h_notifications_mark_all_read},
+    {"GET", "notifications/{id}/", ANY, 0, cc_h_notification_get},
+    {"DELETE", "notifications/{id}/", ANY, 0, cc_h_notification_delete},
+    {"POST", "notifications/{id}/mark-read/", ANY, 0, cc_h_notification_mark_read},
 };
 const int cc_routes_count = sizeof(cc_routes) / sizeof(cc_routes[0]);
