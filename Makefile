@@ -26,8 +26,7 @@ CFLAGS_ALL = -std=gnu11 $(WARN) $(OPT) -fPIC -I. -I$(G) -I$(HTTPD_INC) $(PKG_CFL
 
 # Pure code: no httpd headers, linked by the unit tests and (partly) by carechainctl.
 PURE_SRC := core/router.c core/pagination.c core/jwt.c core/validate.c core/password_rules.c \
-            core/fields.c \
-            dbd/errmap.c dbd/statements.c
+            core/fields.c core/cursor.c dbd/errmap.c dbd/statements.c
 GEN_WORDS := $(G)/common_passwords.c
 GEN_MIGR  := $(G)/migrations.c
 MOD_SRC  := mod_carechain.c core/http.c core/auth.c core/passwords.c core/mail.c core/events.c dbd/db.c \

@@ -356,4 +356,59 @@ const cc_stmt_t cc_statements[CC_ST__COUNT] = {
     [CC_ST_AUDIT] = {"cc_audit",
         "INSERT INTO audit_log (actor_id, action, target_type, target_id, details)"
         " VALUES ($1, $2, $3, $4, $5::jsonb)", 5, 0},
+    /* ---- notifications: always the caller's own ($1 = user id, or $2 next to an object id).
+     * Lists walk notifications_user_idx (user_id, id) newest first; unread counts use the
+     * partial notifications_unread_idx. Filters: $2 is_read (NULL = any), $3 type (NULL = any).
+     * The one-row outer query keeps unread_count when the page itself is empty. ---- */
+    [CC_ST_NOTIFICATION_PAGE] = {"cc_notification_page",
+        "SELECT u.unread, p.total, p.body"
+        " FROM (SELECT count(*) AS unread FROM notifications WHERE user_id = $1 AND NOT is_read) u"
+        " LEFT JOIN LATERAL (SELECT n.id, count(*) OVER () AS total,"
+        " cc_notification_json(n)::text AS body FROM notifications n"
+        " WHERE n.user_id = $1 AND ($2::boolean IS NULL OR n.is_read = $2)"
+        " AND ($3::text IS NULL OR n.notification_type = $3)"
+        " ORDER BY n.id DESC LIMIT $4::bigint OFFSET $5::bigint) p ON true"
+        " ORDER BY p.id DESC", 5, 1},
+    /* keyset feed, older direction: rows with id < $4, newest first; `more` = whether any
+     * matching row lies at or above the boundary (the "previous" side) */
+    [CC_ST_NOTIFICATION_FEED_OLDER] = {"cc_notification_feed_older",
+        "SELECT u.unread, u.more, p.id, p.body"
+        " FROM (SELECT (SELECT count(*) FROM notifications WHERE user_id = $1 AND NOT is_read)"
+        " AS unread, EXISTS (SELECT 1 FROM notifications m WHERE m.user_id = $1"
+        " AND m.id >= $4::bigint AND ($2::boolean IS NULL OR m.is_read = $2)"
+        " AND ($3::text IS NULL OR m.notification_type = $3)) AS more) u"
+        " LEFT JOIN LATERAL (SELECT n.id, cc_notification_json(n)::text AS body"
+        " FROM notifications n WHERE n.user_id = $1 AND n.id < $4::bigint"
+        " AND ($2::boolean IS NULL OR n.is_read = $2)"
+        " AND ($3::text IS NULL OR n.notification_type = $3)"
+        " ORDER BY n.id DESC LIMIT $5::bigint) p ON true"
+        " ORDER BY p.id DESC", 5, 1},
+    /* newer direction: the oldest rows with id > $4, answered newest first; `more` = whether
+     * any matching row lies at or below the boundary (the "next" side) */
+    [CC_ST_NOTIFICATION_FEED_NEWER] = {"cc_notification_feed_newer",
+        "SELECT u.unread, u.more, p.id, p.body"
+        " FROM (SELECT (SELECT count(*) FROM notifications WHERE user_id = $1 AND NOT is_read)"
+        " AS unread, EXISTS (SELECT 1 FROM notifications m WHERE m.user_id = $1"
+        " AND m.id <= $4::bigint AND ($2::boolean IS NULL OR m.is_read = $2)"
+        " AND ($3::text IS NULL OR m.notification_type = $3)) AS more) u"
+        " LEFT JOIN LATERAL (SELECT n.id, cc_notification_json(n)::text AS body"
+        " FROM notifications n WHERE n.user_id = $1 AND n.id > $4::bigint"
+        " AND ($2::boolean IS NULL OR n.is_read = $2)"
+        " AND ($3::text IS NULL OR n.notification_type = $3)"
+        " ORDER BY n.id LIMIT $5::bigint) p ON true"
+        " ORDER BY p.id DESC", 5, 1},
+    [CC_ST_NOTIFICATION_GET] = {"cc_notification_get",
+        "SELECT cc_notification_json(n)::text FROM notifications n"
+        " WHERE n.id = $1 AND n.user_id = $2", 2, 1},
+    [CC_ST_NOTIFICATION_DELETE] = {"cc_notification_delete",
+        "DELETE FROM notifications WHERE id = $1 AND user_id = $2 RETURNING id", 2, 0},
+    /* idempotent: a second call keeps the first read_at */
+    [CC_ST_NOTIFICATION_MARK_READ] = {"cc_notification_mark_read",
+        "UPDATE notifications SET is_read = true, read_at = coalesce(read_at, now())"
+        " WHERE id = $1 AND user_id = $2 RETURNING cc_notification_json(notifications)::text",
+        2, 0},
+    /* counts only the rows that changed */
+    [CC_ST_NOTIFICATION_MARK_ALL_READ] = {"cc_notification_mark_all_read",
+        "WITH changed AS (UPDATE notifications SET is_read = true, read_at = now()"
+        " WHERE user_id = $1 AND NOT is_read RETURNING 1) SELECT count(*) FROM changed", 1, 0},
 };

@@ -54,5 +54,11 @@ int cc_h_approve_hospital(void *q);
 int cc_h_reject_hospital(void *q);
 int cc_h_candidate_details(void *q);
 int cc_h_hospital_details(void *q);
+/* notifications.c */
+int cc_h_notifications_list(void *q);
+int cc_h_notifications_mark_all_read(void *q);
+int cc_h_notification_get(void *q);
+int cc_h_notification_delete(void *q);
+int cc_h_notification_mark_read(void *q);
 
 #endif

@@ -64,5 +64,11 @@ const cc_route_t cc_routes[] = {
     {"POST", "profiles/reject-hospital-verification/{id}/", ADMIN, 0, cc_h_reject_hospital},
     {"GET", "profiles/candidate-details/{id}/", ADMIN | RECR, 0, cc_h_candidate_details},
     {"GET", "profiles/hospital-details/{id}/", 0, 0, cc_h_hospital_details},
+    /* "{id}" takes digits only, so the literal mark-all-read/ never reaches an id route */
+    {"GET", "notifications/", ANY, 0, cc_h_notifications_list},
+    {"POST", "notifications/mark-all-read/", ANY, 0, cc_h_notifications_mark_all_read},
+    {"GET", "notifications/{id}/", ANY, 0, cc_h_notification_get},
+    {"DELETE", "notifications/{id}/", ANY, 0, cc_h_notification_delete},
+    {"POST", "notifications/{id}/mark-read/", ANY, 0, cc_h_notification_mark_read},
 };
 const int cc_routes_count = sizeof(cc_routes) / sizeof(cc_routes[0]);

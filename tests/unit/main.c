@@ -38,6 +38,7 @@ int main(void)
     srunner_add_suite(sr, cc_errmap_suite());
     srunner_add_suite(sr, cc_statements_suite());
     srunner_add_suite(sr, cc_fields_suite());
+    srunner_add_suite(sr, cc_cursor_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -1,0 +1,195 @@
+/* /api/notifications/: the caller's own notifications, paginated or as a keyset feed, reading
+ * them and deleting them (CONTRACT §7; the live stream is elsewhere). Rows are written by the
+ * features through cc_notify() (core/events.c). */
+#include "../core/cc.h"
+#include "../core/cursor.h"
+#include "../dbd/db.h"
+#include "handlers.h"
+
+static const char *const TYPES[] = {"job_update", "application_status", "message",
+                                    "verification", "match", "system", NULL};
+
+/* The first page of a feed: a boundary above every id. */
+#define FEED_TOP "9223372036854775807"
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+/* The list filters as statement parameters (NULL = no filter). 0 when a 400 was sent. */
+static int filters(cc_req_t *q, const char **is_read, const char **type)
+{
+    int b;
+    if (!cc_query_bool(q, "is_read", &b) || !cc_query_choice(q, "notification_type", TYPES, type))
+        return 0;
+    *is_read = b < 0 ? NULL : b ? "true" : "false";
+    return 1;
+}
+
+/* Joins the non-NULL JSON texts in column `col` of rows [from, to) into an array text. */
+static const char *json_array_text(cc_req_t *q, PGresult *res, int col, int from, int to)
+{
+    apr_array_header_t *items = apr_array_make(q->pool, to > from ? to - from : 1,
+                                               sizeof(const char *));
+    int i;
+    for (i = from; i < to; i++) {
+        const char *body = cc_val(q, res, i, col);
+        if (body)
+            APR_ARRAY_PUSH(items, const char *) = body;
+    }
+    return apr_pstrcat(q->pool, "[", apr_array_pstrcat(q->pool, items, ','), "]", NULL);
+}
+
+/* A link as a JSON value: the quoted, escaped string, or null. */
+static const char *json_link(cc_req_t *q, const char *url)
+{
+    json_t *s;
+    char *text;
+    const char *out;
+    if (!url)
+        return "null";
+    s = json_string(url);
+    text = s ? json_dumps(s, JSON_ENCODE_ANY) : NULL;
+    json_decref(s);
+    if (!text)
+        return "null";
+    out = apr_pstrdup(q->pool, text);
+    free(text);
+    return out;
+}
+
+static const char *feed_link(cc_req_t *q, cc_cursor_dir_t dir, apr_int64_t position)
+{
+    return cc_cursor_link(q->pool, cc_base_url(q), q->r->uri, q->r->args,
+                          cc_cursor_encode(q->pool, dir, position));
+}
+
+/* ---- list ------------------------------------------------------------------------------- */
+
+/* ?cursor= form: {"next", "previous", "unread_count", "results"}, keyset on id (see
+ * core/cursor.h). An empty ?cursor= starts at the newest notification. */
+static int feed(cc_req_t *q, const char *uid, const char *is_read, const char *type,
+                const char *text)
+{
+    cc_page_t pg;
+    cc_cursor_t c = {CC_CURSOR_OLDER, 0};
+    int first = !*text, nrows, from, to, extra, i;
+    apr_int64_t unread, top = 0, bottom = 0;
+    const char *next = NULL, *prev = NULL, *results;
+    PGresult *res;
+
+    if (cc_page_parse(NULL, apr_table_get(q->query, "page_size"), CC_PAGE_SIZE_MAX, &pg)) {
+        json_t *e = json_object();
+        cc_field_error(e, "page_size", "A valid positive integer is required.");
+        return cc_validation(q, e);
+    }
+    if (!first && !cc_cursor_decode(text, &c)) {
+        json_t *e = json_object();
+        cc_field_error(e, "cursor", "Invalid cursor");
+        return cc_validation(q, e);
+    }
+    if (!cc_q(q, c.dir == CC_CURSOR_OLDER ? CC_ST_NOTIFICATION_FEED_OLDER
+                                          : CC_ST_NOTIFICATION_FEED_NEWER,
+              &res, uid, is_read, type, first ? FEED_TOP : cc_id_str(q, c.position),
+              cc_id_str(q, pg.size + 1)))
+        return cc_db_fail(q);
+
+    /* One row at least (the outer one); the page rows are those with an id, newest first.
+     * One row more than the page size tells whether the walk goes on in this direction. */
+    unread = cc_val_int(res, 0, 0);
+    nrows = 0;
+    for (i = 0; i < PQntuples(res); i++)
+        if (cc_val(q, res, i, 2))
+            nrows++;
+    extra = nrows > pg.size;
+    from = c.dir == CC_CURSOR_NEWER && extra ? 1 : 0; /* the surplus row is the newest */
+    to = from + (extra ? (int)pg.size : nrows);
+    if (to > from) {
+        top = cc_val_int(res, from, 2);
+        bottom = cc_val_int(res, to - 1, 2);
+    }
+    if (c.dir == CC_CURSOR_OLDER) {
+        if (extra)
+            next = feed_link(q, CC_CURSOR_OLDER, bottom);
+        if (cc_val_bool(res, 0, 1)) /* rows at or above the boundary: never on the first page */
+            prev = feed_link(q, CC_CURSOR_NEWER, to > from ? top : c.position - 1);
+    }
+    else {
+        if (extra)
+            prev = feed_link(q, CC_CURSOR_NEWER, top);
+        if (cc_val_bool(res, 0, 1))
+            next = feed_link(q, CC_CURSOR_OLDER, to > from ? bottom : c.position + 1);
+    }
+    results = json_array_text(q, res, 3, from, to);
+    return cc_json_text(q, HTTP_OK,
+                        apr_psprintf(q->pool,
+                                     "{\"next\":%s,\"previous\":%s,\"unread_count\":%"
+                                     APR_INT64_T_FMT ",\"results\":%s}",
+                                     json_link(q, next), json_link(q, prev), unread, results));
+}
+
+int cc_h_notifications_list(void *v)
+{
+    cc_req_t *q = v;
+    const char *uid = cc_id_str(q, q->user->id), *is_read, *type, *cursor;
+    cc_page_t pg;
+    PGresult *res;
+
+    if (!filters(q, &is_read, &type))
+        return OK;
+    cursor = apr_table_get(q->query, "cursor");
+    if (cursor)
+        return feed(q, uid, is_read, type, cursor);
+    if (!cc_page_from_query(q, CC_PAGE_SIZE_MAX, &pg))
+        return OK;
+    if (!cc_q(q, CC_ST_NOTIFICATION_PAGE, &res, uid, is_read, type, cc_id_str(q, pg.size),
+              cc_id_str(q, pg.offset)))
+        return cc_db_fail(q);
+    /* an empty page leaves one row with a NULL total: count 0, so a page past the end is 404 */
+    return cc_paginated_ex(q, &pg, cc_val_int(res, 0, 1),
+                           json_array_text(q, res, 2, 0, PQntuples(res)),
+                           apr_psprintf(q->pool, "\"unread_count\":%" APR_INT64_T_FMT,
+                                        cc_val_int(res, 0, 0)));
+}
+
+/* ---- one notification ------------------------------------------------------------------- */
+
+/* Runs a statement taking (notification id, user id) that returns the JSON text or no row. */
+static int one(cc_req_t *q, cc_stmt_id_t st)
+{
+    PGresult *res;
+    const char *body;
+    if (!cc_q(q, st, &res, cc_id_str(q, q->ids[0]), cc_id_str(q, q->user->id)))
+        return cc_db_fail(q);
+    body = cc_val(q, res, 0, 0);
+    return body ? cc_json_text(q, HTTP_OK, body) : cc_not_found(q);
+}
+
+int cc_h_notification_get(void *v)
+{
+    return one(v, CC_ST_NOTIFICATION_GET);
+}
+
+int cc_h_notification_mark_read(void *v)
+{
+    return one(v, CC_ST_NOTIFICATION_MARK_READ);
+}
+
+int cc_h_notification_delete(void *v)
+{
+    cc_req_t *q = v;
+    PGresult *res;
+    if (!cc_q(q, CC_ST_NOTIFICATION_DELETE, &res, cc_id_str(q, q->ids[0]),
+              cc_id_str(q, q->user->id)))
+        return cc_db_fail(q);
+    return PQntuples(res) ? cc_no_content(q) : cc_not_found(q);
+}
+
+int cc_h_notifications_mark_all_read(void *v)
+{
+    cc_req_t *q = v;
+    PGresult *res;
+    if (!cc_q(q, CC_ST_NOTIFICATION_MARK_ALL_READ, &res, cc_id_str(q, q->user->id)))
+        return cc_db_fail(q);
+    return cc_json_text(q, HTTP_OK,
+                        apr_psprintf(q->pool, "{\"updated\":%" APR_INT64_T_FMT "}",
+                                     cc_val_int(res, 0, 0)));
+}
