@@ -7,9 +7,14 @@ int cc_h_index(void *v)
 {
     cc_req_t *q = v;
     const char *b = cc_base_url(q);
-    return cc_json(q, HTTP_OK,
-                   json_pack("{s:s, s:s}", "accounts", apr_pstrcat(q->pool, b, "/api/accounts/", NULL),
-                             "health", apr_pstrcat(q->pool, b, "/api/health/", NULL)));
+    static const char *const groups[] = {"accounts", "profiles", "notifications", "masters",
+                                         "health"};
+    json_t *out = json_object();
+    unsigned i;
+    for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+        json_object_set_new(out, groups[i],
+                            json_string(apr_pstrcat(q->pool, b, "/api/", groups[i], "/", NULL)));
+    return cc_json(q, HTTP_OK, out);
 }
 
 int cc_h_health(void *v)

@@ -339,8 +339,8 @@ def test_head_is_get_without_body(api):
 def test_index_lists_absolute_urls(api, base_url):
     for path in ("", "/api"):
         data = assert_json(api.get(path), 200)
-        assert data["accounts"] == f"{base_url}/api/accounts/"
-        assert data["health"] == f"{base_url}/api/health/"
+        assert data == {g: f"{base_url}/api/{g}/" for g in
+                        ("accounts", "profiles", "notifications", "masters", "health")}
         for name, url in data.items():
             assert isinstance(url, str) and url.startswith(f"{base_url}/api/"), (name, url)
             assert url.endswith("/")
