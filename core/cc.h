@@ -112,6 +112,9 @@ int cc_page_from_query(cc_req_t *q, apr_int64_t max_size, cc_page_t *pg);
 const char *cc_json_quote(apr_pool_t *p, const char *s);
 /* 200 with a strong ETag over the body, or 304 when If-None-Match names it (public GETs). */
 int cc_json_cacheable(cc_req_t *q, const char *text);
+/* cc_paginated through cc_json_cacheable: the same envelope with an ETag (public lists). */
+int cc_paginated_cacheable(cc_req_t *q, const cc_page_t *pg, apr_int64_t count,
+                           const char *results);
 
 /* ---- query parameters ------------------------------------------------------------------- */
 

@@ -97,6 +97,28 @@ int cc_page_from_query(cc_req_t *q, apr_int64_t max_size, cc_page_t *pg)
     return 0;
 }
 
+/* The envelope text of one page, or NULL when the page does not exist (one implementation for
+ * the plain and the cacheable answer). */
+static const char *paginated_text(cc_req_t *q, const cc_page_t *pg, apr_int64_t count,
+                                  const char *results, const char *extra)
+{
+    const char *base = cc_base_url(q);
+    const char *path = q->r->uri;
+    const char *next = "null", *prev = "null";
+    if (!cc_page_exists(pg, count))
+        return NULL;
+    if (pg->offset + pg->size < count)
+        next = cc_json_quote(q->pool, cc_page_link(q->pool, base, path, q->r->args,
+                                                   pg->page + 1));
+    if (pg->page > 1)
+        prev = cc_json_quote(q->pool, cc_page_link(q->pool, base, path, q->r->args,
+                                                   pg->page - 1));
+    return apr_psprintf(q->pool, "{\"count\":%" APR_INT64_T_FMT
+                        ",\"next\":%s,\"previous\":%s,%s%s\"results\":%s}",
+                        count, next, prev, extra ? extra : "", extra ? "," : "",
+                        results ? results : "[]");
+}
+
 int cc_paginated(cc_req_t *q, const cc_page_t *pg, apr_int64_t count, const char *results)
 {
     return cc_paginated_ex(q, pg, count, results, NULL);
@@ -105,22 +127,19 @@ int cc_paginated(cc_req_t *q, const cc_page_t *pg, apr_int64_t count, const char
 int cc_paginated_ex(cc_req_t *q, const cc_page_t *pg, apr_int64_t count, const char *results,
                     const char *extra)
 {
-    const char *base = cc_base_url(q);
-    const char *path = q->r->uri;
-    const char *next = "null", *prev = "null";
-    if (!cc_page_exists(pg, count))
+    const char *text = paginated_text(q, pg, count, results, extra);
+    if (!text)
         return cc_error(q, HTTP_NOT_FOUND, "not_found", "Invalid page.");
-    if (pg->offset + pg->size < count)
-        next = cc_json_quote(q->pool, cc_page_link(q->pool, base, path, q->r->args,
-                                                   pg->page + 1));
-    if (pg->page > 1)
-        prev = cc_json_quote(q->pool, cc_page_link(q->pool, base, path, q->r->args,
-                                                   pg->page - 1));
-    return cc_json_text(q, HTTP_OK,
-                        apr_psprintf(q->pool, "{\"count\":%" APR_INT64_T_FMT
-                                     ",\"next\":%s,\"previous\":%s,%s%s\"results\":%s}",
-                                     count, next, prev, extra ? extra : "", extra ? "," : "",
-                                     results ? results : "[]"));
+    return cc_json_text(q, HTTP_OK, text);
+}
+
+int cc_paginated_cacheable(cc_req_t *q, const cc_page_t *pg, apr_int64_t count,
+                           const char *results)
+{
+    const char *text = paginated_text(q, pg, count, results, NULL);
+    if (!text)
+        return cc_error(q, HTTP_NOT_FOUND, "not_found", "Invalid page.");
+    return cc_json_cacheable(q, text);
 }
 
 const char *cc_json_quote(apr_pool_t *p, const char *s)

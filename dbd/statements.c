@@ -411,4 +411,81 @@ const cc_stmt_t cc_statements[CC_ST__COUNT] = {
     [CC_ST_NOTIFICATION_MARK_ALL_READ] = {"cc_notification_mark_all_read",
         "WITH changed AS (UPDATE notifications SET is_read = true, read_at = now()"
         " WHERE user_id = $1 AND NOT is_read RETURNING 1) SELECT count(*) FROM changed", 1, 0},
+    /* ---- master data ---- */
+    /* Lists: NULL parameters are absent filters; the search is a literal substring (cc_like
+     * escapes % _ \); ordering is one of the fixed values the handler accepted. */
+    [CC_ST_SKILL_LIST] = {"cc_skill_list",
+        "SELECT count(*) OVER (), cc_skill_json(s) FROM skills s"
+        " WHERE ($1::text IS NULL OR s.name ILIKE cc_like($1) OR s.description ILIKE cc_like($1))"
+        " AND ($2::text IS NULL OR s.category = $2) AND ($3::boolean IS NULL OR s.is_active = $3)"
+        " ORDER BY CASE WHEN $4::text = '-name' THEN lower(s.name) END DESC,"
+        " CASE WHEN $4::text = 'category' THEN s.category END,"
+        " CASE WHEN $4::text = '-category' THEN s.category END DESC, lower(s.name), s.id"
+        " LIMIT $5::bigint OFFSET $6::bigint", 6, 1},
+    [CC_ST_SKILL_GET] = {"cc_skill_get",
+        "SELECT cc_skill_json(s) FROM skills s WHERE s.id = $1", 1, 1},
+    [CC_ST_SKILL_INSERT] = {"cc_skill_insert",
+        "INSERT INTO skills (name, category, description, is_active)"
+        " VALUES ($1, $2, $3, $4::boolean) RETURNING id, cc_skill_json(skills)", 4, 0},
+    /* NULL keeps a column; prev is the row as it was (for the audit log) */
+    [CC_ST_SKILL_UPDATE] = {"cc_skill_update",
+        "UPDATE skills s SET name = coalesce($2, s.name), category = coalesce($3, s.category),"
+        " description = coalesce($4, s.description),"
+        " is_active = coalesce($5::boolean, s.is_active), updated_at = now()"
+        " FROM skills prev WHERE s.id = $1 AND prev.id = s.id"
+        " RETURNING cc_skill_json(s), cc_skill_json(prev)", 5, 0},
+    [CC_ST_SKILL_DELETE] = {"cc_skill_delete",
+        "DELETE FROM skills s WHERE s.id = $1 RETURNING cc_skill_json(s)", 1, 0},
+    [CC_ST_SKILL_IN_USE] = {"cc_skill_in_use",
+        "SELECT EXISTS (SELECT 1 FROM candidate_skills WHERE skill_id = $1)", 1, 1},
+    [CC_ST_QUALIFICATION_LIST] = {"cc_qualification_list",
+        "SELECT count(*) OVER (), cc_qualification_json(x) FROM qualifications x"
+        " WHERE ($1::text IS NULL OR x.name ILIKE cc_like($1) OR x.field ILIKE cc_like($1))"
+        " AND ($2::text IS NULL OR x.level = $2) AND ($3::text IS NULL OR x.level = $3)"
+        " AND ($4::boolean IS NULL OR x.is_active = $4)"
+        " ORDER BY CASE WHEN $5::text = '-name' THEN lower(x.name) END DESC,"
+        " CASE WHEN $5::text = 'level' THEN array_position(ARRAY['certificate', 'diploma',"
+        " 'bachelor', 'master', 'doctorate'], x.level) END,"
+        " CASE WHEN $5::text = '-level' THEN array_position(ARRAY['certificate', 'diploma',"
+        " 'bachelor', 'master', 'doctorate'], x.level) END DESC, lower(x.name), x.id"
+        " LIMIT $6::bigint OFFSET $7::bigint", 7, 1},
+    [CC_ST_QUALIFICATION_GET] = {"cc_qualification_get",
+        "SELECT cc_qualification_json(x) FROM qualifications x WHERE x.id = $1", 1, 1},
+    [CC_ST_QUALIFICATION_INSERT] = {"cc_qualification_insert",
+        "INSERT INTO qualifications (name, level, field, is_active)"
+        " VALUES ($1, $2, $3, $4::boolean) RETURNING id, cc_qualification_json(qualifications)",
+        4, 0},
+    [CC_ST_QUALIFICATION_UPDATE] = {"cc_qualification_update",
+        "UPDATE qualifications x SET name = coalesce($2, x.name), level = coalesce($3, x.level),"
+        " field = coalesce($4, x.field), is_active = coalesce($5::boolean, x.is_active),"
+        " updated_at = now() FROM qualifications prev WHERE x.id = $1 AND prev.id = x.id"
+        " RETURNING cc_qualification_json(x), cc_qualification_json(prev)", 5, 0},
+    [CC_ST_QUALIFICATION_DELETE] = {"cc_qualification_delete",
+        "DELETE FROM qualifications x WHERE x.id = $1 RETURNING cc_qualification_json(x)", 1, 0},
+    [CC_ST_QUALIFICATION_IN_USE] = {"cc_qualification_in_use",
+        "SELECT EXISTS (SELECT 1 FROM candidate_qualifications WHERE qualification_id = $1)",
+        1, 1},
+    [CC_ST_LOCATION_LIST] = {"cc_location_list",
+        "SELECT count(*) OVER (), cc_location_json(l) FROM locations l"
+        " WHERE ($1::text IS NULL OR l.city ILIKE cc_like($1) OR l.state ILIKE cc_like($1))"
+        " AND ($2::text IS NULL OR lower(l.state) = lower($2))"
+        " AND ($3::text IS NULL OR lower(l.country) = lower($3))"
+        " AND ($4::boolean IS NULL OR l.is_active = $4)"
+        " ORDER BY CASE WHEN $5::text = 'city' THEN lower(l.city) END,"
+        " CASE WHEN $5::text = '-city' THEN lower(l.city) END DESC,"
+        " CASE WHEN $5::text = '-state' THEN lower(l.state) END DESC,"
+        " lower(l.state), lower(l.city), l.id"
+        " LIMIT $6::bigint OFFSET $7::bigint", 7, 1},
+    [CC_ST_LOCATION_GET] = {"cc_location_get",
+        "SELECT cc_location_json(l) FROM locations l WHERE l.id = $1", 1, 1},
+    [CC_ST_LOCATION_INSERT] = {"cc_location_insert",
+        "INSERT INTO locations (city, state, country, is_active)"
+        " VALUES ($1, $2, $3, $4::boolean) RETURNING id, cc_location_json(locations)", 4, 0},
+    [CC_ST_LOCATION_UPDATE] = {"cc_location_update",
+        "UPDATE locations l SET city = coalesce($2, l.city), state = coalesce($3, l.state),"
+        " country = coalesce($4, l.country), is_active = coalesce($5::boolean, l.is_active),"
+        " updated_at = now() FROM locations prev WHERE l.id = $1 AND prev.id = l.id"
+        " RETURNING cc_location_json(l), cc_location_json(prev)", 5, 0},
+    [CC_ST_LOCATION_DELETE] = {"cc_location_delete",
+        "DELETE FROM locations l WHERE l.id = $1 RETURNING cc_location_json(l)", 1, 0},
 };

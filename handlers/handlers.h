@@ -61,4 +61,13 @@ int cc_h_notification_get(void *q);
 int cc_h_notification_delete(void *q);
 int cc_h_notification_mark_read(void *q);
 
+/* masters.c: one set of handlers for skills, qualifications and locations (the route's
+ * pattern tells the kind) */
+int cc_h_master_list(void *q);
+int cc_h_master_get(void *q);
+int cc_h_master_create(void *q);
+int cc_h_master_put(void *q);
+int cc_h_master_patch(void *q);
+int cc_h_master_delete(void *q);
+
 #endif
