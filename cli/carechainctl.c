@@ -2,6 +2,8 @@
  *   migrate                       apply the embedded schema migrations (idempotent)
  *   createsuperuser --email E     create an admin (password from --password-file F, or asked)
  *   check [--key-file F]          database reachable, schema current, every statement valid
+ *   seed-masters                  add the missing curated skills, qualifications and locations
+ *                                 (embedded from cli/data/; idempotent)
  * The database comes from --db CONNINFO, $CARECHAIN_DB, <binary dir>/../var/conninfo (the
  * development stack of `make run`) or /etc/carechain/conninfo, in that order. */
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include <apr_strings.h>
 #include <apr_md5.h>
 #include "migrations.h"
+#include "seed_data.h"
 #include "../dbd/statements.h"
 #include "../core/password_rules.h"
 #include "../core/validate.h"
@@ -31,7 +34,8 @@ static void usage(void)
             "  migrate\n"
             "  createsuperuser --email EMAIL [--password-file FILE] [--first-name N] "
             "[--last-name N] [--bcrypt-cost N]\n"
-            "  check [--key-file FILE]\n");
+            "  check [--key-file FILE]\n"
+            "  seed-masters\n");
 }
 
 static char *read_file_line(apr_pool_t *p, const char *path)
@@ -360,6 +364,8 @@ int main(int argc, const char *const *argv)
         rc = cmd_createsuperuser(p, c, email, pwfile, first, last, cost);
     else if (!strcmp(cmd, "check"))
         rc = cmd_check(p, c, keyfile);
+    else if (!strcmp(cmd, "seed-masters"))
+        rc = cc_ctl_seed_masters(c);
     else {
         usage();
         rc = 2;

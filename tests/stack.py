@@ -197,9 +197,10 @@ def clean_env(extra=None):
 class Stack:
     """A private PostgreSQL cluster and httpd instance under base_dir.
 
-    Methods: start_postgres, stop_postgres, restart_postgres, migrate, create_superuser,
-    start_httpd, stop_httpd, stop, psql, error_log_problems; usable as a context manager
-    (``with Stack(d) as s:`` always stops both servers on exit; it starts nothing by itself).
+    Methods: start_postgres, stop_postgres, restart_postgres, migrate, seed_masters,
+    create_superuser, start_httpd, stop_httpd, stop, psql, error_log_problems; usable as a
+    context manager (``with Stack(d) as s:`` always stops both servers on exit; it starts
+    nothing by itself).
     """
 
     def __init__(self, base_dir, http_port=None, mpm="event", repo=REPO_ROOT, bcrypt_cost=10,
@@ -494,6 +495,10 @@ class Stack:
         self.migrated = True
         return proc.stdout
 
+    def seed_masters(self):
+        """build/carechainctl seed-masters (idempotent); returns its stdout."""
+        return self._ctl(["seed-masters"]).stdout
+
     def create_superuser(self, email, password):
         """build/carechainctl createsuperuser (password handed over in a 0600 file)."""
         fd, pwfile = tempfile.mkstemp(prefix=".pw-", dir=str(self.base_dir))
@@ -760,6 +765,9 @@ def cmd_run(args):
         stack.start_postgres()
         print(f"PostgreSQL: {stack.conninfo}  (data {stack.pg_data}, log {stack.pg_log})")
         out = stack.migrate()
+        if out.strip():
+            print(out.rstrip())
+        out = stack.seed_masters()
         if out.strip():
             print(out.rstrip())
         creds = load_credentials(stack.credentials_file)
