@@ -7,9 +7,9 @@
 #include "seed_data.h"
 
 /* The lines of $1 that are neither comments (#) nor blank, TAB-split, in file order. */
-#define SEED_ROWS(cols)                                                                         \
-    "WITH lines AS (SELECT rtrim(t.l, E'\\r') AS l, t.n"                                        \
-    " FROM regexp_split_to_table($1, E'\\n') WITH ORDINALITY AS t(l, n)),"                      \
+#define SEED_ROWS(cols)                                                                            \
+    "WITH lines AS (SELECT rtrim(t.l, E'\\r') AS l, t.n"                                           \
+    " FROM regexp_split_to_table($1, E'\\n') WITH ORDINALITY AS t(l, n)),"                         \
     " rows AS (SELECT " cols ", n FROM lines WHERE l !~ '^\\s*(#|$)'),"
 
 #define COL(i) "btrim(split_part(l, E'\\t', " #i "))"

@@ -16,9 +16,9 @@ typedef struct {
     field_type_t type;
     int required;
     int allow_blank;
-    apr_size_t max_len;            /* characters; F_TEXT */
-    const char *const *choices;    /* F_CHOICE */
-    const char *dflt;              /* value on create when absent (optional fields) */
+    apr_size_t max_len;         /* characters; F_TEXT */
+    const char *const *choices; /* F_CHOICE */
+    const char *dflt;           /* value on create when absent (optional fields) */
 } field_t;
 
 /* A query filter: exact match among `choices`, or free text (case-insensitive) when NULL. */
@@ -27,21 +27,21 @@ typedef struct {
     const char *const *choices;
 } filter_t;
 
-#define NFIELDS 4  /* every kind has four writable fields, in statement order */
+#define NFIELDS 4 /* every kind has four writable fields, in statement order */
 #define MAX_FILTERS 2
 
 typedef struct {
-    const char *kind;              /* audit target_type and action "masters.<kind>.<verb>" */
-    const char *prefix;            /* route pattern prefix */
+    const char *kind;   /* audit target_type and action "masters.<kind>.<verb>" */
+    const char *prefix; /* route pattern prefix */
     field_t fields[NFIELDS];
     filter_t filters[MAX_FILTERS]; /* statement parameters $2.. of the list */
     int nfilters;
     const char *const *orderings;
     const char *dflt_ordering;
-    const char *unique_field;      /* where a unique violation is reported */
+    const char *unique_field; /* where a unique violation is reported */
     const char *unique_msg;
     cc_stmt_id_t st_list, st_get, st_insert, st_update, st_delete;
-    int st_in_use;                 /* -1: nothing references this kind */
+    int st_in_use; /* -1: nothing references this kind */
 } master_t;
 
 static const char *const SKILL_CATEGORIES[] = {"clinical", "administrative", "technical", NULL};
@@ -268,7 +268,7 @@ int cc_h_master_list(void *v)
 {
     cc_req_t *q = v;
     const master_t *m = master_of(q);
-    const char *p[MAX_FILTERS + 5], *search, *ordering;
+    const char *p[MAX_FILTERS + 5] = {NULL}, *search, *ordering;
     apr_array_header_t *items;
     apr_int64_t count = 0;
     PGresult *res;
