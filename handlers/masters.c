@@ -9,18 +9,6 @@
 
 /* ---- the three kinds -------------------------------------------------------------------- */
 
-typedef enum { F_TEXT, F_CHOICE, F_BOOL } field_type_t;
-
-typedef struct {
-    const char *name;
-    field_type_t type;
-    int required;
-    int allow_blank;
-    apr_size_t max_len;         /* characters; F_TEXT */
-    const char *const *choices; /* F_CHOICE */
-    const char *dflt;           /* value on create when absent (optional fields) */
-} field_t;
-
 /* A query filter: exact match among `choices`, or free text (case-insensitive) when NULL. */
 typedef struct {
     const char *name;
@@ -31,9 +19,11 @@ typedef struct {
 #define MAX_FILTERS 2
 
 typedef struct {
-    const char *kind;   /* audit target_type and action "masters.<kind>.<verb>" */
-    const char *prefix; /* route pattern prefix */
-    field_t fields[NFIELDS];
+    const char *kind;              /* audit target_type and action "masters.<kind>.<verb>" */
+    const char *prefix;            /* route pattern prefix */
+    cc_field_t fields[NFIELDS];    /* validated by cc_fields_clean */
+    const char *dflt[NFIELDS];     /* SQL value on create when absent (NULL: required) */
+    unsigned nonnull;              /* bit i: optional field i may be neither null nor blank */
     filter_t filters[MAX_FILTERS]; /* statement parameters $2.. of the list */
     int nfilters;
     const char *const *orderings;
@@ -52,35 +42,67 @@ static const char *const QUALIFICATION_ORDERINGS[] = {"name", "level", NULL};
 static const char *const LOCATION_ORDERINGS[] = {"state", "city", NULL};
 
 static const master_t MASTERS[] = {
-    {"skill", "masters/skills/",
-     {{"name", F_TEXT, 1, 0, 100, NULL, NULL},
-      {"category", F_CHOICE, 1, 0, 0, SKILL_CATEGORIES, NULL},
-      {"description", F_TEXT, 0, 1, 1000, NULL, ""},
-      {"is_active", F_BOOL, 0, 0, 0, NULL, "true"}},
-     {{"category", SKILL_CATEGORIES}}, 1,
-     SKILL_ORDERINGS, "name", "name", "skill with this name already exists.",
-     CC_ST_SKILL_LIST, CC_ST_SKILL_GET, CC_ST_SKILL_INSERT, CC_ST_SKILL_UPDATE,
-     CC_ST_SKILL_DELETE, CC_ST_SKILL_IN_USE},
-    {"qualification", "masters/qualifications/",
-     {{"name", F_TEXT, 1, 0, 150, NULL, NULL},
-      {"level", F_CHOICE, 1, 0, 0, LEVELS, NULL},
-      {"field", F_TEXT, 0, 1, 150, NULL, ""},
-      {"is_active", F_BOOL, 0, 0, 0, NULL, "true"}},
+    {.kind = "skill",
+     .prefix = "masters/skills/",
+     .fields = {{"name", CC_F_STR, CC_FF_REQUIRED, 0, 100, NULL, 0},
+                {"category", CC_F_CHOICE, CC_FF_REQUIRED, 0, 0, SKILL_CATEGORIES, 0},
+                {"description", CC_F_STR, CC_FF_EMPTY, 0, 1000, NULL, 0},
+                {"is_active", CC_F_BOOL, 0, 0, 0, NULL, 0}},
+     .dflt = {NULL, NULL, "", "true"},
+     .nonnull = 1u << 3,
+     .filters = {{"category", SKILL_CATEGORIES}},
+     .nfilters = 1,
+     .orderings = SKILL_ORDERINGS,
+     .dflt_ordering = "name",
+     .unique_field = "name",
+     .unique_msg = "skill with this name already exists.",
+     .st_list = CC_ST_SKILL_LIST,
+     .st_get = CC_ST_SKILL_GET,
+     .st_insert = CC_ST_SKILL_INSERT,
+     .st_update = CC_ST_SKILL_UPDATE,
+     .st_delete = CC_ST_SKILL_DELETE,
+     .st_in_use = CC_ST_SKILL_IN_USE},
+    {.kind = "qualification",
+     .prefix = "masters/qualifications/",
+     .fields = {{"name", CC_F_STR, CC_FF_REQUIRED, 0, 150, NULL, 0},
+                {"level", CC_F_CHOICE, CC_FF_REQUIRED, 0, 0, LEVELS, 0},
+                {"field", CC_F_STR, CC_FF_EMPTY, 0, 150, NULL, 0},
+                {"is_active", CC_F_BOOL, 0, 0, 0, NULL, 0}},
+     .dflt = {NULL, NULL, "", "true"},
+     .nonnull = 1u << 3,
      /* `category` is accepted as another name of `level` (the contract's filter name) */
-     {{"level", LEVELS}, {"category", LEVELS}}, 2,
-     QUALIFICATION_ORDERINGS, "name", "name", "qualification with this name already exists.",
-     CC_ST_QUALIFICATION_LIST, CC_ST_QUALIFICATION_GET, CC_ST_QUALIFICATION_INSERT,
-     CC_ST_QUALIFICATION_UPDATE, CC_ST_QUALIFICATION_DELETE, CC_ST_QUALIFICATION_IN_USE},
-    {"location", "masters/locations/",
-     {{"city", F_TEXT, 1, 0, 100, NULL, NULL},
-      {"state", F_TEXT, 1, 0, 100, NULL, NULL},
-      {"country", F_TEXT, 0, 0, 100, NULL, "India"},
-      {"is_active", F_BOOL, 0, 0, 0, NULL, "true"}},
-     {{"state", NULL}, {"country", NULL}}, 2,
-     LOCATION_ORDERINGS, "state", "non_field_errors",
-     "The fields city, state, country must make a unique set.",
-     CC_ST_LOCATION_LIST, CC_ST_LOCATION_GET, CC_ST_LOCATION_INSERT, CC_ST_LOCATION_UPDATE,
-     CC_ST_LOCATION_DELETE, -1},
+     .filters = {{"level", LEVELS}, {"category", LEVELS}},
+     .nfilters = 2,
+     .orderings = QUALIFICATION_ORDERINGS,
+     .dflt_ordering = "name",
+     .unique_field = "name",
+     .unique_msg = "qualification with this name already exists.",
+     .st_list = CC_ST_QUALIFICATION_LIST,
+     .st_get = CC_ST_QUALIFICATION_GET,
+     .st_insert = CC_ST_QUALIFICATION_INSERT,
+     .st_update = CC_ST_QUALIFICATION_UPDATE,
+     .st_delete = CC_ST_QUALIFICATION_DELETE,
+     .st_in_use = CC_ST_QUALIFICATION_IN_USE},
+    {.kind = "location",
+     .prefix = "masters/locations/",
+     .fields = {{"city", CC_F_STR, CC_FF_REQUIRED, 0, 100, NULL, 0},
+                {"state", CC_F_STR, CC_FF_REQUIRED, 0, 100, NULL, 0},
+                {"country", CC_F_STR, 0, 0, 100, NULL, 0},
+                {"is_active", CC_F_BOOL, 0, 0, 0, NULL, 0}},
+     .dflt = {NULL, NULL, "India", "true"},
+     .nonnull = 1u << 2 | 1u << 3,
+     .filters = {{"state", NULL}, {"country", NULL}},
+     .nfilters = 2,
+     .orderings = LOCATION_ORDERINGS,
+     .dflt_ordering = "state",
+     .unique_field = "non_field_errors",
+     .unique_msg = "The fields city, state, country must make a unique set.",
+     .st_list = CC_ST_LOCATION_LIST,
+     .st_get = CC_ST_LOCATION_GET,
+     .st_insert = CC_ST_LOCATION_INSERT,
+     .st_update = CC_ST_LOCATION_UPDATE,
+     .st_delete = CC_ST_LOCATION_DELETE,
+     .st_in_use = -1},
 };
 
 /* The kind a route serves, from its pattern. */
@@ -97,135 +119,38 @@ static const master_t *master_of(cc_req_t *q)
 
 typedef enum { MODE_CREATE, MODE_PUT, MODE_PATCH } write_mode_t;
 
-static apr_size_t utf8_len(const char *s)
-{
-    apr_size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
-/* DRF's BooleanField: these spellings, the numbers 1/0 and JSON booleans. */
-static int parse_bool(json_t *v, int *out)
-{
-    static const char *const yes[] = {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True",
-                                      "TRUE", "on", "On", "ON", "1", NULL};
-    static const char *const no[] = {"f", "F", "n", "N", "no", "No", "NO", "false", "False",
-                                     "FALSE", "off", "Off", "OFF", "0", NULL};
-    int i;
-    if (json_is_boolean(v)) {
-        *out = json_is_true(v);
-        return 1;
-    }
-    if (json_is_integer(v) || json_is_real(v)) {
-        double d = json_number_value(v);
-        if (d == 1 || d == 0) {
-            *out = d == 1;
-            return 1;
-        }
-        return 0;
-    }
-    if (!json_is_string(v))
-        return 0;
-    for (i = 0; yes[i]; i++)
-        if (!strcmp(json_string_value(v), yes[i])) {
-            *out = 1;
-            return 1;
-        }
-    for (i = 0; no[i]; i++)
-        if (!strcmp(json_string_value(v), no[i])) {
-            *out = 0;
-            return 1;
-        }
-    return 0;
-}
-
-/* The text DRF's ChoiceField compares (str() of the value). */
-static const char *choice_text(cc_req_t *q, json_t *v)
-{
-    char *s;
-    const char *out;
-    if (json_is_string(v))
-        return json_string_value(v);
-    if (json_is_true(v))
-        return "True";
-    if (json_is_false(v))
-        return "False";
-    s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-    out = apr_pstrdup(q->pool, s ? s : "");
-    free(s);
-    return out;
-}
-
-/* One field of the body: its SQL value (NULL = keep the stored one / absent), errors into errs. */
-static const char *field_value(cc_req_t *q, json_t *errs, const field_t *f, write_mode_t mode)
-{
-    json_t *v = json_object_get(q->body, f->name);
-    if (!v) {
-        if (mode == MODE_PATCH)
-            return NULL;
-        if (f->required) {
-            cc_field_error(errs, f->name, "This field is required.");
-            return NULL;
-        }
-        /* PUT keeps an absent optional field, as DRF does */
-        return mode == MODE_CREATE ? f->dflt : NULL;
-    }
-    if (json_is_null(v)) {
-        cc_field_error(errs, f->name, "This field may not be null.");
-        return NULL;
-    }
-    switch (f->type) {
-    case F_TEXT: {
-        const char *s;
-        if (f->required)
-            return cc_body_required(q, errs, f->name, f->max_len);
-        s = cc_body_str(q, errs, f->name, NULL);
-        if (!s)
-            return NULL;
-        if (!*s && !f->allow_blank) {
-            cc_field_error(errs, f->name, "This field may not be blank.");
-            return NULL;
-        }
-        if (f->max_len && utf8_len(s) > f->max_len) {
-            cc_field_error(errs, f->name,
-                           apr_psprintf(q->pool,
-                                        "Ensure this field has no more than %lu characters.",
-                                        (unsigned long)f->max_len));
-            return NULL;
-        }
-        return s;
-    }
-    case F_CHOICE: {
-        const char *s = choice_text(q, v);
-        int i;
-        for (i = 0; f->choices[i]; i++)
-            if (!strcmp(s, f->choices[i]))
-                return f->choices[i];
-        cc_field_error(errs, f->name,
-                       apr_psprintf(q->pool, "\"%s\" is not a valid choice.", s));
-        return NULL;
-    }
-    case F_BOOL: {
-        int b;
-        if (!parse_bool(v, &b)) {
-            cc_field_error(errs, f->name, "Must be a valid boolean.");
-            return NULL;
-        }
-        return b ? "true" : "false";
-    }
-    }
-    return NULL;
-}
-
-/* Validates the body into vals[NFIELDS]. 1 when valid; else the 400 was sent and 0. */
+/* Validates the body into vals[NFIELDS] (SQL text; NULL keeps the stored value). 1 when valid;
+ * else the 400 was sent and 0. */
 static int read_fields(cc_req_t *q, const master_t *m, write_mode_t mode, const char **vals)
 {
-    json_t *errs = json_object();
+    json_t *errs = json_object(), *clean;
     int i;
-    for (i = 0; i < NFIELDS; i++)
-        vals[i] = field_value(q, errs, &m->fields[i], mode);
+    clean = cc_fields_clean(q->pool, m->fields, NFIELDS, q->body, mode == MODE_PATCH, errs);
+    for (i = 0; i < NFIELDS; i++) {
+        const char *name = m->fields[i].name;
+        json_t *v = json_object_get(clean, name);
+        vals[i] = NULL;
+        if (!v) {
+            /* absent: the default on create; PUT keeps an absent optional field, as DRF does */
+            if (mode == MODE_CREATE)
+                vals[i] = m->dflt[i];
+        }
+        else if (json_is_null(v)) {
+            /* cc_fields_clean lets an optional field be cleared; these columns cannot be */
+            if ((m->nonnull >> i) & 1)
+                cc_field_error(errs, name,
+                               json_is_null(json_object_get(q->body, name))
+                                   ? "This field may not be null."
+                                   : "This field may not be blank.");
+        }
+        else if (json_is_boolean(v)) {
+            vals[i] = json_is_true(v) ? "true" : "false";
+        }
+        else {
+            vals[i] = apr_pstrdup(q->pool, json_string_value(v));
+        }
+    }
+    json_decref(clean);
     if (json_object_size(errs)) {
         cc_validation(q, errs);
         return 0;

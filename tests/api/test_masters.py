@@ -6,7 +6,6 @@ import subprocess
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote, urlencode
 
 import pytest
 
@@ -90,11 +89,8 @@ def location(i, city, state, country="India", active=True):
 
 
 def get(api, path, params=None, **kw):
-    """GET with the query encoded as a browser's fetch() does, spaces as %20. (httpd's
-    ap_args_to_table does not decode '+' as a space, so requests' default would not do.)"""
-    if params:
-        path = f"{path}?{urlencode(params, quote_via=quote, safe='')}"
-    return api.get(path, **kw)
+    """GET with a query string (requests encodes spaces as '+', as HTML forms do)."""
+    return api.get(path, params=params, **kw)
 
 
 def page(api, path, token=None, **params):
@@ -518,7 +514,7 @@ KINDS = {
         "create": {"name": "  {t} Ventilator Care ", "category": "clinical"},
         "created": {"name": "{t} Ventilator Care", "category": "clinical", "description": "",
                     "is_active": True},
-        "patch": {"description": "Invasive and non-invasive ventilation.", "is_active": "no"},
+        "patch": {"description": "Invasive and non-invasive ventilation.", "is_active": "false"},
         "patched": {"name": "{t} Ventilator Care", "category": "clinical",
                     "description": "Invasive and non-invasive ventilation.", "is_active": False},
         "put": {"name": "{t} Ventilation", "category": "technical", "is_active": True},
@@ -661,8 +657,9 @@ def test_skill_validation(api, admin, db):
     assert_json(post({}), 400, {"name": REQUIRED, "category": REQUIRED})
     assert_json(post({"name": "  ", "category": "Clinical"}), 400,
                 {"name": BLANK, "category": ['"Clinical" is not a valid choice.']})
+    # null clears an optional text (to ""); it is refused for the rest
     assert_json(post({"name": None, "category": None, "description": None, "is_active": None}),
-                400, {"name": NULL, "category": NULL, "description": NULL, "is_active": NULL})
+                400, {"name": NULL, "category": NULL, "is_active": NULL})
     assert_json(post({"name": "x" * 101, "category": "", "description": "d" * 1001,
                       "is_active": "maybe"}), 400,
                 {"name": ["Ensure this field has no more than 100 characters."],
@@ -673,14 +670,14 @@ def test_skill_validation(api, admin, db):
                 {"name": ["Not a valid string."], "category": ['"3" is not a valid choice.'],
                  "is_active": BOOLEAN})
     assert_json(post({"name": f"{t} ok", "category": True}), 400,
-                {"category": ['"True" is not a valid choice.']})
+                {"category": ['"true" is not a valid choice.']})
     assert db.scalar("SELECT count(*) FROM skills WHERE name LIKE :'p'", p=f"{t}%") == "0"
     # limits are characters, not bytes; blank descriptions are fine
     r = post({"name": "é" * 100, "category": "technical", "description": "ü" * 1000})
     created = assert_json(r, 201)
     assert created["name"] == "é" * 100 and created["description"] == "ü" * 1000
-    i = assert_json(post({"name": f"{t} ok", "category": "clinical", "description": "",
-                          "is_active": "off"}), 201)["id"]
+    i = assert_json(post({"name": f"{t} ok", "category": "clinical", "description": None,
+                          "is_active": "0"}), 201)["id"]
     assert_json(api.get(f"masters/skills/{i}/"), 200,
                 skill(i, f"{t} ok", "clinical", "", False))
     # PUT needs every required field; PATCH validates what it gets
@@ -720,6 +717,9 @@ def test_qualification_and_location_validation(api, admin):
                 {"state": ["Ensure this field has no more than 100 characters."],
                  "country": ["Ensure this field has no more than 100 characters."],
                  "is_active": BOOLEAN})
+    assert_json(api.post("masters/locations/",
+                         json={"city": "x", "state": "y", "country": None, "is_active": "yes"},
+                         token=token), 400, {"country": NULL, "is_active": BOOLEAN})
 
 
 def test_unique_names_and_places(api, admin, db):
