@@ -29,9 +29,11 @@ PURE_SRC := core/router.c core/pagination.c core/jwt.c core/validate.c core/pass
             dbd/errmap.c dbd/statements.c
 GEN_WORDS := $(G)/common_passwords.c
 GEN_MIGR  := $(G)/migrations.c
+GEN_SAMPLE := $(G)/sample_data_sql.c
 MOD_SRC  := mod_carechain.c core/http.c core/auth.c core/passwords.c core/mail.c core/events.c dbd/db.c \
             $(wildcard handlers/*.c) $(PURE_SRC)
-CLI_SRC  := cli/carechainctl.c core/password_rules.c core/validate.c dbd/statements.c
+CLI_SRC  := cli/carechainctl.c core/password_rules.c core/validate.c dbd/statements.c \
+            cli/sample_data.c
 UNIT_SRC := $(wildcard tests/unit/*.c)
 HEADERS  := $(wildcard core/*.h dbd/*.h handlers/*.h cli/*.h)
 MIGRATIONS := $(sort $(wildcard dbd/migrations/*.sql))
@@ -51,15 +53,19 @@ $(GEN_MIGR): $(MIGRATIONS) cli/gen_migrations.sh
 	@mkdir -p $(G)
 	sh cli/gen_migrations.sh $@ $(MIGRATIONS)
 
+$(GEN_SAMPLE): cli/sample_data.sql cli/gen_sql_string.sh
+	@mkdir -p $(G)
+	sh cli/gen_sql_string.sh $@ cc_sample_data_sql cli/sample_data.sql
+
 # Built under a temporary name and renamed: a running httpd may have the old file mapped.
 $(B)/mod_carechain.so: $(MOD_SRC) $(GEN_WORDS) $(HEADERS)
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS_ALL) -shared -o $@.tmp $(MOD_SRC) $(GEN_WORDS) $(PKG_LIBS)
 	mv -f $@.tmp $@
 
-$(B)/carechainctl: $(CLI_SRC) $(GEN_WORDS) $(GEN_MIGR) $(HEADERS)
+$(B)/carechainctl: $(CLI_SRC) $(GEN_WORDS) $(GEN_MIGR) $(GEN_SAMPLE) $(HEADERS)
 	@mkdir -p $(B)
-	$(CC) $(CFLAGS_ALL) -o $@.tmp $(CLI_SRC) $(GEN_WORDS) $(GEN_MIGR) $(PKG_LIBS)
+	$(CC) $(CFLAGS_ALL) -o $@.tmp $(CLI_SRC) $(GEN_WORDS) $(GEN_MIGR) $(GEN_SAMPLE) $(PKG_LIBS)
 	mv -f $@.tmp $@
 
 $(B)/unit-tests: $(UNIT_SRC) $(PURE_SRC) $(GEN_WORDS) $(HEADERS)

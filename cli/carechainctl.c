@@ -2,6 +2,8 @@
  *   migrate                       apply the embedded schema migrations (idempotent)
  *   createsuperuser --email E     create an admin (password from --password-file F, or asked)
  *   check [--key-file F]          database reachable, schema current, every statement valid
+ *   sample-data [--scale N] [--credentials FILE|-]
+ *                                 sample accounts, profiles and hospitals (cli/sample_data.c)
  * The database comes from --db CONNINFO, $CARECHAIN_DB, <binary dir>/../var/conninfo (the
  * development stack of `make run`) or /etc/carechain/conninfo, in that order. */
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #include "../dbd/statements.h"
 #include "../core/password_rules.h"
 #include "../core/validate.h"
+#include "sample_data.h"
 
 /* Serialises concurrent `migrate` runs from several nodes. */
 #define MIGRATE_LOCK_KEY 724007
@@ -31,7 +34,8 @@ static void usage(void)
             "  migrate\n"
             "  createsuperuser --email EMAIL [--password-file FILE] [--first-name N] "
             "[--last-name N] [--bcrypt-cost N]\n"
-            "  check [--key-file FILE]\n");
+            "  check [--key-file FILE]\n"
+            "  sample-data [--scale N] [--credentials FILE|-] [--bcrypt-cost N]\n");
 }
 
 static char *read_file_line(apr_pool_t *p, const char *path)
@@ -298,7 +302,7 @@ int main(int argc, const char *const *argv)
 {
     apr_pool_t *p;
     const char *db = NULL, *cmd = NULL, *email = NULL, *pwfile = NULL, *keyfile = NULL;
-    const char *first = "", *last = "";
+    const char *first = "", *last = "", *scale = NULL, *credentials = NULL;
     int cost = 10, i, rc;
     PGconn *c;
 
@@ -330,6 +334,10 @@ int main(int argc, const char *const *argv)
             keyfile = argv[++i];
         else if (!strcmp(a, "--bcrypt-cost"))
             cost = atoi(argv[++i]);
+        else if (!strcmp(a, "--scale"))
+            scale = argv[++i];
+        else if (!strcmp(a, "--credentials"))
+            credentials = argv[++i];
         else if (a[0] != '-' && !cmd)
             cmd = a;
         else {
@@ -360,6 +368,8 @@ int main(int argc, const char *const *argv)
         rc = cmd_createsuperuser(p, c, email, pwfile, first, last, cost);
     else if (!strcmp(cmd, "check"))
         rc = cmd_check(p, c, keyfile);
+    else if (!strcmp(cmd, "sample-data"))
+        rc = cc_sample_data(p, c, scale, credentials, cost);
     else {
         usage();
         rc = 2;
