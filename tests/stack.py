@@ -505,6 +505,19 @@ class Stack:
         finally:
             os.unlink(pwfile)
 
+    def sample_data(self, *args):
+        """build/carechainctl sample-data --credentials - (bcrypt at this stack's cost): the
+        credentials object it prints, {} when the sample data was already there."""
+        proc = self._ctl(["sample-data", "--credentials", "-", "--bcrypt-cost",
+                          str(self.bcrypt_cost)] + [str(a) for a in args])
+        try:
+            data = json.loads(proc.stdout)
+        except ValueError as e:
+            raise StackError(f"carechainctl sample-data printed no JSON object: {e}") from e
+        if not isinstance(data, dict):
+            raise StackError("carechainctl sample-data printed no JSON object")
+        return data
+
     # -- httpd ------------------------------------------------------------------------------------
 
     def _running_httpd(self):
@@ -739,6 +752,23 @@ def save_credentials(path, data):
     write_atomic(path, json.dumps(data, indent=2) + "\n", mode=0o600)
 
 
+def load_sample_data(stack, creds):
+    """Sample accounts, profiles and hospitals (carechainctl sample-data) with their passwords
+    merged into creds and saved; a warning instead of a failure when that does not work."""
+    try:
+        data = stack.sample_data()
+    except StackError as e:
+        print(f"stack.py: could not load the sample data:\n{e}", file=sys.stderr)
+        return
+    if not data:
+        print(f"stack.py: the sample data is already in the database, but its passwords are not"
+              f" in {stack.credentials_file}\nstack.py: (delete {stack.pg_dir} to start from an"
+              f" empty database)", file=sys.stderr)
+        return
+    creds.update(data)
+    save_credentials(stack.credentials_file, creds)
+
+
 def cmd_run(args):
     missing = [p for p in (REPO_ROOT / "build" / "carechainctl",
                            REPO_ROOT / "build" / "mod_carechain.so") if not p.exists()]
@@ -773,6 +803,11 @@ def cmd_run(args):
                 print(f"stack.py: could not create the development admin:\n{e}\n"
                       f"stack.py: (delete {stack.pg_dir} to start from an empty database)",
                       file=sys.stderr)
+        # Sample accounts on first start: after the master data (their skills and
+        # qualifications are linked by name) and after the admin (recorded as the one who
+        # decided the sample verifications).
+        if "candidates" not in creds or stack.pg_created:
+            load_sample_data(stack, creds)
         stack.start_httpd()
         print(f"\nmod_carechain is running at {stack.base_url}/  (MPM {stack.mpm})")
         print(f"  error log:   {stack.error_log}")
@@ -781,6 +816,10 @@ def cmd_run(args):
         admin = creds.get("admin")
         if admin:
             print(f"  admin:       {admin.get('email')} / {admin.get('password')}")
+        if "candidates" in creds:
+            print(f"  sample data: {len(creds['candidates'])} candidates and"
+                  f" {len(creds.get('recruiters', []))} recruiters, passwords in"
+                  f" {stack.credentials_file}")
         print("Press Ctrl-C to stop.", flush=True)
         while True:
             time.sleep(1)
