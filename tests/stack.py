@@ -198,8 +198,9 @@ class Stack:
     """A private PostgreSQL cluster and httpd instance under base_dir.
 
     Methods: start_postgres, stop_postgres, restart_postgres, migrate, create_superuser,
-    start_httpd, stop_httpd, stop, psql, error_log_problems; usable as a context manager
-    (``with Stack(d) as s:`` always stops both servers on exit; it starts nothing by itself).
+    sample_data, start_httpd, stop_httpd, stop, psql, error_log_problems; usable as a context
+    manager (``with Stack(d) as s:`` always stops both servers on exit; it starts nothing by
+    itself).
     """
 
     def __init__(self, base_dir, http_port=None, mpm="event", repo=REPO_ROOT, bcrypt_cost=10,
