@@ -31,10 +31,11 @@ GEN_WORDS := $(G)/common_passwords.c
 GEN_MIGR  := $(G)/migrations.c
 GEN_DATA  := $(G)/seed_data.c
 SEED_DATA := $(sort $(wildcard cli/data/*.tsv))
+GEN_SAMPLE := $(G)/sample_data_sql.c
 MOD_SRC  := mod_carechain.c core/http.c core/auth.c core/passwords.c core/mail.c core/events.c dbd/db.c \
             $(wildcard handlers/*.c) $(PURE_SRC)
-CLI_SRC  := cli/carechainctl.c cli/seed_masters.c core/password_rules.c core/validate.c \
-            dbd/statements.c
+CLI_SRC  := cli/carechainctl.c cli/seed_masters.c cli/sample_data.c core/password_rules.c \
+            core/validate.c dbd/statements.c
 UNIT_SRC := $(wildcard tests/unit/*.c)
 HEADERS  := $(wildcard core/*.h dbd/*.h handlers/*.h cli/*.h)
 MIGRATIONS := $(sort $(wildcard dbd/migrations/*.sql))
@@ -58,15 +59,20 @@ $(GEN_DATA): $(SEED_DATA) cli/gen_data.sh
 	@mkdir -p $(G)
 	sh cli/gen_data.sh $@ $(SEED_DATA)
 
+$(GEN_SAMPLE): cli/sample_data.sql cli/gen_sql_string.sh
+	@mkdir -p $(G)
+	sh cli/gen_sql_string.sh $@ cc_sample_data_sql cli/sample_data.sql
+
 # Built under a temporary name and renamed: a running httpd may have the old file mapped.
 $(B)/mod_carechain.so: $(MOD_SRC) $(GEN_WORDS) $(HEADERS)
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS_ALL) -shared -o $@.tmp $(MOD_SRC) $(GEN_WORDS) $(PKG_LIBS)
 	mv -f $@.tmp $@
 
-$(B)/carechainctl: $(CLI_SRC) $(GEN_WORDS) $(GEN_MIGR) $(GEN_DATA) $(HEADERS)
+$(B)/carechainctl: $(CLI_SRC) $(GEN_WORDS) $(GEN_MIGR) $(GEN_DATA) $(GEN_SAMPLE) $(HEADERS)
 	@mkdir -p $(B)
-	$(CC) $(CFLAGS_ALL) -o $@.tmp $(CLI_SRC) $(GEN_WORDS) $(GEN_MIGR) $(GEN_DATA) $(PKG_LIBS)
+	$(CC) $(CFLAGS_ALL) -o $@.tmp $(CLI_SRC) $(GEN_WORDS) $(GEN_MIGR) $(GEN_DATA) $(GEN_SAMPLE) \
+	    $(PKG_LIBS)
 	mv -f $@.tmp $@
 
 $(B)/unit-tests: $(UNIT_SRC) $(PURE_SRC) $(GEN_WORDS) $(HEADERS)

@@ -4,6 +4,8 @@
  *   check [--key-file F]          database reachable, schema current, every statement valid
  *   seed-masters                  add the missing curated skills, qualifications and locations
  *                                 (embedded from cli/data/; idempotent)
+ *   sample-data [--scale N] [--credentials FILE|-]
+ *                                 sample accounts, profiles and hospitals (cli/sample_data.c)
  * The database comes from --db CONNINFO, $CARECHAIN_DB, <binary dir>/../var/conninfo (the
  * development stack of `make run`) or /etc/carechain/conninfo, in that order. */
 #include <stdio.h>
@@ -23,6 +25,7 @@
 #include "../dbd/statements.h"
 #include "../core/password_rules.h"
 #include "../core/validate.h"
+#include "sample_data.h"
 
 /* Serialises concurrent `migrate` runs from several nodes. */
 #define MIGRATE_LOCK_KEY 724007
@@ -35,7 +38,8 @@ static void usage(void)
             "  createsuperuser --email EMAIL [--password-file FILE] [--first-name N] "
             "[--last-name N] [--bcrypt-cost N]\n"
             "  check [--key-file FILE]\n"
-            "  seed-masters\n");
+            "  seed-masters\n"
+            "  sample-data [--scale N] [--credentials FILE|-] [--bcrypt-cost N]\n");
 }
 
 static char *read_file_line(apr_pool_t *p, const char *path)
@@ -302,7 +306,7 @@ int main(int argc, const char *const *argv)
 {
     apr_pool_t *p;
     const char *db = NULL, *cmd = NULL, *email = NULL, *pwfile = NULL, *keyfile = NULL;
-    const char *first = "", *last = "";
+    const char *first = "", *last = "", *scale = NULL, *credentials = NULL;
     int cost = 10, i, rc;
     PGconn *c;
 
@@ -334,6 +338,10 @@ int main(int argc, const char *const *argv)
             keyfile = argv[++i];
         else if (!strcmp(a, "--bcrypt-cost"))
             cost = atoi(argv[++i]);
+        else if (!strcmp(a, "--scale"))
+            scale = argv[++i];
+        else if (!strcmp(a, "--credentials"))
+            credentials = argv[++i];
         else if (a[0] != '-' && !cmd)
             cmd = a;
         else {
@@ -366,6 +374,8 @@ int main(int argc, const char *const *argv)
         rc = cmd_check(p, c, keyfile);
     else if (!strcmp(cmd, "seed-masters"))
         rc = cc_ctl_seed_masters(c);
+    else if (!strcmp(cmd, "sample-data"))
+        rc = cc_sample_data(p, c, scale, credentials, cost);
     else {
         usage();
         rc = 2;

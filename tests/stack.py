@@ -198,9 +198,9 @@ class Stack:
     """A private PostgreSQL cluster and httpd instance under base_dir.
 
     Methods: start_postgres, stop_postgres, restart_postgres, migrate, seed_masters,
-    create_superuser, start_httpd, stop_httpd, stop, psql, error_log_problems; usable as a
-    context manager (``with Stack(d) as s:`` always stops both servers on exit; it starts
-    nothing by itself).
+    create_superuser, sample_data, start_httpd, stop_httpd, stop, psql, error_log_problems;
+    usable as a context manager (``with Stack(d) as s:`` always stops both servers on exit; it
+    starts nothing by itself).
     """
 
     def __init__(self, base_dir, http_port=None, mpm="event", repo=REPO_ROOT, bcrypt_cost=10,
@@ -510,6 +510,19 @@ class Stack:
         finally:
             os.unlink(pwfile)
 
+    def sample_data(self, *args):
+        """build/carechainctl sample-data --credentials - (bcrypt at this stack's cost): the
+        credentials object it prints, {} when the sample data was already there."""
+        proc = self._ctl(["sample-data", "--credentials", "-", "--bcrypt-cost",
+                          str(self.bcrypt_cost)] + [str(a) for a in args])
+        try:
+            data = json.loads(proc.stdout)
+        except ValueError as e:
+            raise StackError(f"carechainctl sample-data printed no JSON object: {e}") from e
+        if not isinstance(data, dict):
+            raise StackError("carechainctl sample-data printed no JSON object")
+        return data
+
     # -- httpd ------------------------------------------------------------------------------------
 
     def _running_httpd(self):
@@ -744,6 +757,23 @@ def save_credentials(path, data):
     write_atomic(path, json.dumps(data, indent=2) + "\n", mode=0o600)
 
 
+def load_sample_data(stack, creds):
+    """Sample accounts, profiles and hospitals (carechainctl sample-data) with their passwords
+    merged into creds and saved; a warning instead of a failure when that does not work."""
+    try:
+        data = stack.sample_data()
+    except StackError as e:
+        print(f"stack.py: could not load the sample data:\n{e}", file=sys.stderr)
+        return
+    if not data:
+        print(f"stack.py: the sample data is already in the database, but its passwords are not"
+              f" in {stack.credentials_file}\nstack.py: (delete {stack.pg_dir} to start from an"
+              f" empty database)", file=sys.stderr)
+        return
+    creds.update(data)
+    save_credentials(stack.credentials_file, creds)
+
+
 def cmd_run(args):
     missing = [p for p in (REPO_ROOT / "build" / "carechainctl",
                            REPO_ROOT / "build" / "mod_carechain.so") if not p.exists()]
@@ -767,10 +797,13 @@ def cmd_run(args):
         out = stack.migrate()
         if out.strip():
             print(out.rstrip())
-        out = stack.seed_masters()
-        if out.strip():
-            print(out.rstrip())
         creds = load_credentials(stack.credentials_file)
+        first_start = stack.pg_created or "candidates" not in creds
+        # Master data on first start only: a curated entry an admin deleted later stays deleted.
+        if first_start:
+            out = stack.seed_masters()
+            if out.strip():
+                print(out.rstrip())
         if "admin" not in creds or stack.pg_created:
             password = secrets.token_urlsafe(16)
             try:
@@ -781,6 +814,11 @@ def cmd_run(args):
                 print(f"stack.py: could not create the development admin:\n{e}\n"
                       f"stack.py: (delete {stack.pg_dir} to start from an empty database)",
                       file=sys.stderr)
+        # Sample accounts on first start: after the master data (their skills and
+        # qualifications are linked by name) and after the admin (recorded as the one who
+        # decided the sample verifications).
+        if first_start:
+            load_sample_data(stack, creds)
         stack.start_httpd()
         print(f"\nmod_carechain is running at {stack.base_url}/  (MPM {stack.mpm})")
         print(f"  error log:   {stack.error_log}")
@@ -789,6 +827,10 @@ def cmd_run(args):
         admin = creds.get("admin")
         if admin:
             print(f"  admin:       {admin.get('email')} / {admin.get('password')}")
+        if "candidates" in creds:
+            print(f"  sample data: {len(creds['candidates'])} candidates and"
+                  f" {len(creds.get('recruiters', []))} recruiters, passwords in"
+                  f" {stack.credentials_file}")
         print("Press Ctrl-C to stop.", flush=True)
         while True:
             time.sleep(1)
