@@ -118,6 +118,8 @@ int cc_paginated_cacheable(cc_req_t *q, const cc_page_t *pg, apr_int64_t count,
 
 /* ---- query parameters ------------------------------------------------------------------- */
 
+/* ?name= as free text, trimmed; NULL when absent or blank (no filter). */
+const char *cc_query_text(cc_req_t *q, const char *name);
 /* ?name= as a boolean (true|false|1|0, any case). Returns 1 and sets *val (-1 when absent);
  * on anything else answers 400 {"name": [...]} and returns 0. */
 int cc_query_bool(cc_req_t *q, const char *name, int *val);
@@ -138,8 +140,6 @@ int cc_query_ordering(cc_req_t *q, const char *const *fields, const char *dflt, 
 const char *cc_body_str(cc_req_t *q, json_t *errs, const char *name, int *present);
 /* A required, non-blank string field (max_len characters, 0 = no limit); adds DRF's messages. */
 const char *cc_body_required(cc_req_t *q, json_t *errs, const char *name, apr_size_t max_len);
-/* Trims leading/trailing whitespace (DRF CharField trim_whitespace) into p. */
-char *cc_trim(apr_pool_t *p, const char *s);
 /* Client address as httpd saw it (mod_remoteip may rewrite it). */
 const char *cc_client_ip(cc_req_t *q);
 /* A random URL-safe token of `bytes` random bytes, allocated in p. */

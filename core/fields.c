@@ -25,7 +25,7 @@ apr_size_t cc_utf8_len(const char *s)
     return n;
 }
 
-static char *trim(apr_pool_t *p, const char *s)
+char *cc_trim(apr_pool_t *p, const char *s)
 {
     const char *e;
     while (*s && apr_isspace(*s))
@@ -124,7 +124,7 @@ static json_t *clean_decimal(apr_pool_t *p, const cc_field_t *f, json_t *v, cons
         s = buf;
     }
     else if (json_is_string(v)) {
-        s = trim(p, json_string_value(v));
+        s = cc_trim(p, json_string_value(v));
     }
     else {
         *msg = "A valid number is required.";
@@ -208,7 +208,7 @@ int cc_date_valid(const char *s)
 
 static json_t *clean_date(apr_pool_t *p, json_t *v, const char **msg)
 {
-    const char *s = json_is_string(v) ? trim(p, json_string_value(v)) : NULL;
+    const char *s = json_is_string(v) ? cc_trim(p, json_string_value(v)) : NULL;
     if (!s || !cc_date_valid(s)) {
         *msg = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.";
         return NULL;
@@ -310,7 +310,7 @@ static json_t *clean_string(apr_pool_t *p, const cc_field_t *f, json_t *v, const
         free(t);
     }
     else if (json_is_string(v)) {
-        s = trim(p, json_string_value(v));
+        s = cc_trim(p, json_string_value(v));
     }
     else {
         *msg = "Not a valid string.";
@@ -401,7 +401,7 @@ static json_t *clean_list(apr_pool_t *p, const cc_field_t *f, json_t *v, json_t 
             msg = "Not a valid string.";
         }
         else {
-            const char *s = trim(p, json_string_value(item));
+            const char *s = cc_trim(p, json_string_value(item));
             if (!*s)
                 msg = "This field may not be blank.";
             else if (f->item_max && (apr_int64_t)cc_utf8_len(s) > f->item_max)

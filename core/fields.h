@@ -54,6 +54,8 @@ void cc_field_error(json_t *errs, const char *field, const char *message);
  * CC_F_IDLIST), in p. */
 const char *cc_fields_id_array(apr_pool_t *p, json_t *list);
 
+/* Trims leading/trailing whitespace (DRF CharField trim_whitespace) into p. */
+char *cc_trim(apr_pool_t *p, const char *s);
 /* Number of UTF-8 code points in a valid UTF-8 string. */
 apr_size_t cc_utf8_len(const char *s);
 /* 1 when s is "YYYY-MM-DD" naming a real calendar day. */

@@ -80,6 +80,11 @@ const char *cc_base_url(cc_req_t *q)
     return ap_construct_url(q->pool, "", q->r);
 }
 
+static int invalid_page(cc_req_t *q)
+{
+    return cc_error(q, HTTP_NOT_FOUND, "not_found", "Invalid page.");
+}
+
 int cc_page_from_query(cc_req_t *q, apr_int64_t max_size, cc_page_t *pg)
 {
     const char *bad = cc_page_parse(apr_table_get(q->query, "page"),
@@ -88,7 +93,7 @@ int cc_page_from_query(cc_req_t *q, apr_int64_t max_size, cc_page_t *pg)
     if (!bad)
         return 1;
     if (!strcmp(bad, "page")) {
-        cc_error(q, HTTP_NOT_FOUND, "not_found", "Invalid page.");
+        invalid_page(q);
         return 0;
     }
     e = json_object();
@@ -129,7 +134,7 @@ int cc_paginated_ex(cc_req_t *q, const cc_page_t *pg, apr_int64_t count, const c
 {
     const char *text = paginated_text(q, pg, count, results, extra);
     if (!text)
-        return cc_error(q, HTTP_NOT_FOUND, "not_found", "Invalid page.");
+        return invalid_page(q);
     return cc_json_text(q, HTTP_OK, text);
 }
 
@@ -138,7 +143,7 @@ int cc_paginated_cacheable(cc_req_t *q, const cc_page_t *pg, apr_int64_t count,
 {
     const char *text = paginated_text(q, pg, count, results, NULL);
     if (!text)
-        return cc_error(q, HTTP_NOT_FOUND, "not_found", "Invalid page.");
+        return invalid_page(q);
     return cc_json_cacheable(q, text);
 }
 
@@ -178,6 +183,13 @@ static int query_error(cc_req_t *q, const char *name, const char *msg)
     cc_field_error(e, name, msg);
     cc_validation(q, e);
     return 0;
+}
+
+const char *cc_query_text(cc_req_t *q, const char *name)
+{
+    const char *v = apr_table_get(q->query, name);
+    v = v ? cc_trim(q->pool, v) : NULL;
+    return v && *v ? v : NULL;
 }
 
 int cc_query_bool(cc_req_t *q, const char *name, int *val)
@@ -249,17 +261,6 @@ const char *cc_id_str(cc_req_t *q, apr_int64_t id)
 }
 
 /* ---- body fields ------------------------------------------------------------------------ */
-
-char *cc_trim(apr_pool_t *p, const char *s)
-{
-    const char *e;
-    while (*s && apr_isspace(*s))
-        s++;
-    e = s + strlen(s);
-    while (e > s && apr_isspace(e[-1]))
-        e--;
-    return apr_pstrmemdup(p, s, e - s);
-}
 
 const char *cc_body_str(cc_req_t *q, json_t *errs, const char *name, int *present)
 {

@@ -287,3 +287,16 @@ int cc_val_bool(PGresult *res, int row, int col)
     return row < PQntuples(res) && !PQgetisnull(res, row, col)
            && PQgetvalue(res, row, col)[0] == 't';
 }
+
+const char *cc_rows_json_array(cc_req_t *q, PGresult *res, int col, int from, int to)
+{
+    apr_array_header_t *items = apr_array_make(q->pool, to > from ? to - from : 1,
+                                               sizeof(const char *));
+    int i;
+    for (i = from; i < to; i++) {
+        const char *body = cc_val(q, res, i, col);
+        if (body)
+            APR_ARRAY_PUSH(items, const char *) = body;
+    }
+    return apr_pstrcat(q->pool, "[", apr_array_pstrcat(q->pool, items, ','), "]", NULL);
+}

@@ -31,6 +31,9 @@ int cc_db_unique_violation(cc_req_t *q);
 /* Value of a result cell copied into r->pool; NULL for SQL NULL. */
 const char *cc_val(cc_req_t *q, PGresult *res, int row, int col);
 apr_int64_t cc_val_int(PGresult *res, int row, int col);
+/* The non-NULL JSON texts of column `col` in rows [from, to) joined into one JSON array text,
+ * in r->pool (list endpoints whose rows come out of PostgreSQL already rendered). */
+const char *cc_rows_json_array(cc_req_t *q, PGresult *res, int col, int from, int to);
 int cc_val_bool(PGresult *res, int row, int col);
 
 /* Registered at child init: fetches mod_dbd's optional functions. 0 when mod_dbd is absent. */

@@ -14,11 +14,6 @@ static const char *MSG_BAD_CREDENTIALS = "Invalid email or password.";
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
-static const char *id_str(cc_req_t *q, apr_int64_t id)
-{
-    return apr_psprintf(q->pool, "%" APR_INT64_T_FMT, id);
-}
-
 /* A password field: never trimmed (spaces are part of a password), required and non-blank. */
 static const char *password_field(cc_req_t *q, json_t *errs, const char *name)
 {
@@ -393,7 +388,7 @@ int cc_h_refresh(void *v)
 
     if (!refresh_from_body(q, &c))
         return OK;
-    uid = id_str(q, c.user_id);
+    uid = cc_id_str(q, c.user_id);
     if (!cc_db_begin(q) || !cc_q(q, CC_ST_REFRESH_ROTATE, &res, c.jti, uid))
         return cc_db_fail(q);
     if (PQntuples(res) == 0) {
@@ -432,7 +427,7 @@ int cc_h_logout(void *v)
         return OK;
     if (c.user_id != q->user->id)
         return bad_token(q);
-    if (!cc_q(q, CC_ST_REFRESH_REVOKE_ONE, &res, c.jti, id_str(q, q->user->id)))
+    if (!cc_q(q, CC_ST_REFRESH_REVOKE_ONE, &res, c.jti, cc_id_str(q, q->user->id)))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return bad_token(q);
@@ -564,7 +559,7 @@ int cc_h_change_password(void *v)
 {
     cc_req_t *q = v;
     json_t *errs = json_object(), *out;
-    const char *cur, *pw, *uid = id_str(q, q->user->id), *hash;
+    const char *cur, *pw, *uid = cc_id_str(q, q->user->id), *hash;
     PGresult *user;
     apr_int64_t ver;
 
@@ -609,7 +604,7 @@ int cc_h_profile_get(void *v)
 {
     cc_req_t *q = v;
     PGresult *res;
-    if (!cc_q(q, CC_ST_USER_JSON, &res, id_str(q, q->user->id)))
+    if (!cc_q(q, CC_ST_USER_JSON, &res, cc_id_str(q, q->user->id)))
         return cc_db_fail(q);
     return cc_json_text(q, HTTP_OK, cc_val(q, res, 0, 0));
 }
@@ -626,7 +621,7 @@ static int profile_update(cc_req_t *q, int partial)
         last = cc_body_required(q, errs, "last_name", NAME_MAX_LEN);
     if (finish_errors(q, errs))
         return OK;
-    if (!cc_q(q, CC_ST_USER_UPDATE_NAMES, &res, id_str(q, q->user->id), first, last))
+    if (!cc_q(q, CC_ST_USER_UPDATE_NAMES, &res, cc_id_str(q, q->user->id), first, last))
         return cc_db_fail(q);
     return cc_json_text(q, HTTP_OK, cc_val(q, res, 0, 0));
 }

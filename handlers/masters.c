@@ -193,8 +193,7 @@ int cc_h_master_list(void *v)
 {
     cc_req_t *q = v;
     const master_t *m = master_of(q);
-    const char *p[MAX_FILTERS + 5] = {NULL}, *search, *ordering;
-    apr_array_header_t *items;
+    const char *p[MAX_FILTERS + 5] = {NULL}, *ordering;
     apr_int64_t count = 0;
     PGresult *res;
     cc_page_t pg;
@@ -202,9 +201,7 @@ int cc_h_master_list(void *v)
 
     if (!m)
         return cc_server_error(q);
-    search = apr_table_get(q->query, "search");
-    search = search ? cc_trim(q->pool, search) : NULL;
-    p[n++] = search && *search ? search : NULL;
+    p[n++] = cc_query_text(q, "search");
     for (i = 0; i < m->nfilters; i++) {
         const filter_t *f = &m->filters[i];
         const char *val;
@@ -213,10 +210,7 @@ int cc_h_master_list(void *v)
                 return OK;
         }
         else {
-            val = apr_table_get(q->query, f->name);
-            val = val ? cc_trim(q->pool, val) : NULL;
-            if (val && !*val)
-                val = NULL;
+            val = cc_query_text(q, f->name);
         }
         p[n++] = val;
     }
@@ -232,14 +226,9 @@ int cc_h_master_list(void *v)
     if (!cc_q(q, m->st_list, &res, p[0], p[1], p[2], p[3], p[4], p[5], p[6]))
         return cc_db_fail(q);
     rows = PQntuples(res);
-    items = apr_array_make(q->pool, rows ? rows : 1, sizeof(const char *));
-    for (i = 0; i < rows; i++)
-        APR_ARRAY_PUSH(items, const char *) = cc_val(q, res, i, 1);
     if (rows)
         count = cc_val_int(res, 0, 0);
-    return cc_paginated_cacheable(q, &pg, count,
-                                  apr_pstrcat(q->pool, "[", apr_array_pstrcat(q->pool, items, ','),
-                                              "]", NULL));
+    return cc_paginated_cacheable(q, &pg, count, cc_rows_json_array(q, res, 1, 0, rows));
 }
 
 int cc_h_master_get(void *v)

@@ -24,20 +24,6 @@ static int filters(cc_req_t *q, const char **is_read, const char **type)
     return 1;
 }
 
-/* Joins the non-NULL JSON texts in column `col` of rows [from, to) into an array text. */
-static const char *json_array_text(cc_req_t *q, PGresult *res, int col, int from, int to)
-{
-    apr_array_header_t *items = apr_array_make(q->pool, to > from ? to - from : 1,
-                                               sizeof(const char *));
-    int i;
-    for (i = from; i < to; i++) {
-        const char *body = cc_val(q, res, i, col);
-        if (body)
-            APR_ARRAY_PUSH(items, const char *) = body;
-    }
-    return apr_pstrcat(q->pool, "[", apr_array_pstrcat(q->pool, items, ','), "]", NULL);
-}
-
 /* A link as a JSON value: the quoted, escaped string, or null. */
 static const char *json_link(cc_req_t *q, const char *url)
 {
@@ -118,7 +104,7 @@ static int feed(cc_req_t *q, const char *uid, const char *is_read, const char *t
         if (cc_val_bool(res, 0, 1))
             next = feed_link(q, CC_CURSOR_OLDER, to > from ? bottom : c.position + 1);
     }
-    results = json_array_text(q, res, 3, from, to);
+    results = cc_rows_json_array(q, res, 3, from, to);
     return cc_json_text(q, HTTP_OK,
                         apr_psprintf(q->pool,
                                      "{\"next\":%s,\"previous\":%s,\"unread_count\":%"
@@ -145,7 +131,7 @@ int cc_h_notifications_list(void *v)
         return cc_db_fail(q);
     /* an empty page leaves one row with a NULL total: count 0, so a page past the end is 404 */
     return cc_paginated_ex(q, &pg, cc_val_int(res, 0, 1),
-                           json_array_text(q, res, 2, 0, PQntuples(res)),
+                           cc_rows_json_array(q, res, 2, 0, PQntuples(res)),
                            apr_psprintf(q->pool, "\"unread_count\":%" APR_INT64_T_FMT,
                                         cc_val_int(res, 0, 0)));
 }

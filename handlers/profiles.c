@@ -194,7 +194,7 @@ static int candidate_apply(cc_req_t *q, const char *pid, json_t *c)
 }
 
 /* 1 when the date is not in the future (date_of_birth). */
-static int date_in_past(cc_req_t *q, json_t *c, const char *field)
+static int date_in_past(json_t *c, const char *field)
 {
     json_t *v = json_object_get(c, field);
     apr_time_exp_t now;
@@ -204,7 +204,6 @@ static int date_in_past(cc_req_t *q, json_t *c, const char *field)
     apr_time_exp_gmt(&now, apr_time_now());
     apr_snprintf(today, sizeof(today), "%04d-%02d-%02d", now.tm_year + 1900, now.tm_mon + 1,
                  now.tm_mday);
-    (void)q;
     return strcmp(json_string_value(v), today) < 0;
 }
 
@@ -216,7 +215,7 @@ static int candidate_write(cc_req_t *q, int partial, int create)
     int ok;
     if (!c)
         return OK;
-    if (!date_in_past(q, c, "date_of_birth")) {
+    if (!date_in_past(c, "date_of_birth")) {
         json_decref(c);
         return one_error(q, "date_of_birth", "Date of birth must be in the past.");
     }
@@ -392,16 +391,20 @@ int cc_h_recruiter_delete(void *v)
 
 /* ---- hospital --------------------------------------------------------------------------- */
 
-/* The caller's hospital, locked. Returns 1 with the row in *res; 0 after answering (404 when
- * not linked; 403 when the caller may not change it). */
-static int my_hospital_locked(cc_req_t *q, PGresult **res)
+/* The caller's hospital, locked. Returns 1 with the row in *res; 0 after answering (403 when
+ * the caller may not change it; when it has no hospital, 404, or 400 non_field_errors with
+ * `unlinked` when that is given). */
+static int my_hospital_locked(cc_req_t *q, PGresult **res, const char *unlinked)
 {
     if (!cc_q(q, CC_ST_HOSP_OF_RECRUITER_LOCK, res, my_id(q))) {
         cc_db_fail(q);
         return 0;
     }
     if (PQntuples(*res) == 0) {
-        cc_not_found(q);
+        if (unlinked)
+            one_error(q, "non_field_errors", unlinked);
+        else
+            cc_not_found(q);
         return 0;
     }
     if (!cc_val_bool(*res, 0, 2)) {
@@ -503,7 +506,7 @@ static int hospital_write(cc_req_t *q, int partial)
         json_decref(c);
         return cc_db_fail(q);
     }
-    if (!my_hospital_locked(q, &h)) {
+    if (!my_hospital_locked(q, &h, NULL)) {
         json_decref(c);
         return OK;
     }
@@ -539,7 +542,7 @@ int cc_h_hospital_delete(void *v)
     const char *hid;
     if (!cc_db_begin(q))
         return cc_db_fail(q);
-    if (!my_hospital_locked(q, &h))
+    if (!my_hospital_locked(q, &h, NULL))
         return OK;
     hid = cc_val(q, h, 0, 0);
     if (!cc_q(q, CC_ST_HOSP_HAS_JOBS, &res, hid))
@@ -629,14 +632,8 @@ static int verification_submit(cc_req_t *q, int create)
             goto dbfail;
     }
     else {
-        if (!cc_q(q, CC_ST_HOSP_OF_RECRUITER, &s, my_id(q)))
-            goto dbfail;
-        if (PQntuples(s) == 0) {
-            json_decref(c);
-            return one_error(q, "non_field_errors",
-                             "Create or link a hospital before asking for its verification.");
-        }
-        if (!my_hospital_locked(q, &s)) {
+        if (!my_hospital_locked(q, &s, "Create or link a hospital before asking for its "
+                                       "verification.")) {
             json_decref(c);
             return OK;
         }
@@ -719,30 +716,22 @@ static const char *const QUEUE_ORDERING[] = {"submitted_at", "decided_at", "crea
 static int queue(cc_req_t *q, cc_stmt_id_t st, const char *status, const char *dflt)
 {
     cc_page_t pg;
-    const char *ordering, *search, *items = "[";
+    const char *ordering, *search;
     PGresult *res;
     apr_int64_t count = 0;
-    int i, n;
+    int n;
     if (!cc_page_from_query(q, CC_PAGE_SIZE_MAX, &pg)
         || !cc_query_ordering(q, QUEUE_ORDERING, dflt, &ordering))
         return OK;
-    search = apr_table_get(q->query, "search");
-    if (search) {
-        search = cc_trim(q->pool, search);
-        if (!*search)
-            search = NULL;
-    }
+    search = cc_query_text(q, "search");
     if (!cc_q(q, st, &res, status, search, ordering, apr_ltoa(q->pool, (long)pg.size),
               apr_ltoa(q->pool, (long)pg.offset)))
         return cc_db_fail(q);
     n = PQntuples(res);
-    for (i = 0; i < n; i++)
-        items = apr_pstrcat(q->pool, items, i ? "," : "", cc_val(q, res, i, 1), NULL);
     if (n)
         count = cc_val_int(res, 0, 0);
-    else if (pg.page > 1)
-        return cc_error(q, HTTP_NOT_FOUND, "not_found", "Invalid page.");
-    return cc_paginated(q, &pg, count, apr_pstrcat(q->pool, items, "]", NULL));
+    /* no row on a page past the end: count 0, which cc_paginated answers as an invalid page */
+    return cc_paginated(q, &pg, count, cc_rows_json_array(q, res, 1, 0, n));
 }
 
 int cc_h_queue_pending(void *v)
@@ -826,19 +815,19 @@ static const char *decision_text(cc_req_t *q, int approve, int *ok)
 static int transition_ok(cc_req_t *q, const char *status, const char *req_status, int approve,
                          const char *what)
 {
+    const char *why = NULL;
     if (!req_status)
-        return conflict(q, "invalid_transition",
-                        apr_psprintf(q->pool, "No verification request was submitted for this "
-                                     "%s.", what)), 0;
-    if (!strcmp(status, "verified"))
-        return conflict(q, "invalid_transition",
-                        apr_psprintf(q->pool, "This %s is already verified.", what)), 0;
-    if (!strcmp(status, "rejected"))
-        return conflict(q, "invalid_transition",
-                        apr_psprintf(q->pool, approve ? "This %s was rejected; it must be "
-                                     "resubmitted before it can be approved."
-                                     : "This %s is already rejected.", what)), 0;
-    return 1;
+        why = apr_psprintf(q->pool, "No verification request was submitted for this %s.", what);
+    else if (!strcmp(status, "verified"))
+        why = apr_psprintf(q->pool, "This %s is already verified.", what);
+    else if (!strcmp(status, "rejected"))
+        why = apr_psprintf(q->pool, approve ? "This %s was rejected; it must be resubmitted "
+                                              "before it can be approved."
+                                            : "This %s is already rejected.", what);
+    if (!why)
+        return 1;
+    conflict(q, "invalid_transition", why);
+    return 0;
 }
 
 static int decide_recruiter(cc_req_t *q, apr_int64_t rid, int approve, const char *text)
