@@ -488,4 +488,10 @@ const cc_stmt_t cc_statements[CC_ST__COUNT] = {
         " RETURNING cc_location_json(l), cc_location_json(prev)", 5, 0},
     [CC_ST_LOCATION_DELETE] = {"cc_location_delete",
         "DELETE FROM locations l WHERE l.id = $1 RETURNING cc_location_json(l)", 1, 0},
+    /* ---- jobs and search (handlers/jobs.c) ---- */
+
+    /* ---- applications and assignments (handlers/applications.c) ---- */
+
+    /* ---- matching (handlers/matches.c) ---- */
+
 };

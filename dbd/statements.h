@@ -116,6 +116,12 @@ typedef enum {
     CC_ST_LOCATION_INSERT,
     CC_ST_LOCATION_UPDATE,
     CC_ST_LOCATION_DELETE,
+    /* jobs and search (handlers/jobs.c) */
+
+    /* applications and assignments (handlers/applications.c) */
+
+    /* matching (handlers/matches.c) */
+
     CC_ST__COUNT
 } cc_stmt_id_t;
 

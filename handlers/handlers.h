@@ -70,4 +70,10 @@ int cc_h_master_put(void *q);
 int cc_h_master_patch(void *q);
 int cc_h_master_delete(void *q);
 
+/* jobs.c */
+
+/* applications.c */
+
+/* matches.c */
+
 #endif

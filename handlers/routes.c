@@ -88,5 +88,11 @@ const cc_route_t cc_routes[] = {
     {"PUT", "masters/locations/{id}/", ADMIN, 0, cc_h_master_put},
     {"PATCH", "masters/locations/{id}/", ADMIN, 0, cc_h_master_patch},
     {"DELETE", "masters/locations/{id}/", ADMIN, 0, cc_h_master_delete},
+    /* ---- jobs and search (handlers/jobs.c) ---- */
+
+    /* ---- applications and assignments (handlers/applications.c) ---- */
+
+    /* ---- matching (handlers/matches.c) ---- */
+
 };
 const int cc_routes_count = sizeof(cc_routes) / sizeof(cc_routes[0]);

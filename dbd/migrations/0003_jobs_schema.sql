@@ -1,0 +1,187 @@
+-- 0003: the jobs schema of CONTRACT §4. Jobs get every field, their skills and qualifications,
+-- a full-text search vector the database keeps current; applications get their text, history and
+-- status machine values; active and completed assignments. Renderers, search and matching come
+-- in the migrations after this one.
+
+-- ---- jobs ----------------------------------------------------------------------------------
+
+ALTER TABLE jobs
+    ADD COLUMN description          text NOT NULL DEFAULT '',
+    ADD COLUMN requirements         text NOT NULL DEFAULT '',
+    ADD COLUMN department           text,
+    ADD COLUMN location             text,
+    ADD COLUMN city                 text,
+    ADD COLUMN state                text,
+    ADD COLUMN job_type             text NOT NULL DEFAULT 'full_time'
+                                    CHECK (job_type IN ('full_time', 'part_time', 'contract',
+                                                        'temporary', 'locum', 'per_diem')),
+    ADD COLUMN experience_level     text NOT NULL DEFAULT 'entry'
+                                    CHECK (experience_level IN ('entry', 'mid', 'senior',
+                                                                'executive')),
+    ADD COLUMN min_experience_years integer NOT NULL DEFAULT 0
+                                    CHECK (min_experience_years BETWEEN 0 AND 70),
+    ADD COLUMN salary_min           numeric(12, 2) NOT NULL DEFAULT 0 CHECK (salary_min >= 0),
+    ADD COLUMN salary_max           numeric(12, 2) NOT NULL DEFAULT 0,
+    ADD COLUMN salary_currency      text NOT NULL DEFAULT 'INR'
+                                    CHECK (salary_currency ~ '^[A-Z]{3}$'),
+    ADD COLUMN pay_unit             text NOT NULL DEFAULT 'monthly'
+                                    CHECK (pay_unit IN ('hourly', 'daily', 'weekly', 'monthly',
+                                                        'yearly', 'per_shift')),
+    ADD COLUMN shift                text CHECK (shift IN ('day', 'night', 'rotating',
+                                                          'flexible')),
+    ADD COLUMN start_date           date,
+    ADD COLUMN end_date             date,
+    ADD COLUMN vacancies            integer NOT NULL DEFAULT 1 CHECK (vacancies >= 1),
+    ADD COLUMN expires_at           timestamptz,
+    -- kept by the triggers below, so lists never count applications per row
+    ADD COLUMN applications_count   integer NOT NULL DEFAULT 0,
+    -- the names of the job's skills, space separated, kept by the triggers below (search)
+    ADD COLUMN skill_names          text NOT NULL DEFAULT '',
+    ADD CONSTRAINT jobs_salary_range CHECK (salary_min <= salary_max),
+    ADD CONSTRAINT jobs_date_range CHECK (end_date IS NULL OR start_date IS NULL
+                                          OR end_date >= start_date);
+
+-- Weighted full-text vector: title A, requirements and skills B, description C. A generated
+-- column: PostgreSQL recomputes it on every write, so it cannot go stale.
+ALTER TABLE jobs ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('english'::regconfig, title), 'A')
+    || setweight(to_tsvector('english'::regconfig, requirements || ' ' || skill_names), 'B')
+    || setweight(to_tsvector('english'::regconfig, description), 'C')) STORED;
+
+CREATE TABLE job_skills (
+    job_id   bigint NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    skill_id bigint NOT NULL REFERENCES skills (id) ON DELETE RESTRICT,
+    PRIMARY KEY (job_id, skill_id)
+);
+CREATE INDEX job_skills_skill_idx ON job_skills (skill_id, job_id);
+
+CREATE TABLE job_qualifications (
+    job_id           bigint NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    qualification_id bigint NOT NULL REFERENCES qualifications (id) ON DELETE RESTRICT,
+    PRIMARY KEY (job_id, qualification_id)
+);
+CREATE INDEX job_qualifications_q_idx ON job_qualifications (qualification_id, job_id);
+
+-- skill_names follows job_skills and skill renames (statement-level: one UPDATE per statement,
+-- whatever the number of rows, so bulk loads stay set-based).
+CREATE FUNCTION cc_jobs_refresh_skill_names(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+    UPDATE jobs j SET skill_names = coalesce((SELECT string_agg(s.name, ' ' ORDER BY s.name)
+                                              FROM job_skills js JOIN skills s ON s.id = js.skill_id
+                                              WHERE js.job_id = j.id), '')
+    WHERE j.id = ANY (ids)
+$$;
+
+CREATE FUNCTION cc_job_skills_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM cc_jobs_refresh_skill_names(ARRAY(SELECT DISTINCT job_id FROM new_rows));
+    ELSE
+        PERFORM cc_jobs_refresh_skill_names(ARRAY(SELECT DISTINCT job_id FROM old_rows));
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER job_skills_insert AFTER INSERT ON job_skills
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_job_skills_changed();
+CREATE TRIGGER job_skills_delete AFTER DELETE ON job_skills
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_job_skills_changed();
+
+CREATE FUNCTION cc_skills_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM cc_jobs_refresh_skill_names(ARRAY(
+        SELECT DISTINCT js.job_id FROM new_rows n JOIN old_rows o ON o.id = n.id
+        JOIN job_skills js ON js.skill_id = n.id WHERE n.name IS DISTINCT FROM o.name));
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER skills_renamed AFTER UPDATE ON skills
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_skills_renamed();
+
+-- ---- applications --------------------------------------------------------------------------
+
+ALTER TABLE applications
+    ADD COLUMN cover_letter text NOT NULL DEFAULT '',
+    ADD COLUMN notes        text NOT NULL DEFAULT '',
+    ADD CONSTRAINT applications_status_check
+        CHECK (status IN ('applied', 'reviewed', 'shortlisted', 'interviewing', 'offered',
+                          'hired', 'rejected', 'withdrawn'));
+CREATE INDEX applications_job_idx ON applications (job_id, id);
+CREATE INDEX applications_status_idx ON applications (status, id);
+
+-- Every status an application took, the first ('applied') included.
+CREATE TABLE application_events (
+    id             bigserial PRIMARY KEY,
+    application_id bigint NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+    status         text NOT NULL,
+    changed_by     bigint REFERENCES users (id) ON DELETE SET NULL,
+    changed_at     timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX application_events_app_idx ON application_events (application_id, id);
+
+-- applications_count follows inserts and deletes (statement-level, set-based).
+CREATE FUNCTION cc_applications_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        UPDATE jobs j SET applications_count = j.applications_count + d.n
+        FROM (SELECT job_id, count(*) AS n FROM new_rows GROUP BY job_id) d WHERE j.id = d.job_id;
+    ELSE
+        UPDATE jobs j SET applications_count = j.applications_count - d.n
+        FROM (SELECT job_id, count(*) AS n FROM old_rows GROUP BY job_id) d WHERE j.id = d.job_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER applications_insert_count AFTER INSERT ON applications
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_applications_counted();
+CREATE TRIGGER applications_delete_count AFTER DELETE ON applications
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_applications_counted();
+
+-- ---- assignments ---------------------------------------------------------------------------
+
+-- Created when an application becomes 'hired', in the same transaction.
+CREATE TABLE active_jobs (
+    id             bigserial PRIMARY KEY,
+    application_id bigint NOT NULL UNIQUE REFERENCES applications (id) ON DELETE CASCADE,
+    job_id         bigint NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    candidate_id   bigint NOT NULL REFERENCES candidate_profiles (id) ON DELETE CASCADE,
+    start_date     date NOT NULL DEFAULT current_date,
+    end_date       date,
+    status         text NOT NULL DEFAULT 'active'
+                   CHECK (status IN ('active', 'completed', 'terminated')),
+    created_at     timestamptz NOT NULL DEFAULT now(),
+    updated_at     timestamptz NOT NULL DEFAULT now(),
+    CHECK (end_date IS NULL OR end_date >= start_date)
+);
+CREATE INDEX active_jobs_job_idx ON active_jobs (job_id, id);
+CREATE INDEX active_jobs_candidate_idx ON active_jobs (candidate_id, id);
+
+-- Created when an active job is completed, in the same transaction.
+CREATE TABLE completed_jobs (
+    id              bigserial PRIMARY KEY,
+    active_job_id   bigint NOT NULL UNIQUE REFERENCES active_jobs (id) ON DELETE CASCADE,
+    job_id          bigint NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    candidate_id    bigint NOT NULL REFERENCES candidate_profiles (id) ON DELETE CASCADE,
+    completion_date date NOT NULL DEFAULT current_date,
+    rating          integer CHECK (rating BETWEEN 1 AND 5),
+    feedback        text NOT NULL DEFAULT '',
+    created_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX completed_jobs_job_idx ON completed_jobs (job_id, id);
+CREATE INDEX completed_jobs_candidate_idx ON completed_jobs (candidate_id, id);
+
+-- ---- shared renderers and interfaces -------------------------------------------------------
+
+-- The hospital as jobs and applications show it.
+CREATE FUNCTION cc_hospital_brief_json(h hospitals) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('id', h.id, 'name', h.name, 'type', h.type, 'city', h.city,
+                             'verification_status', h.verification_status)
+$$;
+
+-- The match score (0-100) of a candidate profile for a job; NULL when either is missing.
+-- Placeholder with the final signature: the matching migration replaces the body, and job and
+-- application renderers call it from the start.
+CREATE FUNCTION cc_match_score(candidate bigint, job bigint) RETURNS integer
+LANGUAGE sql STABLE AS $$
+    SELECT NULL::integer WHERE candidate IS NOT NULL AND job IS NOT NULL
+$$;
