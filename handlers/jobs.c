@@ -411,7 +411,7 @@ static json_t *as_list(json_t *v)
     json_array_foreach(v, i, x) {
         char buf[32];
         if (json_is_integer(x)) {
-            apr_snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(x));
+            apr_snprintf(buf, sizeof(buf), "%" APR_INT64_T_FMT, (apr_int64_t)json_integer_value(x));
             json_array_append_new(out, json_string(buf));
         }
         else {
@@ -478,7 +478,7 @@ static int read_filters(cc_req_t *q, json_t *src, int ranked, json_t **out)
         const char **dst = i ? &size : &page;
         v = json_object_get(in, i ? "page_size" : "page");
         if (json_is_integer(v))
-            *dst = apr_psprintf(q->pool, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+            *dst = apr_psprintf(q->pool, "%" APR_INT64_T_FMT, (apr_int64_t)json_integer_value(v));
         else if (json_is_string(v))
             *dst = apr_pstrdup(q->pool, json_string_value(v));
         else if (v)
