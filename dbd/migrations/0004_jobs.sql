@@ -209,8 +209,12 @@ CREATE INDEX jobs_place_trgm_idx ON jobs USING gin (cc_job_place(location, city,
 CREATE INDEX jobs_city_idx ON jobs (lower(city));
 CREATE INDEX jobs_state_idx ON jobs (lower(state));
 CREATE INDEX jobs_department_idx ON jobs (lower(department));
-CREATE INDEX jobs_job_type_idx ON jobs (job_type, created_at);
-CREATE INDEX jobs_level_idx ON jobs (experience_level, created_at);
+-- low-selectivity filters: covering, so the public count is an index-only scan, not a seq scan
+CREATE INDEX jobs_job_type_idx ON jobs (job_type, created_at, id) INCLUDE (is_active, expires_at);
+CREATE INDEX jobs_level_idx ON jobs (experience_level, created_at, id)
+    INCLUDE (is_active, expires_at);
+CREATE INDEX jobs_hospital_cover_idx ON jobs (hospital_id, created_at, id)
+    INCLUDE (is_active, expires_at);
 CREATE INDEX jobs_posted_by_idx ON jobs (posted_by, created_at);
 CREATE INDEX jobs_created_idx ON jobs (created_at, id);
 CREATE INDEX jobs_salary_min_idx ON jobs (salary_min, id);
