@@ -216,6 +216,77 @@ static json_t *clean_date(apr_pool_t *p, json_t *v, const char **msg)
     return json_string(s);
 }
 
+/* The value of the two digits at s. */
+static int two(const char *s)
+{
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+static int digits(const char *s, int n)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        if (!apr_isdigit(s[i]))
+            return 0;
+    return 1;
+}
+
+int cc_datetime_valid(const char *s, int *naive)
+{
+    char date[11];
+    *naive = 1;
+    if (strlen(s) < 16 || (s[10] != 'T' && s[10] != 't' && s[10] != ' '))
+        return 0;
+    memcpy(date, s, 10);
+    date[10] = 0;
+    if (!cc_date_valid(date))
+        return 0;
+    s += 11;
+    if (!digits(s, 2) || s[2] != ':' || !digits(s + 3, 2) || two(s) > 23 || two(s + 3) > 59)
+        return 0;
+    s += 5;
+    if (*s == ':') {
+        if (!digits(s + 1, 2) || two(s + 1) > 59)
+            return 0;
+        s += 3;
+        if (*s == '.') {
+            int n = 0;
+            for (s++; apr_isdigit(*s); s++)
+                n++;
+            if (n < 1 || n > 6)
+                return 0;
+        }
+    }
+    if (!*s)
+        return 1;
+    *naive = 0;
+    if ((*s == 'Z' || *s == 'z') && !s[1])
+        return 1;
+    if (*s != '+' && *s != '-')
+        return 0;
+    s++;
+    if (!digits(s, 2) || two(s) > 23)
+        return 0;
+    s += 2;
+    if (*s == ':')
+        s++;
+    if (!*s)
+        return 1;
+    return digits(s, 2) && two(s) <= 59 && !s[2];
+}
+
+static json_t *clean_datetime(apr_pool_t *p, json_t *v, const char **msg)
+{
+    const char *s = json_is_string(v) ? cc_trim(p, json_string_value(v)) : NULL;
+    int naive;
+    if (!s || !cc_datetime_valid(s, &naive)) {
+        *msg = "Datetime has wrong format. Use one of these formats instead: "
+               "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].";
+        return NULL;
+    }
+    return json_string(naive ? apr_pstrcat(p, s, "Z", NULL) : s);
+}
+
 static const char *match_choice(apr_pool_t *p, const cc_field_t *f, const char *s)
 {
     char *norm = apr_pstrdup(p, s), *c;
@@ -471,6 +542,9 @@ json_t *cc_fields_clean(apr_pool_t *p, const cc_field_t *fields, int n, json_t *
             break;
         case CC_F_DATE:
             c = clean_date(p, v, &msg);
+            break;
+        case CC_F_DATETIME:
+            c = clean_datetime(p, v, &msg);
             break;
         case CC_F_CHOICE:
             c = clean_choice(p, f, v, &msg);

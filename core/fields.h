@@ -21,7 +21,8 @@ typedef enum {
     CC_F_STRLIST,    /* list of non-blank strings of at most item_max characters, max items */
     CC_F_CHOICELIST, /* list of choices, max items */
     CC_F_IDLIST,     /* list of positive integer ids, max items */
-    CC_F_ID          /* one positive integer id */
+    CC_F_ID,         /* one positive integer id */
+    CC_F_DATETIME    /* ISO-8601 "YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|+HH:MM]"; naive = UTC */
 } cc_ftype_t;
 
 #define CC_FF_REQUIRED 0x1 /* must be present (unless partial) and not null/blank */
@@ -53,6 +54,10 @@ void cc_field_error(json_t *errs, const char *field, const char *message);
 /* "{1,2,3}": a PostgreSQL array literal of the integers of a JSON array (as cleaned by
  * CC_F_IDLIST), in p. */
 const char *cc_fields_id_array(apr_pool_t *p, json_t *list);
+
+/* 1 when s is an ISO-8601 datetime as CC_F_DATETIME accepts it; *naive tells whether it lacks
+ * a zone (then it is UTC). */
+int cc_datetime_valid(const char *s, int *naive);
 
 /* Trims leading/trailing whitespace (DRF CharField trim_whitespace) into p. */
 char *cc_trim(apr_pool_t *p, const char *s);

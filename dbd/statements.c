@@ -437,7 +437,8 @@ const cc_stmt_t cc_statements[CC_ST__COUNT] = {
     [CC_ST_SKILL_DELETE] = {"cc_skill_delete",
         "DELETE FROM skills s WHERE s.id = $1 RETURNING cc_skill_json(s)", 1, 0},
     [CC_ST_SKILL_IN_USE] = {"cc_skill_in_use",
-        "SELECT EXISTS (SELECT 1 FROM candidate_skills WHERE skill_id = $1)", 1, 1},
+        "SELECT EXISTS (SELECT 1 FROM candidate_skills WHERE skill_id = $1)"
+        " OR EXISTS (SELECT 1 FROM job_skills WHERE skill_id = $1)", 1, 1},
     [CC_ST_QUALIFICATION_LIST] = {"cc_qualification_list",
         "SELECT count(*) OVER (), cc_qualification_json(x) FROM qualifications x"
         " WHERE ($1::text IS NULL OR x.name ILIKE cc_like($1) OR x.field ILIKE cc_like($1))"
@@ -463,8 +464,8 @@ const cc_stmt_t cc_statements[CC_ST__COUNT] = {
     [CC_ST_QUALIFICATION_DELETE] = {"cc_qualification_delete",
         "DELETE FROM qualifications x WHERE x.id = $1 RETURNING cc_qualification_json(x)", 1, 0},
     [CC_ST_QUALIFICATION_IN_USE] = {"cc_qualification_in_use",
-        "SELECT EXISTS (SELECT 1 FROM candidate_qualifications WHERE qualification_id = $1)",
-        1, 1},
+        "SELECT EXISTS (SELECT 1 FROM candidate_qualifications WHERE qualification_id = $1)"
+        " OR EXISTS (SELECT 1 FROM job_qualifications WHERE qualification_id = $1)", 1, 1},
     [CC_ST_LOCATION_LIST] = {"cc_location_list",
         "SELECT count(*) OVER (), cc_location_json(l) FROM locations l"
         " WHERE ($1::text IS NULL OR l.city ILIKE cc_like($1) OR l.state ILIKE cc_like($1))"
@@ -489,6 +490,82 @@ const cc_stmt_t cc_statements[CC_ST__COUNT] = {
     [CC_ST_LOCATION_DELETE] = {"cc_location_delete",
         "DELETE FROM locations l WHERE l.id = $1 RETURNING cc_location_json(l)", 1, 0},
     /* ---- jobs and search (handlers/jobs.c) ---- */
+    /* who posts: the recruiter profile, its status, its hospital and the hospital's status */
+    [CC_ST_JOB_POSTER] = {"cc_job_poster",
+        "SELECT p.id, p.verification_status, h.id, h.verification_status"
+        " FROM recruiter_profiles p LEFT JOIN hospitals h ON h.id = p.hospital_id"
+        " WHERE p.user_id = $1", 1, 1},
+    /* $3: the cleaned body over the defaults of the optional fields */
+    [CC_ST_JOB_INSERT] = {"cc_job_insert",
+        "INSERT INTO jobs (hospital_id, posted_by, title, description, requirements, department,"
+        " location, city, state, job_type, experience_level, min_experience_years, salary_min,"
+        " salary_max, salary_currency, pay_unit, shift, start_date, end_date, vacancies,"
+        " expires_at, is_active) SELECT $1, $2, r.title, r.description, r.requirements,"
+        " r.department, r.location, r.city, r.state, r.job_type, r.experience_level,"
+        " r.min_experience_years, r.salary_min, r.salary_max, r.salary_currency, r.pay_unit,"
+        " r.shift, r.start_date, r.end_date, r.vacancies, r.expires_at, r.is_active"
+        " FROM jsonb_populate_record(NULL::jobs, '{\"requirements\": \"\","
+        " \"min_experience_years\": 0, \"salary_currency\": \"INR\","
+        " \"pay_unit\": \"monthly\", \"vacancies\": 1, \"is_active\": true}'::jsonb"
+        " || $3::jsonb) r RETURNING id", 3, 0},
+    /* ids that are unknown, or inactive and not already linked to job $1 (NULL on create) */
+    [CC_ST_JOB_SKILLS_MISSING] = {"cc_job_skills_missing",
+        "SELECT t.x FROM unnest($2::bigint[]) WITH ORDINALITY AS t(x, o) WHERE NOT EXISTS"
+        " (SELECT 1 FROM skills s WHERE s.id = t.x AND (s.is_active OR EXISTS (SELECT 1"
+        " FROM job_skills js WHERE js.job_id = $1::bigint AND js.skill_id = t.x)))"
+        " ORDER BY t.o", 2, 1},
+    [CC_ST_JOB_QUALS_MISSING] = {"cc_job_quals_missing",
+        "SELECT t.x FROM unnest($2::bigint[]) WITH ORDINALITY AS t(x, o) WHERE NOT EXISTS"
+        " (SELECT 1 FROM qualifications s WHERE s.id = t.x AND (s.is_active OR EXISTS"
+        " (SELECT 1 FROM job_qualifications jq WHERE jq.job_id = $1::bigint"
+        " AND jq.qualification_id = t.x))) ORDER BY t.o", 2, 1},
+    [CC_ST_JOB_SKILLS_SET] = {"cc_job_skills_set",
+        "WITH gone AS (DELETE FROM job_skills WHERE job_id = $1 AND skill_id <>"
+        " ALL ($2::bigint[])) INSERT INTO job_skills (job_id, skill_id) SELECT $1, x"
+        " FROM unnest($2::bigint[]) x ON CONFLICT DO NOTHING", 2, 0},
+    [CC_ST_JOB_QUALS_SET] = {"cc_job_quals_set",
+        "WITH gone AS (DELETE FROM job_qualifications WHERE job_id = $1 AND qualification_id"
+        " <> ALL ($2::bigint[])) INSERT INTO job_qualifications (job_id, qualification_id)"
+        " SELECT $1, x FROM unnest($2::bigint[]) x ON CONFLICT DO NOTHING", 2, 0},
+    /* a job the caller may write ($2 admin, else posted by user $3), locked for the write;
+     * the current values a partial update is checked against */
+    [CC_ST_JOB_LOCK] = {"cc_job_lock",
+        "SELECT j.is_active, j.salary_min::text, j.salary_max::text, j.start_date::text,"
+        " j.end_date::text, EXISTS (SELECT 1 FROM applications a WHERE a.job_id = j.id)"
+        " FROM jobs j WHERE j.id = $1 AND ($2::boolean OR j.posted_by ="
+        " (SELECT p.id FROM recruiter_profiles p WHERE p.user_id = $3)) FOR UPDATE OF j", 3, 0},
+    /* PATCH semantics: keys absent from $2 keep their column */
+    [CC_ST_JOB_UPDATE] = {"cc_job_update",
+        "UPDATE jobs j SET (title, description, requirements, department, location, city,"
+        " state, job_type, experience_level, min_experience_years, salary_min, salary_max,"
+        " salary_currency, pay_unit, shift, start_date, end_date, vacancies, expires_at,"
+        " is_active, updated_at) = (SELECT r.title, r.description, r.requirements,"
+        " r.department, r.location, r.city, r.state, r.job_type, r.experience_level,"
+        " r.min_experience_years, r.salary_min, r.salary_max, r.salary_currency, r.pay_unit,"
+        " r.shift, r.start_date, r.end_date, r.vacancies, r.expires_at, r.is_active, now()"
+        " FROM jsonb_populate_record(j, $2::jsonb) r) WHERE j.id = $1", 2, 0},
+    [CC_ST_JOB_JSON] = {"cc_job_json",
+        "SELECT cc_job_json(j, NULL)::text FROM jobs j WHERE j.id = $1", 1, 1},
+    /* one job for reader $2 (user id or NULL): the JSON, whether anyone may see it (active and
+     * unexpired), and whether the reader posted it */
+    [CC_ST_JOB_GET] = {"cc_job_get",
+        "SELECT cc_job_json(j, c.id)::text,"
+        " j.is_active AND (j.expires_at IS NULL OR j.expires_at > now()),"
+        " r.id IS NOT NULL AND j.posted_by = r.id"
+        " FROM jobs j LEFT JOIN candidate_profiles c ON c.user_id = $2::bigint"
+        " LEFT JOIN recruiter_profiles r ON r.user_id = $2::bigint WHERE j.id = $1", 2, 1},
+    [CC_ST_JOB_DELETE] = {"cc_job_delete",
+        "DELETE FROM jobs WHERE id = $1 RETURNING id", 1, 0},
+    /* a job was closed: every applicant who has not withdrawn hears of it */
+    [CC_ST_JOB_CLOSED_NOTIFY] = {"cc_job_closed_notify",
+        "SELECT count(cc_notify(c.user_id, 'job_update', 'Job closed', 'The job \"' || j.title"
+        " || '\" is no longer open.', jsonb_build_object('job', j.id, 'application', a.id)))"
+        " FROM applications a JOIN jobs j ON j.id = a.job_id"
+        " JOIN candidate_profiles c ON c.id = a.candidate_id"
+        " WHERE a.job_id = $1 AND a.status <> 'withdrawn'", 1, 0},
+    /* one page of jobs for the list and search endpoints, rendered: see cc_job_page */
+    [CC_ST_JOB_PAGE] = {"cc_job_page",
+        "SELECT total, results, bad_skill FROM cc_job_page($1::jsonb)", 1, 1},
 
     /* ---- applications and assignments (handlers/applications.c) ---- */
 

@@ -117,6 +117,19 @@ typedef enum {
     CC_ST_LOCATION_UPDATE,
     CC_ST_LOCATION_DELETE,
     /* jobs and search (handlers/jobs.c) */
+    CC_ST_JOB_POSTER,
+    CC_ST_JOB_INSERT,
+    CC_ST_JOB_SKILLS_MISSING,
+    CC_ST_JOB_QUALS_MISSING,
+    CC_ST_JOB_SKILLS_SET,
+    CC_ST_JOB_QUALS_SET,
+    CC_ST_JOB_LOCK,
+    CC_ST_JOB_UPDATE,
+    CC_ST_JOB_JSON,
+    CC_ST_JOB_GET,
+    CC_ST_JOB_DELETE,
+    CC_ST_JOB_CLOSED_NOTIFY,
+    CC_ST_JOB_PAGE,
 
     /* applications and assignments (handlers/applications.c) */
 

@@ -71,6 +71,14 @@ int cc_h_master_patch(void *q);
 int cc_h_master_delete(void *q);
 
 /* jobs.c */
+int cc_h_jobs_list(void *q);
+int cc_h_job_create(void *q);
+int cc_h_jobs_search(void *q);
+int cc_h_jobs_advanced_search(void *q);
+int cc_h_job_get(void *q);
+int cc_h_job_put(void *q);
+int cc_h_job_patch(void *q);
+int cc_h_job_delete(void *q);
 
 /* applications.c */
 

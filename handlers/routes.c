@@ -89,6 +89,14 @@ const cc_route_t cc_routes[] = {
     {"PATCH", "masters/locations/{id}/", ADMIN, 0, cc_h_master_patch},
     {"DELETE", "masters/locations/{id}/", ADMIN, 0, cc_h_master_delete},
     /* ---- jobs and search (handlers/jobs.c) ---- */
+    {"GET", "jobs/", 0, 0, cc_h_jobs_list},
+    {"POST", "jobs/", RECR, 0, cc_h_job_create},
+    {"GET", "jobs/search/", 0, 0, cc_h_jobs_search},
+    {"POST", "jobs/advanced-search/", 0, 0, cc_h_jobs_advanced_search},
+    {"GET", "jobs/{id}/", 0, 0, cc_h_job_get},
+    {"PUT", "jobs/{id}/", RECR | ADMIN, 0, cc_h_job_put},
+    {"PATCH", "jobs/{id}/", RECR | ADMIN, 0, cc_h_job_patch},
+    {"DELETE", "jobs/{id}/", RECR | ADMIN, 0, cc_h_job_delete},
 
     /* ---- applications and assignments (handlers/applications.c) ---- */
 

@@ -26,6 +26,7 @@ static const cc_field_t FIELDS[] = {
     {"types", CC_F_CHOICELIST, CC_FF_HYPHENS, 0, 0, JOB_TYPES, 0},
     {"skills", CC_F_IDLIST, 0, 0, 4, NULL, 0},
     {"hospital", CC_F_ID, 0, 0, 0, NULL, 0},
+    {"expires", CC_F_DATETIME, 0, 0, 0, NULL, 0},
 };
 #define NFIELDS ((int)(sizeof(FIELDS) / sizeof(FIELDS[0])))
 
@@ -137,6 +138,35 @@ START_TEST(test_dates)
 }
 END_TEST
 
+#define BAD_DATETIME                                                                      \
+    "{\"expires\":[\"Datetime has wrong format. Use one of these formats instead: "         \
+    "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].\"]}"
+
+START_TEST(test_datetimes)
+{
+    int naive;
+    /* a naive datetime is UTC: the canonical value says so */
+    CHECK("{\"expires\":\"2026-12-01T10:30\"}", 1, "{\"expires\":\"2026-12-01T10:30Z\"}", "{}");
+    CHECK("{\"expires\":\" 2026-12-01T10:30:05.123456Z \"}", 1,
+          "{\"expires\":\"2026-12-01T10:30:05.123456Z\"}", "{}");
+    CHECK("{\"expires\":\"2026-12-01 10:30:05+05:30\"}", 1,
+          "{\"expires\":\"2026-12-01 10:30:05+05:30\"}", "{}");
+    CHECK("{\"expires\":\"2026-12-01\"}", 1, "{}", BAD_DATETIME);
+    CHECK("{\"expires\":\"2026-02-30T10:00Z\"}", 1, "{}", BAD_DATETIME);
+    CHECK("{\"expires\":\"2026-12-01T24:00Z\"}", 1, "{}", BAD_DATETIME);
+    CHECK("{\"expires\":\"2026-12-01T10:00:00.1234567Z\"}", 1, "{}", BAD_DATETIME);
+    CHECK("{\"expires\":\"2026-12-01T10:00+5\"}", 1, "{}", BAD_DATETIME);
+    CHECK("{\"expires\":12}", 1, "{}", BAD_DATETIME);
+    CHECK("{\"expires\":null}", 1, "{\"expires\":null}", "{}");
+    ck_assert_int_eq(cc_datetime_valid("2026-12-01T10:00-0330", &naive), 1);
+    ck_assert_int_eq(naive, 0);
+    ck_assert_int_eq(cc_datetime_valid("2026-12-01T10:00:59", &naive), 1);
+    ck_assert_int_eq(naive, 1);
+    ck_assert_int_eq(cc_datetime_valid("2026-12-01T10:00:60", &naive), 0);
+    ck_assert_int_eq(cc_datetime_valid("2026-12-01T10:00Zx", &naive), 0);
+}
+END_TEST
+
 START_TEST(test_choices)
 {
     CHECK("{\"gender\":\"female\"}", 1, "{\"gender\":\"female\"}", "{}");
@@ -232,6 +262,7 @@ Suite *cc_fields_suite(void)
     tcase_add_test(tc, test_integers);
     tcase_add_test(tc, test_decimals);
     tcase_add_test(tc, test_dates);
+    tcase_add_test(tc, test_datetimes);
     tcase_add_test(tc, test_choices);
     tcase_add_test(tc, test_booleans);
     tcase_add_test(tc, test_formats);

@@ -1,0 +1,303 @@
+"""Job lists, filters, ordering, search/ and advanced-search/ (CONTRACT §4). Every query names
+the test's own hospital (or its own city), so jobs of other tests never show up."""
+
+import uuid
+
+import pytest
+
+from helpers import assert_error, assert_json, create_admin, logged_in_user, sql_quote
+from test_jobs import JOB_KEYS, apply, ids, job_body, post_job, poster
+
+
+@pytest.fixture
+def admin(stack, api):
+    return create_admin(stack, api, login_now=True)
+
+
+@pytest.fixture
+def recr(api, read_mails, admin):
+    return poster(api, read_mails, admin)
+
+
+@pytest.fixture
+def cand(api, read_mails):
+    return logged_in_user(api, read_mails, role="candidate")
+
+
+def page(api, path, token=None, status=200, **params):
+    return assert_json(api.get(path, params=params, token=token), status)
+
+
+# ---- visibility ------------------------------------------------------------------------------
+
+
+def test_list_visibility(api, recr, cand, admin, read_mails, db):
+    h = recr["hospital"]["id"]
+    open_ = post_job(api, recr, title="Open")
+    closed = post_job(api, recr, title="Closed", is_active=False)
+    expired = post_job(api, recr, title="Expired")
+    no_expiry = post_job(api, recr, title="No expiry", expires_at=None)
+    db(f"UPDATE jobs SET expires_at = now() - interval '1 second' WHERE id = {expired['id']}")
+    for token in (None, cand["access"], recr["access"]):
+        got = page(api, "jobs/", token=token, hospital=h)
+        assert ids(got) == [no_expiry["id"], open_["id"]]
+        assert got["count"] == 2 and got["next"] is None and got["previous"] is None
+    mine = page(api, "jobs/", token=recr["access"], mine="true")
+    assert ids(mine) == [no_expiry["id"], expired["id"], closed["id"], open_["id"]]
+    assert ids(page(api, "jobs/", token=recr["access"], mine="true", is_active="false")) == [
+        closed["id"]]
+    # another recruiter's mine=true shows nothing of ours; mine is ignored for candidates
+    other = poster(api, read_mails, admin)
+    assert page(api, "jobs/", token=other["access"], mine="1")["count"] == 0
+    assert ids(page(api, "jobs/", token=cand["access"], mine="true", hospital=h)) == [
+        no_expiry["id"], open_["id"]]
+    # admins see every state, and filter with is_active
+    assert ids(page(api, "jobs/", token=admin["access"], hospital=h)) == [
+        no_expiry["id"], expired["id"], closed["id"], open_["id"]]
+    assert ids(page(api, "jobs/", token=admin["access"], hospital=h, is_active="false")) == [
+        closed["id"]]
+    assert ids(page(api, "jobs/", token=admin["access"], hospital=h, is_active="true")) == [
+        no_expiry["id"], expired["id"], open_["id"]]
+
+
+def test_list_items_and_candidate_fields(api, recr, cand, db):
+    j = post_job(api, recr)
+    item = page(api, "jobs/", hospital=recr["hospital"]["id"])["results"][0]
+    assert item == assert_json(api.get(f"jobs/{j['id']}/"), 200)
+    assert set(item) == JOB_KEYS
+    apply(db, cand, j["id"], status="reviewed")
+    item = page(api, "jobs/", token=cand["access"], hospital=recr["hospital"]["id"])["results"][0]
+    assert (item["has_applied"], item["application_status"], item["match_score"]) == (
+        True, "reviewed", None)
+
+
+def test_pagination_and_etag(api, recr, cand):
+    h = recr["hospital"]["id"]
+    made = [post_job(api, recr, title=f"Job {i}")["id"] for i in range(3)]
+    p1 = page(api, "jobs/", hospital=h, page_size=2)
+    assert p1["count"] == 3 and ids(p1) == made[::-1][:2]
+    assert p1["next"].endswith(f"/api/jobs/?hospital={h}&page_size=2&page=2")
+    p2 = assert_json(api.get(p1["next"]), 200)
+    assert ids(p2) == [made[0]] and p2["next"] is None
+    assert p2["previous"].endswith(f"/api/jobs/?hospital={h}&page_size=2")
+    assert_error(api.get("jobs/", params={"hospital": h, "page": 3}), 404, "not_found",
+                 "Invalid page.")
+    assert_json(api.get("jobs/", params={"page_size": "x"}), 400,
+                {"page_size": ["A valid positive integer is required."]})
+    r = api.get("jobs/", params={"hospital": h})
+    etag = r.headers["ETag"]
+    assert api.get("jobs/", params={"hospital": h},
+                   headers={"If-None-Match": etag}).status_code == 304
+    assert "ETag" not in api.get("jobs/", params={"hospital": h}, token=cand["access"]).headers
+    post_job(api, recr)
+    assert api.get("jobs/", params={"hospital": h},
+                   headers={"If-None-Match": etag}).status_code == 200
+
+
+# ---- filters ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def catalogue(api, read_mails, admin, db):
+    """Four jobs of one hospital in a city of their own, with known values."""
+    city = f"Nashik {uuid.uuid4().hex[:6]}"
+    recr = poster(api, read_mails, admin, type="specialty")
+    skills = {}
+    for n in ("Dialysis", "Triage"):
+        name = f"{n} {uuid.uuid4().hex[:6]}"
+        skills[n] = (int(db.scalar(f"INSERT INTO skills (name, category) VALUES "
+                                   f"({sql_quote(name)}, 'clinical') RETURNING id")), name)
+    jobs = {
+        "a": post_job(api, recr, title="Dialysis Nurse", city=city, state="Maharashtra",
+                      location="Gangapur Road", department="Nephrology", job_type="full_time",
+                      experience_level="entry", salary_min="20000", salary_max="30000",
+                      start_date="2026-02-01", expires_at="2031-01-01T00:00:00Z",
+                      skills=[skills["Dialysis"][0]]),
+        "b": post_job(api, recr, title="Triage Nurse", city=city, state="Maharashtra",
+                      location="College Road", department="Emergency", job_type="contract",
+                      experience_level="mid", salary_min="40000", salary_max="50000",
+                      start_date="2026-01-01", expires_at="2032-01-01T00:00:00Z",
+                      skills=[skills["Dialysis"][0], skills["Triage"][0]]),
+        "c": post_job(api, recr, title="Ward Manager", city=city, state="Goa",
+                      location="Panaji", department="Nursing Office", job_type="part_time",
+                      experience_level="senior", salary_min="60000", salary_max="90000",
+                      start_date="2026-03-01", expires_at="2030-06-01T00:00:00Z"),
+        "d": post_job(api, recr, title="Locum Physician", city=city, state="Maharashtra",
+                      location=None, department="Emergency", job_type="locum",
+                      experience_level="executive", salary_min="100000", salary_max="150000",
+                      start_date=None, expires_at=None),
+    }
+    db(f"UPDATE jobs SET created_at = '2020-01-01' WHERE id = {jobs['a']['id']}")
+    return {"recr": recr, "city": city, "skills": skills, "jobs": jobs,
+            "h": recr["hospital"]["id"]}
+
+
+def _ids(cat, *keys):
+    return [cat["jobs"][k]["id"] for k in keys]
+
+
+@pytest.mark.parametrize("params,expected", [
+    ({}, "dcb a"),
+    ({"location": "college"}, "b"),
+    ({"location": "GOA"}, "c"),  # the state
+    ({"state": "maharashtra"}, "dba"),
+    ({"department": "emergency"}, "db"),
+    ({"job_type": "contract,locum"}, "db"),
+    ({"job_type": "full-time"}, "a"),
+    ({"experience_level": "entry,senior"}, "ca"),
+    ({"salary_min": "45000"}, "dcb"),  # salary_max >= 45000
+    ({"salary_max": "40000"}, "ba"),  # salary_min <= 40000
+    ({"salary_min": "30000", "salary_max": "60000"}, "cba"),
+    ({"hospital_type": "specialty,clinic"}, "dcba"),
+    ({"hospital_type": "public"}, ""),
+    ({"posted_after": "2021-01-01"}, "dcb"),
+    ({"search": "triage"}, "b"),
+    ({"ordering": "salary_min"}, "abcd"),
+    ({"ordering": "-salary_max"}, "dcba"),
+    ({"ordering": "start_date"}, "bacd"),  # nulls last ascending
+    ({"ordering": "-start_date"}, "dcab"),
+    ({"ordering": "expires_at"}, "cabd"),
+    ({"ordering": "created_at"}, "abcd"),
+])
+def test_filters_and_ordering(api, catalogue, params, expected):
+    expected = expected.replace(" ", "")
+    got = page(api, "jobs/", city=catalogue["city"].upper(), **params)
+    assert ids(got) == _ids(catalogue, *expected), got["results"] and [
+        j["title"] for j in got["results"]]
+    assert got["count"] == len(expected)
+
+
+def test_city_filter_is_exact(api, catalogue):
+    assert page(api, "jobs/", city=catalogue["city"][:-1], hospital=catalogue["h"])["count"] == 0
+    assert page(api, "jobs/", hospital=catalogue["h"])["count"] == 4
+
+
+def test_skills_filter_ids_and_names(api, catalogue):
+    (d_id, d_name), (t_id, t_name) = catalogue["skills"]["Dialysis"], catalogue["skills"]["Triage"]
+    assert ids(page(api, "jobs/", skills=str(d_id))) == _ids(catalogue, "b", "a")
+    assert ids(page(api, "jobs/", skills=f"{d_id},{t_name.upper()}")) == _ids(catalogue, "b")
+    assert_json(api.get("jobs/", params={"skills": f"{d_id},No such skill"}), 400,
+                {"skills": ["Select a valid choice. No such skill is not one of the available "
+                            "choices."]})
+
+
+@pytest.mark.parametrize("params,errors", [
+    ({"job_type": "full_time,permanent"}, {"job_type": ["Item 2: \"permanent\" is not a valid choice."]}),
+    ({"experience_level": "junior"}, {"experience_level": ["Item 1: \"junior\" is not a valid choice."]}),
+    ({"hospital_type": "army"}, {"hospital_type": ["Item 1: \"army\" is not a valid choice."]}),
+    ({"salary_min": "lots"}, {"salary_min": ["A valid number is required."]}),
+    ({"salary_max": "-5"}, {"salary_max": ["Ensure this value is greater than or equal to 0."]}),
+    ({"hospital": "x"}, {"hospital": ["Incorrect type. Expected pk value, received str."]}),
+    ({"posted_after": "yesterday"},
+     {"posted_after": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]}),
+    ({"is_active": "maybe"}, {"is_active": ["Must be a valid boolean."]}),
+    ({"mine": "yes"}, {"mine": ["Must be a valid boolean."]}),
+    ({"ordering": "title"}, {"ordering": ["Invalid ordering \"title\"."]}),
+    ({"ordering": "rank"}, {"ordering": ["Invalid ordering \"rank\"."]}),
+    ({"salary_min": "x", "ordering": "-id"}, {"salary_min": ["A valid number is required."],
+                                             "ordering": ["Invalid ordering \"-id\"."]}),
+])
+def test_invalid_filters(api, stack, params, errors):
+    assert_json(api.get("jobs/", params=params), 400, errors)
+
+
+# ---- search ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def corpus(api, read_mails, admin):
+    """A word of its own in the title of one job, the requirements of another and the
+    description of a third."""
+    word = "zq" + uuid.uuid4().hex[:8].replace("0", "x").replace("1", "y")
+    recr = poster(api, read_mails, admin)
+    jobs = {
+        "desc": post_job(api, recr, title="Staff Nurse", description=f"Experience with {word}.",
+                         job_type="contract"),
+        "title": post_job(api, recr, title=f"{word} Specialist", description="Ward work.",
+                          job_type="full_time"),
+        "req": post_job(api, recr, title="Technician", requirements=f"{word} certificate",
+                        job_type="full_time", salary_min="10000", salary_max="12000"),
+        "none": post_job(api, recr, title="Pharmacist", description="Dispensary."),
+    }
+    return {"word": word, "jobs": jobs, "recr": recr}
+
+
+def test_search_ranks_title_above_requirements_above_description(api, corpus):
+    got = page(api, "jobs/search/", q=corpus["word"])
+    j = corpus["jobs"]
+    assert ids(got) == [j["title"]["id"], j["req"]["id"], j["desc"]["id"]]
+    ranks = [x["rank"] for x in got["results"]]
+    assert all(isinstance(x, float) for x in ranks) and ranks[0] > ranks[1] > ranks[2] > 0
+    assert set(got["results"][0]) == JOB_KEYS | {"rank"}
+    # `search` is the same parameter; rank ascending turns it round
+    assert ids(page(api, "jobs/search/", search=corpus["word"])) == ids(got)
+    assert ids(page(api, "jobs/search/", q=corpus["word"], ordering="rank")) == ids(got)[::-1]
+
+
+def test_search_with_filters_and_ordering(api, corpus):
+    j, w = corpus["jobs"], corpus["word"]
+    assert ids(page(api, "jobs/search/", q=w, job_type="full_time")) == [j["title"]["id"],
+                                                                        j["req"]["id"]]
+    assert ids(page(api, "jobs/search/", q=w, salary_max="20000")) == [j["req"]["id"]]
+    assert ids(page(api, "jobs/search/", q=w, ordering="-created_at")) == [
+        j["req"]["id"], j["title"]["id"], j["desc"]["id"]]
+    # web search syntax: a quoted phrase and an exclusion
+    assert sorted(ids(page(api, "jobs/search/", q=f"{w} -specialist"))) == sorted(
+        [j["req"]["id"], j["desc"]["id"]])
+    assert ids(page(api, "jobs/search/", q=f'"{w} specialist"')) == [j["title"]["id"]]
+    assert ids(page(api, "jobs/", search=w)) == [j["req"]["id"], j["title"]["id"],
+                                                 j["desc"]["id"]]
+    assert "rank" not in page(api, "jobs/", search=w)["results"][0]
+    assert_json(api.get("jobs/search/", params={"q": w, "job_type": "x"}), 400,
+                {"job_type": ["Item 1: \"x\" is not a valid choice."]})
+
+
+def test_search_without_query_lists_with_null_rank(api, corpus):
+    got = page(api, "jobs/search/", hospital=corpus["recr"]["hospital"]["id"])
+    assert got["count"] == 4 and {x["rank"] for x in got["results"]} == {None}
+    assert ids(got)[0] == corpus["jobs"]["none"]["id"]
+
+
+def test_search_etag(api, corpus):
+    r = api.get("jobs/search/", params={"q": corpus["word"]})
+    assert api.get("jobs/search/", params={"q": corpus["word"]},
+                   headers={"If-None-Match": r.headers["ETag"]}).status_code == 304
+
+
+def test_advanced_search(api, corpus, cand):
+    j, w = corpus["jobs"], corpus["word"]
+    body = {"q": w, "job_type": ["full_time", "contract"], "page": 1, "page_size": 2}
+    got = assert_json(api.post("jobs/advanced-search/", json=body), 200)
+    assert got["count"] == 3 and ids(got) == [j["title"]["id"], j["req"]["id"]]
+    assert got["next"].endswith("/api/jobs/advanced-search/?page=2")
+    body["page"] = "2"
+    assert ids(assert_json(api.post("jobs/advanced-search/", json=body), 200)) == [j["desc"]["id"]]
+    got = assert_json(api.post("jobs/advanced-search/", json={
+        "search": w, "job_type": "full-time", "salary_min": 11000, "ordering": "-salary_max",
+        "skills": [], "city": None}, token=cand["access"]), 200)
+    assert ids(got) == [j["title"]["id"], j["req"]["id"]]
+    assert {"has_applied", "rank"} <= set(got["results"][0])
+    got = assert_json(api.post("jobs/advanced-search/", json={
+        "hospital": corpus["recr"]["hospital"]["id"], "ordering": "created_at"}), 200)
+    assert ids(got) == [j["desc"]["id"], j["title"]["id"], j["req"]["id"], j["none"]["id"]]
+
+
+@pytest.mark.parametrize("body,status,errors", [
+    ({"job_type": ["full_time", 3]}, 400, {"job_type": ["Item 2: \"3\" is not a valid choice."]}),
+    ({"job_type": {"a": 1}}, 400, {"job_type": ["Expected a list of items but got type \"dict\"."]}),
+    ({"salary_min": [1]}, 400, {"salary_min": ["A valid number is required."]}),
+    ({"q": ["x"]}, 400, {"q": ["Not a valid string."]}),
+    ({"ordering": 5}, 400, {"ordering": ["Invalid ordering \"5\"."]}),
+    ({"skills": [True]}, 400, {"skills": ["Item 1: Not a valid string."]}),
+    ({"page_size": "many"}, 400, {"page_size": ["A valid positive integer is required."]}),
+])
+def test_advanced_search_invalid(api, stack, body, status, errors):
+    assert_json(api.post("jobs/advanced-search/", json=body), status, errors)
+
+
+def test_advanced_search_bad_page_and_method(api, stack):
+    assert_error(api.post("jobs/advanced-search/", json={"page": 0}), 404, "not_found",
+                 "Invalid page.")
+    r = api.get("jobs/advanced-search/")
+    assert_error(r, 405, "method_not_allowed")
+    assert_error(api.post("jobs/search/", json={}), 405, "method_not_allowed")
