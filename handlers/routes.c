@@ -91,6 +91,20 @@ const cc_route_t cc_routes[] = {
     /* ---- jobs and search (handlers/jobs.c) ---- */
 
     /* ---- applications and assignments (handlers/applications.c) ---- */
+    {"GET", "jobs/applications/", ANY, 0, cc_h_applications_list},
+    {"POST", "jobs/applications/", CAND, 0, cc_h_applications_create},
+    {"GET", "jobs/applications/{id}/", ANY, 0, cc_h_application_get},
+    {"PUT", "jobs/applications/{id}/", CAND | RECR, 0, cc_h_application_put},
+    {"PATCH", "jobs/applications/{id}/", CAND | RECR, 0, cc_h_application_patch},
+    {"DELETE", "jobs/applications/{id}/", CAND, 0, cc_h_application_delete},
+    {"GET", "jobs/{id}/applications/", RECR | ADMIN, 0, cc_h_job_applications_list},
+    {"POST", "jobs/{id}/applications/", CAND, 0, cc_h_job_applications_create},
+    {"GET", "jobs/active/", ANY, 0, cc_h_active_list},
+    {"GET", "jobs/active/{id}/", ANY, 0, cc_h_active_get},
+    {"PUT", "jobs/active/{id}/", RECR | ADMIN, 0, cc_h_active_put},
+    {"PATCH", "jobs/active/{id}/", RECR | ADMIN, 0, cc_h_active_patch},
+    {"GET", "jobs/completed/", ANY, 0, cc_h_completed_list},
+    {"GET", "jobs/completed/{id}/", ANY, 0, cc_h_completed_get},
 
     /* ---- matching (handlers/matches.c) ---- */
 
