@@ -666,3 +666,38 @@ def test_method_not_allowed(world):
     r = w.api.put("jobs/applications/", json={}, token=w.cand["access"])
     assert_error(r, 405, "method_not_allowed")
     assert r.headers["Allow"].startswith("GET, POST")
+
+
+def test_concurrent_hire_and_withdraw_serialize(world, db):
+    """The row lock orders the two changes: one wins, the other meets a final status."""
+    w = world
+    cand = w.candidate()
+    job = w.job(w.recr)
+    a = w.apply(cand, job)
+    path = w.api.url(f"jobs/applications/{a['id']}/")
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def worker(name, token, status):
+        s = requests.Session()
+        s.trust_env = False
+        try:
+            barrier.wait()
+            r = s.patch(path, json={"status": status},
+                        headers={"Authorization": f"Bearer {token}"}, timeout=60)
+            results[name] = r.status_code
+        finally:
+            s.close()
+
+    threads = [threading.Thread(target=worker, args=("hired", w.recr["access"], "hired")),
+               threading.Thread(target=worker, args=("withdrawn", cand["access"], "withdrawn"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results.values()) == [200, 409], results
+    winner = next(k for k, v in results.items() if v == 200)
+    assert app_row(db, a["id"])[0] == winner
+    assert [h[0] for h in history(db, a["id"])] == ["applied", winner]
+    active = db.scalar(f"SELECT count(*) FROM active_jobs WHERE application_id = {a['id']}")
+    assert active == ("1" if winner == "hired" else "0")
