@@ -97,7 +97,8 @@ const cc_route_t cc_routes[] = {
     {"PUT", "jobs/applications/{id}/", CAND | RECR, 0, cc_h_application_put},
     {"PATCH", "jobs/applications/{id}/", CAND | RECR, 0, cc_h_application_patch},
     {"DELETE", "jobs/applications/{id}/", CAND, 0, cc_h_application_delete},
-    {"GET", "jobs/{id}/applications/", RECR | ADMIN, 0, cc_h_job_applications_list},
+    /* any role: a job whose applications the caller may not see is a 404, never a 403 */
+    {"GET", "jobs/{id}/applications/", ANY, 0, cc_h_job_applications_list},
     {"POST", "jobs/{id}/applications/", CAND, 0, cc_h_job_applications_create},
     {"GET", "jobs/active/", ANY, 0, cc_h_active_list},
     {"GET", "jobs/active/{id}/", ANY, 0, cc_h_active_get},

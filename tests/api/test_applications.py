@@ -380,8 +380,9 @@ def test_lists_are_scoped_per_role(world):
                 NOT_FOUND)
     assert_json(w.api.get("jobs/999999999/applications/", token=w.admin["access"]), 404,
                 NOT_FOUND)
-    assert_json(w.api.get(f"jobs/{j1['id']}/applications/", token=c1["access"]), 403,
-                PERMISSION_DENIED)
+    # a candidate, even one who applied, does not see the job's applications
+    assert_json(w.api.get(f"jobs/{j1['id']}/applications/", token=c1["access"]), 404,
+                NOT_FOUND)
     assert_json(w.api.get(f"jobs/{j1['id']}/applications/"), 401, NOT_AUTHENTICATED)
     assert_json(w.api.get("jobs/applications/"), 401, NOT_AUTHENTICATED)
 
