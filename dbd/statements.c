@@ -531,7 +531,7 @@ const cc_stmt_t cc_statements[CC_ST__COUNT] = {
     [CC_ST_APP_EVENT] = {"cc_application_event",
         "INSERT INTO application_events (application_id, status, changed_by)"
         " VALUES ($1, $2, $3)", 3, 0},
-    [CC_ST_APP_JSON] = {"cc_application_json",
+    [CC_ST_APP_JSON] = {"cc_application_render",
         "SELECT cc_application_json(a, $2::boolean)::text FROM applications a"
         " WHERE a.id = $1::bigint", 2, 1},
     /* id, status, cover_letter, notes, job id, candidate profile id, candidate user id,
@@ -576,7 +576,7 @@ const cc_stmt_t cc_statements[CC_ST__COUNT] = {
         " THEN coalesce($3::date, x.end_date, greatest(x.start_date, current_date))"
         " ELSE coalesce($3::date, x.end_date) END, updated_at = now()"
         " WHERE x.id = $1::bigint", 3, 0},
-    [CC_ST_ACTIVE_JSON] = {"cc_active_job_json",
+    [CC_ST_ACTIVE_JSON] = {"cc_active_job_render",
         "SELECT cc_active_job_json(x, $2::boolean)::text FROM active_jobs x"
         " WHERE x.id = $1::bigint", 2, 1},
     /* the completion date is the assignment's end date */

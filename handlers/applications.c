@@ -305,9 +305,10 @@ static int lock_application(cc_req_t *q, PGresult **lk)
         cc_not_found(q);
         return 0;
     }
-    owner = cc_val_int(*lk, 0, is_candidate(q) ? L_CAND_USER : L_RECR_USER);
-    if (!cc_val(q, *lk, 0, is_candidate(q) ? L_CAND_USER : L_RECR_USER)
-        || owner != q->user->id) {
+    owner = cc_val(q, *lk, 0, is_candidate(q) ? L_CAND_USER : L_RECR_USER)
+                ? cc_val_int(*lk, 0, is_candidate(q) ? L_CAND_USER : L_RECR_USER)
+                : 0; /* a job whose recruiter is gone has no owner */
+    if (owner != q->user->id) {
         cc_db_rollback(q);
         cc_not_found(q);
         return 0;
