@@ -568,6 +568,109 @@ const cc_stmt_t cc_statements[CC_ST__COUNT] = {
         "SELECT total, results, bad_skill FROM cc_job_page($1::jsonb)", 1, 1},
 
     /* ---- applications and assignments (handlers/applications.c) ---- */
+    /* Role scope of lists ($1 = user id, $2 = role): admins all, a candidate its own, a
+     * recruiter the jobs it posted. `private` renderers (notes, contact details) for every role
+     * but the candidate: the scope already limits recruiters to their own jobs. */
+#define CC_APP_SCOPE(job, cand)                                                                \
+    " ($2 = 'admin' OR ($2 = 'candidate' AND " cand " = (SELECT p.id FROM candidate_profiles"  \
+    " p WHERE p.user_id = $1)) OR ($2 = 'recruiter' AND " job " IN (SELECT j.id FROM jobs j"   \
+    " JOIN recruiter_profiles r ON r.id = j.posted_by WHERE r.user_id = $1)))"
+    /* $3 statuses (comma list, validated) or NULL, $4 job id or NULL, $5 ordering */
+    [CC_ST_APP_LIST] = {"cc_application_list",
+        "SELECT count(*) OVER (), cc_application_json(a, $2 <> 'candidate')::text"
+        " FROM applications a WHERE" CC_APP_SCOPE("a.job_id", "a.candidate_id")
+        " AND ($3::text IS NULL OR a.status = ANY (string_to_array($3, ',')))"
+        " AND ($4::bigint IS NULL OR a.job_id = $4::bigint)"
+        " ORDER BY CASE WHEN $5::text = 'applied_at' THEN a.applied_at END,"
+        " CASE WHEN $5::text = '-applied_at' THEN a.applied_at END DESC,"
+        " CASE WHEN $5::text = 'updated_at' THEN a.updated_at END,"
+        " CASE WHEN $5::text = '-updated_at' THEN a.updated_at END DESC,"
+        " CASE WHEN left($5::text, 1) = '-' THEN a.id END DESC, a.id"
+        " LIMIT $6::bigint OFFSET $7::bigint", 7, 1},
+    [CC_ST_APP_GET] = {"cc_application_get",
+        "SELECT cc_application_json(a, $2 <> 'candidate')::text FROM applications a"
+        " WHERE a.id = $3::bigint AND cc_assignment_visible(a.job_id, a.candidate_id, $1, $2)",
+        3, 1},
+    /* the job's recruiter and admins see a job's applications */
+    [CC_ST_APP_JOB_VISIBLE] = {"cc_application_job_visible",
+        "SELECT j.id FROM jobs j WHERE j.id = $3::bigint AND ($2 = 'admin' OR j.posted_by ="
+        " (SELECT r.id FROM recruiter_profiles r WHERE r.user_id = $1))", 3, 1},
+    /* id, is_active, expired, title, the recruiter's user id */
+    [CC_ST_APP_JOB_FOR_APPLY] = {"cc_application_job_for_apply",
+        "SELECT j.id, j.is_active, j.expires_at IS NOT NULL AND j.expires_at <= now(), j.title,"
+        " r.user_id FROM jobs j LEFT JOIN recruiter_profiles r ON r.id = j.posted_by"
+        " WHERE j.id = $1::bigint", 1, 1},
+    /* the UNIQUE (job_id, candidate_id) constraint decides duplicates (23505) */
+    [CC_ST_APP_INSERT] = {"cc_application_insert",
+        "INSERT INTO applications (job_id, candidate_id, cover_letter)"
+        " SELECT $1::bigint, p.id, $3 FROM candidate_profiles p WHERE p.user_id = $2"
+        " RETURNING id", 3, 0},
+    [CC_ST_APP_EVENT] = {"cc_application_event",
+        "INSERT INTO application_events (application_id, status, changed_by)"
+        " VALUES ($1, $2, $3)", 3, 0},
+    [CC_ST_APP_JSON] = {"cc_application_render",
+        "SELECT cc_application_json(a, $2::boolean)::text FROM applications a"
+        " WHERE a.id = $1::bigint", 2, 1},
+    /* id, status, cover_letter, notes, job id, candidate profile id, candidate user id,
+     * recruiter user id, job title, candidate email, candidate first name */
+    [CC_ST_APP_LOCK] = {"cc_application_lock",
+        "SELECT a.id, a.status, a.cover_letter, a.notes, a.job_id, a.candidate_id, p.user_id,"
+        " r.user_id, j.title, u.email, u.first_name FROM applications a"
+        " JOIN jobs j ON j.id = a.job_id JOIN candidate_profiles p ON p.id = a.candidate_id"
+        " JOIN users u ON u.id = p.user_id LEFT JOIN recruiter_profiles r ON r.id = j.posted_by"
+        " WHERE a.id = $1::bigint FOR UPDATE OF a", 1, 0},
+    /* NULL keeps a column */
+    [CC_ST_APP_UPDATE] = {"cc_application_update",
+        "UPDATE applications SET status = coalesce($2, status),"
+        " cover_letter = coalesce($3, cover_letter), notes = coalesce($4, notes),"
+        " updated_at = now() WHERE id = $1::bigint", 4, 0},
+    [CC_ST_ACTIVE_FROM_HIRE] = {"cc_active_job_from_hire",
+        "INSERT INTO active_jobs (application_id, job_id, candidate_id)"
+        " SELECT a.id, a.job_id, a.candidate_id FROM applications a WHERE a.id = $1::bigint"
+        " ON CONFLICT (application_id) DO NOTHING RETURNING id", 1, 0},
+    /* $3 status or NULL, $4 job id or NULL; newest first */
+    [CC_ST_ACTIVE_LIST] = {"cc_active_job_list",
+        "SELECT count(*) OVER (), cc_active_job_json(x, $2 <> 'candidate')::text"
+        " FROM active_jobs x WHERE" CC_APP_SCOPE("x.job_id", "x.candidate_id")
+        " AND ($3::text IS NULL OR x.status = $3) AND ($4::bigint IS NULL OR x.job_id = $4::bigint)"
+        " ORDER BY x.created_at DESC, x.id DESC LIMIT $5::bigint OFFSET $6::bigint", 6, 1},
+    [CC_ST_ACTIVE_GET] = {"cc_active_job_get",
+        "SELECT cc_active_job_json(x, $2 <> 'candidate')::text FROM active_jobs x"
+        " WHERE x.id = $3::bigint AND cc_assignment_visible(x.job_id, x.candidate_id, $1, $2)",
+        3, 1},
+    /* id, status, start_date, end_date, job id, candidate user id, recruiter user id, title */
+    [CC_ST_ACTIVE_LOCK] = {"cc_active_job_lock",
+        "SELECT x.id, x.status, to_char(x.start_date, 'YYYY-MM-DD'),"
+        " to_char(x.end_date, 'YYYY-MM-DD'), x.job_id, p.user_id,"
+        " r.user_id, j.title FROM active_jobs x JOIN jobs j ON j.id = x.job_id"
+        " JOIN candidate_profiles p ON p.id = x.candidate_id"
+        " LEFT JOIN recruiter_profiles r ON r.id = j.posted_by"
+        " WHERE x.id = $1::bigint FOR UPDATE OF x", 1, 0},
+    /* $2 status or NULL, $3 end date or NULL (kept); finishing without one ends today */
+    [CC_ST_ACTIVE_UPDATE] = {"cc_active_job_update",
+        "UPDATE active_jobs x SET status = coalesce($2, x.status),"
+        " end_date = CASE WHEN $2 IN ('completed', 'terminated')"
+        " THEN coalesce($3::date, x.end_date, greatest(x.start_date, current_date))"
+        " ELSE coalesce($3::date, x.end_date) END, updated_at = now()"
+        " WHERE x.id = $1::bigint", 3, 0},
+    [CC_ST_ACTIVE_JSON] = {"cc_active_job_render",
+        "SELECT cc_active_job_json(x, $2::boolean)::text FROM active_jobs x"
+        " WHERE x.id = $1::bigint", 2, 1},
+    /* the completion date is the assignment's end date */
+    [CC_ST_COMPLETED_INSERT] = {"cc_completed_job_insert",
+        "INSERT INTO completed_jobs (active_job_id, job_id, candidate_id, completion_date,"
+        " rating, feedback) SELECT x.id, x.job_id, x.candidate_id, x.end_date, $2::integer,"
+        " coalesce($3, '') FROM active_jobs x WHERE x.id = $1::bigint RETURNING id", 3, 0},
+    [CC_ST_COMPLETED_LIST] = {"cc_completed_job_list",
+        "SELECT count(*) OVER (), cc_completed_job_json(c, $2 <> 'candidate')::text"
+        " FROM completed_jobs c WHERE" CC_APP_SCOPE("c.job_id", "c.candidate_id")
+        " AND ($3::bigint IS NULL OR c.job_id = $3::bigint)"
+        " ORDER BY c.created_at DESC, c.id DESC LIMIT $4::bigint OFFSET $5::bigint", 5, 1},
+    [CC_ST_COMPLETED_GET] = {"cc_completed_job_get",
+        "SELECT cc_completed_job_json(c, $2 <> 'candidate')::text FROM completed_jobs c"
+        " WHERE c.id = $3::bigint AND cc_assignment_visible(c.job_id, c.candidate_id, $1, $2)",
+        3, 1},
+#undef CC_APP_SCOPE
 
     /* ---- matching (handlers/matches.c) ---- */
 

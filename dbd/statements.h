@@ -132,6 +132,24 @@ typedef enum {
     CC_ST_JOB_PAGE,
 
     /* applications and assignments (handlers/applications.c) */
+    CC_ST_APP_LIST,
+    CC_ST_APP_GET,
+    CC_ST_APP_JOB_VISIBLE,
+    CC_ST_APP_JOB_FOR_APPLY,
+    CC_ST_APP_INSERT,
+    CC_ST_APP_EVENT,
+    CC_ST_APP_JSON,
+    CC_ST_APP_LOCK,
+    CC_ST_APP_UPDATE,
+    CC_ST_ACTIVE_FROM_HIRE,
+    CC_ST_ACTIVE_LIST,
+    CC_ST_ACTIVE_GET,
+    CC_ST_ACTIVE_LOCK,
+    CC_ST_ACTIVE_UPDATE,
+    CC_ST_ACTIVE_JSON,
+    CC_ST_COMPLETED_INSERT,
+    CC_ST_COMPLETED_LIST,
+    CC_ST_COMPLETED_GET,
 
     /* matching (handlers/matches.c) */
 

@@ -81,6 +81,20 @@ int cc_h_job_patch(void *q);
 int cc_h_job_delete(void *q);
 
 /* applications.c */
+int cc_h_applications_list(void *q);
+int cc_h_applications_create(void *q);
+int cc_h_application_get(void *q);
+int cc_h_application_put(void *q);
+int cc_h_application_patch(void *q);
+int cc_h_application_delete(void *q);
+int cc_h_job_applications_list(void *q);
+int cc_h_job_applications_create(void *q);
+int cc_h_active_list(void *q);
+int cc_h_active_get(void *q);
+int cc_h_active_put(void *q);
+int cc_h_active_patch(void *q);
+int cc_h_completed_list(void *q);
+int cc_h_completed_get(void *q);
 
 /* matches.c */
 

@@ -99,6 +99,21 @@ const cc_route_t cc_routes[] = {
     {"DELETE", "jobs/{id}/", RECR | ADMIN, 0, cc_h_job_delete},
 
     /* ---- applications and assignments (handlers/applications.c) ---- */
+    {"GET", "jobs/applications/", ANY, 0, cc_h_applications_list},
+    {"POST", "jobs/applications/", CAND, 0, cc_h_applications_create},
+    {"GET", "jobs/applications/{id}/", ANY, 0, cc_h_application_get},
+    {"PUT", "jobs/applications/{id}/", CAND | RECR, 0, cc_h_application_put},
+    {"PATCH", "jobs/applications/{id}/", CAND | RECR, 0, cc_h_application_patch},
+    {"DELETE", "jobs/applications/{id}/", CAND, 0, cc_h_application_delete},
+    /* any role: a job whose applications the caller may not see is a 404, never a 403 */
+    {"GET", "jobs/{id}/applications/", ANY, 0, cc_h_job_applications_list},
+    {"POST", "jobs/{id}/applications/", CAND, 0, cc_h_job_applications_create},
+    {"GET", "jobs/active/", ANY, 0, cc_h_active_list},
+    {"GET", "jobs/active/{id}/", ANY, 0, cc_h_active_get},
+    {"PUT", "jobs/active/{id}/", RECR | ADMIN, 0, cc_h_active_put},
+    {"PATCH", "jobs/active/{id}/", RECR | ADMIN, 0, cc_h_active_patch},
+    {"GET", "jobs/completed/", ANY, 0, cc_h_completed_list},
+    {"GET", "jobs/completed/{id}/", ANY, 0, cc_h_completed_get},
 
     /* ---- matching (handlers/matches.c) ---- */
 
