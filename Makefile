@@ -40,7 +40,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 HEADERS  := $(wildcard core/*.h dbd/*.h handlers/*.h cli/*.h)
 MIGRATIONS := $(sort $(wildcard dbd/migrations/*.sql))
 
-.PHONY: all build deps run test unit unit-asan api api-event api-prefork clean format
+.PHONY: all build deps run test unit unit-asan api api-event api-prefork clean format bench
 
 all build: $(B)/mod_carechain.so $(B)/carechainctl
 
@@ -111,6 +111,12 @@ run:
 	@sh cli/install-deps.sh
 	$(MAKE) build
 	$(PY) tests/stack.py run --dir var --port $(PORT)
+
+# Load test against a private stack in bench/var (reused between runs); see docs/_bench.md.
+BENCH_SCALE    ?= 5000
+BENCH_DURATION ?= 10
+bench: build
+	BENCH_SCALE=$(BENCH_SCALE) BENCH_DURATION=$(BENCH_DURATION) $(PY) bench/bench.py
 
 format:
 	clang-format -i $(filter-out $(G)/%,$(MOD_SRC) $(CLI_SRC) $(UNIT_SRC)) $(HEADERS)

@@ -6,6 +6,8 @@
  *                                 (embedded from cli/data/; idempotent)
  *   sample-data [--scale N] [--credentials FILE|-]
  *                                 sample accounts, profiles and hospitals (cli/sample_data.c)
+ *   statement LABEL               print the SQL of one statement of the statement table (no
+ *                                 database needed; `make bench` runs it with pgbench)
  * The database comes from --db CONNINFO, $CARECHAIN_DB, <binary dir>/../var/conninfo (the
  * development stack of `make run`) or /etc/carechain/conninfo, in that order. */
 #include <stdio.h>
@@ -39,7 +41,22 @@ static void usage(void)
             "[--last-name N] [--bcrypt-cost N]\n"
             "  check [--key-file FILE]\n"
             "  seed-masters\n"
-            "  sample-data [--scale N] [--credentials FILE|-] [--bcrypt-cost N]\n");
+            "  sample-data [--scale N] [--credentials FILE|-] [--bcrypt-cost N]\n"
+            "  statement LABEL\n");
+}
+
+/* The SQL of the statement labelled label, newline-terminated, on stdout; 1 when unknown. */
+static int cmd_statement(const char *label)
+{
+    int i;
+    for (i = 0; label && i < CC_ST__COUNT; i++) {
+        if (cc_statements[i].label && !strcmp(cc_statements[i].label, label)) {
+            printf("%s\n", cc_statements[i].sql);
+            return 0;
+        }
+    }
+    fprintf(stderr, "carechainctl: no statement labelled %s\n", label ? label : "(none)");
+    return 1;
 }
 
 static char *read_file_line(apr_pool_t *p, const char *path)
@@ -306,7 +323,7 @@ int main(int argc, const char *const *argv)
 {
     apr_pool_t *p;
     const char *db = NULL, *cmd = NULL, *email = NULL, *pwfile = NULL, *keyfile = NULL;
-    const char *first = "", *last = "", *scale = NULL, *credentials = NULL;
+    const char *first = "", *last = "", *scale = NULL, *credentials = NULL, *label = NULL;
     int cost = 10, i, rc;
     PGconn *c;
 
@@ -344,6 +361,8 @@ int main(int argc, const char *const *argv)
             credentials = argv[++i];
         else if (a[0] != '-' && !cmd)
             cmd = a;
+        else if (a[0] != '-' && !label && !strcmp(cmd, "statement"))
+            label = a;
         else {
             usage();
             return 2;
@@ -356,6 +375,13 @@ int main(int argc, const char *const *argv)
     if (cost < 4 || cost > 31) {
         fprintf(stderr, "carechainctl: --bcrypt-cost must be 4..31\n");
         return 2;
+    }
+    if (!strcmp(cmd, "statement")) {
+        if (!label) {
+            usage();
+            return 2;
+        }
+        return cmd_statement(label);
     }
     db = find_conninfo(p, db);
     if (!db) {

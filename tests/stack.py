@@ -204,7 +204,7 @@ class Stack:
     """
 
     def __init__(self, base_dir, http_port=None, mpm="event", repo=REPO_ROOT, bcrypt_cost=10,
-                 extra_conf="", pg_fsync=True, verbose=False):
+                 extra_conf="", pg_fsync=True, verbose=False, new_session=False):
         if mpm not in ("event", "prefork"):
             raise ValueError(f"mpm must be 'event' or 'prefork', not {mpm!r}")
         self.base_dir = Path(os.path.abspath(base_dir))
@@ -215,6 +215,9 @@ class Stack:
         self.extra_conf = extra_conf or ""
         self.pg_fsync = pg_fsync  # False: fsync/synchronous_commit off (throw-away test clusters)
         self.verbose = verbose
+        # True: the servers start in their own session, so a Ctrl-C meant for the caller (make
+        # bench) does not reach PostgreSQL or httpd before the caller has finished with them.
+        self.new_session = new_session
         # Regexes of error-log lines a test expects; see error_log_problems().
         self.allowed_log_patterns = []
 
@@ -282,7 +285,8 @@ class Stack:
         try:
             proc = subprocess.run(cmd, input=input, capture_output=True, text=True,
                                   encoding="utf-8", errors="replace", timeout=timeout,
-                                  cwd=str(self.base_dir), env=env or clean_env())
+                                  cwd=str(self.base_dir), env=env or clean_env(),
+                                  start_new_session=self.new_session)
         except subprocess.TimeoutExpired as e:
             raise StackError(f"timed out after {timeout}s: {' '.join(cmd)}") from e
         if check and proc.returncode != 0:
@@ -510,11 +514,11 @@ class Stack:
         finally:
             os.unlink(pwfile)
 
-    def sample_data(self, *args):
+    def sample_data(self, *args, timeout=300):
         """build/carechainctl sample-data --credentials - (bcrypt at this stack's cost): the
         credentials object it prints, {} when the sample data was already there."""
         proc = self._ctl(["sample-data", "--credentials", "-", "--bcrypt-cost",
-                          str(self.bcrypt_cost)] + [str(a) for a in args])
+                          str(self.bcrypt_cost)] + [str(a) for a in args], timeout=timeout)
         try:
             data = json.loads(proc.stdout)
         except ValueError as e:
