@@ -1321,8 +1321,8 @@ INSERT INTO cc_job_plan
 SELECT nextval('jobs_id_seq'), z.hid, r.rpid, r.uid,
        z.title, z.description, z.requirements, z.department, z.location, z.city, z.state,
        z.job_type, z.level, z.years,
-       z.monthly_min / z.divisor / z.rounding * z.rounding,
-       z.monthly_max / z.divisor / z.rounding * z.rounding,
+       round(z.monthly_min / z.divisor / z.rounding) * z.rounding,
+       round(z.monthly_max / z.divisor / z.rounding) * z.rounding,
        z.pay_unit, z.shift, z.created_at::date + z.start_after,
        CASE WHEN z.job_type IN ('contract', 'temporary', 'locum')
             THEN z.created_at::date + z.start_after + z.duration END,
@@ -1356,8 +1356,8 @@ FROM (
                CASE WHEN x.lv < 3 THEN 'entry' WHEN x.lv < 7 THEN 'mid' WHEN x.lv < 9 THEN 'senior'
                     ELSE 'executive' END AS level,
                CASE WHEN x.lv < 3 THEN x.lv % 2 WHEN x.lv < 7 THEN 2 + (x.gh >> 25) % 3
-                    WHEN x.lv < 9 THEN 5 + (x.gh >> 25) % 5 ELSE 10 + (x.gh >> 25) % 6 END
-                   AS years,
+                    WHEN x.lv < 9 THEN 5 + (x.gh >> 25) % 5 ELSE 10 + (x.gh >> 25) % 6
+                    END::integer AS years,
                pr.job_types[1 + (x.gh >> 3) % 3] AS job_type,
                CASE pr.job_types[1 + (x.gh >> 3) % 3]
                    WHEN 'part_time' THEN 'hourly' WHEN 'per_diem' THEN 'daily'
@@ -1368,9 +1368,9 @@ FROM (
                     WHEN x.j = 19 THEN now() - (40 + x.gh % 50) * interval '1 day'
                     ELSE now() - (5 + x.gh % 85) * interval '1 day' END
                    - ((x.gh >> 4) % 86400) * interval '1 second' AS created_at,
-               7 + (x.gh >> 13) % 38 AS start_after,
+               (7 + (x.gh >> 13) % 38)::integer AS start_after,
                (ARRAY[90, 180, 365])[1 + (x.gh >> 15) % 3] AS duration,
-               1 + (x.gh >> 27) % 4 AS vacancies
+               (1 + (x.gh >> 27) % 4)::integer AS vacancies
         FROM (
             SELECT g, gh, (g - 1) % 20 AS j, (g + 19) / 20 AS k, gh % 9 AS t, (gh >> 5) % 10 AS lv
             FROM (SELECT g, (g::bigint * 2654435761) % 4294967296 AS gh
@@ -1431,7 +1431,8 @@ FROM (
                generate_series(50 * prm.unit_from - 49, 50 * prm.unit_to) AS a) s
 ) x
 JOIN cc_gen_cand c ON c.n = 10 * (x.k - 1) + 1 + x.i % 10
-JOIN cc_job_plan jp ON jp.gen_no = 20 * (x.k - 1) + 1 + (3 * (x.i % 10) + 4 * (x.i / 10)) % 20
+JOIN cc_job_plan jp
+    ON jp.gen_no = 20 * (x.k - 1) + 1 + (3 * (x.i % 10) + 4 * (x.i / 10)) % 20
 ORDER BY x.a;
 
 -- step: jobs rows
