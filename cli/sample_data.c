@@ -1,9 +1,10 @@
 /* carechainctl sample-data [--scale N] [--credentials FILE|-] [--bcrypt-cost C]
  *
  * Curated sample data (10 candidates, 5 recruiters, 5 hospitals under sample.carechain.test,
- * each account with its own random password) plus, with --scale N > 1, N - 1 generated "units"
- * of the same shape (10 candidates, 5 recruiters, 5 hospitals each, under scale.carechain.test,
- * all sharing one random password). The SQL lives in cli/sample_data.sql; this file decides what
+ * each account with its own random password; 20 jobs and 50 applications with their history and
+ * assignments) plus, with --scale N > 1, N - 1 generated "units" of the same shape (10
+ * candidates, 5 recruiters, 5 hospitals, 20 jobs, 50 applications each, under
+ * scale.carechain.test, all accounts sharing one random password). The SQL lives in cli/sample_data.sql; this file decides what
  * is missing, chooses and hashes the passwords, runs the SQL steps in one transaction and hands
  * the credentials out as JSON.
  *
@@ -401,12 +402,12 @@ static int generate(run_t *x, long scale, json_t *out, const char **summary)
     if (!curated && !scaled)
         return 0;
     if (!skills)
-        fprintf(stderr, "sample-data: warning: the skills table is empty, so sample candidates get"
-                        " no skills; run `carechainctl seed-masters` first\n");
+        fprintf(stderr, "sample-data: warning: the skills table is empty, so sample candidates and"
+                        " jobs get no skills; run `carechainctl seed-masters` first\n");
     if (!quals)
         fprintf(stderr, "sample-data: warning: the qualifications table is empty, so sample"
-                        " candidates get no qualifications; run `carechainctl seed-masters`"
-                        " first\n");
+                        " candidates and jobs get no qualifications; run `carechainctl"
+                        " seed-masters` first\n");
     if (!admin)
         fprintf(stderr, "sample-data: no admin account yet: verification decisions are recorded"
                         " without a deciding admin\n");
@@ -443,7 +444,8 @@ static int generate(run_t *x, long scale, json_t *out, const char **summary)
     if (curated) {
         if (!make_curated(x, out))
             return -1;
-        *summary = "10 candidates, 5 recruiters and 5 hospitals (curated)";
+        *summary = "10 candidates, 5 recruiters, 5 hospitals, 20 jobs and 50 applications"
+                   " (curated)";
     }
     if (scaled) {
         json_t *s = json_object();
@@ -460,11 +462,17 @@ static int generate(run_t *x, long scale, json_t *out, const char **summary)
         json_object_set_new(s, "candidates", json_integer(10 * want_units));
         json_object_set_new(s, "recruiters", json_integer(5 * want_units));
         json_object_set_new(s, "hospitals", json_integer(5 * want_units));
-        *summary = apr_psprintf(x->p, "%s%s%ld candidates, %ld recruiters and %ld hospitals"
-                                      " (generated, n = %ld..%ld)",
+        json_object_set_new(s, "jobs", json_integer(20 * want_units));
+        json_object_set_new(s, "applications", json_integer(50 * want_units));
+        *summary = apr_psprintf(x->p, "%s%s%ld candidates, %ld recruiters, %ld hospitals,"
+                                      " %ld jobs and %ld applications (generated, n = %ld..%ld)",
                                 *summary, curated ? "; " : "", 10 * units, 5 * units,
-                                5 * units, 10 * have_units + 1, 10 * want_units);
+                                5 * units, 20 * units, 50 * units, 10 * have_units + 1,
+                                10 * want_units);
     }
+    /* Jobs and applications that the parts above planned, written together. */
+    if (!run_steps(x, "jobs "))
+        return -1;
     return 1;
 }
 

@@ -2,7 +2,9 @@
 -- (cli/gen_sql_string.sh). cli/sample_data.c runs it inside ONE transaction, step by step: a
 -- line "-- step: NAME" starts a step, and each step is sent as one simple query (it may hold
 -- several statements). Steps named "setup ..." always run; "curated ..." only when the curated
--- accounts are missing; "scaled ..." only when generated units are to be added.
+-- accounts are missing; "scaled ..." only when generated units are to be added; "jobs ..." last,
+-- whenever either part ran: they write the jobs and applications both parts planned into
+-- cc_job_plan and cc_app_plan (step "setup job plan").
 --
 -- Before the steps run, sample_data.c creates
 --   cc_sample_param (admin_id bigint, unit_from int, unit_to int, scaled_hash text,
@@ -45,6 +47,59 @@ INSERT INTO cc_sample_people VALUES
     (13, 'neha.kulkarni@sample.carechain.test', 'Neha', 'Kulkarni', 'recruiter', 233.3),
     (14, 'senthil.kumar@sample.carechain.test', 'Senthil', 'Kumar', 'recruiter', 225.8),
     (15, 'amit.srivastava@sample.carechain.test', 'Amit', 'Srivastava', 'recruiter', 30.2);
+
+-- step: setup job plan
+-- Jobs and applications are planned by the curated and the scaled parts into these two tables
+-- (ids drawn from the sequences up front), then written by the "jobs ..." steps in one go, so
+-- both parts share one implementation of jobs, links, applications, their history and the
+-- assignments.
+CREATE TEMP TABLE cc_job_plan (
+    id                   bigint PRIMARY KEY,
+    hospital_id          bigint NOT NULL,
+    posted_by            bigint NOT NULL,      -- recruiter_profiles.id
+    recruiter_user       bigint NOT NULL,      -- its users.id (changes the applications)
+    title                text NOT NULL,
+    description          text NOT NULL,
+    requirements         text NOT NULL,
+    department           text NOT NULL,
+    location             text NOT NULL,
+    city                 text NOT NULL,
+    state                text NOT NULL,
+    job_type             text NOT NULL,
+    experience_level     text NOT NULL,
+    min_experience_years integer NOT NULL,
+    salary_min           numeric(12, 2) NOT NULL,
+    salary_max           numeric(12, 2) NOT NULL,
+    pay_unit             text NOT NULL,
+    shift                text NOT NULL,
+    start_date           date NOT NULL,
+    end_date             date,
+    vacancies            integer NOT NULL,
+    is_active            boolean NOT NULL,
+    created_at           timestamptz NOT NULL,
+    updated_at           timestamptz NOT NULL, -- inactive jobs: when they were closed
+    expires_at           timestamptz,
+    skills               text[] NOT NULL,      -- names in cli/data/skills.tsv
+    qualifications       text[] NOT NULL,      -- names in cli/data/qualifications.tsv
+    gen_no               integer               -- generated job number g (NULL: curated)
+) ON COMMIT DROP;
+-- status: the current one; reached: for rejected and withdrawn, how many of the forward
+-- statuses (applied, reviewed, ...) came before; frac: where in the job's open window
+-- (created_at .. expiry, closing or yesterday) the candidate applied; assignment: for hired
+-- ones, the active job's status.
+CREATE TEMP TABLE cc_app_plan (
+    id             bigint PRIMARY KEY,
+    job_id         bigint NOT NULL,
+    candidate_id   bigint NOT NULL,            -- candidate_profiles.id
+    status         text NOT NULL,
+    reached        integer NOT NULL DEFAULT 1,
+    frac           double precision NOT NULL,
+    opening        integer NOT NULL,           -- which cover letter opening
+    notes          text NOT NULL DEFAULT '',
+    assignment     text,
+    rating         integer,
+    feedback       text
+) ON COMMIT DROP;
 
 -- step: curated data
 -- Days are counted back from now(); a NULL decided_days means the request is still pending.
@@ -405,6 +460,335 @@ JOIN cc_sample_hosp s ON s.key = r.hospital_key
 JOIN hospitals h ON lower(h.registration_number) = lower(s.registration_number)
 CROSS JOIN cc_sample_param prm
 ORDER BY u.id;
+
+-- step: curated jobs (plan)
+-- 20 jobs at the three verified sample hospitals, posted by their recruiters. Days are counted
+-- back from now(): expires_days > 0 is in the future, < 0 in the past (expired); closed_days:
+-- the job was deactivated that many days ago (filled).
+CREATE TEMP TABLE cc_sample_job (
+    key              text PRIMARY KEY,
+    hospital_key     text NOT NULL,
+    recruiter_email  text NOT NULL,
+    title            text NOT NULL,
+    department       text NOT NULL,
+    job_type         text NOT NULL,
+    experience_level text NOT NULL,
+    min_years        integer NOT NULL,
+    salary_min       numeric(12, 2) NOT NULL,
+    salary_max       numeric(12, 2) NOT NULL,
+    pay_unit         text NOT NULL,
+    shift            text NOT NULL,
+    vacancies        integer NOT NULL,
+    created_days     numeric NOT NULL,
+    expires_days     numeric,
+    closed_days      numeric,
+    start_after      integer NOT NULL,       -- start_date = created date + start_after
+    duration         integer,                -- end_date = start_date + duration
+    description      text NOT NULL,
+    requirements     text NOT NULL,
+    skills           text[] NOT NULL,
+    qualifications   text[] NOT NULL
+) ON COMMIT DROP;
+INSERT INTO cc_sample_job VALUES
+    ('A1', 'A', 'manjunath.hegde@sample.carechain.test', 'ICU Staff Nurse', 'Medical ICU',
+     'full_time', 'mid', 3, 32000, 42000, 'monthly', 'rotating', 6, 41.2, 25, NULL, 21, NULL,
+     'Staff nurses for the 24-bed medical ICU of a 620-bed government teaching hospital. You '
+     'will care for ventilated and haemodynamically unstable patients, keep central and arterial '
+     'lines, and join the rapid response team. Rotating shifts, hostel accommodation available.',
+     'B.Sc Nursing or GNM registered with the Karnataka State Nursing Council; at least 3 years '
+     'in an ICU; valid BLS and ACLS.',
+     ARRAY['Critical Care Nursing', 'Ventilator Management', 'Haemodynamic Monitoring',
+           'Central Line Care', 'Advanced Cardiovascular Life Support (ACLS)'],
+     ARRAY['B.Sc Nursing', 'General Nursing and Midwifery (GNM)']),
+    ('A2', 'A', 'shalini.gowda@sample.carechain.test', 'Casualty Medical Officer',
+     'Emergency Medicine', 'full_time', 'entry', 1, 85000, 100000, 'monthly', 'rotating', 4,
+     33.6, NULL, NULL, 14, NULL,
+     'Medical officers for the casualty and trauma unit (about 250 patients a day). Triage and '
+     'resuscitate walk-in and referred patients, manage medico-legal cases and admit to the '
+     'wards. Six-day week with rotating night duty.',
+     'MBBS with permanent registration (NMC or Karnataka Medical Council); internship completed; '
+     'ATLS preferred.',
+     ARRAY['Triage', 'Airway Management', 'ECG Interpretation',
+           'Advanced Trauma Life Support (ATLS)', 'Medico-legal Documentation'],
+     ARRAY['MBBS']),
+    ('A3', 'A', 'manjunath.hegde@sample.carechain.test', 'Labour Room Staff Nurse',
+     'Obstetrics and Gynaecology', 'full_time', 'mid', 2, 28000, 36000, 'monthly', 'rotating',
+     3, 70.4, 20, NULL, 30, NULL,
+     'Nurse-midwives for a labour room of about 400 deliveries a month under the LaQshya '
+     'programme. Monitor labour, assist normal deliveries, resuscitate newborns and support early '
+     'breastfeeding.',
+     'GNM or B.Sc Nursing with state registration; 2 years in a labour room; NRP certification.',
+     ARRAY['Midwifery', 'Labour Room Management', 'Partograph Monitoring',
+           'Normal Delivery Assistance', 'Neonatal Resuscitation Program (NRP)'],
+     ARRAY['General Nursing and Midwifery (GNM)', 'B.Sc Nursing']),
+    ('A4', 'A', 'shalini.gowda@sample.carechain.test', 'Operation Theatre Technician',
+     'Operation Theatre', 'full_time', 'entry', 1, 18000, 24000, 'monthly', 'day', 2, 27.9, 40,
+     NULL, 15, NULL,
+     'OT technicians for a complex of eight theatres (general, orthopaedic and obstetric '
+     'surgery). Prepare theatres and equipment, assist the anaesthesia team and run the CSSD '
+     'cycle for the theatre sets.',
+     'Diploma or B.Sc in Operation Theatre Technology; 1 year of theatre experience.',
+     ARRAY['Operation Theatre Technology', 'Sterilisation and Disinfection', 'Aseptic Technique',
+           'Anaesthesia Assistance'],
+     ARRAY['Diploma in Operation Theatre Technology', 'B.Sc Operation Theatre Technology']),
+    ('A5', 'A', 'manjunath.hegde@sample.carechain.test', 'NICU Staff Nurse (contract)',
+     'Neonatology', 'contract', 'mid', 2, 30000, 38000, 'monthly', 'night', 2, 85.3, 15, NULL,
+     10, 180,
+     'Six-month contract in the 30-cot level III NICU while permanent posts are filled. Care for '
+     'preterm and ventilated newborns, phototherapy and kangaroo mother care. Night shifts.',
+     'B.Sc Nursing or GNM; 2 years in a NICU; NRP certification.',
+     ARRAY['NICU Nursing', 'Essential Newborn Care', 'Neonatal Phototherapy',
+           'Kangaroo Mother Care', 'Neonatal Resuscitation Program (NRP)'],
+     ARRAY['B.Sc Nursing', 'General Nursing and Midwifery (GNM)']),
+    ('A6', 'A', 'shalini.gowda@sample.carechain.test', 'Physiotherapist (part-time)',
+     'Physical Medicine and Rehabilitation', 'part_time', 'mid', 2, 350, 450, 'hourly', 'day', 1,
+     19.1, NULL, NULL, 10, NULL,
+     'Part-time physiotherapist (four hours a day, six days a week) for inpatient rehabilitation '
+     'on the orthopaedic, neurology and medical wards, including chest physiotherapy in the ICU.',
+     'BPT with 2 years of inpatient experience.',
+     ARRAY['Therapeutic Exercise', 'Orthopaedic Rehabilitation', 'Neurological Rehabilitation',
+           'Chest Physiotherapy'],
+     ARRAY['Bachelor of Physiotherapy (BPT)']),
+    ('A7', 'A', 'shalini.gowda@sample.carechain.test', 'Medical Laboratory Technician',
+     'Central Laboratory', 'full_time', 'entry', 1, 20000, 26000, 'monthly', 'rotating', 2,
+     65.0, -20, NULL, 20, NULL,
+     'Technicians for the 24-hour central laboratory: sample collection, haematology and '
+     'biochemistry on automated analysers, and blood bank grouping and cross-matching.',
+     'DMLT or B.Sc MLT; 1 year in a hospital laboratory.',
+     ARRAY['Phlebotomy', 'Haematology Testing', 'Clinical Biochemistry',
+           'Blood Grouping and Cross-matching'],
+     ARRAY['Diploma in Medical Laboratory Technology (DMLT)',
+           'B.Sc Medical Laboratory Technology']),
+    ('A8', 'A', 'shalini.gowda@sample.carechain.test', 'Consultant Anaesthesiologist (locum)',
+     'Anaesthesiology', 'locum', 'senior', 8, 12000, 15000, 'per_shift', 'flexible', 1, 88.2,
+     NULL, 30.5, 7, 45,
+     'Locum cover for six weeks of elective and emergency lists, obstetric anaesthesia and the '
+     'surgical ICU while a consultant is on leave. Paid per 12-hour shift.',
+     'MD or DNB Anaesthesiology (or DA with 10 years); 8 years after postgraduation.',
+     ARRAY['Airway Management', 'Endotracheal Intubation', 'Procedural Sedation Monitoring',
+           'Advanced Cardiovascular Life Support (ACLS)'],
+     ARRAY['MD Anaesthesiology', 'Diploma in Anaesthesia (DA)']),
+    ('B1', 'B', 'neha.kulkarni@sample.carechain.test', 'Emergency Staff Nurse', 'Emergency',
+     'full_time', 'mid', 3, 35000, 45000, 'monthly', 'rotating', 3, 38.7, 30, NULL, 21, NULL,
+     'Staff nurses for a 20-bed emergency department with a trauma bay and a chest pain unit. '
+     'Triage, resuscitation, procedural support and handover to the wards. NABH-accredited '
+     'hospital; transport for night shifts.',
+     'GNM or B.Sc Nursing with Maharashtra Nursing Council registration; 3 years in emergency '
+     'care; BLS and ACLS.',
+     ARRAY['Emergency Nursing', 'Triage', 'Trauma Nursing', 'IV Cannulation',
+           'Basic Life Support (BLS)'],
+     ARRAY['General Nursing and Midwifery (GNM)', 'B.Sc Nursing']),
+    ('B2', 'B', 'neha.kulkarni@sample.carechain.test', 'Clinical Pharmacist', 'Pharmacy',
+     'full_time', 'mid', 4, 40000, 55000, 'monthly', 'day', 1, 30.3, 45, NULL, 30, NULL,
+     'Clinical pharmacist on the ward rounds of medicine and surgery: prescription review, renal '
+     'dosing, adverse drug reaction reporting and the antimicrobial stewardship programme.',
+     'Pharm.D, or B.Pharm with 4 years of clinical pharmacy; registered with the Maharashtra '
+     'State Pharmacy Council.',
+     ARRAY['Clinical Pharmacy', 'Pharmacovigilance', 'Pharmacy Dispensing',
+           'Patient Counselling'],
+     ARRAY['Doctor of Pharmacy (Pharm.D)', 'B.Pharm']),
+    ('B3', 'B', 'neha.kulkarni@sample.carechain.test',
+     'Physiotherapist - Orthopaedic Rehabilitation', 'Orthopaedics', 'full_time', 'mid', 3,
+     35000, 45000, 'monthly', 'day', 1, 12.4, NULL, NULL, 15, NULL,
+     'Physiotherapist for the joint replacement and sports injury programme: pre-operative '
+     'assessment, early mobilisation and outpatient rehabilitation.',
+     'BPT (MPT preferred) with 3 years in orthopaedic rehabilitation.',
+     ARRAY['Orthopaedic Rehabilitation', 'Manual Therapy', 'Sports Physiotherapy',
+           'Electrotherapy', 'Therapeutic Exercise'],
+     ARRAY['Bachelor of Physiotherapy (BPT)', 'Master of Physiotherapy (MPT)']),
+    ('B4', 'B', 'neha.kulkarni@sample.carechain.test', 'Consultant Physician - Internal Medicine',
+     'Internal Medicine', 'full_time', 'senior', 8, 2400000, 3600000, 'yearly', 'day', 1, 47.8,
+     60, NULL, 45, NULL,
+     'Consultant to lead a medical unit of 30 beds with outpatient clinics and on-call cover for '
+     'the emergency department and ICU. Fixed pay plus a share of consultation fees.',
+     'MD or DNB General Medicine; 8 years after postgraduation, 3 of them as a consultant.',
+     ARRAY['ECG Interpretation', 'Advanced Cardiovascular Life Support (ACLS)',
+           'Patient Counselling', 'Clinical Audit'],
+     ARRAY['MD General Medicine', 'DNB General Medicine']),
+    ('B5', 'B', 'neha.kulkarni@sample.carechain.test', 'Operation Theatre Staff Nurse',
+     'Operation Theatre', 'full_time', 'mid', 3, 30000, 40000, 'monthly', 'rotating', 2, 55.6,
+     10, NULL, 21, NULL,
+     'Scrub and circulating nurses for general, laparoscopic and orthopaedic surgery in a '
+     'six-theatre complex, including the emergency theatre on call.',
+     'B.Sc Nursing or GNM; 3 years of OT experience; familiar with the WHO surgical safety '
+     'checklist.',
+     ARRAY['Operation Theatre Nursing', 'Scrub Nursing', 'Circulating Nursing',
+           'Laparoscopic Surgery Assistance', 'Aseptic Technique'],
+     ARRAY['B.Sc Nursing', 'General Nursing and Midwifery (GNM)']),
+    ('B6', 'B', 'neha.kulkarni@sample.carechain.test', 'Pharmacist - Weekend Cover', 'Pharmacy',
+     'per_diem', 'entry', 1, 1500, 1800, 'daily', 'flexible', 2, 50.2, -10, NULL, 7, NULL,
+     'Weekend and holiday cover at the 24-hour inpatient pharmacy: dispensing to wards, '
+     'narcotics register and stock checks. Paid per day worked.',
+     'D.Pharm or B.Pharm registered with the Maharashtra State Pharmacy Council.',
+     ARRAY['Pharmacy Dispensing', 'Pharmacy Inventory Management', 'Medication Administration'],
+     ARRAY['Diploma in Pharmacy (D.Pharm)', 'B.Pharm']),
+    ('C1', 'C', 'senthil.kumar@sample.carechain.test', 'Cardiac ICU Staff Nurse',
+     'Cardiac Intensive Care', 'full_time', 'mid', 3, 35000, 48000, 'monthly', 'rotating', 4,
+     60.1, 35, NULL, 21, NULL,
+     'Staff nurses for the 18-bed cardiac surgical ICU (about 60 open-heart operations a month). '
+     'Post-operative ventilation, inotropes, chest drains, pacing and balloon pump care.',
+     'B.Sc Nursing with critical care experience of 3 years, cardiac ICU preferred; BLS and ACLS.',
+     ARRAY['Cardiac ICU Nursing', 'Cardiothoracic Nursing', 'Haemodynamic Monitoring',
+           'Ventilator Management', 'Defibrillator Operation'],
+     ARRAY['B.Sc Nursing', 'Post Basic Diploma in Critical Care Nursing']),
+    ('C2', 'C', 'senthil.kumar@sample.carechain.test', 'Cath Lab Technologist', 'Cardiology',
+     'full_time', 'mid', 3, 30000, 42000, 'monthly', 'day', 1, 22.5, NULL, NULL, 20, NULL,
+     'Technologist for two cath labs (angiography, angioplasty, pacemakers and EP studies): '
+     'haemodynamic recording, equipment and radiation safety, on call for primary angioplasty.',
+     'B.Sc Cardiac Care Technology; 3 years in a cath lab; AERB radiation safety training.',
+     ARRAY['Cath Lab Technology', 'C-arm Fluoroscopy Operation', 'Radiation Safety (AERB)',
+           'ECG Recording'],
+     ARRAY['B.Sc Cardiac Care Technology']),
+    ('C3', 'C', 'senthil.kumar@sample.carechain.test', 'Cardiac Anaesthesiologist',
+     'Cardiac Anaesthesia', 'full_time', 'senior', 6, 200000, 280000, 'monthly', 'day', 1, 44.0,
+     50, NULL, 45, NULL,
+     'Consultant for adult and paediatric cardiac surgery: anaesthesia, intra-operative TEE and '
+     'the post-operative cardiac ICU, with a one-in-four on-call rota.',
+     'MD or DNB Anaesthesiology with a cardiac anaesthesia fellowship; 6 years after '
+     'postgraduation.',
+     ARRAY['Airway Management', 'Endotracheal Intubation', 'Haemodynamic Monitoring',
+           'Echocardiography', 'Advanced Cardiovascular Life Support (ACLS)'],
+     ARRAY['MD Anaesthesiology']),
+    ('C4', 'C', 'senthil.kumar@sample.carechain.test',
+     'Laboratory Technician - Cardiac Biochemistry', 'Laboratory Medicine', 'temporary', 'entry',
+     1, 22000, 28000, 'monthly', 'day', 1, 25.7, 21, NULL, 10, 90,
+     'Three-month post to run cardiac markers and lipid profiles on the new analyser while it is '
+     'validated and interfaced with the laboratory information system.',
+     'B.Sc or M.Sc MLT; 1 year on automated biochemistry analysers.',
+     ARRAY['Clinical Biochemistry', 'Phlebotomy', 'Laboratory Information System (LIS)',
+           'Laboratory Analyser Interfacing'],
+     ARRAY['B.Sc Medical Laboratory Technology', 'M.Sc Medical Laboratory Technology']),
+    ('C5', 'C', 'senthil.kumar@sample.carechain.test', 'Hospital Pharmacist (night)', 'Pharmacy',
+     'full_time', 'entry', 1, 22000, 28000, 'monthly', 'night', 1, 80.9, NULL, 25.2, 21, NULL,
+     'Night pharmacist for the inpatient and emergency pharmacy: dispensing, high-alert '
+     'medicines, stock and cold chain checks.',
+     'D.Pharm or B.Pharm registered with the Tamil Nadu Pharmacy Council.',
+     ARRAY['Pharmacy Dispensing', 'Medication Administration', 'Pharmacy Inventory Management',
+           'Pharmacovigilance'],
+     ARRAY['B.Pharm', 'Diploma in Pharmacy (D.Pharm)']),
+    ('C6', 'C', 'senthil.kumar@sample.carechain.test', 'Resident Medical Officer - Cardiology',
+     'Cardiology', 'full_time', 'entry', 1, 90000, 110000, 'monthly', 'night', 2, 15.3, 28, NULL,
+     14, NULL,
+     'Night RMO for the cardiology wards and coronary care unit: admissions, thrombolysis, '
+     'arrhythmia management and escalation to the on-call cardiologist.',
+     'MBBS with permanent registration; 1 year after internship, ACLS.',
+     ARRAY['ECG Interpretation', 'Advanced Cardiovascular Life Support (ACLS)',
+           'Defibrillator Operation', 'Triage'],
+     ARRAY['MBBS']);
+
+INSERT INTO cc_job_plan
+SELECT nextval('jobs_id_seq'), h.id, rp.id, u.id, j.title, j.description, j.requirements,
+       j.department, h.address || ', ' || h.city, h.city, h.state, j.job_type,
+       j.experience_level, j.min_years, j.salary_min, j.salary_max, j.pay_unit, j.shift,
+       c.created::date + j.start_after,
+       c.created::date + j.start_after + j.duration,
+       j.vacancies, j.closed_days IS NULL, c.created,
+       CASE WHEN j.closed_days IS NULL THEN c.created
+            ELSE now() - j.closed_days * interval '1 day' END,
+       now() + j.expires_days * interval '1 day',
+       j.skills, j.qualifications, NULL
+FROM (SELECT * FROM cc_sample_job ORDER BY key) j
+CROSS JOIN LATERAL (SELECT now() - j.created_days * interval '1 day' AS created) c
+JOIN cc_sample_hosp s ON s.key = j.hospital_key
+JOIN hospitals h ON lower(h.registration_number) = lower(s.registration_number)
+JOIN users u ON u.email = j.recruiter_email
+JOIN recruiter_profiles rp ON rp.user_id = u.id AND rp.hospital_id = h.id;
+
+-- 50 applications: (candidate, job, status); reached as in cc_app_plan; assignment, rating and
+-- feedback for the hired ones; notes are the recruiter's.
+CREATE TEMP TABLE cc_sample_app (
+    ord        integer PRIMARY KEY,
+    candidate  text NOT NULL,               -- the part of the email before @
+    job_key    text NOT NULL,
+    status     text NOT NULL,
+    reached    integer NOT NULL,
+    notes      text NOT NULL,
+    assignment text,
+    rating     integer,
+    feedback   text
+) ON COMMIT DROP;
+INSERT INTO cc_sample_app VALUES
+    (1, 'ananya.iyer', 'C1', 'hired', 1, 'Strong ventilator and post-cardiac-surgery experience.'
+     ' Joins the cardiac ICU rota.', 'active', NULL, NULL),
+    (2, 'ananya.iyer', 'B1', 'offered', 1, 'Offer sent at the upper end of the band.', NULL, NULL,
+     NULL),
+    (3, 'ananya.iyer', 'A1', 'withdrawn', 2, '', NULL, NULL, NULL),
+    (4, 'ananya.iyer', 'A5', 'rejected', 1, 'No NICU experience.', NULL, NULL, NULL),
+    (5, 'ananya.iyer', 'B5', 'applied', 1, '', NULL, NULL, NULL),
+    (6, 'priya.nair', 'A5', 'hired', 1, 'Experienced with newborn resuscitation.', 'completed', 4,
+     'Reliable on nights and good with the mothers; documentation sometimes late. Completed '
+     'the six-month contract.'),
+    (7, 'priya.nair', 'A3', 'hired', 1, 'Moved from the NICU contract to a permanent labour room '
+     'post.', 'active', NULL, NULL),
+    (8, 'priya.nair', 'C1', 'offered', 1, '', NULL, NULL, NULL),
+    (9, 'priya.nair', 'B1', 'interviewing', 1, 'Panel interview with the nursing head.', NULL,
+     NULL, NULL),
+    (10, 'priya.nair', 'A1', 'reviewed', 1, '', NULL, NULL, NULL),
+    (11, 'kavya.reddy', 'B5', 'hired', 1, 'Scrubbed for laparoscopic lists; good checklist '
+     'discipline.', 'active', NULL, NULL),
+    (12, 'kavya.reddy', 'A4', 'shortlisted', 1, '', NULL, NULL, NULL),
+    (13, 'kavya.reddy', 'A1', 'reviewed', 1, '', NULL, NULL, NULL),
+    (14, 'kavya.reddy', 'C2', 'applied', 1, '', NULL, NULL, NULL),
+    (15, 'kavya.reddy', 'C1', 'rejected', 3, 'No cardiac surgical ICU experience yet.', NULL,
+     NULL, NULL),
+    (16, 'lakshmi.subramanian', 'A5', 'interviewing', 1, 'Skills test in the NICU on Monday.',
+     NULL, NULL, NULL),
+    (17, 'lakshmi.subramanian', 'C1', 'shortlisted', 1, '', NULL, NULL, NULL),
+    (18, 'lakshmi.subramanian', 'A3', 'applied', 1, '', NULL, NULL, NULL),
+    (19, 'lakshmi.subramanian', 'B1', 'rejected', 1, 'Needs adult emergency experience.', NULL,
+     NULL, NULL),
+    (20, 'lakshmi.subramanian', 'A1', 'reviewed', 1, '', NULL, NULL, NULL),
+    (21, 'rohan.das', 'B1', 'shortlisted', 1, 'Nursing council registration to be renewed before '
+     'joining.', NULL, NULL, NULL),
+    (22, 'rohan.das', 'A1', 'applied', 1, '', NULL, NULL, NULL),
+    (23, 'rohan.das', 'C1', 'rejected', 2, '', NULL, NULL, NULL),
+    (24, 'rohan.das', 'B5', 'withdrawn', 1, '', NULL, NULL, NULL),
+    (25, 'rohan.das', 'C2', 'reviewed', 1, '', NULL, NULL, NULL),
+    (26, 'rahul.sharma', 'A8', 'hired', 1, 'Covers the six-week locum.', 'completed', 5,
+     'Excellent cover: ran the emergency lists calmly and taught the residents. Would book '
+     'again.'),
+    (27, 'rahul.sharma', 'B4', 'offered', 1, 'Offer at 32 LPA; awaiting acceptance.', NULL, NULL,
+     NULL),
+    (28, 'rahul.sharma', 'C6', 'interviewing', 1, '', NULL, NULL, NULL),
+    (29, 'rahul.sharma', 'A2', 'withdrawn', 3, '', NULL, NULL, NULL),
+    (30, 'rahul.sharma', 'C3', 'rejected', 2, 'Not an anaesthesiologist.', NULL, NULL, NULL),
+    (31, 'vikram.singh', 'C3', 'interviewing', 1, 'Second interview with the chief cardiac '
+     'surgeon.', NULL, NULL, NULL),
+    (32, 'vikram.singh', 'A8', 'rejected', 2, 'Locum already filled.', NULL, NULL, NULL),
+    (33, 'vikram.singh', 'A2', 'shortlisted', 1, '', NULL, NULL, NULL),
+    (34, 'vikram.singh', 'B4', 'applied', 1, '', NULL, NULL, NULL),
+    (35, 'vikram.singh', 'C6', 'reviewed', 1, '', NULL, NULL, NULL),
+    (36, 'irfan.khan', 'A6', 'shortlisted', 1, '', NULL, NULL, NULL),
+    (37, 'irfan.khan', 'B3', 'interviewing', 1, 'Practical assessment with a knee replacement '
+     'patient.', NULL, NULL, NULL),
+    (38, 'irfan.khan', 'A4', 'applied', 1, '', NULL, NULL, NULL),
+    (39, 'irfan.khan', 'C2', 'rejected', 1, 'Needs a cardiac care technology degree.', NULL,
+     NULL, NULL),
+    (40, 'arjun.mehta', 'A7', 'rejected', 2, 'Registration documents could not be verified.',
+     NULL, NULL, NULL),
+    (41, 'arjun.mehta', 'C4', 'shortlisted', 1, '', NULL, NULL, NULL),
+    (42, 'arjun.mehta', 'C2', 'applied', 1, '', NULL, NULL, NULL),
+    (43, 'arjun.mehta', 'A4', 'withdrawn', 1, '', NULL, NULL, NULL),
+    (44, 'sneha.patil', 'C5', 'hired', 1, 'Joins the night pharmacy.', 'terminated', NULL, NULL),
+    (45, 'sneha.patil', 'B2', 'offered', 1, 'Offer sent; notice period 30 days.', NULL, NULL,
+     NULL),
+    (46, 'sneha.patil', 'B6', 'reviewed', 1, '', NULL, NULL, NULL),
+    (47, 'lakshmi.subramanian', 'B5', 'applied', 1, '', NULL, NULL, NULL),
+    (48, 'rohan.das', 'A5', 'applied', 1, '', NULL, NULL, NULL),
+    (49, 'priya.nair', 'B5', 'applied', 1, '', NULL, NULL, NULL),
+    (50, 'kavya.reddy', 'B1', 'reviewed', 1, '', NULL, NULL, NULL);
+
+INSERT INTO cc_app_plan (id, job_id, candidate_id, status, reached, frac, opening, notes,
+                         assignment, rating, feedback)
+SELECT nextval('applications_id_seq'), jp.id, p.id, a.status, a.reached,
+       0.05 + (a.ord * 37 % 60) / 100.0, a.ord % 3, a.notes, a.assignment, a.rating, a.feedback
+FROM (SELECT * FROM cc_sample_app ORDER BY ord) a
+JOIN cc_sample_job j ON j.key = a.job_key
+JOIN cc_sample_hosp s ON s.key = j.hospital_key
+JOIN hospitals h ON lower(h.registration_number) = lower(s.registration_number)
+JOIN cc_job_plan jp ON jp.hospital_id = h.id AND jp.title = j.title
+JOIN users u ON u.email = a.candidate || '@sample.carechain.test'
+JOIN candidate_profiles p ON p.user_id = u.id;
 
 -- step: scaled setup
 ANALYZE cc_sample_param;
@@ -867,3 +1251,305 @@ SELECT r.rpid, r.uid, r.company_name, r.designation, r.phone_number, r.company_a
        r.joined,
        greatest(r.joined, coalesce(r.hospital_decided_at, r.joined)) + interval '1 hour'
 FROM cc_gen_rec r CROSS JOIN cc_sample_param prm;
+
+-- step: scaled jobs (plan)
+-- Unit k gets jobs g = 20(k-1)+1 .. 20k, j = (g - 1) % 20: at its verified hospital slot
+-- j % 3, posted by a recruiter of that hospital (slot 0 has two, taking turns); the kind of job
+-- (the professions of cc_gen_prof), level, type, pay, skills (3-5) and qualifications (1-2)
+-- from a multiplicative hash of g. j = 18 has expired, j = 19 was closed (filled): 5 % each.
+CREATE TEMP TABLE cc_gen_jobkind (
+    t           integer PRIMARY KEY,        -- as cc_gen_prof.t
+    titles      text[] NOT NULL,
+    departments text[] NOT NULL,
+    description text NOT NULL,              -- description = this || ' ' || the hospital part
+    requirements text NOT NULL,
+    shifts      text[] NOT NULL
+) ON COMMIT DROP;
+INSERT INTO cc_gen_jobkind VALUES
+    (0, '{"ICU Staff Nurse","Critical Care Nurse","MICU Staff Nurse"}',
+     '{"Medical ICU","Surgical ICU","Critical Care"}',
+     'Staff nurse for the intensive care unit: ventilated and unstable patients, central and '
+     'arterial lines, rapid response calls.',
+     'B.Sc Nursing or GNM with state nursing council registration; BLS and ACLS.',
+     '{rotating,night,rotating,day}'),
+    (1, '{"Operation Theatre Nurse","Scrub Nurse","OT Staff Nurse"}',
+     '{"Operation Theatre","General Surgery","Orthopaedics"}',
+     'Scrub and circulating nurse for elective and emergency theatre lists, instrument and swab '
+     'counts, WHO surgical safety checklist.',
+     'GNM or Post Basic B.Sc Nursing with OT experience; BLS.', '{day,rotating,day,flexible}'),
+    (2, '{"Labour Room Staff Nurse","Nurse-Midwife","Maternity Ward Nurse"}',
+     '{"Obstetrics and Gynaecology","Labour Room","Maternity"}',
+     'Nurse-midwife for the labour room and maternity ward: labour monitoring, normal '
+     'deliveries, newborn care and breastfeeding support.',
+     'GNM or B.Sc Nursing with state registration; NRP certification.',
+     '{rotating,night,rotating,day}'),
+    (3, '{"NICU Staff Nurse","Neonatal Nurse","Paediatric Staff Nurse"}',
+     '{"Neonatology","NICU","Paediatrics"}',
+     'Staff nurse for the neonatal unit: preterm and ventilated newborns, phototherapy, kangaroo '
+     'mother care.',
+     'B.Sc Nursing or GNM; NRP certification, PALS preferred.', '{rotating,night,day,rotating}'),
+    (4, '{"Duty Medical Officer","Casualty Medical Officer","Resident Medical Officer"}',
+     '{"Emergency Medicine","Casualty","Internal Medicine"}',
+     'Medical officer for the emergency department and wards: triage, resuscitation, admissions '
+     'and medico-legal cases, with night duty.',
+     'MBBS with permanent NMC or state medical council registration; ACLS.',
+     '{rotating,night,day,rotating}'),
+    (5, '{Physiotherapist,"Rehabilitation Physiotherapist","Physiotherapist - Orthopaedics"}',
+     '{"Physical Medicine and Rehabilitation",Orthopaedics,Physiotherapy}',
+     'Physiotherapist for inpatient and outpatient rehabilitation after surgery, stroke and '
+     'injury, and chest physiotherapy in the ICU.',
+     'BPT (MPT preferred) with inpatient experience.', '{day,day,flexible,day}'),
+    (6, '{"Medical Laboratory Technician","Laboratory Technologist","Phlebotomist"}',
+     '{"Central Laboratory","Laboratory Medicine",Pathology}',
+     'Laboratory technician for sample collection, haematology and biochemistry on automated '
+     'analysers, and internal quality control.',
+     'DMLT or B.Sc MLT; experience in an NABL-accredited laboratory preferred.',
+     '{rotating,day,night,day}'),
+    (7, '{"Hospital Pharmacist","Clinical Pharmacist","Pharmacist - Inpatient Pharmacy"}',
+     '{Pharmacy,"Inpatient Pharmacy","Clinical Pharmacy"}',
+     'Pharmacist for ward and OPD dispensing, prescription review, narcotics register and stock '
+     'and cold chain checks.',
+     'D.Pharm or B.Pharm registered with the state pharmacy council.', '{day,night,rotating,day}'),
+    (8, '{Radiographer,"CT Technician","X-ray Technician"}',
+     '{Radiology,"Radiology and Imaging","Radiodiagnosis"}',
+     'Radiographer for X-ray, CT and portable imaging, with PACS worklists and AERB radiation '
+     'safety.',
+     'Diploma or B.Sc in radiology and imaging technology; AERB radiation safety training.',
+     '{rotating,day,night,day}');
+
+INSERT INTO cc_job_plan
+SELECT nextval('jobs_id_seq'), z.hid, r.rpid, r.uid,
+       z.title, z.description, z.requirements, z.department, z.location, z.city, z.state,
+       z.job_type, z.level, z.years,
+       round(z.monthly_min / z.divisor / z.rounding) * z.rounding,
+       round(z.monthly_max / z.divisor / z.rounding) * z.rounding,
+       z.pay_unit, z.shift, z.created_at::date + z.start_after,
+       CASE WHEN z.job_type IN ('contract', 'temporary', 'locum')
+            THEN z.created_at::date + z.start_after + z.duration END,
+       z.vacancies, z.j <> 19, z.created_at,
+       CASE WHEN z.j = 19 THEN z.created_at + (10 + z.gh % 20) * interval '1 day'
+            ELSE z.created_at END,
+       CASE WHEN z.j = 18 THEN z.created_at + interval '30 days'
+            WHEN (z.gh >> 7) % 3 = 0 THEN NULL
+            ELSE now() + (10 + (z.gh >> 11) % 50) * interval '1 day' END,
+       p.skills[1:3 + (z.gh >> 17) % 3], p.qualifications[1:1 + (z.gh >> 19) % 2], z.g
+FROM (
+    SELECT y.*,
+           CASE y.pay_unit WHEN 'hourly' THEN 180 WHEN 'daily' THEN 24 WHEN 'per_shift' THEN 18
+                           ELSE 1 END AS divisor,
+           CASE y.pay_unit WHEN 'hourly' THEN 10 WHEN 'daily' THEN 50 WHEN 'per_shift' THEN 100
+                           ELSE 500 END AS rounding,
+           CASE WHEN y.level = 'senior' THEN 'Senior ' WHEN y.level = 'executive' THEN 'Lead '
+                ELSE '' END || k.titles[1 + (y.gh >> 9) % 3] AS title,
+           k.departments[1 + (y.gh >> 21) % 3] AS department,
+           k.description || ' ' || g.name || ' is a ' || g.bed_capacity || '-bed '
+               || replace(g.type, '_', ' ') || ' hospital in ' || g.city || ', ' || g.state
+               || '.' AS description,
+           k.requirements || CASE WHEN y.years = 0 THEN ' Freshers welcome.'
+                                  ELSE ' At least ' || y.years || CASE WHEN y.years = 1
+                                       THEN ' year' ELSE ' years' END || ' of experience.' END
+               AS requirements,
+           g.address || ', ' || g.city AS location, g.city, g.state, g.hid,
+           k.shifts[1 + (y.gh >> 23) % 4] AS shift
+    FROM (
+        SELECT x.*,
+               CASE WHEN x.lv < 3 THEN 'entry' WHEN x.lv < 7 THEN 'mid' WHEN x.lv < 9 THEN 'senior'
+                    ELSE 'executive' END AS level,
+               CASE WHEN x.lv < 3 THEN x.lv % 2 WHEN x.lv < 7 THEN 2 + (x.gh >> 25) % 3
+                    WHEN x.lv < 9 THEN 5 + (x.gh >> 25) % 5 ELSE 10 + (x.gh >> 25) % 6
+                    END::integer AS years,
+               pr.job_types[1 + (x.gh >> 3) % 3] AS job_type,
+               CASE pr.job_types[1 + (x.gh >> 3) % 3]
+                   WHEN 'part_time' THEN 'hourly' WHEN 'per_diem' THEN 'daily'
+                   WHEN 'locum' THEN 'per_shift' ELSE 'monthly' END AS pay_unit,
+               (pr.salary_base + (x.lv + 1) * 2 * pr.salary_step)::numeric AS monthly_min,
+               (pr.salary_base + (x.lv + 1) * 2 * pr.salary_step)::numeric * 1.3 AS monthly_max,
+               CASE WHEN x.j = 18 THEN now() - (60 + x.gh % 30) * interval '1 day'
+                    WHEN x.j = 19 THEN now() - (40 + x.gh % 50) * interval '1 day'
+                    ELSE now() - (5 + x.gh % 85) * interval '1 day' END
+                   - ((x.gh >> 4) % 86400) * interval '1 second' AS created_at,
+               (7 + (x.gh >> 13) % 38)::integer AS start_after,
+               (ARRAY[90, 180, 365])[1 + (x.gh >> 15) % 3] AS duration,
+               (1 + (x.gh >> 27) % 4)::integer AS vacancies
+        FROM (
+            SELECT g, gh, (g - 1) % 20 AS j, (g + 19) / 20 AS k, gh % 9 AS t, (gh >> 5) % 10 AS lv
+            FROM (SELECT g, (g::bigint * 2654435761) % 4294967296 AS gh
+                  FROM cc_sample_param prm,
+                       generate_series(20 * prm.unit_from - 19, 20 * prm.unit_to) AS g) s
+        ) x
+        JOIN cc_gen_prof pr ON pr.t = x.t
+    ) y
+    JOIN cc_gen_jobkind k ON k.t = y.t
+    JOIN cc_gen_hosp g ON g.h = 5 * (y.k - 1) + 1 + y.j % 3
+) z
+JOIN cc_gen_prof p ON p.t = z.t
+JOIN cc_gen_rec r ON r.r = 5 * (z.k - 1) + 1
+                          + CASE z.j % 3 WHEN 0 THEN (z.j / 3) % 2 WHEN 1 THEN 2 ELSE 3 END
+ORDER BY z.g;
+CREATE INDEX ON cc_job_plan (gen_no);
+ANALYZE cc_job_plan;
+
+-- Unit k: application i = 0..49 by candidate slot c = i % 10 to the unit's job
+-- j = (3c + 4(i / 10)) % 20 (five different jobs per candidate); the status is the i-th of a
+-- fixed list with the curated mix (hired and offered only for verified candidates, c < 5); the
+-- hired ones in list order get active, active, active, completed, completed, terminated.
+INSERT INTO cc_app_plan (id, job_id, candidate_id, status, reached, frac, opening, notes,
+                         assignment, rating, feedback)
+SELECT nextval('applications_id_seq'), jp.id, c.pid, x.status,
+       CASE x.status WHEN 'rejected' THEN 1 + x.ah % 4 WHEN 'withdrawn' THEN 1 + x.ah % 3
+                     ELSE 1 END,
+       ((x.ah >> 4) % 800) / 1000.0, (x.ah >> 2) % 3,
+       CASE WHEN x.status <> 'applied' AND (x.ah >> 14) % 2 = 0 THEN
+           (ARRAY['Good references from the current employer.',
+                  'Registration verified with the council.',
+                  'Can join within a month.', 'Asked about night shift allowance.',
+                  'Strong clinical skills; interview went well.',
+                  'Expected salary above the band.'])[1 + (x.ah >> 15) % 6] ELSE '' END,
+       x.assignment,
+       CASE WHEN x.assignment = 'completed' THEN 3 + (x.ah >> 18) % 3 END,
+       CASE WHEN x.assignment = 'completed' THEN
+           (ARRAY['Dependable and punctual; handovers were thorough.',
+                  'Fitted into the team quickly and handled a heavy caseload.',
+                  'Good clinical work; documentation could be more timely.'])
+           [1 + (x.ah >> 20) % 3] END
+FROM (
+    SELECT a, k, i, (a::bigint * 2246822519) % 4294967296 AS ah,
+           (ARRAY['hired', 'offered', 'applied', 'hired', 'rejected', 'reviewed', 'shortlisted',
+                  'withdrawn', 'interviewing', 'applied', 'rejected', 'hired', 'offered',
+                  'reviewed', 'shortlisted', 'withdrawn', 'interviewing', 'applied', 'rejected',
+                  'reviewed', 'shortlisted', 'withdrawn', 'hired', 'offered', 'interviewing',
+                  'applied', 'rejected', 'reviewed', 'shortlisted', 'withdrawn', 'interviewing',
+                  'applied', 'rejected', 'hired', 'offered', 'reviewed', 'shortlisted',
+                  'interviewing', 'applied', 'rejected', 'reviewed', 'shortlisted', 'applied',
+                  'rejected', 'hired', 'reviewed', 'applied', 'rejected', 'applied',
+                  'applied'])[1 + i] AS status,
+           CASE i WHEN 0 THEN 'active' WHEN 3 THEN 'active' WHEN 11 THEN 'active'
+                  WHEN 22 THEN 'completed' WHEN 33 THEN 'completed' WHEN 44 THEN 'terminated'
+                  END AS assignment
+    FROM (SELECT a, (a + 49) / 50 AS k, (a - 1) % 50 AS i
+          FROM cc_sample_param prm,
+               generate_series(50 * prm.unit_from - 49, 50 * prm.unit_to) AS a) s
+) x
+JOIN cc_gen_cand c ON c.n = 10 * (x.k - 1) + 1 + x.i % 10
+JOIN cc_job_plan jp
+    ON jp.gen_no = 20 * (x.k - 1) + 1 + (3 * (x.i % 10) + 4 * (x.i / 10)) % 20
+ORDER BY x.a;
+
+-- step: jobs rows
+-- Writes what the curated and scaled parts planned. A job's vacancies cover its hires.
+INSERT INTO jobs (id, hospital_id, posted_by, title, description, requirements, department,
+                  location, city, state, job_type, experience_level, min_experience_years,
+                  salary_min, salary_max, salary_currency, pay_unit, shift, start_date,
+                  end_date, vacancies, is_active, created_at, updated_at, expires_at)
+SELECT j.id, j.hospital_id, j.posted_by, j.title, j.description, j.requirements, j.department,
+       j.location, j.city, j.state, j.job_type, j.experience_level, j.min_experience_years,
+       j.salary_min, j.salary_max, 'INR', j.pay_unit, j.shift, j.start_date, j.end_date,
+       greatest(j.vacancies, coalesce(h.n, 0)), j.is_active, j.created_at, j.updated_at,
+       j.expires_at
+FROM cc_job_plan j
+LEFT JOIN (SELECT job_id, count(*) AS n FROM cc_app_plan WHERE status = 'hired'
+           GROUP BY job_id) h ON h.job_id = j.id
+ORDER BY j.id;
+
+-- step: jobs skills and qualifications
+-- By name, like the candidates'; names missing from the master tables are skipped. The
+-- job_skills trigger fills jobs.skill_names (one UPDATE for the whole statement).
+INSERT INTO job_skills (job_id, skill_id)
+SELECT DISTINCT j.id, s.id
+FROM cc_job_plan j
+CROSS JOIN LATERAL unnest(j.skills) AS n (name)
+JOIN skills s ON lower(s.name) = lower(n.name) AND s.is_active;
+INSERT INTO job_qualifications (job_id, qualification_id)
+SELECT DISTINCT j.id, q.id
+FROM cc_job_plan j
+CROSS JOIN LATERAL unnest(j.qualifications) AS n (name)
+JOIN qualifications q ON lower(q.name) = lower(n.name) AND q.is_active;
+
+-- step: jobs applications
+-- The candidate applied at frac of the job's open window (created .. the earliest of expiry,
+-- closing and yesterday), so only to jobs open then. The history walks the forward statuses
+-- up to the current one (rejected and withdrawn: the first `reached`, then the final one),
+-- one step at most 4 days apart and the last one before now.
+CREATE TEMP TABLE cc_app_full ON COMMIT DROP AS
+SELECT y.*, y.applied_at + (cardinality(y.path) - 1) * y.step AS changed_at
+FROM (
+    SELECT x.*, least((now() - x.applied_at) / cardinality(x.path), interval '4 days') AS step
+    FROM (
+        SELECT a.*, j.recruiter_user, p.user_id AS candidate_user,
+               j.created_at + a.frac * (least(j.expires_at,
+                                              CASE WHEN NOT j.is_active THEN j.updated_at END,
+                                              now() - interval '1 day') - j.created_at)
+                   AS applied_at,
+               CASE WHEN a.status IN ('rejected', 'withdrawn')
+                    THEN (ARRAY['applied', 'reviewed', 'shortlisted', 'interviewing',
+                                'offered'])[1:a.reached] || a.status
+                    ELSE (ARRAY['applied', 'reviewed', 'shortlisted', 'interviewing', 'offered',
+                                'hired'])[1:array_position(ARRAY['applied', 'reviewed',
+                                                                 'shortlisted', 'interviewing',
+                                                                 'offered', 'hired'],
+                                                           a.status)] END AS path,
+               CASE a.opening
+                   WHEN 0 THEN 'Dear Hiring Manager,' || E'\n\n' || 'I am writing to apply for the '
+                               || j.title || ' position at ' || h.name || ', ' || h.city || '. '
+                   WHEN 1 THEN 'Dear ' || h.name || ' recruitment team,' || E'\n\n'
+                               || 'Please consider my application for the ' || j.title
+                               || ' post. '
+                   ELSE 'Hello,' || E'\n\n' || 'I would like to apply for your opening for '
+                        || j.title || ' in ' || h.city || '. ' END
+                   || p.summary || E'\n\n' || 'I can join from '
+                   || to_char(p.available_from, 'FMDD Mon YYYY') || '.' || E'\n\n'
+                   || 'Regards,' || E'\n' || u.first_name || ' ' || u.last_name AS cover_letter
+        FROM cc_app_plan a
+        JOIN cc_job_plan j ON j.id = a.job_id
+        JOIN hospitals h ON h.id = j.hospital_id
+        JOIN candidate_profiles p ON p.id = a.candidate_id
+        JOIN users u ON u.id = p.user_id
+    ) x
+) y;
+ANALYZE cc_app_full;
+INSERT INTO applications (id, job_id, candidate_id, status, applied_at, updated_at,
+                          cover_letter, notes)
+SELECT a.id, a.job_id, a.candidate_id, a.status, a.applied_at, a.changed_at, a.cover_letter,
+       a.notes
+FROM cc_app_full a
+ORDER BY a.id;
+
+-- step: jobs application history
+-- The candidate applies and withdraws; the job's recruiter makes every other change.
+INSERT INTO application_events (application_id, status, changed_by, changed_at)
+SELECT a.id, s.status,
+       CASE WHEN s.status IN ('applied', 'withdrawn') THEN a.candidate_user
+            ELSE a.recruiter_user END,
+       a.applied_at + (s.ord - 1) * a.step
+FROM cc_app_full a
+CROSS JOIN LATERAL unnest(a.path) WITH ORDINALITY AS s (status, ord)
+ORDER BY a.id, s.ord;
+
+-- step: jobs assignments
+-- Hired: an active job from a week after the hire (at most today); completed and terminated
+-- ones ended halfway between their start and today; completed ones get their record.
+CREATE TEMP TABLE cc_assign ON COMMIT DROP AS
+SELECT x.*, x.start_date + (current_date - x.start_date) / 2 AS end_date
+FROM (
+    SELECT nextval('active_jobs_id_seq') AS active_id, a.id AS application_id, a.job_id,
+           a.candidate_id, a.assignment, a.rating, a.feedback, a.changed_at AS hired_at,
+           least(current_date, (a.changed_at + interval '7 days')::date) AS start_date
+    FROM cc_app_full a
+    WHERE a.status = 'hired'
+    ORDER BY a.id
+) x;
+INSERT INTO active_jobs (id, application_id, job_id, candidate_id, start_date, end_date, status,
+                         created_at, updated_at)
+SELECT s.active_id, s.application_id, s.job_id, s.candidate_id, s.start_date,
+       CASE WHEN s.assignment <> 'active' THEN s.end_date END, s.assignment, s.hired_at,
+       CASE WHEN s.assignment = 'active' THEN s.hired_at
+            ELSE greatest(s.hired_at, least(now(), s.end_date + interval '17 hours')) END
+FROM cc_assign s
+ORDER BY s.active_id;
+INSERT INTO completed_jobs (active_job_id, job_id, candidate_id, completion_date, rating,
+                            feedback, created_at)
+SELECT s.active_id, s.job_id, s.candidate_id, s.end_date, s.rating, s.feedback,
+       greatest(s.hired_at, least(now(), s.end_date + interval '17 hours'))
+FROM cc_assign s
+WHERE s.assignment = 'completed'
+ORDER BY s.active_id;

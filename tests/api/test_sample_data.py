@@ -55,7 +55,10 @@ WITH u AS (SELECT * FROM users WHERE email LIKE :'s1' OR email LIKE :'s2'),
      rp AS (SELECT p.* FROM recruiter_profiles p JOIN u ON u.id = p.user_id),
      h AS (SELECT * FROM hospitals WHERE email LIKE :'h1' OR email LIKE :'s2'),
      v AS (SELECT * FROM verification_requests
-           WHERE candidate_profile_id IN (SELECT id FROM cp) OR hospital_id IN (SELECT id FROM h))
+           WHERE candidate_profile_id IN (SELECT id FROM cp) OR hospital_id IN (SELECT id FROM h)),
+     j AS (SELECT * FROM jobs WHERE hospital_id IN (SELECT id FROM h)),
+     a AS (SELECT * FROM applications WHERE job_id IN (SELECT id FROM j)),
+     aj AS (SELECT * FROM active_jobs WHERE job_id IN (SELECT id FROM j))
 SELECT count(*), md5(string_agg(t, '|' ORDER BY t)) FROM (
     SELECT 'u' || u::text AS t FROM u
     UNION ALL SELECT 'c' || cp::text FROM cp
@@ -68,6 +71,16 @@ SELECT count(*), md5(string_agg(t, '|' ORDER BY t)) FROM (
               WHERE s.profile_id IN (SELECT id FROM cp)
     UNION ALL SELECT 'q' || q::text FROM candidate_qualifications q
               WHERE q.profile_id IN (SELECT id FROM cp)
+    UNION ALL SELECT 'j' || j::text FROM j
+    UNION ALL SELECT 'js' || js::text FROM job_skills js WHERE js.job_id IN (SELECT id FROM j)
+    UNION ALL SELECT 'jq' || jq::text FROM job_qualifications jq
+              WHERE jq.job_id IN (SELECT id FROM j)
+    UNION ALL SELECT 'a' || a::text FROM a
+    UNION ALL SELECT 'ae' || ae::text FROM application_events ae
+              WHERE ae.application_id IN (SELECT id FROM a)
+    UNION ALL SELECT 'aj' || aj::text FROM aj
+    UNION ALL SELECT 'cj' || cj::text FROM completed_jobs cj
+              WHERE cj.active_job_id IN (SELECT id FROM aj)
 ) rows
 """
 
@@ -179,8 +192,8 @@ def test_credentials_output(first):
     # Progress and notes on stderr only; the masters are loaded and an admin exists.
     assert "warning" not in proc.stderr
     assert "no admin account" not in proc.stderr
-    assert "sample-data: created 10 candidates, 5 recruiters and 5 hospitals (curated) in" \
-        in proc.stderr
+    assert "sample-data: created 10 candidates, 5 recruiters, 5 hospitals, 20 jobs and 50" \
+        " applications (curated) in" in proc.stderr
 
 
 def test_users(stack, first):
@@ -425,8 +438,10 @@ def test_second_run_changes_nothing(second):
     assert "the curated sample accounts are already there" in proc.stderr
     assert "nothing to add; nothing was changed" in proc.stderr
     assert second["after"] == second["before"]
-    # users, candidate and recruiter profiles, hospitals, requests, events, skills, qualifications
-    assert second["before"][0] == str(15 + 10 + 5 + 5 + 15 + 26 + 54 + 17)
+    # users, candidate and recruiter profiles, hospitals, requests, events, skills, qualifications;
+    # jobs, their skills and qualifications, applications, their events, active and completed
+    assert second["before"][0] == str(15 + 10 + 5 + 5 + 15 + 26 + 54 + 17
+                                      + 20 + 88 + 35 + 50 + 151 + 6 + 2)
 
 
 # ---- --scale ---------------------------------------------------------------------------------
@@ -439,10 +454,11 @@ def test_scale_3_output(scale3):
     assert PASSWORD_RE.match(scaled.pop("password"))
     assert scaled == {"candidate_email_pattern": "candidate{n}@scale.carechain.test",
                       "recruiter_email_pattern": "recruiter{n}@scale.carechain.test",
-                      "candidates": 20, "recruiters": 10, "hospitals": 10}
+                      "candidates": 20, "recruiters": 10, "hospitals": 10, "jobs": 40,
+                      "applications": 100}
     assert "the curated sample accounts are already there" in scale3["proc"].stderr
-    assert "20 candidates, 10 recruiters and 10 hospitals (generated, n = 1..20)" \
-        in scale3["proc"].stderr
+    assert "20 candidates, 10 recruiters, 10 hospitals, 40 jobs and 100 applications" \
+        " (generated, n = 1..20)" in scale3["proc"].stderr
 
 
 def test_scale_3_counts(stack, scale3):
@@ -542,7 +558,8 @@ def test_scale_4_merges_into_file(stack, api, scale4_file):
         "scaled": {"password": scale4_file["kept"]["scaled"]["password"], "note": "mine",
                    "candidate_email_pattern": "candidate{n}@scale.carechain.test",
                    "recruiter_email_pattern": "recruiter{n}@scale.carechain.test",
-                   "candidates": 30, "recruiters": 15, "hospitals": 15}}
+                   "candidates": 30, "recruiters": 15, "hospitals": 15, "jobs": 60,
+                   "applications": 150}}
     assert rows(stack, "SELECT count(*), count(DISTINCT password) FROM users"
                        " WHERE email LIKE :'s2'") == [["45", "1"]]
     assert not list(path.parent.glob(".creds.json.*"))  # no temporary file left
@@ -607,6 +624,199 @@ def test_unwritable_credentials_file_changes_nothing(stack, scale4_file, tmp_pat
     assert not path.parent.exists()
 
 
+
+# ---- jobs and applications --------------------------------------------------------------------
+
+# The status mix of the curated applications, and of every generated unit's.
+STATUS_MIX = {"applied": 10, "reviewed": 7, "shortlisted": 6, "interviewing": 5, "offered": 4,
+              "hired": 6, "rejected": 8, "withdrawn": 4}
+FORWARD = ["applied", "reviewed", "shortlisted", "interviewing", "offered", "hired"]
+# Jobs at the curated (h1) or generated (s2) hospitals.
+JOBS_OF = {"curated": "hospital_id IN (SELECT id FROM hospitals WHERE email LIKE :'h1')",
+           "scaled": "hospital_id IN (SELECT id FROM hospitals WHERE email LIKE :'s2')"}
+JOB_COLUMNS = ["description", "requirements", "department", "location", "city", "state",
+               "job_type", "experience_level", "min_experience_years", "salary_min",
+               "salary_max", "salary_currency", "pay_unit", "shift", "start_date", "vacancies"]
+
+
+def check_jobs_consistent(stack, part):
+    """What must hold for every sample job and application of one part."""
+    where = JOBS_OF[part]
+    # Only at verified hospitals, posted by a verified recruiter of that hospital, in its city.
+    assert rows(stack, f"SELECT count(*) FROM jobs j JOIN hospitals h ON h.id = j.hospital_id"
+                       f" JOIN recruiter_profiles r ON r.id = j.posted_by"
+                       f" WHERE j.{where} AND (h.verification_status <> 'verified'"
+                       f" OR r.hospital_id <> h.id OR r.verification_status <> 'verified'"
+                       f" OR j.city <> h.city OR j.state <> h.state)") == [["0"]]
+    nulls = " OR ".join(f"{c} IS NULL" for c in JOB_COLUMNS)
+    assert rows(stack, f"SELECT count(*) FROM jobs WHERE {where} AND ({nulls}"
+                       " OR description = '' OR requirements = '' OR salary_min <= 0"
+                       " OR salary_currency <> 'INR')") == [["0"]]
+    # Counters and skill names are what the rows say.
+    assert rows(stack, f"SELECT count(*) FROM jobs j WHERE j.{where} AND (j.applications_count"
+                       " <> (SELECT count(*) FROM applications a WHERE a.job_id = j.id)"
+                       " OR j.skill_names <> (SELECT coalesce(string_agg(s.name, ' '"
+                       " ORDER BY s.name), '') FROM job_skills js JOIN skills s"
+                       " ON s.id = js.skill_id WHERE js.job_id = j.id))") == [["0"]]
+    # The history of every application: starts with 'applied' at applied_at, ends with the
+    # current status at updated_at, follows the forward statuses, times strictly increasing
+    # and past; the candidate applies and withdraws, the job's recruiter does the rest.
+    history = rows(stack, f"""
+        SELECT a.status, a.applied_at = min(e.changed_at), a.updated_at = max(e.changed_at),
+               max(e.changed_at) < now(),
+               array_to_json(array_agg(e.status ORDER BY e.id)),
+               bool_and(e.changed_by = CASE WHEN e.status IN ('applied', 'withdrawn')
+                                            THEN cu.id ELSE ru.id END),
+               (SELECT bool_and(d > interval '0') FROM (
+                    SELECT e2.changed_at - lag(e2.changed_at) OVER (ORDER BY e2.id) AS d
+                    FROM application_events e2 WHERE e2.application_id = a.id) t
+                WHERE d IS NOT NULL),
+               a.applied_at >= j.created_at
+               AND a.applied_at <= least(j.expires_at,
+                                        CASE WHEN NOT j.is_active THEN j.updated_at END, now())
+        FROM applications a
+        JOIN jobs j ON j.id = a.job_id
+        JOIN recruiter_profiles r ON r.id = j.posted_by
+        JOIN users ru ON ru.id = r.user_id
+        JOIN candidate_profiles p ON p.id = a.candidate_id
+        JOIN users cu ON cu.id = p.user_id
+        JOIN application_events e ON e.application_id = a.id
+        WHERE j.{where}
+        GROUP BY a.id, j.id""")
+    assert history
+    for status, first_ok, last_ok, past, path, actors_ok, increasing, open_ok in history:
+        path = json.loads(path)
+        assert (first_ok, last_ok, past, actors_ok, open_ok) == ("t",) * 5, (status, path)
+        assert path[0] == "applied" and path[-1] == status
+        if status in ("rejected", "withdrawn"):
+            assert path[:-1] == FORWARD[:len(path) - 1] and len(path) >= 2
+        else:
+            assert path == FORWARD[:FORWARD.index(status) + 1]
+        assert increasing in ("t", "")  # "" (NULL): a single event
+        assert (increasing == "") == (len(path) == 1)
+    # Hired: exactly one assignment for the same job and candidate; hired only verified
+    # candidates; offered too.
+    assert rows(stack, f"SELECT count(*) FROM applications a JOIN jobs j ON j.id = a.job_id"
+                       f" LEFT JOIN active_jobs aj ON aj.application_id = a.id"
+                       f" AND aj.job_id = a.job_id AND aj.candidate_id = a.candidate_id"
+                       f" WHERE j.{where} AND (a.status = 'hired') <> (aj.id IS NOT NULL)") == \
+        [["0"]]
+    assert rows(stack, f"SELECT count(*) FROM applications a JOIN jobs j ON j.id = a.job_id"
+                       f" JOIN candidate_profiles p ON p.id = a.candidate_id WHERE j.{where}"
+                       f" AND a.status IN ('hired', 'offered')"
+                       f" AND p.verification_status <> 'verified'") == [["0"]]
+    # Completed and terminated assignments ended; completed ones have their record.
+    assert rows(stack, f"SELECT count(*) FROM active_jobs aj JOIN jobs j ON j.id = aj.job_id"
+                       f" LEFT JOIN completed_jobs c ON c.active_job_id = aj.id"
+                       f" AND c.job_id = aj.job_id AND c.candidate_id = aj.candidate_id"
+                       f" AND c.completion_date = aj.end_date"
+                       f" WHERE j.{where} AND ((aj.status = 'active') <> (aj.end_date IS NULL)"
+                       f" OR (aj.status = 'completed') <> (c.id IS NOT NULL)"
+                       f" OR aj.start_date > current_date OR aj.end_date > current_date"
+                       f" OR c.rating NOT BETWEEN 1 AND 5 OR c.feedback = '')") == [["0"]]
+
+
+def test_curated_jobs(stack, first):
+    assert rows(stack, "SELECT h.name, u.email, count(*) FROM jobs j"
+                       " JOIN hospitals h ON h.id = j.hospital_id"
+                       " JOIN recruiter_profiles r ON r.id = j.posted_by"
+                       " JOIN users u ON u.id = r.user_id WHERE h.email LIKE :'h1'"
+                       " GROUP BY 1, 2 ORDER BY 1, 2") == [
+        ["Mysuru District General Hospital", "manjunath.hegde@sample.carechain.test", "3"],
+        ["Mysuru District General Hospital", "shalini.gowda@sample.carechain.test", "5"],
+        ["Navjeevan Multispeciality Hospital", "neha.kulkarni@sample.carechain.test", "6"],
+        ["Sanjeevani Heart Institute", "senthil.kumar@sample.carechain.test", "6"]]
+    where = JOBS_OF["curated"]
+    # 16 open (12 of them with a future expiry), 2 expired, 2 closed (filled).
+    assert rows(stack, f"SELECT CASE WHEN NOT is_active THEN 'inactive'"
+                       f" WHEN expires_at < now() THEN 'expired' WHEN expires_at IS NULL"
+                       f" THEN 'open' ELSE 'open until' END, count(*) FROM jobs"
+                       f" WHERE {where} GROUP BY 1 ORDER BY 1") == \
+        [["expired", "2"], ["inactive", "2"], ["open", "4"], ["open until", "12"]]
+    assert rows(stack, f"SELECT title, job_type, pay_unit, salary_min, salary_max, shift,"
+                       f" vacancies, end_date - start_date, skill_names FROM jobs"
+                       f" WHERE {where} AND title LIKE '%(locum)'") == [
+        ["Consultant Anaesthesiologist (locum)", "locum", "per_shift", "12000.00",
+         "15000.00", "flexible", "1", "45",
+         "Advanced Cardiovascular Life Support (ACLS) Airway Management"
+         " Endotracheal Intubation Procedural Sedation Monitoring"]]
+    assert rows(stack, f"SELECT count(DISTINCT job_type), count(DISTINCT pay_unit),"
+                       f" count(DISTINCT experience_level), count(DISTINCT shift),"
+                       f" count(*) FILTER (WHERE skill_names = '') FROM jobs WHERE {where}") == \
+        [["6", "5", "3", "4", "0"]]
+    # Every skill and qualification named in the curated jobs exists in the masters.
+    assert rows(stack, f"SELECT (SELECT count(*) FROM job_skills WHERE job_id IN"
+                       f" (SELECT id FROM jobs WHERE {where})), (SELECT count(*) FROM"
+                       f" job_qualifications WHERE job_id IN (SELECT id FROM jobs"
+                       f" WHERE {where}))") == [["88", "35"]]
+    check_jobs_consistent(stack, "curated")
+
+
+def test_curated_applications(stack, first):
+    where = JOBS_OF["curated"]
+    got = rows(stack, f"SELECT a.status, count(*) FROM applications a"
+                      f" JOIN jobs j ON j.id = a.job_id WHERE j.{where} GROUP BY 1")
+    assert {s: int(n) for s, n in got} == STATUS_MIX
+    # From every sample candidate, with a cover letter signed by them; some with notes.
+    got = rows(stack, f"SELECT u.email, count(*), bool_and(a.cover_letter LIKE '%' ||"
+                      f" u.first_name || ' ' || u.last_name), count(*) FILTER"
+                      f" (WHERE a.notes <> '') FROM applications a JOIN jobs j ON j.id = a.job_id"
+                      f" JOIN candidate_profiles p ON p.id = a.candidate_id"
+                      f" JOIN users u ON u.id = p.user_id WHERE j.{where} GROUP BY 1")
+    assert {r[0].split("@")[0] for r in got} == set(CANDIDATES)
+    assert sum(int(r[1]) for r in got) == 50 and all(r[2] == "t" for r in got)
+    assert sum(int(r[3]) for r in got) == 21
+    assert rows(stack, f"SELECT aj.status, count(*), array_to_json(array_agg(c.rating"
+                       f" ORDER BY c.rating)) FROM active_jobs aj"
+                       f" JOIN jobs j ON j.id = aj.job_id"
+                       f" LEFT JOIN completed_jobs c ON c.active_job_id = aj.id"
+                       f" WHERE j.{where} GROUP BY 1 ORDER BY 1") == \
+        [["active", "3", "[null,null,null]"], ["completed", "2", "[4,5]"],
+         ["terminated", "1", "[null]"]]
+
+
+def test_scale_3_jobs_and_applications(stack, scale3):
+    where = JOBS_OF["scaled"]
+    # Per unit (hospital number h: unit (h + 4) / 5): 20 jobs at its three verified hospitals,
+    # one expired and one closed, 50 applications from its own candidates with the same mix.
+    # (Units 1-2 come from --scale 3; unit 3 is there when the --scale 4 run came first.)
+    unit = "(substr(h.email, 9, strpos(h.email, '@') - 9)::int + 4) / 5"
+    got = rows(stack, f"SELECT {unit}, count(*), count(DISTINCT h.id),"
+                      " count(*) FILTER (WHERE NOT j.is_active),"
+                      " count(*) FILTER (WHERE j.is_active AND j.expires_at < now())"
+                      " FROM jobs j JOIN hospitals h ON h.id = j.hospital_id"
+                      " WHERE h.email LIKE :'s2' GROUP BY 1 ORDER BY 1")
+    units = [r[0] for r in got]
+    assert units[:2] == ["1", "2"] and units in (["1", "2"], ["1", "2", "3"])
+    assert got == [[k, "20", "3", "1", "1"] for k in units]
+    cand_unit = "(substr(cu.email, 10, strpos(cu.email, '@') - 10)::int + 9) / 10"
+    got = rows(stack, f"SELECT {unit}, {cand_unit}, a.status, count(*) FROM applications a"
+                      " JOIN jobs j ON j.id = a.job_id JOIN hospitals h ON h.id = j.hospital_id"
+                      " JOIN candidate_profiles p ON p.id = a.candidate_id"
+                      " JOIN users cu ON cu.id = p.user_id"
+                      " WHERE h.email LIKE :'s2' GROUP BY 1, 2, 3")
+    for k in units:
+        assert {s: int(n) for u, cu, s, n in got if u == k and cu == k} == STATUS_MIX
+    assert all(u == cu for u, cu, _, _ in got)
+    n = len(units)
+    assert rows(stack, f"SELECT aj.status, count(*) FROM active_jobs aj"
+                       f" JOIN jobs j ON j.id = aj.job_id WHERE j.{where}"
+                       " GROUP BY 1 ORDER BY 1") == \
+        [["active", str(3 * n)], ["completed", str(2 * n)], ["terminated", str(n)]]
+    # 3-5 skills and 1-2 qualifications per job; created within the last ~90 days.
+    got = rows(stack, f"SELECT (SELECT count(*) FROM job_skills s WHERE s.job_id = j.id),"
+                      " (SELECT count(*) FROM job_qualifications q WHERE q.job_id = j.id),"
+                      " j.created_at > now() - interval '91 days', j.job_type, j.city"
+                      f" FROM jobs j WHERE j.{where}")
+    assert len(got) == 20 * n
+    for skills, quals, recent, job_type, city in got:
+        assert 3 <= int(skills) <= 5 and 1 <= int(quals) <= 2 and recent == "t"
+        assert job_type in JOB_TYPES and city in CITIES
+    assert len({r[3] for r in got}) >= 3
+    assert len(rows(stack, f"SELECT DISTINCT title FROM jobs WHERE {where}")) >= 15
+    check_jobs_consistent(stack, "scaled")
+    check_jobs_consistent(stack, "curated")
+
 # ---- an empty database ----------------------------------------------------------------------
 
 
@@ -637,10 +847,11 @@ def test_empty_database(stack, empty_db, tmp_path):
     proc = sample_run(stack, "--credentials", str(path), db=conninfo)
     assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
     # No skills, no qualifications, no admin: it still works, and says so.
-    assert ("sample-data: warning: the skills table is empty, so sample candidates get no"
-            " skills; run `carechainctl seed-masters` first\n") in proc.stderr
+    assert ("sample-data: warning: the skills table is empty, so sample candidates and jobs"
+            " get no skills; run `carechainctl seed-masters` first\n") in proc.stderr
     assert ("sample-data: warning: the qualifications table is empty, so sample candidates"
-            " get no qualifications; run `carechainctl seed-masters` first\n") in proc.stderr
+            " and jobs get no qualifications; run `carechainctl seed-masters` first\n") \
+        in proc.stderr
     assert ("sample-data: no admin account yet: verification decisions are recorded without"
             " a deciding admin\n") in proc.stderr
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
@@ -655,6 +866,11 @@ def test_empty_database(stack, empty_db, tmp_path):
         [["candidate", "10"], ["recruiter", "5"]]
     assert q("SELECT count(*) FROM candidate_skills") == [["0"]]
     assert q("SELECT count(*) FROM candidate_qualifications") == [["0"]]
+    # The jobs and applications are there all the same, without skills or qualifications.
+    assert q("SELECT count(*), count(*) FILTER (WHERE skill_names = ''), sum(applications_count)"
+             " FROM jobs") == [["20", "20", "50"]]
+    assert q("SELECT (SELECT count(*) FROM job_skills), (SELECT count(*) FROM"
+             " job_qualifications)") == [["0", "0"]]
     assert q("SELECT count(*) FROM verification_requests WHERE decided_by IS NOT NULL") == \
         [["0"]]
     assert q("SELECT count(*), count(actor_id) FROM verification_events"
