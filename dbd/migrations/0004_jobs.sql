@@ -290,8 +290,11 @@ BEGIN
         END IF;
     ELSIF tsq IS NOT NULL AND (f ->> 'ordering') IN ('rank', '-rank') THEN
         -- every match is ranked and sorted anyway: count in the same scan
-        FOR rid, cnt IN EXECUTE 'SELECT j.id, count(*) OVER () FROM jobs j WHERE ' || w
-                || ' ORDER BY ' || ord
+        -- (the rank in a subquery: the window then buffers (id, rank), not whole rows)
+        FOR rid, cnt IN EXECUTE 'SELECT m.id, count(*) OVER () FROM (SELECT j.id,'
+                || ' ts_rank(j.search_vector, $6) AS r FROM jobs j WHERE ' || w || ' OFFSET 0) m'
+                || CASE f ->> 'ordering' WHEN 'rank' THEN ' ORDER BY m.r, m.id'
+                                         ELSE ' ORDER BY m.r DESC, m.id' END
                 || ' LIMIT ($1 ->> ''limit'')::bigint OFFSET ($1 ->> ''offset'')::bigint'
             USING f, job_types, levels, htypes, skill_ids, tsq, cand, recr LOOP
             ids := ids || rid;
