@@ -65,57 +65,78 @@ $$;
 
 -- ---- the open-jobs counter -------------------------------------------------------------------
 
--- The number of active jobs, kept by statement-level triggers, so the unfiltered public list
--- counts exactly without visiting 100,000 index entries: open = active - active and expired
--- (the latter through the partial index jobs_public_idx). Spread over 8 slots (chosen by backend)
--- so concurrent job writes rarely wait on one row; readers sum them. Read in the statement's
--- snapshot, the sum is exactly the committed count the same statement sees in `jobs`.
-CREATE TABLE job_active_counts (
-    slot integer PRIMARY KEY,
-    n    bigint NOT NULL DEFAULT 0
+-- The active jobs counted per UTC day of expiry ('infinity' for no expiry), kept by
+-- statement-level triggers, so the unfiltered public list counts exactly without visiting every
+-- open job: open = the buckets after today + today's active jobs that have not expired yet (a
+-- short range of the partial index jobs_public_idx). Expiry needs no write: a bucket simply falls
+-- behind today. Each day is spread over 4 slots (chosen by backend) so concurrent job writes
+-- rarely wait on one row. Read in the statement's snapshot, the sum is exactly the committed
+-- count the same statement sees in `jobs`.
+CREATE TABLE job_open_counts (
+    day  date NOT NULL,
+    slot integer NOT NULL,
+    n    bigint NOT NULL,
+    PRIMARY KEY (day, slot)
 );
-INSERT INTO job_active_counts (slot, n) SELECT s, 0 FROM generate_series(0, 7) s;
-UPDATE job_active_counts SET n = (SELECT count(*) FROM jobs WHERE is_active) WHERE slot = 0;
 
-CREATE FUNCTION cc_jobs_active_counted() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    d bigint;
+CREATE FUNCTION cc_job_expiry_day(expires_at timestamptz) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT coalesce((expires_at AT TIME ZONE 'UTC')::date, 'infinity') $$;
+
+INSERT INTO job_open_counts (day, slot, n)
+SELECT cc_job_expiry_day(expires_at), 0, count(*) FROM jobs WHERE is_active GROUP BY 1;
+
+CREATE FUNCTION cc_jobs_open_counted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        SELECT count(*) INTO d FROM new_rows WHERE is_active;
+        INSERT INTO job_open_counts AS c (day, slot, n)
+        SELECT cc_job_expiry_day(expires_at), pg_backend_pid() % 4, count(*)
+        FROM new_rows WHERE is_active GROUP BY 1
+        ON CONFLICT (day, slot) DO UPDATE SET n = c.n + excluded.n;
     ELSIF TG_OP = 'DELETE' THEN
-        SELECT -count(*) INTO d FROM old_rows WHERE is_active;
+        INSERT INTO job_open_counts AS c (day, slot, n)
+        SELECT cc_job_expiry_day(expires_at), pg_backend_pid() % 4, -count(*)
+        FROM old_rows WHERE is_active GROUP BY 1
+        ON CONFLICT (day, slot) DO UPDATE SET n = c.n + excluded.n;
     ELSE
-        SELECT (SELECT count(*) FROM new_rows WHERE is_active)
-             - (SELECT count(*) FROM old_rows WHERE is_active) INTO d;
-    END IF;
-    IF d <> 0 THEN  -- most updates (edits, applications_count) change nothing here
-        UPDATE job_active_counts SET n = n + d WHERE slot = pg_backend_pid() % 8;
+        -- most updates (edits, applications_count) move nothing and write nothing
+        INSERT INTO job_open_counts AS c (day, slot, n)
+        SELECT d.day, pg_backend_pid() % 4, sum(d.n)
+        FROM (SELECT cc_job_expiry_day(expires_at) AS day, 1 AS n FROM new_rows WHERE is_active
+              UNION ALL
+              SELECT cc_job_expiry_day(expires_at), -1 FROM old_rows WHERE is_active) d
+        GROUP BY d.day HAVING sum(d.n) <> 0
+        ON CONFLICT (day, slot) DO UPDATE SET n = c.n + excluded.n;
     END IF;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER jobs_insert_active AFTER INSERT ON jobs
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_jobs_active_counted();
-CREATE TRIGGER jobs_update_active AFTER UPDATE ON jobs
+CREATE TRIGGER jobs_insert_open AFTER INSERT ON jobs
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_jobs_open_counted();
+CREATE TRIGGER jobs_update_open AFTER UPDATE ON jobs
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION cc_jobs_active_counted();
-CREATE TRIGGER jobs_delete_active AFTER DELETE ON jobs
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_jobs_active_counted();
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_jobs_open_counted();
+CREATE TRIGGER jobs_delete_open AFTER DELETE ON jobs
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_jobs_open_counted();
 
 CREATE FUNCTION cc_jobs_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE job_active_counts SET n = 0;
+    DELETE FROM job_open_counts;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER jobs_truncate_active AFTER TRUNCATE ON jobs
+CREATE TRIGGER jobs_truncate_open AFTER TRUNCATE ON jobs
     FOR EACH STATEMENT EXECUTE FUNCTION cc_jobs_truncated();
 
--- The open (active, unexpired) jobs, exactly.
-CREATE FUNCTION cc_open_jobs_count() RETURNS bigint LANGUAGE sql STABLE AS $$
-    SELECT (SELECT sum(n) FROM job_active_counts)::bigint
-         - (SELECT count(*) FROM jobs WHERE is_active AND expires_at <= now())
+-- The open (active, unexpired) jobs, exactly (plpgsql: its plan is kept for the session).
+CREATE FUNCTION cc_open_jobs_count() RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN coalesce((SELECT sum(n) FROM job_open_counts
+                     WHERE day > (now() AT TIME ZONE 'UTC')::date), 0)::bigint
+         + (SELECT count(*) FROM jobs
+            WHERE is_active AND expires_at > now()
+              AND expires_at < ((now() AT TIME ZONE 'UTC')::date + 1) AT TIME ZONE 'UTC');
+END
 $$;
 
 -- ---- filters -------------------------------------------------------------------------------
