@@ -75,5 +75,6 @@ int cc_h_master_delete(void *q);
 /* applications.c */
 
 /* matches.c */
+int cc_h_matches(void *q);
 
 #endif

@@ -93,6 +93,7 @@ const cc_route_t cc_routes[] = {
     /* ---- applications and assignments (handlers/applications.c) ---- */
 
     /* ---- matching (handlers/matches.c) ---- */
+    {"GET", "jobs/matches/", ANY, 0, cc_h_matches},
 
 };
 const int cc_routes_count = sizeof(cc_routes) / sizeof(cc_routes[0]);

@@ -1,0 +1,462 @@
+-- 0006: matching (CONTRACT §4 "Matching"). The real cc_match_score, cc_match_json with every
+-- factor, the job renderer of the matches list, and the set-based rankings behind
+-- GET jobs/matches/ for both directions. Scores are computed from current data on every call;
+-- the only stored helpers are per-row keys and arrays the database keeps current itself.
+--
+-- The formula, in points (each factor exact; the sum is rounded once, half up):
+--   skills          40 * matched / job skills        (a job without skills: 40)
+--   experience      20 if years >= required, else 20 * years / required
+--                   (required 0: 20; unknown years count as 0)
+--   location        15 candidate city or a preferred location = job city,
+--                    8 candidate state or a preferred location = job state, else 0
+--                   (trimmed, case-insensitive; a job without city/state matches nothing)
+--   job type        10 job_type in preferred_job_types, or no preference at all; else 0
+--   salary          10 no expected salary, or expected <= salary_max (within or below the range);
+--                   above: 10 * salary_max / expected
+--   qualifications   5 * held / job qualifications   (a job without qualifications: 5)
+--
+-- Pruning bound used by the rankings: a pair without a common skill (the job having skills)
+-- and without a location hit scores at most 20 + 10 + 10 + 5 = 45.
+
+-- ---- keys kept by the database -------------------------------------------------------------
+
+-- A place name as compared: trimmed, lower-cased; blank is NULL (matches nothing).
+CREATE FUNCTION cc_loc_key(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT nullif(lower(btrim(t)), '') $$;
+
+-- The keys of a list of places (preferred_locations), blanks dropped.
+CREATE FUNCTION cc_loc_keys(t text[]) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT coalesce(array_agg(DISTINCT k), '{}') FROM unnest(t) x, cc_loc_key(x) k
+   WHERE k IS NOT NULL $$;
+
+ALTER TABLE jobs
+    ADD COLUMN city_key  text GENERATED ALWAYS AS (cc_loc_key(city)) STORED,
+    ADD COLUMN state_key text GENERATED ALWAYS AS (cc_loc_key(state)) STORED,
+    -- the job's skill and qualification ids, kept by the triggers below
+    ADD COLUMN skill_ids bigint[] NOT NULL DEFAULT '{}',
+    ADD COLUMN qualification_ids bigint[] NOT NULL DEFAULT '{}';
+
+ALTER TABLE candidate_profiles
+    ADD COLUMN city_key  text GENERATED ALWAYS AS (cc_loc_key(city)) STORED,
+    ADD COLUMN state_key text GENERATED ALWAYS AS (cc_loc_key(state)) STORED,
+    ADD COLUMN preferred_location_keys text[] GENERATED ALWAYS AS
+        (cc_loc_keys(preferred_locations)) STORED;
+
+UPDATE jobs j SET skill_ids = ARRAY(SELECT skill_id FROM job_skills WHERE job_id = j.id
+                                    ORDER BY skill_id),
+                  qualification_ids = ARRAY(SELECT qualification_id FROM job_qualifications
+                                            WHERE job_id = j.id ORDER BY qualification_id);
+
+-- Statement-level, set-based (one UPDATE per statement whatever the number of rows).
+CREATE FUNCTION cc_jobs_refresh_match_ids(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+    UPDATE jobs j
+    SET skill_ids = ARRAY(SELECT skill_id FROM job_skills WHERE job_id = j.id ORDER BY skill_id),
+        qualification_ids = ARRAY(SELECT qualification_id FROM job_qualifications
+                                  WHERE job_id = j.id ORDER BY qualification_id)
+    WHERE j.id = ANY (ids)
+$$;
+
+CREATE FUNCTION cc_job_links_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM cc_jobs_refresh_match_ids(ARRAY(SELECT DISTINCT job_id FROM new_rows));
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM cc_jobs_refresh_match_ids(ARRAY(SELECT DISTINCT job_id FROM old_rows));
+    ELSE
+        PERFORM cc_jobs_refresh_match_ids(ARRAY(SELECT job_id FROM new_rows
+                                                UNION SELECT job_id FROM old_rows));
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER job_skills_match_insert AFTER INSERT ON job_skills
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
+CREATE TRIGGER job_skills_match_update AFTER UPDATE ON job_skills
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
+CREATE TRIGGER job_skills_match_delete AFTER DELETE ON job_skills
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
+CREATE TRIGGER job_quals_match_insert AFTER INSERT ON job_qualifications
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
+CREATE TRIGGER job_quals_match_update AFTER UPDATE ON job_qualifications
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
+CREATE TRIGGER job_quals_match_delete AFTER DELETE ON job_qualifications
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
+
+-- Open jobs (is_active, unexpired) by place and the ones without skills; candidates by place.
+CREATE INDEX jobs_open_city_idx ON jobs (city_key) WHERE is_active;
+CREATE INDEX jobs_open_state_idx ON jobs (state_key) WHERE is_active;
+CREATE INDEX jobs_open_no_skills_idx ON jobs (id) WHERE is_active AND skill_ids = '{}';
+CREATE INDEX jobs_open_expires_idx ON jobs (expires_at) WHERE is_active;
+CREATE INDEX candidate_profiles_city_key_idx ON candidate_profiles (city_key);
+CREATE INDEX candidate_profiles_state_key_idx ON candidate_profiles (state_key);
+CREATE INDEX candidate_profiles_pref_keys_idx ON candidate_profiles
+    USING gin (preferred_location_keys);
+-- candidate_skills has (profile_id, skill_id) and (skill_id); the rankings aggregate by skill
+CREATE INDEX candidate_skills_skill_profile_idx ON candidate_skills (skill_id, profile_id);
+CREATE INDEX candidate_quals_q_profile_idx ON candidate_qualifications
+    (qualification_id, profile_id);
+
+-- ---- the formula, one function per factor (inlined by the planner) ----------------------
+
+-- share of `total` items matched, worth max_points; nothing required: full points
+CREATE FUNCTION cc_mf_share(matched bigint, total integer, max_points integer) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN total > 0 THEN max_points::numeric * matched / total
+                ELSE max_points::numeric END
+$$;
+
+CREATE FUNCTION cc_mf_experience(years integer, required integer) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN required <= 0 OR coalesce(years, 0) >= required THEN 20::numeric
+                ELSE 20::numeric * coalesce(years, 0) / required END
+$$;
+
+CREATE FUNCTION cc_mf_location(city_hit boolean, state_hit boolean) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN city_hit THEN 15::numeric WHEN state_hit THEN 8::numeric ELSE 0::numeric END
+$$;
+
+CREATE FUNCTION cc_mf_job_type(preferred text[], job_type text) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN cardinality(preferred) = 0 OR job_type = ANY (preferred) THEN 10::numeric
+                ELSE 0::numeric END
+$$;
+
+-- expected > salary_max >= 0 in the last branch, so never a division by zero
+CREATE FUNCTION cc_mf_salary(expected numeric, salary_max numeric) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN expected IS NULL OR expected <= salary_max THEN 10::numeric
+                ELSE 10 * salary_max / expected END
+$$;
+
+-- One rounding of the exact sum, half up (the inner round only absorbs the last digit of the
+-- decimal divisions, so 72.4999999999999999 from thirds cannot flip a true 72.5).
+CREATE FUNCTION cc_match_total(skills numeric, experience numeric, location numeric,
+                               job_type numeric, salary numeric, quals numeric) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT round(round(skills + experience + location + job_type + salary + quals, 9))::integer
+$$;
+
+-- The whole score from the pair's numbers (what the rankings evaluate per row).
+CREATE FUNCTION cc_match_points(skills_matched bigint, skills_total integer,
+                                quals_matched bigint, quals_total integer,
+                                years integer, required integer,
+                                city_hit boolean, state_hit boolean,
+                                preferred text[], job_type text,
+                                expected numeric, salary_max numeric) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT cc_match_total(cc_mf_share(skills_matched, skills_total, 40),
+                          cc_mf_experience(years, required),
+                          cc_mf_location(city_hit, state_hit),
+                          cc_mf_job_type(preferred, job_type),
+                          cc_mf_salary(expected, salary_max),
+                          cc_mf_share(quals_matched, quals_total, 5))
+$$;
+
+-- Location hits of a candidate (its keys) for a job (its keys).
+CREATE FUNCTION cc_city_hit(c_city text, c_prefs text[], j_city text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(j_city = c_city OR j_city = ANY (c_prefs), false)
+$$;
+CREATE FUNCTION cc_state_hit(c_state text, c_prefs text[], j_state text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(j_state = c_state OR j_state = ANY (c_prefs), false)
+$$;
+
+-- A factor's points as shown: two decimals, a JSON number.
+CREATE FUNCTION cc_mf_shown(points numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS
+$$ SELECT round(points, 2) $$;
+
+-- ---- one pair ------------------------------------------------------------------------------
+
+-- {"match_score", "match_factors"} of a candidate profile for a job; NULL when either is
+-- missing. Computed from the current rows on every call.
+CREATE FUNCTION cc_match_json(candidate bigint, job bigint) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'match_score', cc_match_total(f.sk, f.ex, f.lo, f.ty, f.sa, f.qu),
+        'match_factors', jsonb_build_object(
+            'skills', jsonb_build_object('score', cc_mf_shown(f.sk), 'max', 40,
+                                         'matched', s.matched, 'missing', s.missing),
+            'experience', jsonb_build_object('score', cc_mf_shown(f.ex), 'max', 20,
+                                             'candidate_years', c.years_of_experience,
+                                             'required_years', j.min_experience_years),
+            'location', jsonb_build_object(
+                'score', cc_mf_shown(f.lo), 'max', 15,
+                'match', CASE WHEN j.city_key = c.city_key THEN 'city'
+                              WHEN j.city_key = ANY (c.preferred_location_keys)
+                                  THEN 'preferred_location'
+                              WHEN j.state_key = c.state_key THEN 'state'
+                              WHEN j.state_key = ANY (c.preferred_location_keys)
+                                  THEN 'preferred_state' END,
+                'candidate_city', c.city, 'candidate_state', c.state,
+                'preferred_locations', to_jsonb(c.preferred_locations),
+                'job_city', j.city, 'job_state', j.state),
+            'job_type', jsonb_build_object(
+                'score', cc_mf_shown(f.ty), 'max', 10, 'job_type', j.job_type,
+                'preferred_job_types', to_jsonb(c.preferred_job_types),
+                'matched', j.job_type = ANY (c.preferred_job_types)),
+            'salary', jsonb_build_object(
+                'score', cc_mf_shown(f.sa), 'max', 10,
+                'expected_salary', to_char(c.expected_salary, 'FM9999999999990.00'),
+                'salary_min', to_char(j.salary_min, 'FM9999999999990.00'),
+                'salary_max', to_char(j.salary_max, 'FM9999999999990.00'),
+                'position', CASE WHEN c.expected_salary IS NULL THEN NULL
+                                 WHEN c.expected_salary < j.salary_min THEN 'below'
+                                 WHEN c.expected_salary <= j.salary_max THEN 'within'
+                                 ELSE 'above' END),
+            'qualifications', jsonb_build_object('score', cc_mf_shown(f.qu), 'max', 5,
+                                                 'matched', q.matched, 'missing', q.missing)))
+    FROM candidate_profiles c, jobs j,
+    LATERAL (SELECT count(*) FILTER (WHERE cs.skill_id IS NOT NULL) AS m, count(*) AS n,
+                    coalesce(jsonb_agg(x.name ORDER BY x.name, x.id)
+                             FILTER (WHERE cs.skill_id IS NOT NULL), '[]') AS matched,
+                    coalesce(jsonb_agg(x.name ORDER BY x.name, x.id)
+                             FILTER (WHERE cs.skill_id IS NULL), '[]') AS missing
+             FROM job_skills js JOIN skills x ON x.id = js.skill_id
+             LEFT JOIN candidate_skills cs ON cs.profile_id = c.id AND cs.skill_id = js.skill_id
+             WHERE js.job_id = j.id) s,
+    LATERAL (SELECT count(*) FILTER (WHERE cq.qualification_id IS NOT NULL) AS m,
+                    count(*) AS n,
+                    coalesce(jsonb_agg(x.name ORDER BY x.name, x.id)
+                             FILTER (WHERE cq.qualification_id IS NOT NULL), '[]') AS matched,
+                    coalesce(jsonb_agg(x.name ORDER BY x.name, x.id)
+                             FILTER (WHERE cq.qualification_id IS NULL), '[]') AS missing
+             FROM job_qualifications jq JOIN qualifications x ON x.id = jq.qualification_id
+             LEFT JOIN candidate_qualifications cq
+                    ON cq.profile_id = c.id AND cq.qualification_id = jq.qualification_id
+             WHERE jq.job_id = j.id) q,
+    LATERAL (SELECT cc_mf_share(s.m, s.n::integer, 40) AS sk,
+                    cc_mf_experience(c.years_of_experience, j.min_experience_years) AS ex,
+                    cc_mf_location(cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
+                                   cc_state_hit(c.state_key, c.preferred_location_keys,
+                                                j.state_key)) AS lo,
+                    cc_mf_job_type(c.preferred_job_types, j.job_type) AS ty,
+                    cc_mf_salary(c.expected_salary, j.salary_max) AS sa,
+                    cc_mf_share(q.m, q.n::integer, 5) AS qu) f
+    WHERE c.id = candidate AND j.id = job
+$$;
+
+-- The score alone (job and application renderers call it per row): same factors, no names.
+CREATE OR REPLACE FUNCTION cc_match_score(candidate bigint, job bigint) RETURNS integer
+LANGUAGE sql STABLE AS $$
+    SELECT cc_match_points(
+        (SELECT count(*) FROM job_skills js JOIN candidate_skills cs
+                ON cs.skill_id = js.skill_id AND cs.profile_id = c.id WHERE js.job_id = j.id),
+        cardinality(j.skill_ids),
+        (SELECT count(*) FROM job_qualifications jq JOIN candidate_qualifications cq
+                ON cq.qualification_id = jq.qualification_id AND cq.profile_id = c.id
+         WHERE jq.job_id = j.id),
+        cardinality(j.qualification_ids),
+        c.years_of_experience, j.min_experience_years,
+        cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
+        cc_state_hit(c.state_key, c.preferred_location_keys, j.state_key),
+        c.preferred_job_types, j.job_type, c.expected_salary, j.salary_max)
+    FROM candidate_profiles c, jobs j
+    WHERE c.id = candidate AND j.id = job
+$$;
+
+-- ---- renderers -----------------------------------------------------------------------------
+
+-- The job as the matches list shows it (the jobs work has its own full cc_job_json).
+CREATE FUNCTION cc_match_job_json(j jobs) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'id', j.id, 'title', j.title, 'hospital', cc_hospital_brief_json(h),
+        'department', j.department, 'location', j.location, 'city', j.city, 'state', j.state,
+        'job_type', j.job_type, 'experience_level', j.experience_level,
+        'min_experience_years', j.min_experience_years,
+        'salary_min', to_char(j.salary_min, 'FM9999999999990.00'),
+        'salary_max', to_char(j.salary_max, 'FM9999999999990.00'),
+        'salary_currency', j.salary_currency, 'pay_unit', j.pay_unit, 'shift', j.shift,
+        'expires_at', cc_ts(j.expires_at), 'created_at', cc_ts(j.created_at))
+    FROM hospitals h WHERE h.id = j.hospital_id
+$$;
+
+-- The candidate as the recruiter's matches list shows it.
+CREATE FUNCTION cc_match_candidate_json(c candidate_profiles) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'id', c.id, 'first_name', u.first_name, 'last_name', u.last_name,
+        'headline', c.headline, 'years_of_experience', c.years_of_experience,
+        'city', c.city, 'state', c.state, 'verification_status', c.verification_status)
+    FROM users u WHERE u.id = c.user_id
+$$;
+
+-- ---- rankings ------------------------------------------------------------------------------
+-- Both return the rows of one page (rank order: score desc, then id desc) with the number of
+-- all matches at or above min_score in `total` (0 rows: nothing on that page). Exact for the
+-- formula: they score X, the pairs that share a skill or a place (or whose job has no skills),
+-- and stop there when the page's last score is above 45, the most any pair outside X can
+-- reach; otherwise (deep pages, weak matches, min_score 1-45 counted) they score every pair.
+
+CREATE FUNCTION cc_match_rank_jobs(p_candidate bigint, p_min integer, p_limit integer,
+                                   p_offset integer)
+RETURNS TABLE (total bigint, id bigint, score integer) LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+DECLARE
+    c candidate_profiles;
+    cs bigint[];
+    cq bigint[];
+    k integer := p_limit + p_offset;
+    ids bigint[];
+    scores integer[];
+    n bigint;
+    ck text[];
+    sk text[];
+BEGIN
+    SELECT * INTO c FROM candidate_profiles p WHERE p.id = p_candidate;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    cs := ARRAY(SELECT skill_id FROM candidate_skills WHERE profile_id = p_candidate);
+    cq := ARRAY(SELECT qualification_id FROM candidate_qualifications
+                WHERE profile_id = p_candidate);
+    ck := array_remove(c.city_key || c.preferred_location_keys, NULL);
+    sk := array_remove(c.state_key || c.preferred_location_keys, NULL);
+
+    WITH ov AS (SELECT js.job_id, count(*) AS m FROM job_skills js
+                WHERE js.skill_id = ANY (cs) GROUP BY js.job_id),
+         x AS (SELECT ov.job_id FROM ov
+               UNION SELECT j.id FROM jobs j WHERE j.is_active AND j.city_key = ANY (ck)
+               UNION SELECT j.id FROM jobs j WHERE j.is_active AND j.state_key = ANY (sk)
+               UNION SELECT j.id FROM jobs j WHERE j.is_active AND j.skill_ids = '{}'),
+         scored AS (
+             SELECT j.id, cc_match_points(
+                        coalesce(ov.m, 0), cardinality(j.skill_ids),
+                        (SELECT count(*) FROM unnest(j.qualification_ids) u WHERE u = ANY (cq)),
+                        cardinality(j.qualification_ids),
+                        c.years_of_experience, j.min_experience_years,
+                        cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
+                        cc_state_hit(c.state_key, c.preferred_location_keys, j.state_key),
+                        c.preferred_job_types, j.job_type, c.expected_salary, j.salary_max) AS s
+             FROM x JOIN jobs j ON j.id = x.job_id LEFT JOIN ov ON ov.job_id = j.id
+             WHERE j.is_active AND (j.expires_at IS NULL OR j.expires_at > now())),
+         top AS (SELECT t.id, t.s FROM scored t WHERE t.s >= p_min
+                 ORDER BY t.s DESC, t.id DESC LIMIT k)
+    SELECT ARRAY(SELECT t.id FROM top t ORDER BY t.s DESC, t.id DESC),
+           ARRAY(SELECT t.s FROM top t ORDER BY t.s DESC, t.id DESC),
+           (SELECT count(*) FROM scored t WHERE t.s >= p_min)
+    INTO ids, scores, n;
+
+    IF p_min > 45 OR (cardinality(ids) >= k AND scores[k] > 45) THEN
+        IF p_min <= 0 THEN
+            SELECT count(*) INTO n FROM jobs j
+            WHERE j.is_active AND (j.expires_at IS NULL OR j.expires_at > now());
+        ELSIF p_min <= 45 THEN
+            n := NULL; -- pairs outside X may count: below
+        END IF;
+        IF n IS NOT NULL THEN
+            RETURN QUERY SELECT n, u.id, u.s FROM unnest(ids[p_offset + 1:k], scores[p_offset + 1:k])
+                                 WITH ORDINALITY AS u (id, s, o) ORDER BY u.o;
+            RETURN;
+        END IF;
+    END IF;
+
+    -- every open job
+    RETURN QUERY
+    WITH ov AS (SELECT js.job_id, count(*) AS m FROM job_skills js
+                WHERE js.skill_id = ANY (cs) GROUP BY js.job_id),
+         scored AS (
+             SELECT j.id, cc_match_points(
+                        coalesce(ov.m, 0), cardinality(j.skill_ids),
+                        (SELECT count(*) FROM unnest(j.qualification_ids) u WHERE u = ANY (cq)),
+                        cardinality(j.qualification_ids),
+                        c.years_of_experience, j.min_experience_years,
+                        cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
+                        cc_state_hit(c.state_key, c.preferred_location_keys, j.state_key),
+                        c.preferred_job_types, j.job_type, c.expected_salary, j.salary_max) AS s
+             FROM jobs j LEFT JOIN ov ON ov.job_id = j.id
+             WHERE j.is_active AND (j.expires_at IS NULL OR j.expires_at > now())),
+         counted AS (SELECT t.id, t.s, count(*) OVER () AS n FROM scored t WHERE t.s >= p_min)
+    SELECT t.n, t.id, t.s FROM counted t ORDER BY t.s DESC, t.id DESC
+    LIMIT p_limit OFFSET p_offset;
+END
+$$;
+
+-- Candidates ranked for a job: verified candidate profiles of active users (the pool a
+-- recruiter may approach), same formula, same bound.
+CREATE FUNCTION cc_match_rank_candidates(p_job bigint, p_min integer, p_limit integer,
+                                         p_offset integer)
+RETURNS TABLE (total bigint, id bigint, score integer) LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+DECLARE
+    j jobs;
+    k integer := p_limit + p_offset;
+    ids bigint[];
+    scores integer[];
+    n bigint;
+    nq integer;
+BEGIN
+    SELECT * INTO j FROM jobs x WHERE x.id = p_job;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    nq := cardinality(j.qualification_ids);
+
+    IF cardinality(j.skill_ids) > 0 THEN
+        WITH ov AS (SELECT cs.profile_id, count(*) AS m FROM candidate_skills cs
+                    WHERE cs.skill_id = ANY (j.skill_ids) GROUP BY cs.profile_id),
+             x AS (SELECT ov.profile_id FROM ov
+                   UNION SELECT c.id FROM candidate_profiles c WHERE c.city_key = j.city_key
+                   UNION SELECT c.id FROM candidate_profiles c WHERE c.state_key = j.state_key
+                   UNION SELECT c.id FROM candidate_profiles c
+                         WHERE c.preferred_location_keys && ARRAY[j.city_key, j.state_key]),
+             scored AS (
+                 SELECT c.id, cc_match_points(
+                            coalesce(ov.m, 0), cardinality(j.skill_ids),
+                            (SELECT count(*) FROM candidate_qualifications cq
+                             WHERE cq.profile_id = c.id
+                               AND cq.qualification_id = ANY (j.qualification_ids)), nq,
+                            c.years_of_experience, j.min_experience_years,
+                            cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
+                            cc_state_hit(c.state_key, c.preferred_location_keys, j.state_key),
+                            c.preferred_job_types, j.job_type, c.expected_salary,
+                            j.salary_max) AS s
+                 FROM x JOIN candidate_profiles c ON c.id = x.profile_id
+                 JOIN users u ON u.id = c.user_id LEFT JOIN ov ON ov.profile_id = c.id
+                 WHERE c.verification_status = 'verified' AND u.is_active),
+             top AS (SELECT t.id, t.s FROM scored t WHERE t.s >= p_min
+                     ORDER BY t.s DESC, t.id DESC LIMIT k)
+        SELECT ARRAY(SELECT t.id FROM top t ORDER BY t.s DESC, t.id DESC),
+               ARRAY(SELECT t.s FROM top t ORDER BY t.s DESC, t.id DESC),
+               (SELECT count(*) FROM scored t WHERE t.s >= p_min)
+        INTO ids, scores, n;
+
+        IF p_min > 45 OR (cardinality(ids) >= k AND scores[k] > 45) THEN
+            IF p_min <= 0 THEN
+                SELECT count(*) INTO n FROM candidate_profiles c JOIN users u ON u.id = c.user_id
+                WHERE c.verification_status = 'verified' AND u.is_active;
+            ELSIF p_min <= 45 THEN
+                n := NULL;
+            END IF;
+            IF n IS NOT NULL THEN
+                RETURN QUERY SELECT n, u.id, u.s
+                             FROM unnest(ids[p_offset + 1:k], scores[p_offset + 1:k])
+                                  WITH ORDINALITY AS u (id, s, o) ORDER BY u.o;
+                RETURN;
+            END IF;
+        END IF;
+    END IF;
+
+    -- every eligible candidate
+    RETURN QUERY
+    WITH ov AS (SELECT cs.profile_id, count(*) AS m FROM candidate_skills cs
+                WHERE cs.skill_id = ANY (j.skill_ids) GROUP BY cs.profile_id),
+         oq AS (SELECT cq.profile_id, count(*) AS m FROM candidate_qualifications cq
+                WHERE cq.qualification_id = ANY (j.qualification_ids) GROUP BY cq.profile_id),
+         scored AS (
+             SELECT c.id, cc_match_points(
+                        coalesce(ov.m, 0), cardinality(j.skill_ids), coalesce(oq.m, 0), nq,
+                        c.years_of_experience, j.min_experience_years,
+                        cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
+                        cc_state_hit(c.state_key, c.preferred_location_keys, j.state_key),
+                        c.preferred_job_types, j.job_type, c.expected_salary, j.salary_max) AS s
+             FROM candidate_profiles c JOIN users u ON u.id = c.user_id
+             LEFT JOIN ov ON ov.profile_id = c.id LEFT JOIN oq ON oq.profile_id = c.id
+             WHERE c.verification_status = 'verified' AND u.is_active),
+         counted AS (SELECT t.id, t.s, count(*) OVER () AS n FROM scored t WHERE t.s >= p_min)
+    SELECT t.n, t.id, t.s FROM counted t ORDER BY t.s DESC, t.id DESC
+    LIMIT p_limit OFFSET p_offset;
+END
+$$;
