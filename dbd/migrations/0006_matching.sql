@@ -290,6 +290,98 @@ $$;
 -- and stop there when the page's last score is above 45, the most any pair outside X can
 -- reach; otherwise (deep pages, weak matches, min_score 1-45 counted) they score every pair.
 
+-- Open jobs counted without scanning them: per expiry day (UTC; 'infinity' for none), kept by
+-- statement-level triggers on jobs. The open count is the days after today plus today's jobs
+-- not yet expired (a short index range).
+CREATE TABLE job_open_counts (
+    day date PRIMARY KEY,
+    n   bigint NOT NULL
+);
+CREATE FUNCTION cc_job_open_day(expires timestamptz) RETURNS date LANGUAGE sql IMMUTABLE AS
+$$ SELECT coalesce((expires AT TIME ZONE 'UTC')::date, 'infinity'::date) $$;
+
+INSERT INTO job_open_counts (day, n)
+SELECT cc_job_open_day(expires_at), count(*) FROM jobs WHERE is_active GROUP BY 1;
+
+CREATE FUNCTION cc_jobs_open_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    WITH d AS (
+        SELECT day, sum(n) AS n FROM (
+            SELECT cc_job_open_day(expires_at) AS day, 1 AS n FROM new_rows WHERE is_active
+            UNION ALL
+            SELECT cc_job_open_day(expires_at), -1 FROM old_rows WHERE is_active) x
+        GROUP BY day HAVING sum(n) <> 0)
+    INSERT INTO job_open_counts AS c (day, n) SELECT day, n FROM d ORDER BY day
+    ON CONFLICT (day) DO UPDATE SET n = c.n + excluded.n;
+    RETURN NULL;
+END
+$$;
+-- inserts and deletes have one transition table each
+CREATE FUNCTION cc_jobs_open_counted_ins() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO job_open_counts AS c (day, n)
+    SELECT cc_job_open_day(expires_at), count(*) FROM new_rows WHERE is_active
+    GROUP BY 1 ORDER BY 1
+    ON CONFLICT (day) DO UPDATE SET n = c.n + excluded.n;
+    RETURN NULL;
+END
+$$;
+CREATE FUNCTION cc_jobs_open_counted_del() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO job_open_counts AS c (day, n)
+    SELECT cc_job_open_day(expires_at), -count(*) FROM old_rows WHERE is_active
+    GROUP BY 1 ORDER BY 1
+    ON CONFLICT (day) DO UPDATE SET n = c.n + excluded.n;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER jobs_open_count_insert AFTER INSERT ON jobs
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_jobs_open_counted_ins();
+CREATE TRIGGER jobs_open_count_update AFTER UPDATE ON jobs
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_jobs_open_counted();
+CREATE TRIGGER jobs_open_count_delete AFTER DELETE ON jobs
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_jobs_open_counted_del();
+
+CREATE FUNCTION cc_jobs_open_count() RETURNS bigint LANGUAGE sql STABLE AS $$
+    SELECT coalesce((SELECT sum(n) FROM job_open_counts
+                     WHERE day > (now() AT TIME ZONE 'UTC')::date), 0)::bigint
+         + (SELECT count(*) FROM jobs WHERE is_active AND expires_at > now()
+            AND expires_at < ((now() AT TIME ZONE 'UTC')::date + 1) AT TIME ZONE 'UTC')
+$$;
+
+-- Open jobs whose skills include a given pair (GIN) and open jobs with at most 3 skills.
+CREATE INDEX jobs_open_skills_idx ON jobs USING gin (skill_ids) WHERE is_active;
+CREATE INDEX jobs_open_few_skills_idx ON jobs USING gin (skill_ids)
+    WHERE is_active AND cardinality(skill_ids) <= 3;
+
+-- Exact scores of a candidate for the open jobs among `ids` (the candidate's data passed in,
+-- read once per request).
+CREATE FUNCTION cc_match_score_jobs(c candidate_profiles, cs bigint[], cq bigint[], ids bigint[])
+RETURNS TABLE (id bigint, s integer) LANGUAGE sql STABLE AS $$
+    SELECT j.id, cc_match_points(
+               (SELECT count(*) FROM unnest(j.skill_ids) u WHERE u = ANY (cs)),
+               cardinality(j.skill_ids),
+               (SELECT count(*) FROM unnest(j.qualification_ids) u WHERE u = ANY (cq)),
+               cardinality(j.qualification_ids),
+               c.years_of_experience, j.min_experience_years,
+               cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
+               cc_state_hit(c.state_key, c.preferred_location_keys, j.state_key),
+               c.preferred_job_types, j.job_type, c.expected_salary, j.salary_max)
+    FROM jobs j
+    WHERE j.id = ANY (ids) AND j.is_active AND (j.expires_at IS NULL OR j.expires_at > now())
+$$;
+
+-- Jobs ranked for a candidate. Exact for the formula, in three steps:
+-- 1. seed: the open jobs in the candidate's cities (or preferred locations) and the open jobs
+--    without skills, all scored. T = the page's last score among them.
+-- 2. any other job scores at most 40 * matched / skills + 8 + 45 (state, then experience, type,
+--    salary and qualifications at their maximum). When T >= 54 a job without a common skill
+--    cannot reach T, one with a single common skill only when it has at most 40 / (T - 53.5)
+--    skills (rounding included), and jobs with two or more are found by their skill pairs
+--    (GIN @>). Those are scored too, and the page comes from the union.
+-- 3. otherwise (weak seeds, many candidate skills, min_score 1-53) the X ranking below.
+-- The count is the open-job counter when min_score is 0, else the exact count of that set.
 CREATE FUNCTION cc_match_rank_jobs(p_candidate bigint, p_min integer, p_limit integer,
                                    p_offset integer)
 RETURNS TABLE (total bigint, id bigint, score integer) LANGUAGE plpgsql STABLE AS $$
@@ -304,6 +396,8 @@ DECLARE
     n bigint;
     ck text[];
     sk text[];
+    t integer;
+    nmax integer;
 BEGIN
     SELECT * INTO c FROM candidate_profiles p WHERE p.id = p_candidate;
     IF NOT FOUND THEN
@@ -315,6 +409,58 @@ BEGIN
     ck := array_remove(c.city_key || c.preferred_location_keys, NULL);
     sk := array_remove(c.state_key || c.preferred_location_keys, NULL);
 
+    -- steps 1 and 2
+    IF cardinality(cs) <= 12 AND (p_min <= 0 OR p_min >= 54) THEN
+        WITH seed AS (
+                 SELECT x.id, x.s FROM cc_match_score_jobs(c, cs, cq, ARRAY(
+                     SELECT j.id FROM jobs j WHERE j.is_active AND j.city_key = ANY (ck)
+                     UNION SELECT j.id FROM jobs j
+                           WHERE j.is_active AND j.skill_ids = '{}')) x)
+        SELECT ARRAY(SELECT x.s FROM seed x WHERE x.s >= p_min ORDER BY x.s DESC, x.id DESC
+                     LIMIT k)
+        INTO scores;
+        -- the threshold: the seed's page end, or min_score itself (then the set holds every
+        -- match, so it is counted exactly)
+        t := CASE WHEN p_min >= 54 THEN p_min
+                  WHEN cardinality(scores) >= k THEN scores[k] ELSE -1 END;
+        IF t >= 54 THEN
+            nmax := floor(40 / (t - 53.5));
+            IF nmax <= 3 THEN
+                WITH cand AS (
+                         SELECT j.id FROM jobs j WHERE j.is_active AND j.city_key = ANY (ck)
+                         UNION SELECT j.id FROM jobs j
+                               WHERE j.is_active AND j.skill_ids = '{}'
+                         UNION SELECT j.id FROM jobs j
+                               WHERE j.is_active AND cardinality(j.skill_ids) <= 3
+                                 AND j.skill_ids && cs AND cardinality(j.skill_ids) <= nmax
+                         UNION SELECT j.id
+                               FROM unnest(cs) a, unnest(cs) b,
+                                    LATERAL (SELECT j.id FROM jobs j WHERE j.is_active
+                                             AND j.skill_ids @> ARRAY[a, b]) j
+                               WHERE a < b),
+                     scored AS (SELECT x.id, x.s FROM cc_match_score_jobs(
+                                    c, cs, cq, ARRAY(SELECT cand.id FROM cand)) x
+                                WHERE x.s >= p_min),
+                     top AS (SELECT x.id, x.s FROM scored x ORDER BY x.s DESC, x.id DESC
+                             LIMIT k)
+                SELECT ARRAY(SELECT x.id FROM top x ORDER BY x.s DESC, x.id DESC),
+                       ARRAY(SELECT x.s FROM top x ORDER BY x.s DESC, x.id DESC),
+                       CASE WHEN p_min <= 0 THEN cc_jobs_open_count()
+                            ELSE (SELECT count(*) FROM scored) END
+                INTO ids, scores, n;
+                -- with min_score >= 54 the set holds every match, however short the page
+                IF p_min >= 54 OR cardinality(ids) >= k THEN
+                    RETURN QUERY SELECT n, u.id, u.s
+                                 FROM unnest(ids[p_offset + 1:k], scores[p_offset + 1:k])
+                                      WITH ORDINALITY AS u (id, s, o) ORDER BY u.o;
+                    RETURN;
+                END IF;
+            END IF;
+        END IF;
+    END IF;
+
+    -- step 3: X, the jobs sharing a skill or a place (or without skills): a job outside X
+    -- scores at most 45
     WITH ov AS (SELECT js.job_id, count(*) AS m FROM job_skills js
                 WHERE js.skill_id = ANY (cs) GROUP BY js.job_id),
          x AS (SELECT ov.job_id FROM ov
@@ -341,8 +487,7 @@ BEGIN
 
     IF p_min > 45 OR (cardinality(ids) >= k AND scores[k] > 45) THEN
         IF p_min <= 0 THEN
-            SELECT count(*) INTO n FROM jobs j
-            WHERE j.is_active AND (j.expires_at IS NULL OR j.expires_at > now());
+            n := cc_jobs_open_count();
         ELSIF p_min <= 45 THEN
             n := NULL; -- pairs outside X may count: below
         END IF;
