@@ -375,12 +375,13 @@ $$;
 -- Jobs ranked for a candidate. Exact for the formula, in three steps:
 -- 1. seed: the open jobs in the candidate's cities (or preferred locations) and the open jobs
 --    without skills, all scored. T = the page's last score among them.
--- 2. any other job scores at most 40 * matched / skills + 8 + 45 (state, then experience, type,
---    salary and qualifications at their maximum). When T >= 54 a job without a common skill
---    cannot reach T, one with a single common skill only when it has at most 40 / (T - 53.5)
---    skills (rounding included), and jobs with two or more are found by their skill pairs
---    (GIN @>). Those are scored too, and the page comes from the union.
--- 3. otherwise (weak seeds, many candidate skills, min_score 1-53) the X ranking below.
+-- 2. any other job scores at most 40 * matched / skills + 8 (in one of the candidate's states,
+--    else 0) + 45 (experience, type, salary and qualifications at their maximum). When T >= 56
+--    a job without a common skill cannot reach T; one with a single common skill only when it
+--    has at most 40 / (T - 45.5) skills (40 / (T - 53.5) in the candidate's states; rounding
+--    included); jobs with two or more are found by their skill pairs (GIN @>). Those are
+--    scored too, and the page comes from the union.
+-- 3. otherwise (weak seeds, more than 12 candidate skills, min_score 1-55) the X ranking.
 -- The count is the open-job counter when min_score is 0, else the exact count of that set.
 CREATE FUNCTION cc_match_rank_jobs(p_candidate bigint, p_min integer, p_limit integer,
                                    p_offset integer)
@@ -398,6 +399,9 @@ DECLARE
     sk text[];
     t integer;
     nmax integer;
+    nmax8 integer;
+    seed_ids bigint[];
+    seed_s integer[];
 BEGIN
     SELECT * INTO c FROM candidate_profiles p WHERE p.id = p_candidate;
     IF NOT FOUND THEN
@@ -410,37 +414,45 @@ BEGIN
     sk := array_remove(c.state_key || c.preferred_location_keys, NULL);
 
     -- steps 1 and 2
-    IF cardinality(cs) <= 12 AND (p_min <= 0 OR p_min >= 54) THEN
-        WITH seed AS (
-                 SELECT x.id, x.s FROM cc_match_score_jobs(c, cs, cq, ARRAY(
-                     SELECT j.id FROM jobs j WHERE j.is_active AND j.city_key = ANY (ck)
-                     UNION SELECT j.id FROM jobs j
-                           WHERE j.is_active AND j.skill_ids = '{}')) x)
-        SELECT ARRAY(SELECT x.s FROM seed x WHERE x.s >= p_min ORDER BY x.s DESC, x.id DESC
-                     LIMIT k)
-        INTO scores;
+    IF cardinality(cs) <= 12 AND (p_min <= 0 OR p_min >= 56) THEN
+        SELECT array_agg(x.id ORDER BY x.s DESC, x.id DESC),
+               array_agg(x.s ORDER BY x.s DESC, x.id DESC)
+        INTO seed_ids, seed_s
+        FROM cc_match_score_jobs(c, cs, cq, ARRAY(
+                 SELECT j.id FROM jobs j WHERE j.is_active AND j.city_key = ANY (ck)
+                 UNION SELECT j.id FROM jobs j WHERE j.is_active AND j.skill_ids = '{}')) x
+        WHERE x.s >= p_min;
+        scores := coalesce(seed_s, '{}');
+        seed_ids := coalesce(seed_ids, '{}');
+        seed_s := coalesce(seed_s, '{}');
         -- the threshold: the seed's page end, or min_score itself (then the set holds every
         -- match, so it is counted exactly)
-        t := CASE WHEN p_min >= 54 THEN p_min
+        t := CASE WHEN p_min >= 56 THEN p_min
                   WHEN cardinality(scores) >= k THEN scores[k] ELSE -1 END;
-        IF t >= 54 THEN
-            nmax := floor(40 / (t - 53.5));
+        IF t >= 56 THEN
+            -- a single shared skill reaches t only on a job with at most nmax skills:
+            -- 40 / n + 45 >= t - 0.5 elsewhere, 40 / n + 53 >= t - 0.5 in the candidate's states
+            nmax := floor(40 / (t - 45.5));
+            nmax8 := floor(40 / (t - 53.5));
             IF nmax <= 3 THEN
                 WITH cand AS (
-                         SELECT j.id FROM jobs j WHERE j.is_active AND j.city_key = ANY (ck)
+                         SELECT j.id FROM jobs j
+                         WHERE j.is_active AND cardinality(j.skill_ids) <= 3
+                           AND j.skill_ids && cs AND cardinality(j.skill_ids) <= nmax
                          UNION SELECT j.id FROM jobs j
-                               WHERE j.is_active AND j.skill_ids = '{}'
-                         UNION SELECT j.id FROM jobs j
-                               WHERE j.is_active AND cardinality(j.skill_ids) <= 3
-                                 AND j.skill_ids && cs AND cardinality(j.skill_ids) <= nmax
+                               WHERE j.is_active AND j.state_key = ANY (sk)
+                                 AND j.skill_ids && cs AND cardinality(j.skill_ids) <= nmax8
                          UNION SELECT j.id
                                FROM unnest(cs) a, unnest(cs) b,
                                     LATERAL (SELECT j.id FROM jobs j WHERE j.is_active
                                              AND j.skill_ids @> ARRAY[a, b]) j
                                WHERE a < b),
                      scored AS (SELECT x.id, x.s FROM cc_match_score_jobs(
-                                    c, cs, cq, ARRAY(SELECT cand.id FROM cand)) x
-                                WHERE x.s >= p_min),
+                                    c, cs, cq, ARRAY(SELECT cand.id FROM cand
+                                                     WHERE cand.id <> ALL (seed_ids))) x
+                                WHERE x.s >= p_min
+                                UNION ALL
+                                SELECT u.id, u.s FROM unnest(seed_ids, seed_s) u (id, s)),
                      top AS (SELECT x.id, x.s FROM scored x ORDER BY x.s DESC, x.id DESC
                              LIMIT k)
                 SELECT ARRAY(SELECT x.id FROM top x ORDER BY x.s DESC, x.id DESC),
@@ -448,8 +460,8 @@ BEGIN
                        CASE WHEN p_min <= 0 THEN cc_jobs_open_count()
                             ELSE (SELECT count(*) FROM scored) END
                 INTO ids, scores, n;
-                -- with min_score >= 54 the set holds every match, however short the page
-                IF p_min >= 54 OR cardinality(ids) >= k THEN
+                -- with min_score >= 56 the set holds every match, however short the page
+                IF p_min >= 56 OR cardinality(ids) >= k THEN
                     RETURN QUERY SELECT n, u.id, u.s
                                  FROM unnest(ids[p_offset + 1:k], scores[p_offset + 1:k])
                                       WITH ORDINALITY AS u (id, s, o) ORDER BY u.o;
