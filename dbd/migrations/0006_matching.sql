@@ -172,10 +172,12 @@ $$ SELECT round(points, 2) $$;
 -- ---- one pair ------------------------------------------------------------------------------
 
 -- {"match_score", "match_factors"} of a candidate profile for a job; NULL when either is
--- missing. Computed from the current rows on every call.
+-- missing. Computed from the current rows on every call. PL/pgSQL so its plan is cached per
+-- connection (a SQL function that is not inlined is planned again in every query).
 CREATE FUNCTION cc_match_json(candidate bigint, job bigint) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-    SELECT jsonb_build_object(
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT jsonb_build_object(
         'match_score', cc_match_total(f.sk, f.ex, f.lo, f.ty, f.sa, f.qu),
         'match_factors', jsonb_build_object(
             'skills', jsonb_build_object('score', cc_mf_shown(f.sk), 'max', 40,
@@ -236,13 +238,15 @@ LANGUAGE sql STABLE AS $$
                     cc_mf_job_type(c.preferred_job_types, j.job_type) AS ty,
                     cc_mf_salary(c.expected_salary, j.salary_max) AS sa,
                     cc_mf_share(q.m, q.n::integer, 5) AS qu) f
-    WHERE c.id = candidate AND j.id = job
+    WHERE c.id = candidate AND j.id = job);
+END
 $$;
 
 -- The score alone (job and application renderers call it per row): same factors, no names.
 CREATE OR REPLACE FUNCTION cc_match_score(candidate bigint, job bigint) RETURNS integer
-LANGUAGE sql STABLE AS $$
-    SELECT cc_match_points(
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT cc_match_points(
         (SELECT count(*) FROM job_skills js JOIN candidate_skills cs
                 ON cs.skill_id = js.skill_id AND cs.profile_id = c.id WHERE js.job_id = j.id),
         cardinality(j.skill_ids),
@@ -255,7 +259,8 @@ LANGUAGE sql STABLE AS $$
         cc_state_hit(c.state_key, c.preferred_location_keys, j.state_key),
         c.preferred_job_types, j.job_type, c.expected_salary, j.salary_max)
     FROM candidate_profiles c, jobs j
-    WHERE c.id = candidate AND j.id = job
+    WHERE c.id = candidate AND j.id = job);
+END
 $$;
 
 -- ---- renderers -----------------------------------------------------------------------------
@@ -350,16 +355,31 @@ CREATE FUNCTION cc_jobs_open_count() RETURNS bigint LANGUAGE sql STABLE AS $$
             AND expires_at < ((now() AT TIME ZONE 'UTC')::date + 1) AT TIME ZONE 'UTC')
 $$;
 
--- Open jobs whose skills include a given pair (GIN) and open jobs with at most 3 skills.
-CREATE INDEX jobs_open_skills_idx ON jobs USING gin (skill_ids) WHERE is_active;
-CREATE INDEX jobs_open_few_skills_idx ON jobs USING gin (skill_ids)
-    WHERE is_active AND cardinality(skill_ids) <= 3;
+-- The GIN keys of an open job for the ranking: its skill ids and, as a negative number, a hash
+-- of its state key (a collision only adds jobs to score, never hides one). `@> ARRAY[a, b]`
+-- finds the jobs with both skills, `@> ARRAY[state, a]` those of a state with skill a.
+CREATE FUNCTION cc_job_match_keys(skill_ids bigint[], state_key text) RETURNS bigint[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN state_key IS NULL THEN skill_ids
+                ELSE skill_ids || (-1 - (hashtext(state_key)::bigint & 2147483647)) END
+$$;
+CREATE INDEX jobs_open_match_keys_idx ON jobs USING gin (cc_job_match_keys(skill_ids, state_key))
+    WHERE is_active;
+-- open jobs with one, two or three skills (a single shared skill matters only on those)
+CREATE INDEX jobs_open_1_skill_idx ON jobs USING gin (skill_ids)
+    WHERE is_active AND cardinality(skill_ids) = 1;
+CREATE INDEX jobs_open_2_skills_idx ON jobs USING gin (skill_ids)
+    WHERE is_active AND cardinality(skill_ids) = 2;
+CREATE INDEX jobs_open_3_skills_idx ON jobs USING gin (skill_ids)
+    WHERE is_active AND cardinality(skill_ids) = 3;
 
 -- Exact scores of a candidate for the open jobs among `ids` (the candidate's data passed in,
 -- read once per request).
 CREATE FUNCTION cc_match_score_jobs(c candidate_profiles, cs bigint[], cq bigint[], ids bigint[])
-RETURNS TABLE (id bigint, s integer) LANGUAGE sql STABLE AS $$
-    SELECT j.id, cc_match_points(
+RETURNS TABLE (id bigint, s integer) LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY SELECT j.id, cc_match_points(
                (SELECT count(*) FROM unnest(j.skill_ids) u WHERE u = ANY (cs)),
                cardinality(j.skill_ids),
                (SELECT count(*) FROM unnest(j.qualification_ids) u WHERE u = ANY (cq)),
@@ -369,7 +389,8 @@ RETURNS TABLE (id bigint, s integer) LANGUAGE sql STABLE AS $$
                cc_state_hit(c.state_key, c.preferred_location_keys, j.state_key),
                c.preferred_job_types, j.job_type, c.expected_salary, j.salary_max)
     FROM jobs j
-    WHERE j.id = ANY (ids) AND j.is_active AND (j.expires_at IS NULL OR j.expires_at > now())
+    WHERE j.id = ANY (ids) AND j.is_active AND (j.expires_at IS NULL OR j.expires_at > now());
+END
 $$;
 
 -- Jobs ranked for a candidate. Exact for the formula, in three steps:
@@ -400,6 +421,7 @@ DECLARE
     t integer;
     nmax integer;
     nmax8 integer;
+    stk bigint[];
     seed_ids bigint[];
     seed_s integer[];
 BEGIN
@@ -434,18 +456,33 @@ BEGIN
             -- 40 / n + 45 >= t - 0.5 elsewhere, 40 / n + 53 >= t - 0.5 in the candidate's states
             nmax := floor(40 / (t - 45.5));
             nmax8 := floor(40 / (t - 53.5));
+            stk := ARRAY(SELECT (cc_job_match_keys('{}', x))[1] FROM unnest(sk) x);
             IF nmax <= 3 THEN
                 WITH cand AS (
                          SELECT j.id FROM jobs j
-                         WHERE j.is_active AND cardinality(j.skill_ids) <= 3
-                           AND j.skill_ids && cs AND cardinality(j.skill_ids) <= nmax
+                         WHERE j.is_active AND cardinality(j.skill_ids) = 1 AND j.skill_ids && cs
+                           AND nmax >= 1
                          UNION SELECT j.id FROM jobs j
-                               WHERE j.is_active AND j.state_key = ANY (sk)
-                                 AND j.skill_ids && cs AND cardinality(j.skill_ids) <= nmax8
+                               WHERE j.is_active AND cardinality(j.skill_ids) = 2
+                                 AND j.skill_ids && cs AND nmax >= 2
+                         UNION SELECT j.id FROM jobs j
+                               WHERE j.is_active AND cardinality(j.skill_ids) = 3
+                                 AND j.skill_ids && cs AND nmax >= 3
+                         -- a single shared skill in the candidate's states (and pairs there)
+                         UNION SELECT j.id
+                               FROM unnest(stk) st, unnest(cs) a,
+                                    LATERAL (SELECT j.id, j.skill_ids FROM jobs j
+                                             WHERE j.is_active
+                                               AND cc_job_match_keys(j.skill_ids, j.state_key)
+                                                   @> ARRAY[st, a]
+                                             OFFSET 0) j -- keeps the GIN path per pair
+                               WHERE cardinality(j.skill_ids) <= nmax8
+                         -- two or more shared skills anywhere
                          UNION SELECT j.id
                                FROM unnest(cs) a, unnest(cs) b,
                                     LATERAL (SELECT j.id FROM jobs j WHERE j.is_active
-                                             AND j.skill_ids @> ARRAY[a, b]) j
+                                             AND cc_job_match_keys(j.skill_ids, j.state_key)
+                                                 @> ARRAY[a, b]) j
                                WHERE a < b),
                      scored AS (SELECT x.id, x.s FROM cc_match_score_jobs(
                                     c, cs, cq, ARRAY(SELECT cand.id FROM cand

@@ -434,20 +434,26 @@ def test_recruiter_pagination(api, read_mails, db, world):
 
 
 def test_jobs_found_outside_the_seed(api, read_mails, db, world):
-    """min_score 64: the ranking scores the candidate's places and skill-less jobs, then finds
-    the other jobs that can still reach 64 by a shared skill pair or a single shared skill of a
-    job with few skills; none may be missed and the count is exact."""
+    """min_score 64: the ranking scores the candidate's cities and skill-less jobs, then finds
+    the other jobs that can still reach 64 (a shared skill pair anywhere, a single shared skill
+    of a job with few skills, or of a job in the candidate's state); none may be missed and the
+    count is exact (min_score 50 takes the other path and must agree)."""
     s, q, j = world["skills"], world["quals"], world["job"]
     # a pair shared, no place: 40 * 2/2 + 20 + 0 + 10 + 10 + 5 = 85
     pair = j("pair", job_type="contract", smax="90000", skills=s[:2])
     # one skill of one: 40 + 20 + 0 + 10 + 10 + 0/1 = 80
     single = j("single", job_type="contract", smax="90000", skills=s[2:3], quals=q[1:])
+    # in the candidate's state, one skill of three: 13.33 + 20 + 8 + 10 + 10 + 5 = 66.33 -> 66
+    state = j("state", state=world["state"], job_type="contract", smax="90000",
+              skills=[s[1], s[3], s[4]])
     # one skill of three: 13.33 + 20 + 0 + 10 + 10 + 5 = 58.33, below 64
     weak = j("weak", job_type="contract", smax="90000", skills=[s[0], s[3], s[4]])
     cand = candidate(api, read_mails, db, base_profile(world))
     data = assert_json(get_matches(api, cand["access"], min_score=64, page_size=100), 200)
-    assert own(data["results"], [pair, single, weak]) == [(pair, 85), (single, 80)]
+    assert own(data["results"], [pair, single, state, weak]) == [
+        (pair, 85), (single, 80), (state, 66)]
     assert data["count"] == len(data["results"])
     assert all(r["match_score"] >= 64 for r in data["results"])
     low = assert_json(get_matches(api, cand["access"], min_score=50, page_size=100), 200)
-    assert own(low["results"], [pair, single, weak]) == [(pair, 85), (single, 80), (weak, 58)]
+    assert own(low["results"], [pair, single, state, weak]) == [
+        (pair, 85), (single, 80), (state, 66), (weak, 58)]
