@@ -406,7 +406,10 @@ $$;
 -- The count is the open-job counter when min_score is 0, else the exact count of that set.
 CREATE FUNCTION cc_match_rank_jobs(p_candidate bigint, p_min integer, p_limit integer,
                                    p_offset integer)
-RETURNS TABLE (total bigint, id bigint, score integer) LANGUAGE plpgsql STABLE AS $$
+RETURNS TABLE (total bigint, id bigint, score integer) LANGUAGE plpgsql STABLE
+-- generic plans of these queries are costed far above jit_above_cost: JIT compiling them cost
+-- ~65 ms a call, the queries themselves a few
+SET jit = off AS $$
 #variable_conflict use_column
 DECLARE
     c candidate_profiles;
@@ -572,7 +575,10 @@ $$;
 -- recruiter may approach), same formula, same bound.
 CREATE FUNCTION cc_match_rank_candidates(p_job bigint, p_min integer, p_limit integer,
                                          p_offset integer)
-RETURNS TABLE (total bigint, id bigint, score integer) LANGUAGE plpgsql STABLE AS $$
+RETURNS TABLE (total bigint, id bigint, score integer) LANGUAGE plpgsql STABLE
+-- generic plans of these queries are costed far above jit_above_cost: JIT compiling them cost
+-- ~65 ms a call, the queries themselves a few
+SET jit = off AS $$
 #variable_conflict use_column
 DECLARE
     j jobs;
