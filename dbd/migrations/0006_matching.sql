@@ -84,6 +84,40 @@ CREATE TRIGGER job_quals_match_update AFTER UPDATE ON job_qualifications
 CREATE TRIGGER job_quals_match_delete AFTER DELETE ON job_qualifications
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
 
+-- The candidate's skill ids, kept by the triggers below (the recruiter's ranking looks
+-- candidates up by skill pairs).
+ALTER TABLE candidate_profiles ADD COLUMN skill_ids bigint[] NOT NULL DEFAULT '{}';
+UPDATE candidate_profiles c SET skill_ids = ARRAY(SELECT skill_id FROM candidate_skills
+                                                  WHERE profile_id = c.id ORDER BY skill_id);
+CREATE FUNCTION cc_candidates_refresh_skill_ids(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+    UPDATE candidate_profiles c
+    SET skill_ids = ARRAY(SELECT skill_id FROM candidate_skills WHERE profile_id = c.id
+                          ORDER BY skill_id)
+    WHERE c.id = ANY (ids)
+$$;
+CREATE FUNCTION cc_candidate_skills_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM cc_candidates_refresh_skill_ids(ARRAY(SELECT DISTINCT profile_id FROM new_rows));
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM cc_candidates_refresh_skill_ids(ARRAY(SELECT DISTINCT profile_id FROM old_rows));
+    ELSE
+        PERFORM cc_candidates_refresh_skill_ids(ARRAY(SELECT profile_id FROM new_rows
+                                                      UNION SELECT profile_id FROM old_rows));
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER candidate_skills_match_insert AFTER INSERT ON candidate_skills
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION cc_candidate_skills_changed();
+CREATE TRIGGER candidate_skills_match_update AFTER UPDATE ON candidate_skills
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION cc_candidate_skills_changed();
+CREATE TRIGGER candidate_skills_match_delete AFTER DELETE ON candidate_skills
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION cc_candidate_skills_changed();
+
 -- Open jobs (is_active, unexpired) by place and the ones without skills; candidates by place.
 CREATE INDEX jobs_open_city_idx ON jobs (city_key) WHERE is_active;
 CREATE INDEX jobs_open_state_idx ON jobs (state_key) WHERE is_active;
@@ -365,6 +399,20 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 CREATE INDEX jobs_open_match_keys_idx ON jobs USING gin (cc_job_match_keys(skill_ids, state_key))
     WHERE is_active;
+-- The same keys for verified candidates: skill ids, and the hashes of the state and of every
+-- preferred location (a preferred location may name a state).
+CREATE FUNCTION cc_candidate_match_keys(skill_ids bigint[], state_key text, prefs text[])
+RETURNS bigint[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT skill_ids || ARRAY(SELECT (cc_job_match_keys('{}', k))[1]
+                              FROM unnest(array_remove(state_key || prefs, NULL)) k)
+$$;
+CREATE INDEX candidate_profiles_match_keys_idx ON candidate_profiles
+    USING gin (cc_candidate_match_keys(skill_ids, state_key, preferred_location_keys))
+    WHERE verification_status = 'verified';
+CREATE INDEX candidate_profiles_verified_city_idx ON candidate_profiles (city_key)
+    WHERE verification_status = 'verified';
+CREATE INDEX candidate_profiles_verified_prefs_idx ON candidate_profiles
+    USING gin (preferred_location_keys) WHERE verification_status = 'verified';
 -- open jobs with one, two or three skills (a single shared skill matters only on those)
 CREATE INDEX jobs_open_1_skill_idx ON jobs USING gin (skill_ids)
     WHERE is_active AND cardinality(skill_ids) = 1;
@@ -571,8 +619,30 @@ BEGIN
 END
 $$;
 
+-- Exact scores for a job of the eligible candidates among `ids` (verified, active users).
+CREATE FUNCTION cc_match_score_candidates(j jobs, ids bigint[])
+RETURNS TABLE (id bigint, s integer) LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY SELECT c.id, cc_match_points(
+               (SELECT count(*) FROM unnest(c.skill_ids) x WHERE x = ANY (j.skill_ids)),
+               cardinality(j.skill_ids),
+               (SELECT count(*) FROM candidate_qualifications cq WHERE cq.profile_id = c.id
+                  AND cq.qualification_id = ANY (j.qualification_ids)),
+               cardinality(j.qualification_ids),
+               c.years_of_experience, j.min_experience_years,
+               cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
+               cc_state_hit(c.state_key, c.preferred_location_keys, j.state_key),
+               c.preferred_job_types, j.job_type, c.expected_salary, j.salary_max)
+    FROM candidate_profiles c JOIN users u ON u.id = c.user_id
+    WHERE c.id = ANY (ids) AND c.verification_status = 'verified' AND u.is_active;
+END
+$$;
+
 -- Candidates ranked for a job: verified candidate profiles of active users (the pool a
--- recruiter may approach), same formula, same bound.
+-- recruiter may approach), same formula, the same three steps
+-- as for jobs (seed: the candidates of the job's city; then those that can still reach the
+-- page: two shared skills anywhere, one in the job's state; else X, else everyone).
 CREATE FUNCTION cc_match_rank_candidates(p_job bigint, p_min integer, p_limit integer,
                                          p_offset integer)
 RETURNS TABLE (total bigint, id bigint, score integer) LANGUAGE plpgsql STABLE
@@ -587,13 +657,86 @@ DECLARE
     scores integer[];
     n bigint;
     nq integer;
+    nsk integer;
+    t integer;
+    jst bigint;
+    seed_ids bigint[];
+    seed_s integer[];
 BEGIN
     SELECT * INTO j FROM jobs x WHERE x.id = p_job;
     IF NOT FOUND THEN
         RETURN;
     END IF;
     nq := cardinality(j.qualification_ids);
+    nsk := cardinality(j.skill_ids);
 
+    -- steps 1 and 2
+    IF nsk BETWEEN 1 AND 12 AND (p_min <= 0 OR p_min >= 54) THEN
+        SELECT array_agg(x.id ORDER BY x.s DESC, x.id DESC),
+               array_agg(x.s ORDER BY x.s DESC, x.id DESC)
+        INTO seed_ids, seed_s
+        FROM cc_match_score_candidates(j, ARRAY(
+                 SELECT c.id FROM candidate_profiles c
+                 WHERE c.verification_status = 'verified' AND c.city_key = j.city_key
+                 UNION SELECT c.id FROM candidate_profiles c
+                       WHERE c.verification_status = 'verified'
+                         AND c.preferred_location_keys @> ARRAY[j.city_key])) x
+        WHERE x.s >= p_min;
+        seed_ids := coalesce(seed_ids, '{}');
+        seed_s := coalesce(seed_s, '{}');
+        t := CASE WHEN p_min >= 54 THEN p_min
+                  WHEN cardinality(seed_s) >= k THEN seed_s[k] ELSE -1 END;
+        -- m shared skills reach t only when 40 m / nsk + (8 in the job's state) + 45 >= t - 0.5:
+        -- here none can with one skill outside the state, or with none at all
+        IF t - 0.5 > 45 + 40.0 / nsk AND t - 0.5 > 53 THEN
+            jst := (cc_job_match_keys('{}', j.state_key))[1];
+            IF 40.0 / nsk + 53 < t - 0.5 THEN
+                jst := NULL; -- a single shared skill falls short even in the state
+            END IF;
+            WITH cand AS (
+                     SELECT c.id
+                     FROM unnest(j.skill_ids) a, unnest(j.skill_ids) b,
+                          LATERAL (SELECT c.id FROM candidate_profiles c
+                                   WHERE c.verification_status = 'verified'
+                                     AND cc_candidate_match_keys(c.skill_ids, c.state_key,
+                                                                 c.preferred_location_keys)
+                                         @> ARRAY[a, b]
+                                   OFFSET 0) c
+                     WHERE a < b
+                     UNION SELECT c.id
+                           FROM unnest(j.skill_ids) a,
+                                LATERAL (SELECT c.id FROM candidate_profiles c
+                                         WHERE c.verification_status = 'verified'
+                                           AND cc_candidate_match_keys(c.skill_ids, c.state_key,
+                                                                       c.preferred_location_keys)
+                                               @> ARRAY[jst, a]
+                                         OFFSET 0) c
+                           WHERE jst IS NOT NULL),
+                 scored AS (SELECT x.id, x.s FROM cc_match_score_candidates(
+                                j, ARRAY(SELECT cand.id FROM cand
+                                         WHERE cand.id <> ALL (seed_ids))) x
+                            WHERE x.s >= p_min
+                            UNION ALL
+                            SELECT u.id, u.s FROM unnest(seed_ids, seed_s) u (id, s)),
+                 top AS (SELECT x.id, x.s FROM scored x ORDER BY x.s DESC, x.id DESC LIMIT k)
+            SELECT ARRAY(SELECT x.id FROM top x ORDER BY x.s DESC, x.id DESC),
+                   ARRAY(SELECT x.s FROM top x ORDER BY x.s DESC, x.id DESC),
+                   CASE WHEN p_min <= 0
+                        THEN (SELECT count(*) FROM candidate_profiles c
+                              JOIN users u ON u.id = c.user_id
+                              WHERE c.verification_status = 'verified' AND u.is_active)
+                        ELSE (SELECT count(*) FROM scored) END
+            INTO ids, scores, n;
+            IF p_min >= 54 OR cardinality(ids) >= k THEN
+                RETURN QUERY SELECT n, u.id, u.s
+                             FROM unnest(ids[p_offset + 1:k], scores[p_offset + 1:k])
+                                  WITH ORDINALITY AS u (id, s, o) ORDER BY u.o;
+                RETURN;
+            END IF;
+        END IF;
+    END IF;
+
+    -- step 3
     IF cardinality(j.skill_ids) > 0 THEN
         WITH ov AS (SELECT cs.profile_id, count(*) AS m FROM candidate_skills cs
                     WHERE cs.skill_id = ANY (j.skill_ids) GROUP BY cs.profile_id),

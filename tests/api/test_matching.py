@@ -457,3 +457,33 @@ def test_jobs_found_outside_the_seed(api, read_mails, db, world):
     low = assert_json(get_matches(api, cand["access"], min_score=50, page_size=100), 200)
     assert own(low["results"], [pair, single, state, weak]) == [
         (pair, 85), (single, 80), (state, 66), (weak, 58)]
+
+
+def test_candidates_found_outside_the_seed(api, read_mails, db, world):
+    """min_score 60 for a job with 4 skills: the ranking scores the job's city, then the
+    candidates sharing two skills anywhere or one skill in the job's state."""
+    s = world["skills"]
+    jid = world["job"]("R2", city=world["city"], state=world["state"], min_exp=2,
+                       smax="90000", skills=s[:4])
+    # two skills of four = 20, 10 >= 2 = 20, same state = 8, no preference = 10,
+    # no expectation = 10, no qualifications asked = 5: 73
+    two = candidate(api, read_mails, db, {"state": world["state"], "years_of_experience": 10,
+                                          "skills": s[:2]}, verified=True)
+    # one skill, the state named as a preferred location: 10 + 20 + 8 + 10 + 10 + 5 = 63
+    one_state = candidate(api, read_mails, db, {
+        "preferred_locations": [world["state"].upper()], "years_of_experience": 3,
+        "skills": s[2:3]}, verified=True)
+    # one skill elsewhere: 10 + 20 + 0 + 10 + 10 + 5 = 55
+    one_away = candidate(api, read_mails, db, {"state": world["other_state"],
+                                               "years_of_experience": 3, "skills": s[3:4]},
+                         verified=True)
+    pids = [c["profile"]["id"] for c in (two, one_state, one_away)]
+    tok = world["recr"]["access"]
+    hi = assert_json(get_matches(api, tok, job=jid, min_score=60, page_size=100), 200)
+    assert own(hi["results"], pids, key="candidate") == [(pids[0], 73), (pids[1], 63)]
+    assert hi["count"] == len(hi["results"])
+    f = next(r for r in hi["results"] if r["candidate"]["id"] == pids[1])["match_factors"]
+    assert (f["location"]["score"], f["location"]["match"]) == (8, "preferred_state")
+    lo = assert_json(get_matches(api, tok, job=jid, min_score=50, page_size=100), 200)
+    assert own(lo["results"], pids, key="candidate") == [
+        (pids[0], 73), (pids[1], 63), (pids[2], 55)]
