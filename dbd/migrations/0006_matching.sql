@@ -619,6 +619,15 @@ BEGIN
 END
 $$;
 
+-- The number of candidates a recruiter's ranking covers (verified profiles of active users):
+-- an index-only count of the verified profiles less the few of deactivated users.
+CREATE INDEX users_inactive_idx ON users (id) WHERE NOT is_active;
+CREATE FUNCTION cc_match_candidates_count() RETURNS bigint LANGUAGE sql STABLE AS $$
+    SELECT (SELECT count(*) FROM candidate_profiles WHERE verification_status = 'verified')
+         - (SELECT count(*) FROM users u JOIN candidate_profiles c ON c.user_id = u.id
+            WHERE NOT u.is_active AND c.verification_status = 'verified')
+$$;
+
 -- Exact scores for a job of the eligible candidates among `ids` (verified, active users).
 CREATE FUNCTION cc_match_score_candidates(j jobs, ids bigint[])
 RETURNS TABLE (id bigint, s integer) LANGUAGE plpgsql STABLE AS $$
@@ -722,9 +731,7 @@ BEGIN
             SELECT ARRAY(SELECT x.id FROM top x ORDER BY x.s DESC, x.id DESC),
                    ARRAY(SELECT x.s FROM top x ORDER BY x.s DESC, x.id DESC),
                    CASE WHEN p_min <= 0
-                        THEN (SELECT count(*) FROM candidate_profiles c
-                              JOIN users u ON u.id = c.user_id
-                              WHERE c.verification_status = 'verified' AND u.is_active)
+                        THEN cc_match_candidates_count()
                         ELSE (SELECT count(*) FROM scored) END
             INTO ids, scores, n;
             IF p_min >= 54 OR cardinality(ids) >= k THEN
@@ -768,8 +775,7 @@ BEGIN
 
         IF p_min > 45 OR (cardinality(ids) >= k AND scores[k] > 45) THEN
             IF p_min <= 0 THEN
-                SELECT count(*) INTO n FROM candidate_profiles c JOIN users u ON u.id = c.user_id
-                WHERE c.verification_status = 'verified' AND u.is_active;
+                n := cc_match_candidates_count();
             ELSIF p_min <= 45 THEN
                 n := NULL;
             END IF;
