@@ -246,24 +246,23 @@ BEGIN
             'qualifications', jsonb_build_object('score', cc_mf_shown(f.qu), 'max', 5,
                                                  'matched', q.matched, 'missing', q.missing)))
     FROM candidate_profiles c, jobs j,
-    LATERAL (SELECT count(*) FILTER (WHERE cs.skill_id IS NOT NULL) AS m, count(*) AS n,
+    -- by the stored id arrays: primary-key lookups, no scan of the master tables
+    LATERAL (SELECT count(*) FILTER (WHERE x.id = ANY (c.skill_ids)) AS m, count(*) AS n,
                     coalesce(jsonb_agg(x.name ORDER BY x.name, x.id)
-                             FILTER (WHERE cs.skill_id IS NOT NULL), '[]') AS matched,
+                             FILTER (WHERE x.id = ANY (c.skill_ids)), '[]') AS matched,
                     coalesce(jsonb_agg(x.name ORDER BY x.name, x.id)
-                             FILTER (WHERE cs.skill_id IS NULL), '[]') AS missing
-             FROM job_skills js JOIN skills x ON x.id = js.skill_id
-             LEFT JOIN candidate_skills cs ON cs.profile_id = c.id AND cs.skill_id = js.skill_id
-             WHERE js.job_id = j.id) s,
-    LATERAL (SELECT count(*) FILTER (WHERE cq.qualification_id IS NOT NULL) AS m,
-                    count(*) AS n,
-                    coalesce(jsonb_agg(x.name ORDER BY x.name, x.id)
-                             FILTER (WHERE cq.qualification_id IS NOT NULL), '[]') AS matched,
-                    coalesce(jsonb_agg(x.name ORDER BY x.name, x.id)
-                             FILTER (WHERE cq.qualification_id IS NULL), '[]') AS missing
-             FROM job_qualifications jq JOIN qualifications x ON x.id = jq.qualification_id
-             LEFT JOIN candidate_qualifications cq
-                    ON cq.profile_id = c.id AND cq.qualification_id = jq.qualification_id
-             WHERE jq.job_id = j.id) q,
+                             FILTER (WHERE NOT x.id = ANY (c.skill_ids)), '[]') AS missing
+             FROM skills x WHERE x.id = ANY (j.skill_ids)) s,
+    LATERAL (SELECT count(*) FILTER (WHERE h.held) AS m, count(*) AS n,
+                    coalesce(jsonb_agg(h.name ORDER BY h.name, h.id) FILTER (WHERE h.held),
+                             '[]') AS matched,
+                    coalesce(jsonb_agg(h.name ORDER BY h.name, h.id) FILTER (WHERE NOT h.held),
+                             '[]') AS missing
+             FROM (SELECT x.id, x.name,
+                          EXISTS (SELECT 1 FROM candidate_qualifications cq
+                                  WHERE cq.profile_id = c.id
+                                    AND cq.qualification_id = x.id) AS held
+                   FROM qualifications x WHERE x.id = ANY (j.qualification_ids)) h) q,
     LATERAL (SELECT cc_mf_share(s.m, s.n::integer, 40) AS sk,
                     cc_mf_experience(c.years_of_experience, j.min_experience_years) AS ex,
                     cc_mf_location(cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
@@ -281,8 +280,7 @@ CREATE OR REPLACE FUNCTION cc_match_score(candidate bigint, job bigint) RETURNS 
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (SELECT cc_match_points(
-        (SELECT count(*) FROM job_skills js JOIN candidate_skills cs
-                ON cs.skill_id = js.skill_id AND cs.profile_id = c.id WHERE js.job_id = j.id),
+        (SELECT count(*) FROM unnest(j.skill_ids) u WHERE u = ANY (c.skill_ids)),
         cardinality(j.skill_ids),
         (SELECT count(*) FROM job_qualifications jq JOIN candidate_qualifications cq
                 ON cq.qualification_id = jq.qualification_id AND cq.profile_id = c.id
