@@ -280,7 +280,9 @@ CREATE OR REPLACE FUNCTION cc_match_score(candidate bigint, job bigint) RETURNS 
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (SELECT cc_match_points(
-        (SELECT count(*) FROM unnest(j.skill_ids) u WHERE u = ANY (c.skill_ids)),
+        CASE WHEN j.skill_ids && c.skill_ids
+             THEN (SELECT count(*) FROM unnest(j.skill_ids) u WHERE u = ANY (c.skill_ids))
+             ELSE 0 END,
         cardinality(j.skill_ids),
         (SELECT count(*) FROM job_qualifications jq JOIN candidate_qualifications cq
                 ON cq.qualification_id = jq.qualification_id AND cq.profile_id = c.id
@@ -426,9 +428,13 @@ RETURNS TABLE (id bigint, s integer) LANGUAGE plpgsql STABLE AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY SELECT j.id, cc_match_points(
-               (SELECT count(*) FROM unnest(j.skill_ids) u WHERE u = ANY (cs)),
+               CASE WHEN j.skill_ids && cs
+                    THEN (SELECT count(*) FROM unnest(j.skill_ids) u WHERE u = ANY (cs))
+                    ELSE 0 END,
                cardinality(j.skill_ids),
-               (SELECT count(*) FROM unnest(j.qualification_ids) u WHERE u = ANY (cq)),
+               CASE WHEN j.qualification_ids && cq
+                    THEN (SELECT count(*) FROM unnest(j.qualification_ids) u WHERE u = ANY (cq))
+                    ELSE 0 END,
                cardinality(j.qualification_ids),
                c.years_of_experience, j.min_experience_years,
                cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
@@ -568,7 +574,9 @@ BEGIN
          scored AS (
              SELECT j.id, cc_match_points(
                         coalesce(ov.m, 0), cardinality(j.skill_ids),
-                        (SELECT count(*) FROM unnest(j.qualification_ids) u WHERE u = ANY (cq)),
+                        CASE WHEN j.qualification_ids && cq
+                             THEN (SELECT count(*) FROM unnest(j.qualification_ids) u WHERE u = ANY (cq))
+                             ELSE 0 END,
                         cardinality(j.qualification_ids),
                         c.years_of_experience, j.min_experience_years,
                         cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
@@ -603,7 +611,9 @@ BEGIN
          scored AS (
              SELECT j.id, cc_match_points(
                         coalesce(ov.m, 0), cardinality(j.skill_ids),
-                        (SELECT count(*) FROM unnest(j.qualification_ids) u WHERE u = ANY (cq)),
+                        CASE WHEN j.qualification_ids && cq
+                             THEN (SELECT count(*) FROM unnest(j.qualification_ids) u WHERE u = ANY (cq))
+                             ELSE 0 END,
                         cardinality(j.qualification_ids),
                         c.years_of_experience, j.min_experience_years,
                         cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
@@ -632,7 +642,9 @@ RETURNS TABLE (id bigint, s integer) LANGUAGE plpgsql STABLE AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY SELECT c.id, cc_match_points(
-               (SELECT count(*) FROM unnest(c.skill_ids) x WHERE x = ANY (j.skill_ids)),
+               CASE WHEN c.skill_ids && j.skill_ids
+                    THEN (SELECT count(*) FROM unnest(c.skill_ids) x WHERE x = ANY (j.skill_ids))
+                    ELSE 0 END,
                cardinality(j.skill_ids),
                (SELECT count(*) FROM candidate_qualifications cq WHERE cq.profile_id = c.id
                   AND cq.qualification_id = ANY (j.qualification_ids)),
