@@ -152,6 +152,9 @@ typedef enum {
     CC_ST_COMPLETED_GET,
 
     /* matching (handlers/matches.c) */
+    CC_ST_MATCH_JOBS_PAGE,
+    CC_ST_MATCH_JOB_VISIBLE,
+    CC_ST_MATCH_CANDIDATES_PAGE,
 
     CC_ST__COUNT
 } cc_stmt_id_t;

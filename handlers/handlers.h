@@ -97,5 +97,6 @@ int cc_h_completed_list(void *q);
 int cc_h_completed_get(void *q);
 
 /* matches.c */
+int cc_h_matches(void *q);
 
 #endif

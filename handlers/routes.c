@@ -116,6 +116,7 @@ const cc_route_t cc_routes[] = {
     {"GET", "jobs/completed/{id}/", ANY, 0, cc_h_completed_get},
 
     /* ---- matching (handlers/matches.c) ---- */
+    {"GET", "jobs/matches/", ANY, 0, cc_h_matches},
 
 };
 const int cc_routes_count = sizeof(cc_routes) / sizeof(cc_routes[0]);

@@ -1,0 +1,821 @@
+-- 0006: matching (CONTRACT §4 "Matching"). The real cc_match_score, cc_match_json with every
+-- factor, the job renderer of the matches list, and the set-based rankings behind
+-- GET jobs/matches/ for both directions. Scores are computed from current data on every call;
+-- the only stored helpers are per-row keys and arrays the database keeps current itself.
+--
+-- The formula, in points (each factor exact; the sum is rounded once, half up):
+--   skills          40 * matched / job skills        (a job without skills: 40)
+--   experience      20 if years >= required, else 20 * years / required
+--                   (required 0: 20; unknown years count as 0)
+--   location        15 candidate city or a preferred location = job city,
+--                    8 candidate state or a preferred location = job state, else 0
+--                   (trimmed, case-insensitive; a job without city/state matches nothing)
+--   job type        10 job_type in preferred_job_types, or no preference at all; else 0
+--   salary          10 no expected salary, or expected <= salary_max (within or below the range);
+--                   above: 10 * salary_max / expected
+--   qualifications   5 * held / job qualifications   (a job without qualifications: 5)
+--
+-- Pruning bound used by the rankings: a pair without a common skill (the job having skills)
+-- and without a location hit scores at most 20 + 10 + 10 + 5 = 45.
+
+-- ---- keys kept by the database -------------------------------------------------------------
+
+-- A place name as compared: trimmed, lower-cased; blank is NULL (matches nothing).
+CREATE FUNCTION cc_loc_key(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT nullif(lower(btrim(t)), '') $$;
+
+-- The keys of a list of places (preferred_locations), blanks dropped.
+CREATE FUNCTION cc_loc_keys(t text[]) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT coalesce(array_agg(DISTINCT k), '{}') FROM unnest(t) x, cc_loc_key(x) k
+   WHERE k IS NOT NULL $$;
+
+ALTER TABLE jobs
+    ADD COLUMN city_key  text GENERATED ALWAYS AS (cc_loc_key(city)) STORED,
+    ADD COLUMN state_key text GENERATED ALWAYS AS (cc_loc_key(state)) STORED,
+    -- the job's skill and qualification ids, kept by the triggers below
+    ADD COLUMN skill_ids bigint[] NOT NULL DEFAULT '{}',
+    ADD COLUMN qualification_ids bigint[] NOT NULL DEFAULT '{}';
+
+ALTER TABLE candidate_profiles
+    ADD COLUMN city_key  text GENERATED ALWAYS AS (cc_loc_key(city)) STORED,
+    ADD COLUMN state_key text GENERATED ALWAYS AS (cc_loc_key(state)) STORED,
+    ADD COLUMN preferred_location_keys text[] GENERATED ALWAYS AS
+        (cc_loc_keys(preferred_locations)) STORED;
+
+UPDATE jobs j SET skill_ids = ARRAY(SELECT skill_id FROM job_skills WHERE job_id = j.id
+                                    ORDER BY skill_id),
+                  qualification_ids = ARRAY(SELECT qualification_id FROM job_qualifications
+                                            WHERE job_id = j.id ORDER BY qualification_id);
+
+-- Statement-level, set-based (one UPDATE per statement whatever the number of rows).
+CREATE FUNCTION cc_jobs_refresh_match_ids(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+    UPDATE jobs j
+    SET skill_ids = ARRAY(SELECT skill_id FROM job_skills WHERE job_id = j.id ORDER BY skill_id),
+        qualification_ids = ARRAY(SELECT qualification_id FROM job_qualifications
+                                  WHERE job_id = j.id ORDER BY qualification_id)
+    WHERE j.id = ANY (ids)
+$$;
+
+CREATE FUNCTION cc_job_links_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM cc_jobs_refresh_match_ids(ARRAY(SELECT DISTINCT job_id FROM new_rows));
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM cc_jobs_refresh_match_ids(ARRAY(SELECT DISTINCT job_id FROM old_rows));
+    ELSE
+        PERFORM cc_jobs_refresh_match_ids(ARRAY(SELECT job_id FROM new_rows
+                                                UNION SELECT job_id FROM old_rows));
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER job_skills_match_insert AFTER INSERT ON job_skills
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
+CREATE TRIGGER job_skills_match_update AFTER UPDATE ON job_skills
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
+CREATE TRIGGER job_skills_match_delete AFTER DELETE ON job_skills
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
+CREATE TRIGGER job_quals_match_insert AFTER INSERT ON job_qualifications
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
+CREATE TRIGGER job_quals_match_update AFTER UPDATE ON job_qualifications
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
+CREATE TRIGGER job_quals_match_delete AFTER DELETE ON job_qualifications
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
+
+-- The candidate's skill ids, kept by the triggers below (the recruiter's ranking looks
+-- candidates up by skill pairs).
+ALTER TABLE candidate_profiles ADD COLUMN skill_ids bigint[] NOT NULL DEFAULT '{}';
+UPDATE candidate_profiles c SET skill_ids = ARRAY(SELECT skill_id FROM candidate_skills
+                                                  WHERE profile_id = c.id ORDER BY skill_id);
+CREATE FUNCTION cc_candidates_refresh_skill_ids(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+    UPDATE candidate_profiles c
+    SET skill_ids = ARRAY(SELECT skill_id FROM candidate_skills WHERE profile_id = c.id
+                          ORDER BY skill_id)
+    WHERE c.id = ANY (ids)
+$$;
+CREATE FUNCTION cc_candidate_skills_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM cc_candidates_refresh_skill_ids(ARRAY(SELECT DISTINCT profile_id FROM new_rows));
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM cc_candidates_refresh_skill_ids(ARRAY(SELECT DISTINCT profile_id FROM old_rows));
+    ELSE
+        PERFORM cc_candidates_refresh_skill_ids(ARRAY(SELECT profile_id FROM new_rows
+                                                      UNION SELECT profile_id FROM old_rows));
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER candidate_skills_match_insert AFTER INSERT ON candidate_skills
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION cc_candidate_skills_changed();
+CREATE TRIGGER candidate_skills_match_update AFTER UPDATE ON candidate_skills
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION cc_candidate_skills_changed();
+CREATE TRIGGER candidate_skills_match_delete AFTER DELETE ON candidate_skills
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION cc_candidate_skills_changed();
+
+-- Open jobs (is_active, unexpired) by place and the ones without skills; candidates by place.
+CREATE INDEX jobs_open_city_idx ON jobs (city_key) WHERE is_active;
+CREATE INDEX jobs_open_state_idx ON jobs (state_key) WHERE is_active;
+CREATE INDEX jobs_open_no_skills_idx ON jobs (id) WHERE is_active AND skill_ids = '{}';
+CREATE INDEX jobs_open_expires_idx ON jobs (expires_at) WHERE is_active;
+CREATE INDEX candidate_profiles_city_key_idx ON candidate_profiles (city_key);
+CREATE INDEX candidate_profiles_state_key_idx ON candidate_profiles (state_key);
+CREATE INDEX candidate_profiles_pref_keys_idx ON candidate_profiles
+    USING gin (preferred_location_keys);
+-- candidate_skills has (profile_id, skill_id) and (skill_id); the rankings aggregate by skill
+CREATE INDEX candidate_skills_skill_profile_idx ON candidate_skills (skill_id, profile_id);
+CREATE INDEX candidate_quals_q_profile_idx ON candidate_qualifications
+    (qualification_id, profile_id);
+
+-- ---- the formula, one function per factor (inlined by the planner) ----------------------
+
+-- share of `total` items matched, worth max_points; nothing required: full points
+CREATE FUNCTION cc_mf_share(matched bigint, total integer, max_points integer) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN total > 0 THEN max_points::numeric * matched / total
+                ELSE max_points::numeric END
+$$;
+
+CREATE FUNCTION cc_mf_experience(years integer, required integer) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN required <= 0 OR coalesce(years, 0) >= required THEN 20::numeric
+                ELSE 20::numeric * coalesce(years, 0) / required END
+$$;
+
+CREATE FUNCTION cc_mf_location(city_hit boolean, state_hit boolean) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN city_hit THEN 15::numeric WHEN state_hit THEN 8::numeric ELSE 0::numeric END
+$$;
+
+CREATE FUNCTION cc_mf_job_type(preferred text[], job_type text) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN cardinality(preferred) = 0 OR job_type = ANY (preferred) THEN 10::numeric
+                ELSE 0::numeric END
+$$;
+
+-- expected > salary_max >= 0 in the last branch, so never a division by zero
+CREATE FUNCTION cc_mf_salary(expected numeric, salary_max numeric) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN expected IS NULL OR expected <= salary_max THEN 10::numeric
+                ELSE 10 * salary_max / expected END
+$$;
+
+-- One rounding of the exact sum, half up (the inner round only absorbs the last digit of the
+-- decimal divisions, so 72.4999999999999999 from thirds cannot flip a true 72.5).
+CREATE FUNCTION cc_match_total(skills numeric, experience numeric, location numeric,
+                               job_type numeric, salary numeric, quals numeric) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT round(round(skills + experience + location + job_type + salary + quals, 9))::integer
+$$;
+
+-- The whole score from the pair's numbers (what the rankings evaluate per row).
+CREATE FUNCTION cc_match_points(skills_matched bigint, skills_total integer,
+                                quals_matched bigint, quals_total integer,
+                                years integer, required integer,
+                                city_hit boolean, state_hit boolean,
+                                preferred text[], job_type text,
+                                expected numeric, salary_max numeric) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT cc_match_total(cc_mf_share(skills_matched, skills_total, 40),
+                          cc_mf_experience(years, required),
+                          cc_mf_location(city_hit, state_hit),
+                          cc_mf_job_type(preferred, job_type),
+                          cc_mf_salary(expected, salary_max),
+                          cc_mf_share(quals_matched, quals_total, 5))
+$$;
+
+-- Location hits of a candidate (its keys) for a job (its keys).
+CREATE FUNCTION cc_city_hit(c_city text, c_prefs text[], j_city text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(j_city = c_city OR j_city = ANY (c_prefs), false)
+$$;
+CREATE FUNCTION cc_state_hit(c_state text, c_prefs text[], j_state text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(j_state = c_state OR j_state = ANY (c_prefs), false)
+$$;
+
+-- A factor's points as shown: two decimals, a JSON number.
+CREATE FUNCTION cc_mf_shown(points numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS
+$$ SELECT round(points, 2) $$;
+
+-- ---- one pair ------------------------------------------------------------------------------
+
+-- {"match_score", "match_factors"} of a candidate profile for a job; NULL when either is
+-- missing. Computed from the current rows on every call. PL/pgSQL so its plan is cached per
+-- connection (a SQL function that is not inlined is planned again in every query).
+CREATE FUNCTION cc_match_json(candidate bigint, job bigint) RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT jsonb_build_object(
+        'match_score', cc_match_total(f.sk, f.ex, f.lo, f.ty, f.sa, f.qu),
+        'match_factors', jsonb_build_object(
+            'skills', jsonb_build_object('score', cc_mf_shown(f.sk), 'max', 40,
+                                         'matched', s.matched, 'missing', s.missing),
+            'experience', jsonb_build_object('score', cc_mf_shown(f.ex), 'max', 20,
+                                             'candidate_years', c.years_of_experience,
+                                             'required_years', j.min_experience_years),
+            'location', jsonb_build_object(
+                'score', cc_mf_shown(f.lo), 'max', 15,
+                'match', CASE WHEN j.city_key = c.city_key THEN 'city'
+                              WHEN j.city_key = ANY (c.preferred_location_keys)
+                                  THEN 'preferred_location'
+                              WHEN j.state_key = c.state_key THEN 'state'
+                              WHEN j.state_key = ANY (c.preferred_location_keys)
+                                  THEN 'preferred_state' END,
+                'candidate_city', c.city, 'candidate_state', c.state,
+                'preferred_locations', to_jsonb(c.preferred_locations),
+                'job_city', j.city, 'job_state', j.state),
+            'job_type', jsonb_build_object(
+                'score', cc_mf_shown(f.ty), 'max', 10, 'job_type', j.job_type,
+                'preferred_job_types', to_jsonb(c.preferred_job_types),
+                'matched', j.job_type = ANY (c.preferred_job_types)),
+            'salary', jsonb_build_object(
+                'score', cc_mf_shown(f.sa), 'max', 10,
+                'expected_salary', to_char(c.expected_salary, 'FM9999999999990.00'),
+                'salary_min', to_char(j.salary_min, 'FM9999999999990.00'),
+                'salary_max', to_char(j.salary_max, 'FM9999999999990.00'),
+                'position', CASE WHEN c.expected_salary IS NULL THEN NULL
+                                 WHEN c.expected_salary < j.salary_min THEN 'below'
+                                 WHEN c.expected_salary <= j.salary_max THEN 'within'
+                                 ELSE 'above' END),
+            'qualifications', jsonb_build_object('score', cc_mf_shown(f.qu), 'max', 5,
+                                                 'matched', q.matched, 'missing', q.missing)))
+    FROM candidate_profiles c, jobs j,
+    -- by the stored id arrays: primary-key lookups, no scan of the master tables
+    LATERAL (SELECT count(*) FILTER (WHERE x.id = ANY (c.skill_ids)) AS m, count(*) AS n,
+                    coalesce(jsonb_agg(x.name ORDER BY x.name, x.id)
+                             FILTER (WHERE x.id = ANY (c.skill_ids)), '[]') AS matched,
+                    coalesce(jsonb_agg(x.name ORDER BY x.name, x.id)
+                             FILTER (WHERE NOT x.id = ANY (c.skill_ids)), '[]') AS missing
+             FROM skills x WHERE x.id = ANY (j.skill_ids)) s,
+    LATERAL (SELECT count(*) FILTER (WHERE h.held) AS m, count(*) AS n,
+                    coalesce(jsonb_agg(h.name ORDER BY h.name, h.id) FILTER (WHERE h.held),
+                             '[]') AS matched,
+                    coalesce(jsonb_agg(h.name ORDER BY h.name, h.id) FILTER (WHERE NOT h.held),
+                             '[]') AS missing
+             FROM (SELECT x.id, x.name,
+                          EXISTS (SELECT 1 FROM candidate_qualifications cq
+                                  WHERE cq.profile_id = c.id
+                                    AND cq.qualification_id = x.id) AS held
+                   FROM qualifications x WHERE x.id = ANY (j.qualification_ids)) h) q,
+    LATERAL (SELECT cc_mf_share(s.m, s.n::integer, 40) AS sk,
+                    cc_mf_experience(c.years_of_experience, j.min_experience_years) AS ex,
+                    cc_mf_location(cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
+                                   cc_state_hit(c.state_key, c.preferred_location_keys,
+                                                j.state_key)) AS lo,
+                    cc_mf_job_type(c.preferred_job_types, j.job_type) AS ty,
+                    cc_mf_salary(c.expected_salary, j.salary_max) AS sa,
+                    cc_mf_share(q.m, q.n::integer, 5) AS qu) f
+    WHERE c.id = candidate AND j.id = job);
+END
+$$;
+
+-- The score alone (job and application renderers call it per row): same factors, no names.
+CREATE OR REPLACE FUNCTION cc_match_score(candidate bigint, job bigint) RETURNS integer
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT cc_match_points(
+        CASE WHEN j.skill_ids && c.skill_ids
+             THEN (SELECT count(*) FROM unnest(j.skill_ids) u WHERE u = ANY (c.skill_ids))
+             ELSE 0 END,
+        cardinality(j.skill_ids),
+        (SELECT count(*) FROM job_qualifications jq JOIN candidate_qualifications cq
+                ON cq.qualification_id = jq.qualification_id AND cq.profile_id = c.id
+         WHERE jq.job_id = j.id),
+        cardinality(j.qualification_ids),
+        c.years_of_experience, j.min_experience_years,
+        cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
+        cc_state_hit(c.state_key, c.preferred_location_keys, j.state_key),
+        c.preferred_job_types, j.job_type, c.expected_salary, j.salary_max)
+    FROM candidate_profiles c, jobs j
+    WHERE c.id = candidate AND j.id = job);
+END
+$$;
+
+-- ---- renderers -----------------------------------------------------------------------------
+
+-- The job as the matches list shows it (the jobs work has its own full cc_job_json).
+CREATE FUNCTION cc_match_job_json(j jobs) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'id', j.id, 'title', j.title, 'hospital', cc_hospital_brief_json(h),
+        'department', j.department, 'location', j.location, 'city', j.city, 'state', j.state,
+        'job_type', j.job_type, 'experience_level', j.experience_level,
+        'min_experience_years', j.min_experience_years,
+        'salary_min', to_char(j.salary_min, 'FM9999999999990.00'),
+        'salary_max', to_char(j.salary_max, 'FM9999999999990.00'),
+        'salary_currency', j.salary_currency, 'pay_unit', j.pay_unit, 'shift', j.shift,
+        'expires_at', cc_ts(j.expires_at), 'created_at', cc_ts(j.created_at))
+    FROM hospitals h WHERE h.id = j.hospital_id
+$$;
+
+-- The candidate as the recruiter's matches list shows it.
+CREATE FUNCTION cc_match_candidate_json(c candidate_profiles) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'id', c.id, 'first_name', u.first_name, 'last_name', u.last_name,
+        'headline', c.headline, 'years_of_experience', c.years_of_experience,
+        'city', c.city, 'state', c.state, 'verification_status', c.verification_status)
+    FROM users u WHERE u.id = c.user_id
+$$;
+
+-- ---- rankings ------------------------------------------------------------------------------
+-- Both return the rows of one page (rank order: score desc, then id desc) with the number of
+-- all matches at or above min_score in `total` (0 rows: nothing on that page). Exact for the
+-- formula: they score X, the pairs that share a skill or a place (or whose job has no skills),
+-- and stop there when the page's last score is above 45, the most any pair outside X can
+-- reach; otherwise (deep pages, weak matches, min_score 1-45 counted) they score every pair.
+
+-- Open jobs counted without scanning them: per expiry day (UTC; 'infinity' for none), kept by
+-- statement-level triggers on jobs. The open count is the days after today plus today's jobs
+-- not yet expired (a short index range).
+CREATE TABLE job_open_counts (
+    day date PRIMARY KEY,
+    n   bigint NOT NULL
+);
+CREATE FUNCTION cc_job_open_day(expires timestamptz) RETURNS date LANGUAGE sql IMMUTABLE AS
+$$ SELECT coalesce((expires AT TIME ZONE 'UTC')::date, 'infinity'::date) $$;
+
+INSERT INTO job_open_counts (day, n)
+SELECT cc_job_open_day(expires_at), count(*) FROM jobs WHERE is_active GROUP BY 1;
+
+CREATE FUNCTION cc_jobs_open_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    WITH d AS (
+        SELECT day, sum(n) AS n FROM (
+            SELECT cc_job_open_day(expires_at) AS day, 1 AS n FROM new_rows WHERE is_active
+            UNION ALL
+            SELECT cc_job_open_day(expires_at), -1 FROM old_rows WHERE is_active) x
+        GROUP BY day HAVING sum(n) <> 0)
+    INSERT INTO job_open_counts AS c (day, n) SELECT day, n FROM d ORDER BY day
+    ON CONFLICT (day) DO UPDATE SET n = c.n + excluded.n;
+    RETURN NULL;
+END
+$$;
+-- inserts and deletes have one transition table each
+CREATE FUNCTION cc_jobs_open_counted_ins() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO job_open_counts AS c (day, n)
+    SELECT cc_job_open_day(expires_at), count(*) FROM new_rows WHERE is_active
+    GROUP BY 1 ORDER BY 1
+    ON CONFLICT (day) DO UPDATE SET n = c.n + excluded.n;
+    RETURN NULL;
+END
+$$;
+CREATE FUNCTION cc_jobs_open_counted_del() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO job_open_counts AS c (day, n)
+    SELECT cc_job_open_day(expires_at), -count(*) FROM old_rows WHERE is_active
+    GROUP BY 1 ORDER BY 1
+    ON CONFLICT (day) DO UPDATE SET n = c.n + excluded.n;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER jobs_open_count_insert AFTER INSERT ON jobs
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_jobs_open_counted_ins();
+CREATE TRIGGER jobs_open_count_update AFTER UPDATE ON jobs
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_jobs_open_counted();
+CREATE TRIGGER jobs_open_count_delete AFTER DELETE ON jobs
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_jobs_open_counted_del();
+
+CREATE FUNCTION cc_jobs_open_count() RETURNS bigint LANGUAGE sql STABLE AS $$
+    SELECT coalesce((SELECT sum(n) FROM job_open_counts
+                     WHERE day > (now() AT TIME ZONE 'UTC')::date), 0)::bigint
+         + (SELECT count(*) FROM jobs WHERE is_active AND expires_at > now()
+            AND expires_at < ((now() AT TIME ZONE 'UTC')::date + 1) AT TIME ZONE 'UTC')
+$$;
+
+-- The GIN keys of an open job for the ranking: its skill ids and, as a negative number, a hash
+-- of its state key (a collision only adds jobs to score, never hides one). `@> ARRAY[a, b]`
+-- finds the jobs with both skills, `@> ARRAY[state, a]` those of a state with skill a.
+CREATE FUNCTION cc_job_match_keys(skill_ids bigint[], state_key text) RETURNS bigint[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN state_key IS NULL THEN skill_ids
+                ELSE skill_ids || (-1 - (hashtext(state_key)::bigint & 2147483647)) END
+$$;
+CREATE INDEX jobs_open_match_keys_idx ON jobs USING gin (cc_job_match_keys(skill_ids, state_key))
+    WHERE is_active;
+-- The same keys for verified candidates: skill ids, and the hashes of the state and of every
+-- preferred location (a preferred location may name a state).
+CREATE FUNCTION cc_candidate_match_keys(skill_ids bigint[], state_key text, prefs text[])
+RETURNS bigint[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT skill_ids || ARRAY(SELECT (cc_job_match_keys('{}', k))[1]
+                              FROM unnest(array_remove(state_key || prefs, NULL)) k)
+$$;
+CREATE INDEX candidate_profiles_match_keys_idx ON candidate_profiles
+    USING gin (cc_candidate_match_keys(skill_ids, state_key, preferred_location_keys))
+    WHERE verification_status = 'verified';
+CREATE INDEX candidate_profiles_verified_city_idx ON candidate_profiles (city_key)
+    WHERE verification_status = 'verified';
+CREATE INDEX candidate_profiles_verified_prefs_idx ON candidate_profiles
+    USING gin (preferred_location_keys) WHERE verification_status = 'verified';
+-- open jobs with one, two or three skills (a single shared skill matters only on those)
+CREATE INDEX jobs_open_1_skill_idx ON jobs USING gin (skill_ids)
+    WHERE is_active AND cardinality(skill_ids) = 1;
+CREATE INDEX jobs_open_2_skills_idx ON jobs USING gin (skill_ids)
+    WHERE is_active AND cardinality(skill_ids) = 2;
+CREATE INDEX jobs_open_3_skills_idx ON jobs USING gin (skill_ids)
+    WHERE is_active AND cardinality(skill_ids) = 3;
+
+-- Exact scores of a candidate for the open jobs among `ids` (the candidate's data passed in,
+-- read once per request).
+CREATE FUNCTION cc_match_score_jobs(c candidate_profiles, cs bigint[], cq bigint[], ids bigint[])
+RETURNS TABLE (id bigint, s integer) LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY SELECT j.id, cc_match_points(
+               CASE WHEN j.skill_ids && cs
+                    THEN (SELECT count(*) FROM unnest(j.skill_ids) u WHERE u = ANY (cs))
+                    ELSE 0 END,
+               cardinality(j.skill_ids),
+               CASE WHEN j.qualification_ids && cq
+                    THEN (SELECT count(*) FROM unnest(j.qualification_ids) u WHERE u = ANY (cq))
+                    ELSE 0 END,
+               cardinality(j.qualification_ids),
+               c.years_of_experience, j.min_experience_years,
+               cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
+               cc_state_hit(c.state_key, c.preferred_location_keys, j.state_key),
+               c.preferred_job_types, j.job_type, c.expected_salary, j.salary_max)
+    FROM jobs j
+    WHERE j.id = ANY (ids) AND j.is_active AND (j.expires_at IS NULL OR j.expires_at > now());
+END
+$$;
+
+-- Jobs ranked for a candidate. Exact for the formula, in three steps:
+-- 1. seed: the open jobs in the candidate's cities (or preferred locations) and the open jobs
+--    without skills, all scored. T = the page's last score among them.
+-- 2. any other job scores at most 40 * matched / skills + 8 (in one of the candidate's states,
+--    else 0) + 45 (experience, type, salary and qualifications at their maximum). When T >= 56
+--    a job without a common skill cannot reach T; one with a single common skill only when it
+--    has at most 40 / (T - 45.5) skills (40 / (T - 53.5) in the candidate's states; rounding
+--    included); jobs with two or more are found by their skill pairs (GIN @>). Those are
+--    scored too, and the page comes from the union.
+-- 3. otherwise (weak seeds, more than 12 candidate skills, min_score 1-55) the X ranking.
+-- The count is the open-job counter when min_score is 0, else the exact count of that set.
+CREATE FUNCTION cc_match_rank_jobs(p_candidate bigint, p_min integer, p_limit integer,
+                                   p_offset integer)
+RETURNS TABLE (total bigint, id bigint, score integer) LANGUAGE plpgsql STABLE
+-- generic plans of these queries are costed far above jit_above_cost: JIT compiling them cost
+-- ~65 ms a call, the queries themselves a few
+SET jit = off AS $$
+#variable_conflict use_column
+DECLARE
+    c candidate_profiles;
+    cs bigint[];
+    cq bigint[];
+    k integer := p_limit + p_offset;
+    ids bigint[];
+    scores integer[];
+    n bigint;
+    ck text[];
+    sk text[];
+    t integer;
+    nmax integer;
+    nmax8 integer;
+    stk bigint[];
+    seed_ids bigint[];
+    seed_s integer[];
+BEGIN
+    SELECT * INTO c FROM candidate_profiles p WHERE p.id = p_candidate;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    cs := ARRAY(SELECT skill_id FROM candidate_skills WHERE profile_id = p_candidate);
+    cq := ARRAY(SELECT qualification_id FROM candidate_qualifications
+                WHERE profile_id = p_candidate);
+    ck := array_remove(c.city_key || c.preferred_location_keys, NULL);
+    sk := array_remove(c.state_key || c.preferred_location_keys, NULL);
+
+    -- steps 1 and 2
+    IF cardinality(cs) <= 12 AND (p_min <= 0 OR p_min >= 56) THEN
+        SELECT array_agg(x.id ORDER BY x.s DESC, x.id DESC),
+               array_agg(x.s ORDER BY x.s DESC, x.id DESC)
+        INTO seed_ids, seed_s
+        FROM cc_match_score_jobs(c, cs, cq, ARRAY(
+                 SELECT j.id FROM jobs j WHERE j.is_active AND j.city_key = ANY (ck)
+                 UNION SELECT j.id FROM jobs j WHERE j.is_active AND j.skill_ids = '{}')) x
+        WHERE x.s >= p_min;
+        scores := coalesce(seed_s, '{}');
+        seed_ids := coalesce(seed_ids, '{}');
+        seed_s := coalesce(seed_s, '{}');
+        -- the threshold: the seed's page end, or min_score itself (then the set holds every
+        -- match, so it is counted exactly)
+        t := CASE WHEN p_min >= 56 THEN p_min
+                  WHEN cardinality(scores) >= k THEN scores[k] ELSE -1 END;
+        IF t >= 56 THEN
+            -- a single shared skill reaches t only on a job with at most nmax skills:
+            -- 40 / n + 45 >= t - 0.5 elsewhere, 40 / n + 53 >= t - 0.5 in the candidate's states
+            nmax := floor(40 / (t - 45.5));
+            nmax8 := floor(40 / (t - 53.5));
+            stk := ARRAY(SELECT (cc_job_match_keys('{}', x))[1] FROM unnest(sk) x);
+            IF nmax <= 3 THEN
+                WITH cand AS (
+                         SELECT j.id FROM jobs j
+                         WHERE j.is_active AND cardinality(j.skill_ids) = 1 AND j.skill_ids && cs
+                           AND nmax >= 1
+                         UNION SELECT j.id FROM jobs j
+                               WHERE j.is_active AND cardinality(j.skill_ids) = 2
+                                 AND j.skill_ids && cs AND nmax >= 2
+                         UNION SELECT j.id FROM jobs j
+                               WHERE j.is_active AND cardinality(j.skill_ids) = 3
+                                 AND j.skill_ids && cs AND nmax >= 3
+                         -- a single shared skill in the candidate's states (and pairs there)
+                         UNION SELECT j.id
+                               FROM unnest(stk) st, unnest(cs) a,
+                                    LATERAL (SELECT j.id, j.skill_ids FROM jobs j
+                                             WHERE j.is_active
+                                               AND cc_job_match_keys(j.skill_ids, j.state_key)
+                                                   @> ARRAY[st, a]
+                                             OFFSET 0) j -- keeps the GIN path per pair
+                               WHERE cardinality(j.skill_ids) <= nmax8
+                         -- two or more shared skills anywhere
+                         UNION SELECT j.id
+                               FROM unnest(cs) a, unnest(cs) b,
+                                    LATERAL (SELECT j.id FROM jobs j WHERE j.is_active
+                                             AND cc_job_match_keys(j.skill_ids, j.state_key)
+                                                 @> ARRAY[a, b]) j
+                               WHERE a < b),
+                     scored AS (SELECT x.id, x.s FROM cc_match_score_jobs(
+                                    c, cs, cq, ARRAY(SELECT cand.id FROM cand
+                                                     WHERE cand.id <> ALL (seed_ids))) x
+                                WHERE x.s >= p_min
+                                UNION ALL
+                                SELECT u.id, u.s FROM unnest(seed_ids, seed_s) u (id, s)),
+                     top AS (SELECT x.id, x.s FROM scored x ORDER BY x.s DESC, x.id DESC
+                             LIMIT k)
+                SELECT ARRAY(SELECT x.id FROM top x ORDER BY x.s DESC, x.id DESC),
+                       ARRAY(SELECT x.s FROM top x ORDER BY x.s DESC, x.id DESC),
+                       CASE WHEN p_min <= 0 THEN cc_jobs_open_count()
+                            ELSE (SELECT count(*) FROM scored) END
+                INTO ids, scores, n;
+                -- with min_score >= 56 the set holds every match, however short the page
+                IF p_min >= 56 OR cardinality(ids) >= k THEN
+                    RETURN QUERY SELECT n, u.id, u.s
+                                 FROM unnest(ids[p_offset + 1:k], scores[p_offset + 1:k])
+                                      WITH ORDINALITY AS u (id, s, o) ORDER BY u.o;
+                    RETURN;
+                END IF;
+            END IF;
+        END IF;
+    END IF;
+
+    -- step 3: X, the jobs sharing a skill or a place (or without skills): a job outside X
+    -- scores at most 45
+    WITH ov AS (SELECT js.job_id, count(*) AS m FROM job_skills js
+                WHERE js.skill_id = ANY (cs) GROUP BY js.job_id),
+         x AS (SELECT ov.job_id FROM ov
+               UNION SELECT j.id FROM jobs j WHERE j.is_active AND j.city_key = ANY (ck)
+               UNION SELECT j.id FROM jobs j WHERE j.is_active AND j.state_key = ANY (sk)
+               UNION SELECT j.id FROM jobs j WHERE j.is_active AND j.skill_ids = '{}'),
+         scored AS (
+             SELECT j.id, cc_match_points(
+                        coalesce(ov.m, 0), cardinality(j.skill_ids),
+                        CASE WHEN j.qualification_ids && cq
+                             THEN (SELECT count(*) FROM unnest(j.qualification_ids) u WHERE u = ANY (cq))
+                             ELSE 0 END,
+                        cardinality(j.qualification_ids),
+                        c.years_of_experience, j.min_experience_years,
+                        cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
+                        cc_state_hit(c.state_key, c.preferred_location_keys, j.state_key),
+                        c.preferred_job_types, j.job_type, c.expected_salary, j.salary_max) AS s
+             FROM x JOIN jobs j ON j.id = x.job_id LEFT JOIN ov ON ov.job_id = j.id
+             WHERE j.is_active AND (j.expires_at IS NULL OR j.expires_at > now())),
+         top AS (SELECT t.id, t.s FROM scored t WHERE t.s >= p_min
+                 ORDER BY t.s DESC, t.id DESC LIMIT k)
+    SELECT ARRAY(SELECT t.id FROM top t ORDER BY t.s DESC, t.id DESC),
+           ARRAY(SELECT t.s FROM top t ORDER BY t.s DESC, t.id DESC),
+           (SELECT count(*) FROM scored t WHERE t.s >= p_min)
+    INTO ids, scores, n;
+
+    IF p_min > 45 OR (cardinality(ids) >= k AND scores[k] > 45) THEN
+        IF p_min <= 0 THEN
+            n := cc_jobs_open_count();
+        ELSIF p_min <= 45 THEN
+            n := NULL; -- pairs outside X may count: below
+        END IF;
+        IF n IS NOT NULL THEN
+            RETURN QUERY SELECT n, u.id, u.s FROM unnest(ids[p_offset + 1:k], scores[p_offset + 1:k])
+                                 WITH ORDINALITY AS u (id, s, o) ORDER BY u.o;
+            RETURN;
+        END IF;
+    END IF;
+
+    -- every open job
+    RETURN QUERY
+    WITH ov AS (SELECT js.job_id, count(*) AS m FROM job_skills js
+                WHERE js.skill_id = ANY (cs) GROUP BY js.job_id),
+         scored AS (
+             SELECT j.id, cc_match_points(
+                        coalesce(ov.m, 0), cardinality(j.skill_ids),
+                        CASE WHEN j.qualification_ids && cq
+                             THEN (SELECT count(*) FROM unnest(j.qualification_ids) u WHERE u = ANY (cq))
+                             ELSE 0 END,
+                        cardinality(j.qualification_ids),
+                        c.years_of_experience, j.min_experience_years,
+                        cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
+                        cc_state_hit(c.state_key, c.preferred_location_keys, j.state_key),
+                        c.preferred_job_types, j.job_type, c.expected_salary, j.salary_max) AS s
+             FROM jobs j LEFT JOIN ov ON ov.job_id = j.id
+             WHERE j.is_active AND (j.expires_at IS NULL OR j.expires_at > now())),
+         counted AS (SELECT t.id, t.s, count(*) OVER () AS n FROM scored t WHERE t.s >= p_min)
+    SELECT t.n, t.id, t.s FROM counted t ORDER BY t.s DESC, t.id DESC
+    LIMIT p_limit OFFSET p_offset;
+END
+$$;
+
+-- The number of candidates a recruiter's ranking covers (verified profiles of active users):
+-- an index-only count of the verified profiles less the few of deactivated users.
+CREATE INDEX users_inactive_idx ON users (id) WHERE NOT is_active;
+CREATE FUNCTION cc_match_candidates_count() RETURNS bigint LANGUAGE sql STABLE AS $$
+    SELECT (SELECT count(*) FROM candidate_profiles WHERE verification_status = 'verified')
+         - (SELECT count(*) FROM users u JOIN candidate_profiles c ON c.user_id = u.id
+            WHERE NOT u.is_active AND c.verification_status = 'verified')
+$$;
+
+-- Exact scores for a job of the eligible candidates among `ids` (verified, active users).
+CREATE FUNCTION cc_match_score_candidates(j jobs, ids bigint[])
+RETURNS TABLE (id bigint, s integer) LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY SELECT c.id, cc_match_points(
+               CASE WHEN c.skill_ids && j.skill_ids
+                    THEN (SELECT count(*) FROM unnest(c.skill_ids) x WHERE x = ANY (j.skill_ids))
+                    ELSE 0 END,
+               cardinality(j.skill_ids),
+               (SELECT count(*) FROM candidate_qualifications cq WHERE cq.profile_id = c.id
+                  AND cq.qualification_id = ANY (j.qualification_ids)),
+               cardinality(j.qualification_ids),
+               c.years_of_experience, j.min_experience_years,
+               cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
+               cc_state_hit(c.state_key, c.preferred_location_keys, j.state_key),
+               c.preferred_job_types, j.job_type, c.expected_salary, j.salary_max)
+    FROM candidate_profiles c JOIN users u ON u.id = c.user_id
+    WHERE c.id = ANY (ids) AND c.verification_status = 'verified' AND u.is_active;
+END
+$$;
+
+-- Candidates ranked for a job: verified candidate profiles of active users (the pool a
+-- recruiter may approach), same formula, the same three steps
+-- as for jobs (seed: the candidates of the job's city; then those that can still reach the
+-- page: two shared skills anywhere, one in the job's state; else X, else everyone).
+CREATE FUNCTION cc_match_rank_candidates(p_job bigint, p_min integer, p_limit integer,
+                                         p_offset integer)
+RETURNS TABLE (total bigint, id bigint, score integer) LANGUAGE plpgsql STABLE
+-- generic plans of these queries are costed far above jit_above_cost: JIT compiling them cost
+-- ~65 ms a call, the queries themselves a few
+SET jit = off AS $$
+#variable_conflict use_column
+DECLARE
+    j jobs;
+    k integer := p_limit + p_offset;
+    ids bigint[];
+    scores integer[];
+    n bigint;
+    nq integer;
+    nsk integer;
+    t integer;
+    jst bigint;
+    seed_ids bigint[];
+    seed_s integer[];
+BEGIN
+    SELECT * INTO j FROM jobs x WHERE x.id = p_job;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    nq := cardinality(j.qualification_ids);
+    nsk := cardinality(j.skill_ids);
+
+    -- steps 1 and 2
+    IF nsk BETWEEN 1 AND 12 AND (p_min <= 0 OR p_min >= 54) THEN
+        SELECT array_agg(x.id ORDER BY x.s DESC, x.id DESC),
+               array_agg(x.s ORDER BY x.s DESC, x.id DESC)
+        INTO seed_ids, seed_s
+        FROM cc_match_score_candidates(j, ARRAY(
+                 SELECT c.id FROM candidate_profiles c
+                 WHERE c.verification_status = 'verified' AND c.city_key = j.city_key
+                 UNION SELECT c.id FROM candidate_profiles c
+                       WHERE c.verification_status = 'verified'
+                         AND c.preferred_location_keys @> ARRAY[j.city_key])) x
+        WHERE x.s >= p_min;
+        seed_ids := coalesce(seed_ids, '{}');
+        seed_s := coalesce(seed_s, '{}');
+        t := CASE WHEN p_min >= 54 THEN p_min
+                  WHEN cardinality(seed_s) >= k THEN seed_s[k] ELSE -1 END;
+        -- m shared skills reach t only when 40 m / nsk + (8 in the job's state) + 45 >= t - 0.5:
+        -- here none can with one skill outside the state, or with none at all
+        IF t - 0.5 > 45 + 40.0 / nsk AND t - 0.5 > 53 THEN
+            jst := (cc_job_match_keys('{}', j.state_key))[1];
+            IF 40.0 / nsk + 53 < t - 0.5 THEN
+                jst := NULL; -- a single shared skill falls short even in the state
+            END IF;
+            WITH cand AS (
+                     SELECT c.id
+                     FROM unnest(j.skill_ids) a, unnest(j.skill_ids) b,
+                          LATERAL (SELECT c.id FROM candidate_profiles c
+                                   WHERE c.verification_status = 'verified'
+                                     AND cc_candidate_match_keys(c.skill_ids, c.state_key,
+                                                                 c.preferred_location_keys)
+                                         @> ARRAY[a, b]
+                                   OFFSET 0) c
+                     WHERE a < b
+                     UNION SELECT c.id
+                           FROM unnest(j.skill_ids) a,
+                                LATERAL (SELECT c.id FROM candidate_profiles c
+                                         WHERE c.verification_status = 'verified'
+                                           AND cc_candidate_match_keys(c.skill_ids, c.state_key,
+                                                                       c.preferred_location_keys)
+                                               @> ARRAY[jst, a]
+                                         OFFSET 0) c
+                           WHERE jst IS NOT NULL),
+                 scored AS (SELECT x.id, x.s FROM cc_match_score_candidates(
+                                j, ARRAY(SELECT cand.id FROM cand
+                                         WHERE cand.id <> ALL (seed_ids))) x
+                            WHERE x.s >= p_min
+                            UNION ALL
+                            SELECT u.id, u.s FROM unnest(seed_ids, seed_s) u (id, s)),
+                 top AS (SELECT x.id, x.s FROM scored x ORDER BY x.s DESC, x.id DESC LIMIT k)
+            SELECT ARRAY(SELECT x.id FROM top x ORDER BY x.s DESC, x.id DESC),
+                   ARRAY(SELECT x.s FROM top x ORDER BY x.s DESC, x.id DESC),
+                   CASE WHEN p_min <= 0
+                        THEN cc_match_candidates_count()
+                        ELSE (SELECT count(*) FROM scored) END
+            INTO ids, scores, n;
+            IF p_min >= 54 OR cardinality(ids) >= k THEN
+                RETURN QUERY SELECT n, u.id, u.s
+                             FROM unnest(ids[p_offset + 1:k], scores[p_offset + 1:k])
+                                  WITH ORDINALITY AS u (id, s, o) ORDER BY u.o;
+                RETURN;
+            END IF;
+        END IF;
+    END IF;
+
+    -- step 3
+    IF cardinality(j.skill_ids) > 0 THEN
+        WITH ov AS (SELECT cs.profile_id, count(*) AS m FROM candidate_skills cs
+                    WHERE cs.skill_id = ANY (j.skill_ids) GROUP BY cs.profile_id),
+             x AS (SELECT ov.profile_id FROM ov
+                   UNION SELECT c.id FROM candidate_profiles c WHERE c.city_key = j.city_key
+                   UNION SELECT c.id FROM candidate_profiles c WHERE c.state_key = j.state_key
+                   UNION SELECT c.id FROM candidate_profiles c
+                         WHERE c.preferred_location_keys && ARRAY[j.city_key, j.state_key]),
+             scored AS (
+                 SELECT c.id, cc_match_points(
+                            coalesce(ov.m, 0), cardinality(j.skill_ids),
+                            (SELECT count(*) FROM candidate_qualifications cq
+                             WHERE cq.profile_id = c.id
+                               AND cq.qualification_id = ANY (j.qualification_ids)), nq,
+                            c.years_of_experience, j.min_experience_years,
+                            cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
+                            cc_state_hit(c.state_key, c.preferred_location_keys, j.state_key),
+                            c.preferred_job_types, j.job_type, c.expected_salary,
+                            j.salary_max) AS s
+                 FROM x JOIN candidate_profiles c ON c.id = x.profile_id
+                 JOIN users u ON u.id = c.user_id LEFT JOIN ov ON ov.profile_id = c.id
+                 WHERE c.verification_status = 'verified' AND u.is_active),
+             top AS (SELECT t.id, t.s FROM scored t WHERE t.s >= p_min
+                     ORDER BY t.s DESC, t.id DESC LIMIT k)
+        SELECT ARRAY(SELECT t.id FROM top t ORDER BY t.s DESC, t.id DESC),
+               ARRAY(SELECT t.s FROM top t ORDER BY t.s DESC, t.id DESC),
+               (SELECT count(*) FROM scored t WHERE t.s >= p_min)
+        INTO ids, scores, n;
+
+        IF p_min > 45 OR (cardinality(ids) >= k AND scores[k] > 45) THEN
+            IF p_min <= 0 THEN
+                n := cc_match_candidates_count();
+            ELSIF p_min <= 45 THEN
+                n := NULL;
+            END IF;
+            IF n IS NOT NULL THEN
+                RETURN QUERY SELECT n, u.id, u.s
+                             FROM unnest(ids[p_offset + 1:k], scores[p_offset + 1:k])
+                                  WITH ORDINALITY AS u (id, s, o) ORDER BY u.o;
+                RETURN;
+            END IF;
+        END IF;
+    END IF;
+
+    -- every eligible candidate
+    RETURN QUERY
+    WITH ov AS (SELECT cs.profile_id, count(*) AS m FROM candidate_skills cs
+                WHERE cs.skill_id = ANY (j.skill_ids) GROUP BY cs.profile_id),
+         oq AS (SELECT cq.profile_id, count(*) AS m FROM candidate_qualifications cq
+                WHERE cq.qualification_id = ANY (j.qualification_ids) GROUP BY cq.profile_id),
+         scored AS (
+             SELECT c.id, cc_match_points(
+                        coalesce(ov.m, 0), cardinality(j.skill_ids), coalesce(oq.m, 0), nq,
+                        c.years_of_experience, j.min_experience_years,
+                        cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
+                        cc_state_hit(c.state_key, c.preferred_location_keys, j.state_key),
+                        c.preferred_job_types, j.job_type, c.expected_salary, j.salary_max) AS s
+             FROM candidate_profiles c JOIN users u ON u.id = c.user_id
+             LEFT JOIN ov ON ov.profile_id = c.id LEFT JOIN oq ON oq.profile_id = c.id
+             WHERE c.verification_status = 'verified' AND u.is_active),
+         counted AS (SELECT t.id, t.s, count(*) OVER () AS n FROM scored t WHERE t.s >= p_min)
+    SELECT t.n, t.id, t.s FROM counted t ORDER BY t.s DESC, t.id DESC
+    LIMIT p_limit OFFSET p_offset;
+END
+$$;

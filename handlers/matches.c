@@ -1,0 +1,83 @@
+/* GET /api/jobs/matches/ (CONTRACT §4 "Matching"): a candidate's open jobs ranked by match
+ * score, or the candidates ranked for one job (?job=<id>) for its recruiter and for admins.
+ * Scores, ranking and counts come from the database (cc_match_rank_jobs and
+ * cc_match_rank_candidates in 0006_matching.sql), computed from current data every time. */
+#include "../core/cc.h"
+#include "../dbd/db.h"
+#include "handlers.h"
+
+/* ?min_score= as decimal text: "0" when absent. 0 when a 400 was sent. */
+static int min_score(cc_req_t *q, const char **val)
+{
+    const char *v = apr_table_get(q->query, "min_score");
+    const char *msg = NULL, *digits;
+    apr_int64_t n = 0;
+    *val = "0";
+    if (!v)
+        return 1;
+    /* an optional sign and 1-9 digits, so the number cannot overflow */
+    digits = v + (*v == '-' || *v == '+');
+    if (!*digits || strlen(digits) > 9 || strspn(digits, "0123456789") != strlen(digits))
+        msg = "A valid integer is required.";
+    else {
+        n = apr_atoi64(v);
+        if (n < 0 || n > 100)
+            msg = "Ensure this value is between 0 and 100.";
+    }
+    if (msg) {
+        json_t *e = json_object();
+        cc_field_error(e, "min_score", msg);
+        cc_validation(q, e);
+        return 0;
+    }
+    *val = apr_psprintf(q->pool, "%" APR_INT64_T_FMT, n);
+    return 1;
+}
+
+/* The page of a ranking statement: column 0 the total, column 1 the item JSON. */
+static int page(cc_req_t *q, const cc_page_t *pg, PGresult *res)
+{
+    int n = PQntuples(res);
+    return cc_paginated(q, pg, n ? cc_val_int(res, 0, 0) : 0,
+                        cc_rows_json_array(q, res, 1, 0, n));
+}
+
+int cc_h_matches(void *v)
+{
+    cc_req_t *q = v;
+    const char *job, *min;
+    cc_page_t pg;
+    PGresult *res;
+
+    if (!min_score(q, &min))
+        return OK;
+
+    if (q->user->role_bit == CC_ROLE_CANDIDATE) {
+        if (!cc_page_from_query(q, CC_PAGE_SIZE_MAX, &pg))
+            return OK;
+        if (!cc_q(q, CC_ST_MATCH_JOBS_PAGE, &res, cc_id_str(q, q->user->id), min,
+                  cc_id_str(q, pg.size), cc_id_str(q, pg.offset)))
+            return cc_db_fail(q);
+        return page(q, &pg, res);
+    }
+
+    /* recruiters (their own jobs) and admins (any job) rank candidates for ?job= */
+    if (!cc_query_id(q, "job", &job))
+        return OK;
+    if (!*job) {
+        json_t *e = json_object();
+        cc_field_error(e, "job", "This field is required.");
+        return cc_validation(q, e);
+    }
+    if (!cc_page_from_query(q, CC_PAGE_SIZE_MAX, &pg))
+        return OK;
+    if (!cc_q(q, CC_ST_MATCH_JOB_VISIBLE, &res, job,
+              q->user->role_bit == CC_ROLE_ADMIN ? NULL : cc_id_str(q, q->user->id)))
+        return cc_db_fail(q);
+    if (!PQntuples(res))
+        return cc_not_found(q);
+    if (!cc_q(q, CC_ST_MATCH_CANDIDATES_PAGE, &res, job, min, cc_id_str(q, pg.size),
+              cc_id_str(q, pg.offset)))
+        return cc_db_fail(q);
+    return page(q, &pg, res);
+}
