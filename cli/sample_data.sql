@@ -1436,16 +1436,30 @@ JOIN cc_job_plan jp
 ORDER BY x.a;
 
 -- step: jobs rows
--- Writes what the curated and scaled parts planned. A job's vacancies cover its hires.
+-- Writes what the curated and scaled parts planned. A job's vacancies cover its hires. The
+-- columns the job_skills/job_qualifications triggers keep (skill_names, skill_ids,
+-- qualification_ids) are written here already, from the same names the next step links, so
+-- those triggers find every row right and write none of them again.
 INSERT INTO jobs (id, hospital_id, posted_by, title, description, requirements, department,
                   location, city, state, job_type, experience_level, min_experience_years,
                   salary_min, salary_max, salary_currency, pay_unit, shift, start_date,
-                  end_date, vacancies, is_active, created_at, updated_at, expires_at)
+                  end_date, vacancies, is_active, created_at, updated_at, expires_at,
+                  skill_names, skill_ids, qualification_ids)
 SELECT j.id, j.hospital_id, j.posted_by, j.title, j.description, j.requirements, j.department,
        j.location, j.city, j.state, j.job_type, j.experience_level, j.min_experience_years,
        j.salary_min, j.salary_max, 'INR', j.pay_unit, j.shift, j.start_date, j.end_date,
        greatest(j.vacancies, coalesce(h.n, 0)), j.is_active, j.created_at, j.updated_at,
-       j.expires_at
+       j.expires_at,
+       coalesce((SELECT string_agg(s.name, ' ' ORDER BY s.name) FROM skills s
+                 WHERE s.is_active AND lower(s.name) IN (SELECT lower(x) FROM unnest(j.skills) x)),
+                ''),
+       ARRAY(SELECT s.id FROM skills s
+             WHERE s.is_active AND lower(s.name) IN (SELECT lower(x) FROM unnest(j.skills) x)
+             ORDER BY s.id),
+       ARRAY(SELECT q.id FROM qualifications q
+             WHERE q.is_active
+               AND lower(q.name) IN (SELECT lower(x) FROM unnest(j.qualifications) x)
+             ORDER BY q.id)
 FROM cc_job_plan j
 LEFT JOIN (SELECT job_id, count(*) AS n FROM cc_app_plan WHERE status = 'hired'
            GROUP BY job_id) h ON h.job_id = j.id
@@ -1453,7 +1467,7 @@ ORDER BY j.id;
 
 -- step: jobs skills and qualifications
 -- By name, like the candidates'; names missing from the master tables are skipped. The
--- job_skills trigger fills jobs.skill_names (one UPDATE for the whole statement).
+-- triggers that keep jobs.skill_names and the id arrays find them written already.
 INSERT INTO job_skills (job_id, skill_id)
 SELECT DISTINCT j.id, s.id
 FROM cc_job_plan j

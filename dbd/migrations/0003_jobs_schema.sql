@@ -64,11 +64,15 @@ CREATE INDEX job_qualifications_q_idx ON job_qualifications (qualification_id, j
 
 -- skill_names follows job_skills and skill renames (statement-level: one UPDATE per statement,
 -- whatever the number of rows, so bulk loads stay set-based).
+-- Rows whose value is already right are not written (a loader that fills skill_names itself
+-- spares every job a second write).
 CREATE FUNCTION cc_jobs_refresh_skill_names(ids bigint[]) RETURNS void LANGUAGE sql AS $$
-    UPDATE jobs j SET skill_names = coalesce((SELECT string_agg(s.name, ' ' ORDER BY s.name)
-                                              FROM job_skills js JOIN skills s ON s.id = js.skill_id
-                                              WHERE js.job_id = j.id), '')
-    WHERE j.id = ANY (ids)
+    UPDATE jobs j SET skill_names = n.names
+    FROM (SELECT i.id, coalesce((SELECT string_agg(s.name, ' ' ORDER BY s.name)
+                                 FROM job_skills js JOIN skills s ON s.id = js.skill_id
+                                 WHERE js.job_id = i.id), '') AS names
+          FROM unnest(ids) AS i (id)) n
+    WHERE j.id = n.id AND j.skill_names IS DISTINCT FROM n.names
 $$;
 
 CREATE FUNCTION cc_job_skills_changed() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -47,13 +47,18 @@ UPDATE jobs j SET skill_ids = ARRAY(SELECT skill_id FROM job_skills WHERE job_id
                   qualification_ids = ARRAY(SELECT qualification_id FROM job_qualifications
                                             WHERE job_id = j.id ORDER BY qualification_id);
 
--- Statement-level, set-based (one UPDATE per statement whatever the number of rows).
+-- Statement-level, set-based (one UPDATE per statement whatever the number of rows); rows
+-- already right are not written (a loader that fills the arrays itself spares the jobs a write).
 CREATE FUNCTION cc_jobs_refresh_match_ids(ids bigint[]) RETURNS void LANGUAGE sql AS $$
-    UPDATE jobs j
-    SET skill_ids = ARRAY(SELECT skill_id FROM job_skills WHERE job_id = j.id ORDER BY skill_id),
-        qualification_ids = ARRAY(SELECT qualification_id FROM job_qualifications
-                                  WHERE job_id = j.id ORDER BY qualification_id)
-    WHERE j.id = ANY (ids)
+    UPDATE jobs j SET skill_ids = n.skill_ids, qualification_ids = n.qualification_ids
+    FROM (SELECT i.id,
+                 ARRAY(SELECT skill_id FROM job_skills WHERE job_id = i.id
+                       ORDER BY skill_id) AS skill_ids,
+                 ARRAY(SELECT qualification_id FROM job_qualifications WHERE job_id = i.id
+                       ORDER BY qualification_id) AS qualification_ids
+          FROM unnest(ids) AS i (id)) n
+    WHERE j.id = n.id
+      AND (j.skill_ids, j.qualification_ids) IS DISTINCT FROM (n.skill_ids, n.qualification_ids)
 $$;
 
 CREATE FUNCTION cc_job_links_changed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -329,65 +334,7 @@ $$;
 -- and stop there when the page's last score is above 45, the most any pair outside X can
 -- reach; otherwise (deep pages, weak matches, min_score 1-45 counted) they score every pair.
 
--- Open jobs counted without scanning them: per expiry day (UTC; 'infinity' for none), kept by
--- statement-level triggers on jobs. The open count is the days after today plus today's jobs
--- not yet expired (a short index range).
-CREATE TABLE job_open_counts (
-    day date PRIMARY KEY,
-    n   bigint NOT NULL
-);
-CREATE FUNCTION cc_job_open_day(expires timestamptz) RETURNS date LANGUAGE sql IMMUTABLE AS
-$$ SELECT coalesce((expires AT TIME ZONE 'UTC')::date, 'infinity'::date) $$;
-
-INSERT INTO job_open_counts (day, n)
-SELECT cc_job_open_day(expires_at), count(*) FROM jobs WHERE is_active GROUP BY 1;
-
-CREATE FUNCTION cc_jobs_open_counted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    WITH d AS (
-        SELECT day, sum(n) AS n FROM (
-            SELECT cc_job_open_day(expires_at) AS day, 1 AS n FROM new_rows WHERE is_active
-            UNION ALL
-            SELECT cc_job_open_day(expires_at), -1 FROM old_rows WHERE is_active) x
-        GROUP BY day HAVING sum(n) <> 0)
-    INSERT INTO job_open_counts AS c (day, n) SELECT day, n FROM d ORDER BY day
-    ON CONFLICT (day) DO UPDATE SET n = c.n + excluded.n;
-    RETURN NULL;
-END
-$$;
--- inserts and deletes have one transition table each
-CREATE FUNCTION cc_jobs_open_counted_ins() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO job_open_counts AS c (day, n)
-    SELECT cc_job_open_day(expires_at), count(*) FROM new_rows WHERE is_active
-    GROUP BY 1 ORDER BY 1
-    ON CONFLICT (day) DO UPDATE SET n = c.n + excluded.n;
-    RETURN NULL;
-END
-$$;
-CREATE FUNCTION cc_jobs_open_counted_del() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO job_open_counts AS c (day, n)
-    SELECT cc_job_open_day(expires_at), -count(*) FROM old_rows WHERE is_active
-    GROUP BY 1 ORDER BY 1
-    ON CONFLICT (day) DO UPDATE SET n = c.n + excluded.n;
-    RETURN NULL;
-END
-$$;
-CREATE TRIGGER jobs_open_count_insert AFTER INSERT ON jobs
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_jobs_open_counted_ins();
-CREATE TRIGGER jobs_open_count_update AFTER UPDATE ON jobs
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION cc_jobs_open_counted();
-CREATE TRIGGER jobs_open_count_delete AFTER DELETE ON jobs
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_jobs_open_counted_del();
-
-CREATE FUNCTION cc_jobs_open_count() RETURNS bigint LANGUAGE sql STABLE AS $$
-    SELECT coalesce((SELECT sum(n) FROM job_open_counts
-                     WHERE day > (now() AT TIME ZONE 'UTC')::date), 0)::bigint
-         + (SELECT count(*) FROM jobs WHERE is_active AND expires_at > now()
-            AND expires_at < ((now() AT TIME ZONE 'UTC')::date + 1) AT TIME ZONE 'UTC')
-$$;
+-- Open jobs are counted by cc_open_jobs_count() of 0004 (per expiry day, trigger-kept).
 
 -- The GIN keys of an open job for the ranking: its skill ids and, as a negative number, a hash
 -- of its state key (a collision only adds jobs to score, never hides one). `@> ARRAY[a, b]`
@@ -549,7 +496,7 @@ BEGIN
                              LIMIT k)
                 SELECT ARRAY(SELECT x.id FROM top x ORDER BY x.s DESC, x.id DESC),
                        ARRAY(SELECT x.s FROM top x ORDER BY x.s DESC, x.id DESC),
-                       CASE WHEN p_min <= 0 THEN cc_jobs_open_count()
+                       CASE WHEN p_min <= 0 THEN cc_open_jobs_count()
                             ELSE (SELECT count(*) FROM scored) END
                 INTO ids, scores, n;
                 -- with min_score >= 56 the set holds every match, however short the page
@@ -593,7 +540,7 @@ BEGIN
 
     IF p_min > 45 OR (cardinality(ids) >= k AND scores[k] > 45) THEN
         IF p_min <= 0 THEN
-            n := cc_jobs_open_count();
+            n := cc_open_jobs_count();
         ELSIF p_min <= 45 THEN
             n := NULL; -- pairs outside X may count: below
         END IF;

@@ -153,7 +153,10 @@ def test_apply_happy_path_exact_body(world, db, read_mails):
                               "headline": "ICU nurse", "years_of_experience": 6,
                               "verification_status": "pending"}
     assert a["status"] == "applied" and a["cover_letter"] == "Hello"
-    assert a["match_score"] is None
+    # skills 40 (the job has none) + experience 20 (6 years, none required) + location 0 (no
+    # city on either side) + job type 10 + salary 10 (no preference, no expectation)
+    # + qualifications 5 (none asked) = 85
+    assert a["match_score"] == 85
     assert DATETIME_RE.match(a["applied_at"]) and DATETIME_RE.match(a["updated_at"])
     assert len(a["status_history"]) == 1
     h = a["status_history"][0]

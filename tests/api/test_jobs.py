@@ -256,7 +256,10 @@ def test_detail_candidate_fields(api, recr, cand, db):
     j = post_job(api, recr)
     d = assert_json(api.get(f"jobs/{j['id']}/", token=cand["access"]), 200)
     assert set(d) == JOB_KEYS | CANDIDATE_EXTRA
-    assert (d["has_applied"], d["application_status"], d["match_score"]) == (False, None, None)
+    # empty profile vs job_body(): skills 40 (the job has none) + experience 0 (0 of 2 years)
+    # + location 0 (no city) + job type 10 (no preference) + salary 10 (none expected)
+    # + qualifications 5 (the job asks none) = 65
+    assert (d["has_applied"], d["application_status"], d["match_score"]) == (False, None, 65)
     apply(db, cand, j["id"], status="shortlisted")
     d = assert_json(api.get(f"jobs/{j['id']}/", token=cand["access"]), 200)
     assert (d["has_applied"], d["application_status"]) == (True, "shortlisted")
