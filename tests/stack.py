@@ -63,6 +63,9 @@ ROLE_SETTINGS = [
     ("timezone", "UTC"),
     ("idle_in_transaction_session_timeout", "60s"),
     ("client_encoding", "UTF8"),
+    # JIT compiles the generic plans of broad queries (rankings, counts) for tens of ms per
+    # call: a loss for every request an API makes
+    ("jit", "off"),
 ]
 
 SOCKET_PATH_MAX = 100  # bytes, for "<sockdir>/.s.PGSQL.<port>" (sun_path is 108)
