@@ -3,6 +3,10 @@ recruiters and admins (?job=: candidates ranked), with hand-computed scores and 
 
 Jobs, hospitals and links are made with SQL (the jobs API lives in another branch); every test
 uses its own skills, qualifications and place names, and filters global lists to its own rows.
+The suite shares one database: other files leave many open jobs (often without skills,
+qualifications or experience, so they score high for everyone) that every candidate ranking
+holds too. Candidate tests therefore read the complete ranking (every page, `ranking()`) and
+assert their own jobs, and the order, counts and pages of the whole ranking, whatever else is open.
 """
 
 import uuid
@@ -129,32 +133,49 @@ def get_matches(api, token, **params):
     return api.get("jobs/matches/", token=token, params=params)
 
 
+def ranking(api, token, **params):
+    """The complete ranking (jobs, or candidates with job=): every page of 100 (the maximum),
+    following the `next` links. Returns (first page, all results); every page keeps the first
+    page's count, and the pages hold exactly `count` items, each once."""
+    first = assert_json(get_matches(api, token, page_size=100, **params), 200)
+    assert set(first) == {"count", "next", "previous", "results"}
+    assert first["previous"] is None
+    results, page = list(first["results"]), first
+    while page["next"]:
+        page = assert_json(api.get(page["next"], token=token), 200)
+        assert page["count"] == first["count"]
+        results += page["results"]
+    assert len(results) == first["count"]
+    key = "candidate" if "job" in params else "job"
+    assert len({r[key]["id"] for r in results}) == len(results)
+    return first, results
+
+
 # ---- candidate: jobs ranked -----------------------------------------------------------------
 
 
 def test_candidate_ranking_scores_and_order(api, read_mails, db, world):
     ids = build_jobs(world)
     cand = candidate(api, read_mails, db, base_profile(world))
-    data = assert_json(get_matches(api, cand["access"], page_size=100), 200)
+    data, results = ranking(api, cand["access"])
+    # every open job is ranked (the other files' too)
     assert data["count"] == int(db.scalar(OPEN_JOBS))
-    assert set(data) == {"count", "next", "previous", "results"}
     # A and C tie at 88: the higher id first
-    assert own(data["results"], ids.values()) == [
+    assert own(results, ids.values()) == [
         (ids["C"], 88), (ids["A"], 88), (ids["D"], 61), (ids["E"], 58), (ids["B"], 41)]
     # the whole list is ranked: score descending, then id descending
-    keys = [(-r["match_score"], -r["job"]["id"]) for r in data["results"]]
+    keys = [(-r["match_score"], -r["job"]["id"]) for r in results]
     assert keys == sorted(keys)
     # the per-row function other renderers call agrees with the ranking
     pid = cand["profile"]["id"]
-    for jid, score in own(data["results"], ids.values()):
+    for jid, score in own(results, ids.values()):
         assert db.scalar(f"SELECT cc_match_score({pid}, {jid})") == str(score)
 
 
 def test_candidate_item_shape_and_factors(api, read_mails, db, world):
     ids = build_jobs(world)
     cand = candidate(api, read_mails, db, base_profile(world))
-    data = assert_json(get_matches(api, cand["access"], page_size=100), 200)
-    items = {r["job"]["id"]: r for r in data["results"]}
+    items = {r["job"]["id"]: r for r in ranking(api, cand["access"])[1]}
     a = items[ids["A"]]
     assert set(a) == {"job", "match_score", "match_factors"}
     job = a["job"]
@@ -213,8 +234,7 @@ def test_candidate_edge_cases(api, read_mails, db, world):
     """Unknown experience, no expected salary, no preferences, no skills, blank places."""
     ids = build_jobs(world)
     cand = candidate(api, read_mails, db, {"city": world["pref"]})
-    data = assert_json(get_matches(api, cand["access"], page_size=100), 200)
-    items = {r["job"]["id"]: r for r in data["results"]}
+    items = {r["job"]["id"]: r for r in ranking(api, cand["access"])[1]}
     # A: skills 0, unknown years vs 5 = 0, no place hit = 0, no type preference = 10,
     # no expected salary = 10, qualifications 0/2 = 0: 20
     a = items[ids["A"]]
@@ -239,8 +259,7 @@ def test_experience_above_and_qualification_all(api, read_mails, db, world):
     jid = j("X", min_exp=2, skills=world["skills"][:1], quals=world["quals"][:1],
             job_type="contract")
     cand = candidate(api, read_mails, db, base_profile(world, years_of_experience=9))
-    data = assert_json(get_matches(api, cand["access"], page_size=100), 200)
-    item = {r["job"]["id"]: r for r in data["results"]}[jid]
+    item = {r["job"]["id"]: r for r in ranking(api, cand["access"])[1]}[jid]
     # skills 1/1 = 40, 9 >= 2 = 20, no place = 0, contract = 10, above a maximum of 0 = 0,
     # qualifications 1/1 = 5: 75
     f = item["match_factors"]
@@ -254,13 +273,14 @@ def test_experience_above_and_qualification_all(api, read_mails, db, world):
 def test_profile_edit_changes_next_answer(api, read_mails, db, world):
     ids = build_jobs(world)
     cand = candidate(api, read_mails, db, base_profile(world))
-    first = {r["job"]["id"]: r["match_score"]
-             for r in get_matches(api, cand["access"], page_size=100).json()["results"]}
+    first = {r["job"]["id"]: r["match_score"] for r in ranking(api, cand["access"])[1]}
     assert first[ids["B"]] == 41
     # all skills of B, a part_time preference and 8 years: 40 + 20 + 15 + 10 + 8 + 5 = 98
     assert_json(api.patch("profiles/candidate/", json={
         "skills": world["skills"][3:5], "preferred_job_types": ["part_time"],
         "years_of_experience": 8}, token=cand["access"]), 200)
+    # first of the whole ranking: no other test's job can reach 98 (a job without the world's
+    # places scores at most 40 + 20 + 0 + 10 + 10 + 5 = 85), so page 1 is enough
     data = assert_json(get_matches(api, cand["access"], page_size=100), 200)
     assert data["results"][0]["job"]["id"] == ids["B"]
     assert data["results"][0]["match_score"] == 98
@@ -273,28 +293,27 @@ def test_profile_edit_changes_next_answer(api, read_mails, db, world):
 def test_min_score_and_pagination(api, read_mails, db, world):
     ids = build_jobs(world)
     cand = candidate(api, read_mails, db, base_profile(world))
-    # above 45 only X is scored; both paths give the same answers
-    hi = assert_json(get_matches(api, cand["access"], min_score=86, page_size=100), 200)
-    mine = own(hi["results"], ids.values())
-    assert mine == [(ids["C"], 88), (ids["A"], 88)]
-    assert all(r["match_score"] >= 86 for r in hi["results"])
-    assert hi["count"] == len(hi["results"])
-    lo = assert_json(get_matches(api, cand["access"], min_score=41, page_size=100), 200)
-    assert own(lo["results"], ids.values()) == [
-        (ids["C"], 88), (ids["A"], 88), (ids["D"], 61), (ids["E"], 58), (ids["B"], 41)]
-    assert lo["count"] == len(lo["results"])
-    assert all(r["match_score"] >= 41 for r in lo["results"])
-    # pages of the unfiltered list join up to the whole ranking
     total = int(db.scalar(OPEN_JOBS))
-    full = get_matches(api, cand["access"], page_size=100).json()["results"]
+    full = ranking(api, cand["access"])[1]
+    assert len(full) == total
+    # min_score keeps exactly the items of the whole ranking at or above it, in its order, and
+    # counts them exactly (both paths: 86 and 41); ranking() checks count == items
+    hi = ranking(api, cand["access"], min_score=86)[1]
+    assert own(hi, ids.values()) == [(ids["C"], 88), (ids["A"], 88)]
+    assert all(r["match_score"] >= 86 for r in hi)
+    assert hi == [r for r in full if r["match_score"] >= 86]
+    lo = ranking(api, cand["access"], min_score=41)[1]
+    assert own(lo, ids.values()) == [
+        (ids["C"], 88), (ids["A"], 88), (ids["D"], 61), (ids["E"], 58), (ids["B"], 41)]
+    assert all(r["match_score"] >= 41 for r in lo)
+    assert lo == [r for r in full if r["match_score"] >= 41]
+    # small pages of the unfiltered list join up to the whole ranking
     p1 = assert_json(get_matches(api, cand["access"], page_size=2), 200)
     assert p1["count"] == total and p1["previous"] is None
     assert p1["next"].endswith("/api/jobs/matches/?page_size=2&page=2")
     p2 = assert_json(api.get(p1["next"], token=cand["access"]), 200)
     assert p2["count"] == total
-    assert [r["job"]["id"] for r in p1["results"] + p2["results"]] == \
-        [r["job"]["id"] for r in full[:4]]
-    assert p1["results"] == full[:2]
+    assert p1["results"] == full[:2] and p2["results"] == full[2:4]
     assert_error(get_matches(api, cand["access"], page_size=2, page=total // 2 + 2), 404,
                  "not_found", "Invalid page.")
     assert_error(get_matches(api, cand["access"], page=0), 404, "not_found")
@@ -354,17 +373,17 @@ def ranked_world(api, read_mails, db, world):
 
 def test_recruiter_ranks_candidates(api, read_mails, db, world):
     jid, cands = ranked_world(api, read_mails, db, world)
-    data = assert_json(get_matches(api, world["recr"]["access"], job=jid, page_size=100), 200)
+    data, results = ranking(api, world["recr"]["access"], job=jid)
     eligible = int(db.scalar("SELECT count(*) FROM candidate_profiles c JOIN users u"
                              " ON u.id = c.user_id WHERE c.verification_status = 'verified'"
                              " AND u.is_active"))
     assert data["count"] == eligible
     pids = {k: c["profile"]["id"] for k, c in cands.items()}
-    assert own(data["results"], pids.values(), key="candidate") == [
+    assert own(results, pids.values(), key="candidate") == [
         (pids["best"], 100), (pids["mid"], 48), (pids["low"], 35)]
-    keys = [(-r["match_score"], -r["candidate"]["id"]) for r in data["results"]]
+    keys = [(-r["match_score"], -r["candidate"]["id"]) for r in results]
     assert keys == sorted(keys)
-    best = next(r for r in data["results"] if r["candidate"]["id"] == pids["best"])
+    best = next(r for r in results if r["candidate"]["id"] == pids["best"])
     assert best["candidate"] == {
         "id": pids["best"], "first_name": "Asha", "last_name": "Verma", "headline": None,
         "years_of_experience": 6, "city": world["city"], "state": None,
@@ -373,16 +392,17 @@ def test_recruiter_ranks_candidates(api, read_mails, db, world):
     assert f["skills"] == {"score": 40, "max": 40, "matched": world["skill_names"][:4],
                            "missing": []}
     assert f["location"]["match"] == "city"
-    mid = next(r for r in data["results"] if r["candidate"]["id"] == pids["mid"])
+    mid = next(r for r in results if r["candidate"]["id"] == pids["mid"])
     assert mid["match_factors"]["salary"]["score"] == 7.5
     assert mid["match_factors"]["skills"]["score"] == 20
     assert mid["match_factors"]["qualifications"]["score"] == 2.5
-    low = next(r for r in data["results"] if r["candidate"]["id"] == pids["low"])
+    low = next(r for r in results if r["candidate"]["id"] == pids["low"])
     assert low["match_factors"]["location"]["match"] == "preferred_location"
     # min_score above the bound: only X, counted exactly
-    hi = assert_json(get_matches(api, world["recr"]["access"], job=jid, min_score=90), 200)
-    assert own(hi["results"], pids.values(), key="candidate") == [(pids["best"], 100)]
-    assert hi["count"] == len(hi["results"])
+    hi = ranking(api, world["recr"]["access"], job=jid, min_score=90)[1]
+    assert own(hi, pids.values(), key="candidate") == [(pids["best"], 100)]
+    assert all(r["match_score"] >= 90 for r in hi)
+    assert hi == [r for r in results if r["match_score"] >= 90]
 
 
 def test_recruiter_job_parameter(api, read_mails, db, world):
@@ -412,9 +432,9 @@ def test_other_recruiters_job_is_404(api, read_mails, db, world):
 def test_admin_ranks_for_any_job(stack, api, read_mails, db, world):
     jid, cands = ranked_world(api, read_mails, db, world)
     admin = create_admin(stack, api, login_now=True)
-    data = assert_json(get_matches(api, admin["access"], job=jid, page_size=100), 200)
+    results = ranking(api, admin["access"], job=jid)[1]
     pids = {k: c["profile"]["id"] for k, c in cands.items()}
-    assert own(data["results"], pids.values(), key="candidate") == [
+    assert own(results, pids.values(), key="candidate") == [
         (pids["best"], 100), (pids["mid"], 48), (pids["low"], 35)]
     assert_json(get_matches(api, admin["access"]), 400, {"job": ["This field is required."]})
     assert_error(get_matches(api, admin["access"], job=jid + 100000), 404, "not_found")
@@ -423,13 +443,13 @@ def test_admin_ranks_for_any_job(stack, api, read_mails, db, world):
 def test_recruiter_pagination(api, read_mails, db, world):
     jid, cands = ranked_world(api, read_mails, db, world)
     tok = world["recr"]["access"]
-    full = get_matches(api, tok, job=jid, page_size=100).json()
+    full = ranking(api, tok, job=jid)[1]
     p1 = assert_json(get_matches(api, tok, job=jid, page_size=1), 200)
-    assert p1["count"] == full["count"] and p1["results"] == full["results"][:1]
+    assert p1["count"] == len(full) and p1["results"] == full[:1]
     assert p1["next"].endswith(f"/api/jobs/matches/?job={jid}&page_size=1&page=2")
     p2 = assert_json(api.get(p1["next"], token=tok), 200)
-    assert p2["results"] == full["results"][1:2]
-    assert_error(get_matches(api, tok, job=jid, page=full["count"] + 1, page_size=1), 404,
+    assert p2["results"] == full[1:2]
+    assert_error(get_matches(api, tok, job=jid, page=len(full) + 1, page_size=1), 404,
                  "not_found", "Invalid page.")
 
 
@@ -449,14 +469,16 @@ def test_jobs_found_outside_the_seed(api, read_mails, db, world):
     # one skill of three: 13.33 + 20 + 0 + 10 + 10 + 5 = 58.33, below 64
     weak = j("weak", job_type="contract", smax="90000", skills=[s[0], s[3], s[4]])
     cand = candidate(api, read_mails, db, base_profile(world))
-    data = assert_json(get_matches(api, cand["access"], min_score=64, page_size=100), 200)
-    assert own(data["results"], [pair, single, state, weak]) == [
-        (pair, 85), (single, 80), (state, 66)]
-    assert data["count"] == len(data["results"])
-    assert all(r["match_score"] >= 64 for r in data["results"])
-    low = assert_json(get_matches(api, cand["access"], min_score=50, page_size=100), 200)
-    assert own(low["results"], [pair, single, state, weak]) == [
+    # ranking() checks that count equals the items of every page
+    hi = ranking(api, cand["access"], min_score=64)[1]
+    assert own(hi, [pair, single, state, weak]) == [(pair, 85), (single, 80), (state, 66)]
+    assert all(r["match_score"] >= 64 for r in hi)
+    low = ranking(api, cand["access"], min_score=50)[1]
+    assert own(low, [pair, single, state, weak]) == [
         (pair, 85), (single, 80), (state, 66), (weak, 58)]
+    assert all(r["match_score"] >= 50 for r in low)
+    # the two paths agree: 64 keeps exactly the items of 50's ranking at or above 64
+    assert hi == [r for r in low if r["match_score"] >= 64]
 
 
 def test_candidates_found_outside_the_seed(api, read_mails, db, world):
@@ -479,11 +501,11 @@ def test_candidates_found_outside_the_seed(api, read_mails, db, world):
                          verified=True)
     pids = [c["profile"]["id"] for c in (two, one_state, one_away)]
     tok = world["recr"]["access"]
-    hi = assert_json(get_matches(api, tok, job=jid, min_score=60, page_size=100), 200)
-    assert own(hi["results"], pids, key="candidate") == [(pids[0], 73), (pids[1], 63)]
-    assert hi["count"] == len(hi["results"])
-    f = next(r for r in hi["results"] if r["candidate"]["id"] == pids[1])["match_factors"]
+    hi = ranking(api, tok, job=jid, min_score=60)[1]
+    assert own(hi, pids, key="candidate") == [(pids[0], 73), (pids[1], 63)]
+    assert all(r["match_score"] >= 60 for r in hi)
+    f = next(r for r in hi if r["candidate"]["id"] == pids[1])["match_factors"]
     assert (f["location"]["score"], f["location"]["match"]) == (8, "preferred_state")
-    lo = assert_json(get_matches(api, tok, job=jid, min_score=50, page_size=100), 200)
-    assert own(lo["results"], pids, key="candidate") == [
-        (pids[0], 73), (pids[1], 63), (pids[2], 55)]
+    lo = ranking(api, tok, job=jid, min_score=50)[1]
+    assert own(lo, pids, key="candidate") == [(pids[0], 73), (pids[1], 63), (pids[2], 55)]
+    assert hi == [r for r in lo if r["match_score"] >= 60]
