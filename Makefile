@@ -112,7 +112,7 @@ run:
 	$(MAKE) build
 	$(PY) tests/stack.py run --dir var --port $(PORT)
 
-# Load test against a private stack in bench/var (reused between runs); see docs/_bench.md.
+# Load test against a private stack in bench/var (reused between runs); see docs/bench.md.
 BENCH_SCALE    ?= 5000
 BENCH_DURATION ?= 10
 bench: build

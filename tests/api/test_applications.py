@@ -1,4 +1,4 @@
-"""Applications (CONTRACT §4 "Applications" and the decisions in docs/_applications.md):
+"""Applications (CONTRACT §4 "Applications" and the decisions in docs/API.md):
 applying on both paths, role-scoped lists and detail, the status machine with its history,
 notifications and mails, withdrawal, and the duplicate-application race.
 
