@@ -249,6 +249,20 @@ void cc_db_rollback(cc_req_t *q)
         rollback_cleanup(q->db);
 }
 
+int cc_db_invalid(cc_req_t *q, const char *field, const char *message)
+{
+    json_t *errs = json_object();
+    cc_field_error(errs, field, message);
+    cc_db_rollback(q);
+    return cc_validation(q, errs);
+}
+
+int cc_db_conflict(cc_req_t *q, const char *code, const char *detail)
+{
+    cc_db_rollback(q);
+    return cc_error(q, HTTP_CONFLICT, code, detail);
+}
+
 int cc_db_fail(cc_req_t *q)
 {
     cc_sql_class_t c = q->db ? q->db->failure : CC_SQL_UNAVAILABLE;

@@ -20,6 +20,12 @@ int cc_db_commit(cc_req_t *q);
 /* Rolls back now (e.g. after a validation failure found inside the transaction). */
 void cc_db_rollback(cc_req_t *q);
 
+/* Rolls back the open transaction (if any) and answers 400 {field: [message]}: a validation
+ * error found inside a transaction. Returns OK for the handler. */
+int cc_db_invalid(cc_req_t *q, const char *field, const char *message);
+/* Rolls back and answers 409 {"detail", "code"} (a state conflict). Returns OK. */
+int cc_db_conflict(cc_req_t *q, const char *code, const char *detail);
+
 /* Answers the failure of the last database call: 503 + Retry-After when the database is
  * unreachable, else 500. */
 int cc_db_fail(cc_req_t *q);

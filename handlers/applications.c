@@ -77,20 +77,6 @@ static const char *str_of(cc_req_t *q, json_t *c, const char *name)
     return json_is_string(v) ? apr_pstrdup(q->pool, json_string_value(v)) : NULL;
 }
 
-static int one_error(cc_req_t *q, const char *field, const char *message)
-{
-    json_t *errs = json_object();
-    cc_field_error(errs, field, message);
-    cc_db_rollback(q);
-    return cc_validation(q, errs);
-}
-
-static int conflict(cc_req_t *q, const char *code, const char *detail)
-{
-    cc_db_rollback(q);
-    return cc_error(q, HTTP_CONFLICT, code, detail);
-}
-
 static int same(const char *a, const char *b)
 {
     return a && b && !strcmp(a, b);
@@ -245,20 +231,20 @@ static int apply(cc_req_t *q, apr_int64_t path_job)
     if (PQntuples(job) == 0) {
         if (path_job)
             return cc_not_found(q);
-        return one_error(q, "job",
+        return cc_db_invalid(q, "job",
                          apr_psprintf(q->pool, "Invalid pk \"%s\" - object does not exist.", jid));
     }
     if (!cc_val_bool(job, 0, 1))
-        return one_error(q, "job", "This job is not accepting applications.");
+        return cc_db_invalid(q, "job", "This job is not accepting applications.");
     if (cc_val_bool(job, 0, 2))
-        return one_error(q, "job", "This job has expired.");
+        return cc_db_invalid(q, "job", "This job has expired.");
     if (!cc_q(q, CC_ST_APP_INSERT, &res, jid, my_id(q), cover ? cover : "")) {
         if (cc_db_unique_violation(q))
-            return conflict(q, "already_applied", "You have already applied to this job.");
+            return cc_db_conflict(q, "already_applied", "You have already applied to this job.");
         return cc_db_fail(q);
     }
     if (PQntuples(res) == 0) /* profiles are made at registration: only a broken account */
-        return one_error(q, "non_field_errors", "Create your candidate profile first.");
+        return cc_db_invalid(q, "non_field_errors", "Create your candidate profile first.");
     app = cc_val(q, res, 0, 0);
     if (!cc_q(q, CC_ST_APP_EVENT, &res, app, "applied", my_id(q)))
         return cc_db_fail(q);
@@ -409,9 +395,9 @@ static int app_write(cc_req_t *q)
     if (same(notes, cc_val(q, lk, 0, L_NOTES)))
         notes = NULL;
     if (status && (why = transition_error(q, cur, status, !cand)))
-        return conflict(q, "invalid_transition", why);
+        return cc_db_conflict(q, "invalid_transition", why);
     if (cover && strcmp(cur, "applied") != 0)
-        return conflict(q, "invalid_transition",
+        return cc_db_conflict(q, "invalid_transition",
                         "The cover letter can only be changed while the application is "
                         "applied.");
     if (!status && !cover && !notes)
@@ -445,7 +431,7 @@ int cc_h_application_delete(void *v)
         return cc_no_content(q);
     }
     if ((why = transition_error(q, cur, "withdrawn", 0)))
-        return conflict(q, "invalid_transition", why);
+        return cc_db_conflict(q, "invalid_transition", why);
     if (!apply_change(q, lk, "withdrawn", NULL, NULL))
         return cc_db_fail(q);
     return app_answer(q, HTTP_NO_CONTENT, 1);
@@ -519,17 +505,17 @@ static int active_write(cc_req_t *q)
     if (feedback && !*feedback)
         feedback = NULL;
     if (rating_s && !same(status, "completed"))
-        return one_error(q, "rating", "A rating can only be given when completing the "
+        return cc_db_invalid(q, "rating", "A rating can only be given when completing the "
                                       "assignment.");
     if (feedback && !same(status, "completed"))
-        return one_error(q, "feedback", "Feedback can only be given when completing the "
+        return cc_db_invalid(q, "feedback", "Feedback can only be given when completing the "
                                         "assignment.");
     if (end && strcmp(end, cc_val(q, lk, 0, A_START)) < 0)
-        return one_error(q, "end_date",
+        return cc_db_invalid(q, "end_date",
                          apr_psprintf(q->pool, "End date must be on or after the start date "
                                       "(%s).", cc_val(q, lk, 0, A_START)));
     if ((status || end) && strcmp(cur, "active") != 0)
-        return conflict(q, "invalid_transition",
+        return cc_db_conflict(q, "invalid_transition",
                         apr_psprintf(q->pool, "This assignment is %s; it can no longer change.",
                                      cur));
     if (status || end) {

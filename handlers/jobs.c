@@ -96,14 +96,6 @@ static int is_candidate(cc_req_t *q)
     return q->user && q->user->role_bit == CC_ROLE_CANDIDATE;
 }
 
-static int one_error(cc_req_t *q, const char *field, const char *message)
-{
-    json_t *errs = json_object();
-    cc_field_error(errs, field, message);
-    cc_db_rollback(q);
-    return cc_validation(q, errs);
-}
-
 static int in_list(const char *const *list, const char *s)
 {
     int i;
@@ -195,7 +187,7 @@ static int check_links(cc_req_t *q, json_t *c, const char *job)
             return 0;
         }
         if (PQntuples(res) > 0) {
-            one_error(q, L[i].field,
+            cc_db_invalid(q, L[i].field,
                       apr_psprintf(q->pool, "Invalid pk \"%s\" - object does not exist.",
                                    cc_val(q, res, 0, 0)));
             return 0;
@@ -491,7 +483,7 @@ static int read_filters(cc_req_t *q, json_t *src, int ranked, json_t **out)
         if (!strcmp(bad, "page"))
             cc_error(q, HTTP_NOT_FOUND, "not_found", "Invalid page.");
         else
-            one_error(q, bad, "A valid positive integer is required.");
+            cc_db_invalid(q, bad, "A valid positive integer is required.");
         return 0;
     }
     json_object_set_new(f, "limit", json_integer(pg.size));
@@ -528,7 +520,7 @@ static int answer_page(cc_req_t *q, json_t *f, int cacheable)
     }
     json_decref(f);
     if ((bad = cc_val(q, res, 0, 2)))
-        return one_error(q, "skills",
+        return cc_db_invalid(q, "skills",
                          apr_psprintf(q->pool, "Select a valid choice. %s is not one of the "
                                       "available choices.", bad));
     total = cc_val_int(res, 0, 0);

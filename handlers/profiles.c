@@ -114,20 +114,6 @@ static const char *kv_json(cc_req_t *q, const char *key, const char *value)
     return out;
 }
 
-static int one_error(cc_req_t *q, const char *field, const char *message)
-{
-    json_t *errs = json_object();
-    cc_field_error(errs, field, message);
-    cc_db_rollback(q);
-    return cc_validation(q, errs);
-}
-
-static int conflict(cc_req_t *q, const char *code, const char *detail)
-{
-    cc_db_rollback(q);
-    return cc_error(q, HTTP_CONFLICT, code, detail);
-}
-
 /* Checks every id of cleaned[field] with `st` (profile, ids) -> the ids that do not qualify.
  * Returns 1 when all are fine, 0 after answering (400 naming the first bad id, or a db error). */
 static int ids_exist(cc_req_t *q, json_t *cleaned, const char *field, cc_stmt_id_t st,
@@ -142,7 +128,7 @@ static int ids_exist(cc_req_t *q, json_t *cleaned, const char *field, cc_stmt_id
         return 0;
     }
     if (PQntuples(res) > 0) {
-        one_error(q, field,
+        cc_db_invalid(q, field,
                   apr_psprintf(q->pool, "Invalid pk \"%s\" - object does not exist.",
                                cc_val(q, res, 0, 0)));
         return 0;
@@ -217,7 +203,7 @@ static int candidate_write(cc_req_t *q, int partial, int create)
         return OK;
     if (!date_in_past(c, "date_of_birth")) {
         json_decref(c);
-        return one_error(q, "date_of_birth", "Date of birth must be in the past.");
+        return cc_db_invalid(q, "date_of_birth", "Date of birth must be in the past.");
     }
     if (!cc_db_begin(q)) {
         json_decref(c);
@@ -230,7 +216,7 @@ static int candidate_write(cc_req_t *q, int partial, int create)
         }
         if (PQntuples(res) == 0) {
             json_decref(c);
-            return one_error(q, "non_field_errors",
+            return cc_db_invalid(q, "non_field_errors",
                              "A candidate profile already exists for this user; update it with "
                              "PUT or PATCH.");
         }
@@ -314,7 +300,7 @@ static int recruiter_write(cc_req_t *q, int partial, int create)
             goto dbfail;
         if (PQntuples(res) == 0) {
             json_decref(c);
-            return one_error(q, "non_field_errors",
+            return cc_db_invalid(q, "non_field_errors",
                              "A recruiter profile already exists for this user; update it with "
                              "PUT or PATCH.");
         }
@@ -326,7 +312,7 @@ static int recruiter_write(cc_req_t *q, int partial, int create)
             goto dbfail;
         if (PQntuples(res) == 0) {
             json_decref(c);
-            return one_error(q, "hospital",
+            return cc_db_invalid(q, "hospital",
                              apr_psprintf(q->pool, "Invalid pk \"%s\" - object does not exist.",
                                           hid));
         }
@@ -402,7 +388,7 @@ static int my_hospital_locked(cc_req_t *q, PGresult **res, const char *unlinked)
     }
     if (PQntuples(*res) == 0) {
         if (unlinked)
-            one_error(q, "non_field_errors", unlinked);
+            cc_db_invalid(q, "non_field_errors", unlinked);
         else
             cc_not_found(q);
         return 0;
@@ -432,7 +418,7 @@ static int hospital_json_answer(cc_req_t *q, int status)
 
 static int registration_taken(cc_req_t *q)
 {
-    return one_error(q, "registration_number",
+    return cc_db_invalid(q, "registration_number",
                      "hospital with this registration number already exists.");
 }
 
@@ -460,7 +446,7 @@ int cc_h_hospital_post(void *v)
     if (!cc_db_begin(q) || !cc_q(q, CC_ST_HOSP_OF_RECRUITER, &res, my_id(q)))
         return cc_db_fail(q);
     if (PQntuples(res) > 0)
-        return one_error(q, "non_field_errors",
+        return cc_db_invalid(q, "non_field_errors",
                          "You are already linked to a hospital; unlink it first (PATCH "
                          "recruiter/ with \"hospital\": null).");
     if (!cc_q(q, CC_ST_HOSP_INSERT, &res, my_id(q), body)) {
@@ -548,11 +534,11 @@ int cc_h_hospital_delete(void *v)
     if (!cc_q(q, CC_ST_HOSP_HAS_JOBS, &res, hid))
         return cc_db_fail(q);
     if (cc_val_bool(res, 0, 0))
-        return conflict(q, "hospital_has_jobs",
+        return cc_db_conflict(q, "hospital_has_jobs",
                         "This hospital has jobs and cannot be deleted.");
     if (!cc_q(q, CC_ST_HOSP_DELETE, &res, hid)) {
         if (!strcmp(cc_db_sqlstate(q), "23503")) /* a job was posted meanwhile */
-            return conflict(q, "hospital_has_jobs",
+            return cc_db_conflict(q, "hospital_has_jobs",
                             "This hospital has jobs and cannot be deleted.");
         return cc_db_fail(q);
     }
@@ -611,7 +597,7 @@ static int verification_submit(cc_req_t *q, int create)
     if (cand && json_is_string(json_object_get(c, "id_document_type"))
         && !json_is_string(json_object_get(c, "id_document_number"))) {
         json_decref(c);
-        return one_error(q, "id_document_number",
+        return cc_db_invalid(q, "id_document_number",
                          "This field is required when id_document_type is given.");
     }
     body = dump(q, c);
@@ -645,18 +631,18 @@ static int verification_submit(cc_req_t *q, int create)
     req_status = cc_val(q, s, 0, 3); /* NULL: nothing submitted yet */
     if (!strcmp(status, "verified")) {
         json_decref(c);
-        return conflict(q, "invalid_transition",
+        return cc_db_conflict(q, "invalid_transition",
                         cand ? "This profile is already verified."
                              : "This hospital is already verified.");
     }
     if (create && req_status) {
         json_decref(c);
-        return one_error(q, "non_field_errors",
+        return cc_db_invalid(q, "non_field_errors",
                          "A verification request was already submitted; update it with PUT.");
     }
     if (!create && !req_status) {
         json_decref(c);
-        return one_error(q, "non_field_errors",
+        return cc_db_invalid(q, "non_field_errors",
                          "No verification request was submitted yet; submit one with POST.");
     }
     reason = !req_status ? "Submitted." : !strcmp(req_status, "rejected") ? "Resubmitted."
@@ -826,7 +812,7 @@ static int transition_ok(cc_req_t *q, const char *status, const char *req_status
                                             : "This %s is already rejected.", what);
     if (!why)
         return 1;
-    conflict(q, "invalid_transition", why);
+    cc_db_conflict(q, "invalid_transition", why);
     return 0;
 }
 
@@ -842,10 +828,10 @@ static int decide_recruiter(cc_req_t *q, apr_int64_t rid, int approve, const cha
     status = cc_val(q, s, 0, 0);
     hstatus = cc_val(q, s, 0, 4);
     if (strcmp(status, "pending") != 0)
-        return conflict(q, "invalid_transition",
+        return cc_db_conflict(q, "invalid_transition",
                         apr_psprintf(q->pool, "This recruiter is already %s.", status));
     if (approve && (!hstatus || strcmp(hstatus, "verified") != 0))
-        return conflict(q, "invalid_transition",
+        return cc_db_conflict(q, "invalid_transition",
                         "The recruiter's hospital is not verified; verify the hospital first.");
     if (!cc_q(q, CC_ST_RECR_DECIDE, &res, id, new_status, my_id(q), approve ? NULL : text))
         return cc_db_fail(q);

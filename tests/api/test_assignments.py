@@ -1,32 +1,21 @@
 """Active and completed assignments (CONTRACT §4 "Active and completed assignments" and the
-decisions in docs/_applications.md): created by a hire, read per role, completed or terminated
+decisions in docs/API.md ("Applications and assignments")): created by a hire, read per role, completed or terminated
 by the job's recruiter or an admin, with the completed record, rating and notifications."""
 
 import datetime
 
 import pytest
 
-from helpers import DATETIME_RE, NOT_AUTHENTICATED, assert_error, assert_json, create_admin
-from test_applications import NOT_FOUND, PERMISSION_DENIED, World, max_notification, \
-    notifications
+from helpers import DATETIME_RE, NOT_AUTHENTICATED, assert_error, assert_json
+# `world` is test_applications' module-scoped fixture (a fresh world for this module too)
+from test_applications import NOT_FOUND, PERMISSION_DENIED, max_notification, \
+    notifications, world  # noqa: F401
 
 ACTIVE_KEYS = {"id", "application", "job", "candidate", "start_date", "end_date", "status",
                "created_at"}
 COMPLETED_KEYS = {"id", "active_job", "job", "candidate", "completion_date", "rating",
                   "feedback", "created_at"}
 ASSIGNMENT_STATUSES = ["active", "completed", "terminated"]
-
-
-@pytest.fixture(scope="module")
-def world(stack):
-    w = World(stack)
-    w.recr = w.recruiter()
-    w.other_recr = w.recruiter()
-    w.cand = w.candidate()
-    w.other_cand = w.candidate("Meera", "Iyer")
-    w.admin = create_admin(stack, w.api, login_now=True)
-    yield w
-    w.api.close()
 
 
 @pytest.fixture

@@ -5,23 +5,10 @@ import uuid
 
 import pytest
 
-from helpers import assert_error, assert_json, create_admin, logged_in_user, sql_quote
-from test_jobs import JOB_KEYS, apply, ids, job_body, post_job, poster
-
-
-@pytest.fixture
-def admin(stack, api):
-    return create_admin(stack, api, login_now=True)
-
-
-@pytest.fixture
-def recr(api, read_mails, admin):
-    return poster(api, read_mails, admin)
-
-
-@pytest.fixture
-def cand(api, read_mails):
-    return logged_in_user(api, read_mails, role="candidate")
+from helpers import assert_error, assert_json, sql_quote
+# admin, recr and cand are test_jobs' fixtures
+from test_jobs import JOB_KEYS, admin, apply, cand, ids, job_body, post_job, poster, \
+    recr  # noqa: F401
 
 
 def page(api, path, token=None, status=200, **params):
