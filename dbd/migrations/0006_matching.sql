@@ -395,14 +395,17 @@ END
 $$;
 
 -- Jobs ranked for a candidate. Exact for the formula, in three steps:
--- 1. seed: the open jobs in the candidate's cities (or preferred locations) and the open jobs
---    without skills, all scored. T = the page's last score among them.
+-- 1. seed: the open jobs in the candidate's cities (or preferred locations) sharing a skill
+--    (found index-only: jobs_open_city_idx carries skill_ids) and the open jobs without skills,
+--    all scored. T = the page's last score among them. The other jobs of those cities share no
+--    skill, so score at most 15 + 45 = 60: they are scored and added only when T <= 60.
 -- 2. any other job scores at most 40 * matched / skills + 8 (in one of the candidate's states,
---    else 0) + 45 (experience, type, salary and qualifications at their maximum). When T >= 56
---    a job without a common skill cannot reach T; one with a single common skill only when it
---    has at most 40 / (T - 45.5) skills (40 / (T - 53.5) in the candidate's states; rounding
---    included); jobs with two or more are found by their skill pairs (GIN @>). Those are
---    scored too, and the page comes from the union.
+--    else 0) + 45 (experience, type, salary and qualifications at their maximum): 93 at most,
+--    85 outside the states. When T >= 94 the seed is the answer. When T >= 56 a job without a
+--    common skill cannot reach T; one with a single common skill only when it has at most
+--    40 / (T - 45.5) skills (40 / (T - 53.5) in the candidate's states; rounding included);
+--    jobs with two or more are found by their skill pairs (GIN @>), in the states only when
+--    T > 85. Those are scored too, and the page comes from the union.
 -- 3. otherwise (weak seeds, more than 12 candidate skills, min_score 1-55) the X ranking.
 -- The count is the open-job counter when min_score is 0, else the exact count of that set.
 CREATE FUNCTION cc_match_rank_jobs(p_candidate bigint, p_min integer, p_limit integer,
