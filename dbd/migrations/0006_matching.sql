@@ -124,7 +124,8 @@ CREATE TRIGGER candidate_skills_match_delete AFTER DELETE ON candidate_skills
     EXECUTE FUNCTION cc_candidate_skills_changed();
 
 -- Open jobs (is_active, unexpired) by place and the ones without skills; candidates by place.
-CREATE INDEX jobs_open_city_idx ON jobs (city_key) WHERE is_active;
+-- the seed filters the jobs of a city by their skills without reading the rows (index only)
+CREATE INDEX jobs_open_city_idx ON jobs (city_key) INCLUDE (skill_ids, id) WHERE is_active;
 CREATE INDEX jobs_open_state_idx ON jobs (state_key) WHERE is_active;
 CREATE INDEX jobs_open_no_skills_idx ON jobs (id) WHERE is_active AND skill_ids = '{}';
 CREATE INDEX jobs_open_expires_idx ON jobs (expires_at) WHERE is_active;
@@ -371,7 +372,7 @@ CREATE INDEX jobs_open_3_skills_idx ON jobs USING gin (skill_ids)
 -- Exact scores of a candidate for the open jobs among `ids` (the candidate's data passed in,
 -- read once per request).
 CREATE FUNCTION cc_match_score_jobs(c candidate_profiles, cs bigint[], cq bigint[], ids bigint[])
-RETURNS TABLE (id bigint, s integer) LANGUAGE plpgsql STABLE AS $$
+RETURNS TABLE (id bigint, s integer, city_key text, skill_n integer) LANGUAGE plpgsql STABLE AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY SELECT j.id, cc_match_points(
@@ -386,21 +387,25 @@ BEGIN
                c.years_of_experience, j.min_experience_years,
                cc_city_hit(c.city_key, c.preferred_location_keys, j.city_key),
                cc_state_hit(c.state_key, c.preferred_location_keys, j.state_key),
-               c.preferred_job_types, j.job_type, c.expected_salary, j.salary_max)
+               c.preferred_job_types, j.job_type, c.expected_salary, j.salary_max),
+           j.city_key, cardinality(j.skill_ids)
     FROM jobs j
     WHERE j.id = ANY (ids) AND j.is_active AND (j.expires_at IS NULL OR j.expires_at > now());
 END
 $$;
 
 -- Jobs ranked for a candidate. Exact for the formula, in three steps:
--- 1. seed: the open jobs in the candidate's cities (or preferred locations) and the open jobs
---    without skills, all scored. T = the page's last score among them.
+-- 1. seed: the open jobs in the candidate's cities (or preferred locations) sharing a skill
+--    (found index-only: jobs_open_city_idx carries skill_ids) and the open jobs without skills,
+--    all scored. T = the page's last score among them. The other jobs of those cities share no
+--    skill, so score at most 15 + 45 = 60: they are scored and added only when T <= 60.
 -- 2. any other job scores at most 40 * matched / skills + 8 (in one of the candidate's states,
---    else 0) + 45 (experience, type, salary and qualifications at their maximum). When T >= 56
---    a job without a common skill cannot reach T; one with a single common skill only when it
---    has at most 40 / (T - 45.5) skills (40 / (T - 53.5) in the candidate's states; rounding
---    included); jobs with two or more are found by their skill pairs (GIN @>). Those are
---    scored too, and the page comes from the union.
+--    else 0) + 45 (experience, type, salary and qualifications at their maximum): 93 at most,
+--    85 outside the states. When T >= 94 the seed is the answer. When T >= 56 a job without a
+--    common skill cannot reach T; one with a single common skill only when it has at most
+--    40 / (T - 45.5) skills (40 / (T - 53.5) in the candidate's states; rounding included);
+--    jobs with two or more are found by their skill pairs (GIN @>), in the states only when
+--    T > 85. Those are scored too, and the page comes from the union.
 -- 3. otherwise (weak seeds, more than 12 candidate skills, min_score 1-55) the X ranking.
 -- The count is the open-job counter when min_score is 0, else the exact count of that set.
 CREATE FUNCTION cc_match_rank_jobs(p_candidate bigint, p_min integer, p_limit integer,
@@ -439,20 +444,48 @@ BEGIN
 
     -- steps 1 and 2
     IF cardinality(cs) <= 12 AND (p_min <= 0 OR p_min >= 56) THEN
+        -- seed: the jobs of the candidate's cities sharing a skill, and the jobs without skills
         SELECT array_agg(x.id ORDER BY x.s DESC, x.id DESC),
                array_agg(x.s ORDER BY x.s DESC, x.id DESC)
         INTO seed_ids, seed_s
         FROM cc_match_score_jobs(c, cs, cq, ARRAY(
-                 SELECT j.id FROM jobs j WHERE j.is_active AND j.city_key = ANY (ck)
-                 UNION SELECT j.id FROM jobs j WHERE j.is_active AND j.skill_ids = '{}')) x
+                 SELECT j.id FROM jobs j
+                 WHERE j.is_active AND j.city_key = ANY (ck) AND j.skill_ids && cs
+                 UNION ALL SELECT j.id FROM jobs j WHERE j.is_active AND j.skill_ids = '{}')) x
         WHERE x.s >= p_min;
-        scores := coalesce(seed_s, '{}');
         seed_ids := coalesce(seed_ids, '{}');
         seed_s := coalesce(seed_s, '{}');
         -- the threshold: the seed's page end, or min_score itself (then the set holds every
         -- match, so it is counted exactly)
         t := CASE WHEN p_min >= 56 THEN p_min
-                  WHEN cardinality(scores) >= k THEN scores[k] ELSE -1 END;
+                  WHEN cardinality(seed_s) >= k THEN seed_s[k] ELSE -1 END;
+        -- the other jobs of the cities share no skill: 15 + 45 at most, so they matter only
+        -- when t - 0.5 <= 60
+        IF t < 61 THEN
+            SELECT array_agg(x.id ORDER BY x.s DESC, x.id DESC),
+                   array_agg(x.s ORDER BY x.s DESC, x.id DESC)
+            INTO seed_ids, seed_s
+            FROM (SELECT u.id, u.s FROM unnest(seed_ids, seed_s) u (id, s)
+                  UNION ALL
+                  SELECT x.id, x.s FROM cc_match_score_jobs(c, cs, cq, ARRAY(
+                      SELECT j.id FROM jobs j
+                      WHERE j.is_active AND j.city_key = ANY (ck) AND j.skill_ids <> '{}'
+                        AND NOT j.skill_ids && cs)) x
+                  WHERE x.s >= p_min) x;
+            seed_ids := coalesce(seed_ids, '{}');
+            seed_s := coalesce(seed_s, '{}');
+            t := CASE WHEN p_min >= 56 THEN p_min
+                      WHEN cardinality(seed_s) >= k THEN seed_s[k] ELSE -1 END;
+        END IF;
+        -- outside the cities a job scores at most 40 m / n + 45, + 8 in the candidate's
+        -- states: 93 at most, 85 outside those states
+        IF t >= 94 THEN
+            n := CASE WHEN p_min <= 0 THEN cc_open_jobs_count() ELSE cardinality(seed_ids) END;
+            RETURN QUERY SELECT n, u.id, u.s
+                         FROM unnest(seed_ids[p_offset + 1:k], seed_s[p_offset + 1:k])
+                              WITH ORDINALITY AS u (id, s, o) ORDER BY u.o;
+            RETURN;
+        END IF;
         IF t >= 56 THEN
             -- a single shared skill reaches t only on a job with at most nmax skills:
             -- 40 / n + 45 >= t - 0.5 elsewhere, 40 / n + 53 >= t - 0.5 in the candidate's states
@@ -470,7 +503,8 @@ BEGIN
                          UNION SELECT j.id FROM jobs j
                                WHERE j.is_active AND cardinality(j.skill_ids) = 3
                                  AND j.skill_ids && cs AND nmax >= 3
-                         -- a single shared skill in the candidate's states (and pairs there)
+                         -- in the candidate's states: a single shared skill on a small job,
+                         -- or two (the pairs below skip the states when t > 85)
                          UNION SELECT j.id
                                FROM unnest(stk) st, unnest(cs) a,
                                     LATERAL (SELECT j.id, j.skill_ids FROM jobs j
@@ -479,17 +513,20 @@ BEGIN
                                                    @> ARRAY[st, a]
                                              OFFSET 0) j -- keeps the GIN path per pair
                                WHERE cardinality(j.skill_ids) <= nmax8
-                         -- two or more shared skills anywhere
+                                  OR (t >= 86 AND (SELECT count(*) FROM unnest(j.skill_ids) u
+                                                   WHERE u = ANY (cs)) >= 2)
+                         -- two or more shared skills anywhere (85 at most outside the states)
                          UNION SELECT j.id
                                FROM unnest(cs) a, unnest(cs) b,
                                     LATERAL (SELECT j.id FROM jobs j WHERE j.is_active
                                              AND cc_job_match_keys(j.skill_ids, j.state_key)
                                                  @> ARRAY[a, b]) j
-                               WHERE a < b),
+                               WHERE a < b AND t <= 85),
                      scored AS (SELECT x.id, x.s FROM cc_match_score_jobs(
-                                    c, cs, cq, ARRAY(SELECT cand.id FROM cand
-                                                     WHERE cand.id <> ALL (seed_ids))) x
-                                WHERE x.s >= p_min
+                                    c, cs, cq, ARRAY(SELECT cand.id FROM cand)) x
+                                -- the seed's jobs are scored already
+                                WHERE x.s >= p_min AND NOT coalesce(x.city_key = ANY (ck), false)
+                                  AND x.skill_n > 0
                                 UNION ALL
                                 SELECT u.id, u.s FROM unnest(seed_ids, seed_s) u (id, s)),
                      top AS (SELECT x.id, x.s FROM scored x ORDER BY x.s DESC, x.id DESC
