@@ -33,8 +33,6 @@ ALTER TABLE jobs
     ADD COLUMN end_date             date,
     ADD COLUMN vacancies            integer NOT NULL DEFAULT 1 CHECK (vacancies >= 1),
     ADD COLUMN expires_at           timestamptz,
-    -- kept by the triggers below, so lists never count applications per row
-    ADD COLUMN applications_count   integer NOT NULL DEFAULT 0,
     -- the names of the job's skills, space separated, kept by the triggers below (search)
     ADD COLUMN skill_names          text NOT NULL DEFAULT '',
     ADD CONSTRAINT jobs_salary_range CHECK (salary_min <= salary_max),
@@ -123,23 +121,8 @@ CREATE TABLE application_events (
 );
 CREATE INDEX application_events_app_idx ON application_events (application_id, id);
 
--- applications_count follows inserts and deletes (statement-level, set-based).
-CREATE FUNCTION cc_applications_counted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        UPDATE jobs j SET applications_count = j.applications_count + d.n
-        FROM (SELECT job_id, count(*) AS n FROM new_rows GROUP BY job_id) d WHERE j.id = d.job_id;
-    ELSE
-        UPDATE jobs j SET applications_count = j.applications_count - d.n
-        FROM (SELECT job_id, count(*) AS n FROM old_rows GROUP BY job_id) d WHERE j.id = d.job_id;
-    END IF;
-    RETURN NULL;
-END
-$$;
-CREATE TRIGGER applications_insert_count AFTER INSERT ON applications
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_applications_counted();
-CREATE TRIGGER applications_delete_count AFTER DELETE ON applications
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_applications_counted();
+-- A job's application count is not stored: renderers count through applications_job_idx
+-- (an index-only range of a few entries), so applying never writes (or locks) the job row.
 
 -- ---- assignments ---------------------------------------------------------------------------
 

@@ -39,7 +39,7 @@ BEGIN
         'vacancies', j.vacancies,
         'hospital', (SELECT cc_hospital_brief_json(h) FROM hospitals h WHERE h.id = j.hospital_id),
         'posted_by', j.posted_by, 'is_active', j.is_active,
-        'applications_count', j.applications_count,
+        'applications_count', (SELECT count(*) FROM applications a WHERE a.job_id = j.id),
         'created_at', cc_ts(j.created_at), 'updated_at', cc_ts(j.updated_at),
         'expires_at', cc_ts(j.expires_at));
 END
@@ -99,7 +99,7 @@ BEGIN
         FROM old_rows WHERE is_active GROUP BY 1
         ON CONFLICT (day, slot) DO UPDATE SET n = c.n + excluded.n;
     ELSE
-        -- most updates (edits, applications_count) move nothing and write nothing
+        -- most updates (edits) move nothing and write nothing
         INSERT INTO job_open_counts AS c (day, slot, n)
         SELECT d.day, pg_backend_pid() % 4, sum(d.n)
         FROM (SELECT cc_job_expiry_day(expires_at) AS day, 1 AS n FROM new_rows WHERE is_active
