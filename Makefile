@@ -26,7 +26,7 @@ CFLAGS_ALL = -std=gnu11 $(WARN) $(OPT) -fPIC -I. -I$(G) -I$(HTTPD_INC) $(PKG_CFL
 
 # Pure code: no httpd headers, linked by the unit tests and (partly) by carechainctl.
 PURE_SRC := core/router.c core/pagination.c core/jwt.c core/validate.c core/password_rules.c \
-            core/fields.c core/cursor.c dbd/errmap.c dbd/statements.c
+            core/fields.c core/cursor.c core/multipart.c dbd/errmap.c dbd/statements.c
 GEN_WORDS := $(G)/common_passwords.c
 GEN_MIGR  := $(G)/migrations.c
 GEN_DATA  := $(G)/seed_data.c

@@ -6,14 +6,17 @@
  * hands each part's data to a callback as it goes, so a file is never held in memory: it keeps
  * at most about one boundary's length of data back. It is strict where laxness would hide an
  * attack or a broken client: CRLF line ends only, a part must have a Content-Disposition of
- * form-data with a name, the closing boundary must come before the input ends, and header
- * blocks, parts and field counts are bounded. The preamble and the epilogue are ignored. */
+ * form-data with a non-empty name, the closing boundary must come before the input ends, and
+ * header blocks, parts and field counts are bounded. The preamble and the epilogue are ignored.
+ * A repeated Content-Disposition or Content-Type header, or a repeated name, filename or
+ * filename* parameter, is an error: another reader (a proxy, a scanner) might pick the other. */
 #ifndef CC_MULTIPART_H
 #define CC_MULTIPART_H
 
 #include <apr_pools.h>
 
-/* Limits (the body size itself is the caller's). */
+/* Limits (the body size itself is the caller's). The header block's size counts the empty line
+ * that ends it. */
 #define CC_MP_MAX_BOUNDARY     70    /* RFC 2046 */
 #define CC_MP_MAX_HEADER_BLOCK 16384 /* bytes of one part's header lines, CRLFs included */
 #define CC_MP_MAX_HEADERS      16    /* header lines per part */
@@ -33,7 +36,9 @@ typedef struct {
 } cc_mp_part_t;
 
 /* Callbacks; a nonzero return aborts parsing (cc_mp_feed then answers CC_MP_ABORTED). Any of
- * them may be NULL. part_data is called zero or more times per part, with len > 0. */
+ * them may be NULL. part_data is called zero or more times per part, with len > 0. part_end is
+ * called once the delimiter line after the part has been read whole and well-formed, so never
+ * after an error or an abort inside the part or its closing delimiter. */
 typedef struct {
     int (*part_begin)(void *ctx, const cc_mp_part_t *part);
     int (*part_data)(void *ctx, const char *data, apr_size_t len);
@@ -57,7 +62,8 @@ const char *cc_mp_boundary(apr_pool_t *p, const char *content_type);
 cc_mp_t *cc_mp_create(apr_pool_t *p, const char *boundary, const cc_mp_callbacks_t *cb,
                       void *ctx);
 
-/* Feeds the next len bytes of the body. Returns the parser's status after them. */
+/* Feeds the next len bytes of the body. Returns the parser's status after them; once it is not
+ * CC_MP_OK, later input is ignored. */
 cc_mp_status_t cc_mp_feed(cc_mp_t *mp, const char *buf, apr_size_t len);
 
 /* The body has ended. Returns CC_MP_DONE when the closing boundary was seen, else CC_MP_ERROR
@@ -65,20 +71,23 @@ cc_mp_status_t cc_mp_feed(cc_mp_t *mp, const char *buf, apr_size_t len);
 cc_mp_status_t cc_mp_finish(cc_mp_t *mp);
 
 /* Why the parser failed: a short English sentence for a 400 answer ("Malformed multipart body:
- * ..."), or NULL while it has not. */
+ * ..."), or NULL while it has not (and after an abort, whose reason is the caller's). */
 const char *cc_mp_error(const cc_mp_t *mp);
 
 /* A filename that is safe to store and to show: the last path component of `raw` (after '/'
  * and '\\'), invalid UTF-8 sequences replaced by U+FFFD, control characters (C0, DEL, C1) and
- * the characters "<>:\"|?*" removed, whitespace runs collapsed to one space, leading dots and
- * spaces and trailing dots and spaces stripped, cut to at most 255 bytes on a character
- * boundary keeping the extension when it is short (<= 16 bytes). NULL, empty, or nothing left:
- * "document". In p. */
+ * the characters "<>:\"|?*" and the bidirectional formatting characters (U+061C, U+200E, U+200F,
+ * U+202A to U+202E, U+2066 to U+2069: they make "x\u202Etxt.exe" display as "xexe.txt")
+ * removed, runs of ASCII whitespace (HT, LF, VT, FF, CR, space) collapsed to one space,
+ * leading dots and spaces and trailing dots and spaces stripped, cut to at most 255 bytes on a
+ * character boundary keeping the extension (from the last dot) when it is short (<= 16 bytes,
+ * the dot included). NULL, empty, or nothing left: "document". In p. */
 const char *cc_filename_sanitize(apr_pool_t *p, const char *raw);
 
 /* The Content-Disposition value for downloading a file named `name` (already sanitised):
  * attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded UTF-8> (RFC 6266;
- * the fallback replaces non-ASCII bytes, '"' and '\\' with '_'). In p. */
+ * the fallback replaces non-ASCII bytes, control bytes, '"' and '\\' with '_'; NULL or empty
+ * is "document"). In p. */
 const char *cc_content_disposition(apr_pool_t *p, const char *name);
 
 #endif
