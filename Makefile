@@ -3,6 +3,7 @@
 #
 #   make run   install missing packages, build, serve the API and htdocs/ on :$(PORT)
 #   make test  install missing packages, build with -Werror, run every test
+#   make fuzz  fuzz the multipart parser for $(FUZZ_TIME) seconds (make test fuzzes for 30)
 #
 SHELL   := /bin/bash
 APXS    ?= apxs
@@ -40,7 +41,8 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 HEADERS  := $(wildcard core/*.h dbd/*.h handlers/*.h cli/*.h)
 MIGRATIONS := $(sort $(wildcard dbd/migrations/*.sql))
 
-.PHONY: all build deps run test unit unit-asan api api-event api-prefork clean format bench
+.PHONY: all build deps run test unit unit-asan fuzz fuzz-short api api-event api-prefork clean \
+        format bench
 
 all build: $(B)/mod_carechain.so $(B)/carechainctl
 
@@ -93,6 +95,31 @@ unit: $(B)/unit-tests
 unit-asan: $(B)/unit-tests-asan
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(B)/unit-tests-asan
 
+# libFuzzer is clang's, whatever CC is. The fuzzer runs on a copy of the committed seeds in
+# build/, where the inputs it finds accumulate from run to run without touching the tree; a
+# crash stops it with a nonzero status (failing make) and leaves the input in build/.
+FUZZ_CC     ?= clang
+FUZZ_TIME   ?= 600
+FUZZ_CORPUS := $(B)/fuzz-corpus/multipart
+FUZZ_CFLAGS  = -std=gnu11 $(WARN) -g -O1 -fno-omit-frame-pointer \
+               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I. \
+               $(shell pkg-config --cflags apr-1)
+FUZZ_RUN     = mkdir -p $(FUZZ_CORPUS) && cp -f tests/fuzz/corpus/multipart/* $(FUZZ_CORPUS)/ && \
+               $(B)/fuzz_multipart -dict=tests/fuzz/multipart.dict -timeout=10 \
+               -artifact_prefix=$(B)/fuzz-multipart- -print_final_stats=1 $(FUZZ_CORPUS)
+
+$(B)/fuzz_multipart: tests/fuzz/fuzz_multipart.c core/multipart.c core/multipart.h
+	@mkdir -p $(B)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_multipart.c core/multipart.c \
+	    $(shell pkg-config --libs apr-1)
+
+# Bounded, for `make test`; `make fuzz` is the long run.
+fuzz-short: $(B)/fuzz_multipart
+	$(FUZZ_RUN) -max_total_time=30
+
+fuzz: $(B)/fuzz_multipart
+	$(FUZZ_RUN) -max_total_time=$(FUZZ_TIME)
+
 # The API suite starts its own PostgreSQL and httpd on free ports; run once per MPM.
 api: api-event api-prefork
 api-event: build
@@ -105,6 +132,7 @@ test:
 	$(MAKE) build
 	$(MAKE) unit
 	$(MAKE) unit-asan
+	$(MAKE) fuzz-short
 	$(MAKE) api
 
 run:
