@@ -818,6 +818,9 @@ START_TEST(test_sanitize_invalid_utf8)
     ck_assert_str_eq(SAN("\xf4\x90\x80\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
     ck_assert_str_eq(SAN("\xf0\x9f\x98\x80.png"), "\xf0\x9f\x98\x80.png");
     ck_assert_str_eq(SAN("\xf0\x9f\x98"), "\xef\xbf\xbd");
+    ck_assert_str_eq(SAN("\xe0\x80\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* overlong */
+    ck_assert_str_eq(SAN("\xe0\xa0\x80"), "\xe0\xa0\x80");                         /* U+0800 */
+    ck_assert_str_eq(SAN("a \xff"), "a \xef\xbf\xbd");
     ck_assert(valid_utf8(SAN("\x80\xbf\xfe\xfe\xc3\x28")));
 }
 END_TEST
