@@ -14,7 +14,7 @@ B       := build
 G       := $(B)/gen
 
 # Lazily evaluated: these run only after `deps` has installed pkg-config and the -dev packages.
-PKGS         = apr-1 apr-util-1 jansson libjwt libpq
+PKGS         = apr-1 apr-util-1 jansson libjwt libpq libmagic libcrypto
 HTTPD_INC    = $(shell $(APXS) -q INCLUDEDIR)
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS))
@@ -27,7 +27,8 @@ CFLAGS_ALL = -std=gnu11 $(WARN) $(OPT) -fPIC -I. -I$(G) -I$(HTTPD_INC) $(PKG_CFL
 
 # Pure code: no httpd headers, linked by the unit tests and (partly) by carechainctl.
 PURE_SRC := core/router.c core/pagination.c core/jwt.c core/validate.c core/password_rules.c \
-            core/fields.c core/cursor.c core/multipart.c dbd/errmap.c dbd/statements.c
+            core/fields.c core/cursor.c core/filetype.c core/multipart.c dbd/errmap.c \
+            dbd/statements.c
 GEN_WORDS := $(G)/common_passwords.c
 GEN_MIGR  := $(G)/migrations.c
 GEN_DATA  := $(G)/seed_data.c
@@ -42,7 +43,7 @@ HEADERS  := $(wildcard core/*.h dbd/*.h handlers/*.h cli/*.h)
 MIGRATIONS := $(sort $(wildcard dbd/migrations/*.sql))
 
 .PHONY: all build deps run test unit unit-asan fuzz fuzz-short api api-event api-prefork clean \
-        format bench
+        format bench bench-documents
 
 all build: $(B)/mod_carechain.so $(B)/carechainctl
 
@@ -145,6 +146,10 @@ BENCH_SCALE    ?= 5000
 BENCH_DURATION ?= 10
 bench: build
 	BENCH_SCALE=$(BENCH_SCALE) BENCH_DURATION=$(BENCH_DURATION) $(PY) bench/bench.py
+
+# Upload/download throughput and httpd memory of document storage (own temporary stack).
+bench-documents: build
+	$(PY) bench/documents.py
 
 format:
 	clang-format -i $(filter-out $(G)/%,$(MOD_SRC) $(CLI_SRC) $(UNIT_SRC)) $(HEADERS)

@@ -6,6 +6,7 @@
 #include <util_script.h>
 #include "core/cc.h"
 #include "dbd/db.h"
+#include "handlers/handlers.h"
 
 /* ---- configuration ---------------------------------------------------------------------- */
 
@@ -23,6 +24,9 @@ static void *create_server_conf(apr_pool_t *p, server_rec *s)
     c->throttle_email = 5;
     c->throttle_client = 50;
     c->throttle_window = 900;
+    c->doc_max_size = 10 * 1024 * 1024;
+    c->doc_max_count = 50;
+    c->doc_max_total = 100 * 1024 * 1024;
     return c;
 }
 
@@ -48,6 +52,12 @@ static void *merge_server_conf(apr_pool_t *p, void *basev, void *addv)
         c->throttle_client = b->throttle_client;
         c->throttle_window = b->throttle_window;
     }
+    c->doc_max_size = a->doc_max_size_set ? a->doc_max_size : b->doc_max_size;
+    c->doc_max_count = a->doc_limits_set ? a->doc_max_count : b->doc_max_count;
+    c->doc_max_total = a->doc_limits_set ? a->doc_max_total : b->doc_max_total;
+    c->upload_dir = a->upload_dir ? a->upload_dir : b->upload_dir;
+    c->doc_max_size_set = a->doc_max_size_set || b->doc_max_size_set;
+    c->doc_limits_set = a->doc_limits_set || b->doc_limits_set;
     c->jwt_alg_set = a->jwt_alg_set || b->jwt_alg_set;
     c->jwt_issuer_set = a->jwt_issuer_set || b->jwt_issuer_set;
     c->access_ttl_set = a->access_ttl_set || b->access_ttl_set;
@@ -212,6 +222,64 @@ static const char *set_throttle(cmd_parms *cmd, void *d, const char *e, const ch
     return NULL;
 }
 
+/* A byte count with an optional K, M or G suffix (powers of 1024). */
+static const char *parse_size(cmd_parms *cmd, const char *arg, apr_off_t lo, apr_off_t hi,
+                              apr_off_t *out)
+{
+    char *end;
+    apr_int64_t v = apr_strtoi64(arg, &end, 10);
+    apr_int64_t mul = 1;
+    if (*end == 'K' || *end == 'k')
+        mul = 1024, end++;
+    else if (*end == 'M' || *end == 'm')
+        mul = 1024 * 1024, end++;
+    else if (*end == 'G' || *end == 'g')
+        mul = 1024 * 1024 * 1024, end++;
+    if (!*arg || *end || v < 0 || v > hi / mul || v * mul < lo || v * mul > hi)
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a size in %" APR_OFF_T_FMT "..%"
+                            APR_OFF_T_FMT " bytes (a number, optionally with K, M or G)",
+                            cmd->directive->directive, arg, lo, hi);
+    *out = (apr_off_t)(v * mul);
+    return NULL;
+}
+
+static const char *set_doc_max_size(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *err = server_only(cmd);
+    apr_off_t v = 0;
+    (void)d;
+    if (err || (err = parse_size(cmd, arg, 1024, APR_INT64_C(1) << 30, &v)))
+        return err;
+    SCONF(cmd)->doc_max_size = v;
+    SCONF(cmd)->doc_max_size_set = 1;
+    return NULL;
+}
+
+static const char *set_doc_limits(cmd_parms *cmd, void *d, const char *count, const char *total)
+{
+    const char *err = server_only(cmd);
+    long n = 0;
+    apr_off_t v = 0;
+    (void)d;
+    if (err || (err = parse_int(cmd, count, 1, 100000, &n))
+        || (err = parse_size(cmd, total, 1024, APR_INT64_C(1) << 40, &v)))
+        return err;
+    SCONF(cmd)->doc_max_count = (int)n;
+    SCONF(cmd)->doc_max_total = v;
+    SCONF(cmd)->doc_limits_set = 1;
+    return NULL;
+}
+
+static const char *set_upload_dir(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *err = server_only(cmd);
+    (void)d;
+    if (err)
+        return err;
+    SCONF(cmd)->upload_dir = ap_server_root_relative(cmd->pool, arg);
+    return NULL;
+}
+
 static const char *set_max_body(cmd_parms *cmd, void *dv, const char *arg)
 {
     cc_dir_conf_t *d = dv;
@@ -261,6 +329,13 @@ static const command_rec cc_cmds[] = {
                   "seconds (default 5 50 900)"),
     AP_INIT_TAKE1("CarechainMaxBodySize", set_max_body, NULL, RSRC_CONF | ACCESS_CONF,
                   "Largest JSON or form body in bytes (default 1048576)"),
+    AP_INIT_TAKE1("CarechainDocumentMaxSize", set_doc_max_size, NULL, RSRC_CONF,
+                  "Largest uploaded document, bytes with optional K/M/G (default 10M)"),
+    AP_INIT_TAKE2("CarechainDocumentLimits", set_doc_limits, NULL, RSRC_CONF,
+                  "Documents per user and their total size (default 50 100M)"),
+    AP_INIT_TAKE1("CarechainUploadTempDir", set_upload_dir, NULL, RSRC_CONF,
+                  "Directory where uploads are spooled, unlinked, before they are stored "
+                  "(default: the system temporary directory)"),
     AP_INIT_ITERATE("CarechainCORSOrigins", add_cors_origin, NULL, RSRC_CONF | ACCESS_CONF,
                     "Origins allowed for cross-origin requests (default: none)"),
     {NULL}
@@ -322,6 +397,7 @@ static void child_init(apr_pool_t *p, server_rec *s)
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
                      CC_LOGNO(01004) "mod_dbd is not loaded: the API will answer 503");
     cc_password_init_dummy(p, c->bcrypt_cost);
+    cc_documents_child_init(p, s);
 }
 
 /* ---- request handling ------------------------------------------------------------------- */
@@ -487,16 +563,7 @@ static int load_body(cc_req_t *q)
         }
         return 1;
     }
-    /* The type named in the message is the client's, but only printable and short. */
-    {
-        char *shown = apr_pstrndup(q->pool, ct ? ct : "", 100);
-        char *c;
-        for (c = shown; *c; c++)
-            if (!apr_isprint(*c) || *c == '"' || *c == '\\')
-                *c = '?';
-        cc_error(q, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                 apr_psprintf(q->pool, "Unsupported media type \"%s\" in request.", shown));
-    }
+    cc_unsupported_media_type(q, ct);
     return 0;
 }
 
@@ -620,7 +687,7 @@ static int cc_handler(request_rec *r)
                             "You do not have permission to perform this action.");
     }
     if ((r->method_number == M_POST || r->method_number == M_PUT
-         || r->method_number == M_PATCH) && !load_body(q))
+         || r->method_number == M_PATCH) && !(q->route->flags & CC_RF_STREAM) && !load_body(q))
         return OK;
     return q->route->handler(q);
 }

@@ -3,7 +3,7 @@
 # As root it runs apt-get directly; otherwise through sudo when that works without a prompt;
 # otherwise it prints the exact command and fails.
 set -eu
-PKGS="apache2-bin apache2-dev libaprutil1-dbd-pgsql libjansson-dev libjwt-dev libpq-dev
+PKGS="apache2-bin apache2-dev libaprutil1-dbd-pgsql libjansson-dev libjwt-dev libpq-dev libmagic-dev libssl-dev
 postgresql postgresql-contrib pkg-config make gcc clang libclang-rt-dev check python3 python3-pytest python3-requests
 wrk ca-certificates"
 [ $# -gt 0 ] && PKGS="$PKGS $*"

@@ -38,7 +38,12 @@ typedef struct {
     int throttle_email;         /* failed logins per email per window */
     int throttle_client;        /* failed logins per client address per window */
     int throttle_window;        /* seconds */
+    apr_off_t doc_max_size;     /* bytes of one uploaded file */
+    int doc_max_count;          /* documents per user */
+    apr_off_t doc_max_total;    /* bytes of documents per user */
+    const char *upload_dir;     /* where uploads are spooled (NULL: the system temp dir) */
     /* set flags for the merge */
+    int doc_max_size_set, doc_limits_set;
     int jwt_alg_set, jwt_issuer_set, access_ttl_set, refresh_ttl_set, bcrypt_cost_set,
         throttle_set;
 } cc_server_conf_t;
@@ -94,6 +99,8 @@ int cc_not_found(cc_req_t *q);
 int cc_unavailable(cc_req_t *q);
 /* 500 without internals. */
 int cc_server_error(cc_req_t *q);
+/* 415 naming the client's Content-Type (printable and short). */
+int cc_unsupported_media_type(cc_req_t *q, const char *content_type);
 /* 204 No Content. */
 int cc_no_content(cc_req_t *q);
 

@@ -66,6 +66,18 @@ int cc_server_error(cc_req_t *q)
     return cc_error(q, HTTP_INTERNAL_SERVER_ERROR, "server_error", "A server error occurred.");
 }
 
+int cc_unsupported_media_type(cc_req_t *q, const char *ct)
+{
+    /* The type named in the message is the client's, but only printable and short. */
+    char *shown = apr_pstrndup(q->pool, ct ? ct : "", 100);
+    char *c;
+    for (c = shown; *c; c++)
+        if (!apr_isprint(*c) || *c == '"' || *c == '\\')
+            *c = '?';
+    return cc_error(q, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                    apr_psprintf(q->pool, "Unsupported media type \"%s\" in request.", shown));
+}
+
 int cc_no_content(cc_req_t *q)
 {
     q->r->status = HTTP_NO_CONTENT;

@@ -86,8 +86,11 @@ static const char *skip_token(const char *s)
     return s;
 }
 
-/* A parameter value at s, token or quoted-string (quoted-pairs unescaped), into *out; returns
- * the end of the value, or NULL when there is none or the quoted-string is not closed. */
+/* A parameter value at s, token or quoted-string, into *out; returns the end of the value, or
+ * NULL when there is none or the quoted-string is not closed. In a quoted-string only \" and
+ * \\ are escapes; any other backslash is kept, as browsers send Windows paths raw in
+ * filename="C:\Users\..." (the WHATWG form encoding; Django reads them so too), and the
+ * sanitiser then keeps the last path component. */
 static const char *param_value(apr_pool_t *p, const char *s, char **out)
 {
     const char *e;
@@ -101,7 +104,7 @@ static const char *param_value(apr_pool_t *p, const char *s, char **out)
     }
     *out = o = apr_palloc(p, strlen(s));
     for (s++; *s != '"'; s++) {
-        if (*s == '\\')
+        if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
             s++;
         if (!*s)
             return NULL;

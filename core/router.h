@@ -15,6 +15,7 @@
 /* Route flags. */
 #define CC_RF_NOAUTH 0x1 /* never look at the Authorization header (login, refresh, ...) */
 #define CC_RF_FORM   0x2 /* also accept application/x-www-form-urlencoded bodies */
+#define CC_RF_STREAM 0x4 /* the handler reads the body itself (uploads); nothing is buffered */
 
 typedef int (*cc_handler_fn)(void *req);
 

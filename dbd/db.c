@@ -7,11 +7,15 @@
 #include "db.h"
 #include "errmap.h"
 
-static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
+/* ap_dbd_open/ap_dbd_close rather than ap_dbd_acquire: the same pooled connections, but the
+ * request may hand its connection back early (cc_db_release) before a long transfer. */
+static APR_OPTIONAL_FN_TYPE(ap_dbd_open) *dbd_open;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close;
 
 struct cc_db {
     ap_dbd_t *dbd;
     PGconn *conn;
+    server_rec *server;
     int in_tx;
     int cleanup_registered;
     cc_sql_class_t failure;
@@ -28,8 +32,30 @@ typedef struct {
 
 int cc_db_init(void)
 {
-    dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
-    return dbd_acquire != NULL;
+    dbd_open = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
+    dbd_close = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
+    return dbd_open && dbd_close;
+}
+
+static apr_status_t rollback_cleanup(void *data);
+
+static apr_status_t clear_result_fn(void *res)
+{
+    PQclear(res);
+    return APR_SUCCESS;
+}
+
+/* Gives the connection back to mod_dbd's pool (registered when it is taken; LIFO order runs
+ * the rollback cleanup, registered later, first). */
+static apr_status_t release_cleanup(void *data)
+{
+    cc_db_t *db = data;
+    if (db->dbd) {
+        dbd_close(db->server, db->dbd);
+        db->dbd = NULL;
+        db->conn = NULL;
+    }
+    return APR_SUCCESS;
 }
 
 static cc_db_t *get_db(cc_req_t *q)
@@ -39,12 +65,13 @@ static cc_db_t *get_db(cc_req_t *q)
         return q->db->conn ? q->db : NULL;
     q->db = apr_pcalloc(q->pool, sizeof(*q->db));
     q->db->failure = CC_SQL_UNAVAILABLE;
-    if (!dbd_acquire) {
+    q->db->server = q->r->server;
+    if (!dbd_open) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r,
                       CC_LOGNO(01101) "mod_dbd is not loaded: add LoadModule dbd_module");
         return NULL;
     }
-    d = dbd_acquire(q->r);
+    d = dbd_open(q->pool, q->r->server);
     if (!d) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, q->r,
                       CC_LOGNO(01102) "no database connection available");
@@ -52,7 +79,24 @@ static cc_db_t *get_db(cc_req_t *q)
     }
     q->db->dbd = d;
     q->db->conn = apr_dbd_native_handle(d->driver, d->handle);
+    apr_pool_cleanup_register(q->pool, q->db, release_cleanup, apr_pool_cleanup_null);
     return q->db->conn ? q->db : NULL;
+}
+
+void cc_db_release(cc_req_t *q)
+{
+    if (!q->db)
+        return;
+    if (q->db->cleanup_registered)
+        apr_pool_cleanup_run(q->pool, q->db, rollback_cleanup);
+    if (q->db->dbd)
+        apr_pool_cleanup_run(q->pool, q->db, release_cleanup);
+    q->db = NULL; /* the next statement takes a connection again */
+}
+
+void cc_q_done(cc_req_t *q, PGresult *res)
+{
+    apr_pool_cleanup_run(q->pool, res, clear_result_fn);
 }
 
 static cc_conn_prep_t *conn_state(cc_db_t *db)
@@ -73,7 +117,8 @@ static cc_conn_prep_t *conn_state(cc_db_t *db)
     return st;
 }
 
-static PGresult *run(cc_db_t *db, cc_stmt_id_t id, const char *const *params)
+static PGresult *run(cc_db_t *db, cc_stmt_id_t id, const char *const *params, const int *lengths,
+                     const int *formats, int result_format)
 {
     const cc_stmt_t *s = &cc_statements[id];
     cc_conn_prep_t *st = conn_state(db);
@@ -86,14 +131,10 @@ static PGresult *run(cc_db_t *db, cc_stmt_id_t id, const char *const *params)
         PQclear(pr);
         st->prepared[id] = 1;
     }
-    return PQexecPrepared(db->conn, s->label, s->nparams, params, NULL, NULL, 0);
+    return PQexecPrepared(db->conn, s->label, s->nparams, params, lengths, formats,
+                          result_format);
 }
 
-static apr_status_t clear_result(void *res)
-{
-    PQclear(res);
-    return APR_SUCCESS;
-}
 
 static void record_failure(cc_req_t *q, cc_db_t *db, const char *label, PGresult *res)
 {
@@ -132,28 +173,22 @@ static int reconnect(cc_req_t *q, cc_db_t *db)
     return 0;
 }
 
-int cc_q(cc_req_t *q, cc_stmt_id_t id, PGresult **out, ...)
+static int exec(cc_req_t *q, cc_stmt_id_t id, PGresult **out, const char *const *params,
+                const int *lengths, const int *formats, int result_format)
 {
     const cc_stmt_t *s = &cc_statements[id];
-    const char *params[16];
-    va_list ap;
-    int i, attempt;
+    int attempt;
     cc_db_t *db = get_db(q);
 
     *out = NULL;
     if (!db)
         return 0;
-    va_start(ap, out);
-    for (i = 0; i < s->nparams && i < 16; i++)
-        params[i] = va_arg(ap, const char *);
-    va_end(ap);
-
     for (attempt = 0; attempt < 2; attempt++) {
-        PGresult *res = run(db, id, params);
+        PGresult *res = run(db, id, params, lengths, formats, result_format);
         ExecStatusType es = PQresultStatus(res);
         int lost, missing;
         if (es == PGRES_TUPLES_OK || es == PGRES_COMMAND_OK) {
-            apr_pool_cleanup_register(q->pool, res, clear_result, apr_pool_cleanup_null);
+            apr_pool_cleanup_register(q->pool, res, clear_result_fn, apr_pool_cleanup_null);
             *out = res;
             return 1;
         }
@@ -181,6 +216,24 @@ int cc_q(cc_req_t *q, cc_stmt_id_t id, PGresult **out, ...)
         return 0;
     }
     return 0;
+}
+
+int cc_q(cc_req_t *q, cc_stmt_id_t id, PGresult **out, ...)
+{
+    const char *params[16];
+    va_list ap;
+    int i, n = cc_statements[id].nparams;
+    va_start(ap, out);
+    for (i = 0; i < n && i < 16; i++)
+        params[i] = va_arg(ap, const char *);
+    va_end(ap);
+    return exec(q, id, out, params, NULL, NULL, 0);
+}
+
+int cc_q_bin(cc_req_t *q, cc_stmt_id_t id, PGresult **out, const char *const *params,
+             const int *lengths, const int *formats, int binary_result)
+{
+    return exec(q, id, out, params, lengths, formats, binary_result ? 1 : 0);
 }
 
 static apr_status_t rollback_cleanup(void *data)

@@ -14,6 +14,19 @@
  * anything else that loses the connection answers 503. */
 int cc_q(cc_req_t *q, cc_stmt_id_t id, PGresult **res, ...);
 
+/* cc_q with explicit libpq parameter arrays: lengths and formats as PQexecPrepared takes them
+ * (format 1 = binary, e.g. a bytea chunk), and the result in binary form when binary_result
+ * (cc_val then points at raw bytes; PQgetlength gives their length). Same retry rules. */
+int cc_q_bin(cc_req_t *q, cc_stmt_id_t id, PGresult **res, const char *const *params,
+             const int *lengths, const int *formats, int binary_result);
+
+/* Clears a result of cc_q/cc_q_bin now instead of at request end (loops over many rows). */
+void cc_q_done(cc_req_t *q, PGresult *res);
+
+/* Hands the request's connection back to the pool now (rolling back an open transaction):
+ * before a long transfer to or from the client. The next statement takes one again. */
+void cc_db_release(cc_req_t *q);
+
 /* Starts a transaction that rolls back at request end unless cc_db_commit() is reached. */
 int cc_db_begin(cc_req_t *q);
 int cc_db_commit(cc_req_t *q);

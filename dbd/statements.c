@@ -694,4 +694,69 @@ const cc_stmt_t cc_statements[CC_ST__COUNT] = {
         " WITH ORDINALITY AS m (total, id, score, o)"
         " JOIN candidate_profiles c ON c.id = m.id ORDER BY m.o", 4, 1},
 
+
+    /* ---- documents (handlers/documents.c). Owner-or-admin checks are in the WHERE clause:
+     * $2 = the caller's user id, $3 = true for an admin; $4 (or the last) = the base URL of
+     * download_url. Another user's document is no row, answered 404. */
+    /* Locks the owner's users row: uploads of one user queue here, so two cannot both pass
+     * the limits. The count is a separate statement so that it sees (READ COMMITTED) what an
+     * upload that held the lock before committed. */
+    [CC_ST_DOC_LOCK_OWNER] = {"cc_document_lock_owner",
+        "SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE", 1, 0},
+    [CC_ST_DOC_QUOTA] = {"cc_document_quota",
+        "SELECT count(*), coalesce(sum(size), 0) FROM documents WHERE user_id = $1", 1, 1},
+    [CC_ST_DOC_INSERT] = {"cc_document_insert",
+        "INSERT INTO documents (user_id, document_type, description, original_name,"
+        " content_type, size, sha256, expires_on) VALUES ($1, $2, coalesce($3, ''), $4, $5,"
+        " $6::bigint, $7, $8::date) RETURNING id", 8, 0},
+    /* $3 is a binary parameter (the chunk's bytes) */
+    [CC_ST_DOC_CHUNK_INSERT] = {"cc_document_chunk_insert",
+        "INSERT INTO document_chunks (document_id, seq, data) VALUES ($1::bigint, $2::integer,"
+        " $3::bytea)", 3, 0},
+    /* $1 owner (NULL: every owner, admins only), $2 base, $3 document_type, $4 is_verified,
+     * $5 limit, $6 offset. The total comes from the outer row even when the page is empty. */
+    [CC_ST_DOC_PAGE] = {"cc_document_page",
+        "SELECT t.total, CASE WHEN d.id IS NOT NULL THEN cc_document_json(d, $2)::text END"
+        " FROM (SELECT count(*) AS total FROM"
+        " documents x WHERE ($1::bigint IS NULL OR x.user_id = $1) AND ($3::text IS NULL OR"
+        " x.document_type = $3) AND ($4::boolean IS NULL OR x.is_verified = $4)) t"
+        " LEFT JOIN LATERAL (SELECT * FROM documents x WHERE ($1::bigint IS NULL OR"
+        " x.user_id = $1) AND ($3::text IS NULL OR x.document_type = $3) AND ($4::boolean IS"
+        " NULL OR x.is_verified = $4) ORDER BY x.id DESC LIMIT $5::bigint OFFSET $6::bigint) d"
+        " ON true", 6, 1},
+    [CC_ST_DOC_GET] = {"cc_document_get",
+        "SELECT cc_document_json(d, $4)::text FROM documents d WHERE d.id = $1 AND"
+        " (d.user_id = $2 OR $3::boolean)", 4, 1},
+    /* $5 = the cleaned fields as jsonb (absent keys keep their value). An owner's change of
+     * type or expiry withdraws a verification (the admin verified something else); an
+     * admin's edit keeps it. */
+    [CC_ST_DOC_UPDATE] = {"cc_document_update",
+        "UPDATE documents d SET (document_type, description, expires_on, is_verified,"
+        " verified_at, verified_by, updated_at) = (SELECT r.document_type, r.description,"
+        " r.expires_on, d.is_verified AND ($3::boolean OR (r.document_type = d.document_type"
+        " AND r.expires_on IS NOT DISTINCT FROM d.expires_on)), CASE WHEN $3::boolean OR"
+        " (r.document_type = d.document_type AND r.expires_on IS NOT DISTINCT FROM"
+        " d.expires_on) THEN d.verified_at END, CASE WHEN $3::boolean OR (r.document_type ="
+        " d.document_type AND r.expires_on IS NOT DISTINCT FROM d.expires_on) THEN"
+        " d.verified_by END, now() FROM jsonb_populate_record(d, $5::jsonb) r)"
+        " WHERE d.id = $1 AND (d.user_id = $2 OR $3::boolean)"
+        " RETURNING cc_document_json(d, $4)::text", 5, 0},
+    [CC_ST_DOC_DELETE] = {"cc_document_delete",
+        "DELETE FROM documents d WHERE d.id = $1 AND (d.user_id = $2 OR $3::boolean)"
+        " RETURNING d.id", 3, 0},
+    /* admin: $1 id, $2 admin's user id, $3 is_verified, $4 notes (NULL keeps none), $5 base */
+    [CC_ST_DOC_VERIFY] = {"cc_document_verify",
+        "UPDATE documents d SET is_verified = $3::boolean, verified_at = CASE WHEN"
+        " $3::boolean THEN now() END, verified_by = CASE WHEN $3::boolean THEN $2::bigint END,"
+        " verification_notes = coalesce($4, ''), updated_at = now() WHERE d.id = $1"
+        " RETURNING d.user_id, d.document_type, cc_document_json(d, $5)::text", 5, 0},
+    /* What a download needs, when $2 (user id, role $3) may read the document. */
+    [CC_ST_DOC_DOWNLOAD] = {"cc_document_download",
+        "SELECT d.original_name, d.content_type, d.size, d.sha256, (SELECT count(*) FROM"
+        " document_chunks c WHERE c.document_id = d.id) FROM documents d WHERE d.id = $1 AND"
+        " cc_document_readable(d, $2::bigint, $3)", 3, 1},
+    /* read with a binary result: the chunk's raw bytes */
+    [CC_ST_DOC_CHUNK] = {"cc_document_chunk",
+        "SELECT data FROM document_chunks WHERE document_id = $1::bigint AND seq ="
+        " $2::integer", 2, 1},
 };

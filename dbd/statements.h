@@ -156,6 +156,19 @@ typedef enum {
     CC_ST_MATCH_JOB_VISIBLE,
     CC_ST_MATCH_CANDIDATES_PAGE,
 
+    /* documents (handlers/documents.c) */
+    CC_ST_DOC_LOCK_OWNER,
+    CC_ST_DOC_QUOTA,
+    CC_ST_DOC_INSERT,
+    CC_ST_DOC_CHUNK_INSERT,
+    CC_ST_DOC_PAGE,
+    CC_ST_DOC_GET,
+    CC_ST_DOC_UPDATE,
+    CC_ST_DOC_DELETE,
+    CC_ST_DOC_VERIFY,
+    CC_ST_DOC_DOWNLOAD,
+    CC_ST_DOC_CHUNK,
+
     CC_ST__COUNT
 } cc_stmt_id_t;
 

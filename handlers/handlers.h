@@ -99,4 +99,16 @@ int cc_h_completed_get(void *q);
 /* matches.c */
 int cc_h_matches(void *q);
 
+/* documents.c */
+int cc_h_documents_list(void *q);
+int cc_h_document_upload(void *q);
+int cc_h_document_get(void *q);
+int cc_h_document_put(void *q);
+int cc_h_document_patch(void *q);
+int cc_h_document_delete(void *q);
+int cc_h_document_download(void *q);
+int cc_h_document_verify(void *q);
+/* Opens the process's libmagic handle (child init). Uploads answer 503 when it failed. */
+void cc_documents_child_init(apr_pool_t *p, server_rec *s);
+
 #endif

@@ -118,5 +118,15 @@ const cc_route_t cc_routes[] = {
     /* ---- matching (handlers/matches.c) ---- */
     {"GET", "jobs/matches/", ANY, 0, cc_h_matches},
 
+    /* ---- documents (handlers/documents.c); who may see one is checked per object (404) ---- */
+    {"GET", "documents/", ANY, 0, cc_h_documents_list},
+    {"POST", "documents/upload/", CAND | RECR, CC_RF_STREAM, cc_h_document_upload},
+    {"GET", "documents/{id}/", ANY, 0, cc_h_document_get},
+    {"PUT", "documents/{id}/", ANY, 0, cc_h_document_put},
+    {"PATCH", "documents/{id}/", ANY, 0, cc_h_document_patch},
+    {"DELETE", "documents/{id}/", ANY, 0, cc_h_document_delete},
+    {"GET", "documents/{id}/download/", ANY, 0, cc_h_document_download},
+    {"POST", "documents/{id}/verify/", ADMIN, 0, cc_h_document_verify},
+
 };
 const int cc_routes_count = sizeof(cc_routes) / sizeof(cc_routes[0]);

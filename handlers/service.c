@@ -8,7 +8,7 @@ int cc_h_index(void *v)
     cc_req_t *q = v;
     const char *b = cc_base_url(q);
     static const char *const groups[] = {"accounts", "profiles", "notifications", "masters",
-                                         "jobs", "health"};
+                                         "jobs", "documents", "health"};
     json_t *out = json_object();
     unsigned i;
     for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)

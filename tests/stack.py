@@ -18,6 +18,7 @@ Layout of a stack directory (``base_dir``)::
     httpd/              error.log, access.log, httpd.pid, run/, the copied mod_carechain.so
     jwt.key             48 random bytes, mode 0600
     mail/               CarechainMailTransport file: target
+    upload/             CarechainUploadTempDir (mode 0700; spool files are unlinked at once)
 
 PostgreSQL listens on its unix socket only (listen_addresses=''); httpd on 127.0.0.1.
 
@@ -238,6 +239,7 @@ class Stack:
         self.module_copy = self.httpd_dir / "mod_carechain.so"
         self.jwt_key = self.base_dir / "jwt.key"
         self.mail_dir = self.base_dir / "mail"
+        self.upload_dir = self.base_dir / "upload"
         self.credentials_file = self.base_dir / "dev-credentials.json"
 
         self.ctl = self.repo / "build" / "carechainctl"
@@ -585,6 +587,7 @@ class Stack:
             "BCRYPT_COST": self.bcrypt_cost,
             "PUBLIC_BASE_URL": self.base_url,
             "MAIL_DIR": self.mail_dir,
+            "UPLOAD_DIR": self.upload_dir,
         }
 
         def sub(m):
@@ -611,8 +614,9 @@ class Stack:
         running = self._running_httpd()
         if running:
             raise StackError(f"an httpd (pid {running}) is already running from {self.pid_file}")
-        for d in (self.httpd_dir, self.runtime_dir, self.mail_dir):
+        for d in (self.httpd_dir, self.runtime_dir, self.mail_dir, self.upload_dir):
             d.mkdir(parents=True, exist_ok=True)
+        self.upload_dir.chmod(0o700)
         self._write_jwt_key()
         self._copy_module()
         if self.http_port is None:

@@ -100,14 +100,20 @@ class World:
         self.sql(f"UPDATE applications SET status = '{status}' WHERE id = {int(app_id)}")
 
 
-@pytest.fixture(scope="module")
-def world(stack):
+def new_world(stack):
+    """Two recruiters (each with a verified hospital), two candidates and an admin."""
     w = World(stack)
     w.recr = w.recruiter()
     w.other_recr = w.recruiter()
     w.cand = w.candidate()
     w.other_cand = w.candidate("Meera", "Iyer")
     w.admin = create_admin(stack, w.api, login_now=True)
+    return w
+
+
+@pytest.fixture(scope="module")
+def world(stack):
+    w = new_world(stack)
     yield w
     w.api.close()
 

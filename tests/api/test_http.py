@@ -340,7 +340,8 @@ def test_index_lists_absolute_urls(api, base_url):
     for path in ("", "/api"):
         data = assert_json(api.get(path), 200)
         assert data == {g: f"{base_url}/api/{g}/" for g in
-                        ("accounts", "profiles", "notifications", "masters", "jobs", "health")}
+                        ("accounts", "profiles", "notifications", "masters", "jobs",
+                         "documents", "health")}
         for name, url in data.items():
             assert isinstance(url, str) and url.startswith(f"{base_url}/api/"), (name, url)
             assert url.endswith("/")

@@ -21,5 +21,6 @@ Suite *cc_statements_suite(void); /* test_statements.c: dbd/statements.c */
 Suite *cc_fields_suite(void);     /* test_fields.c: core/fields.c */
 Suite *cc_cursor_suite(void);     /* test_cursor.c: core/cursor.c */
 Suite *cc_multipart_suite(void);  /* test_multipart.c: core/multipart.c */
+Suite *cc_filetype_suite(void);   /* test_filetype.c: core/filetype.c */
 
 #endif
