@@ -109,9 +109,9 @@ FUZZ_RUN     = mkdir -p $(FUZZ_CORPUS) && cp -f tests/fuzz/corpus/multipart/* $(
                $(B)/fuzz_multipart -dict=tests/fuzz/multipart.dict -timeout=10 \
                -artifact_prefix=$(B)/fuzz-multipart- -print_final_stats=1 $(FUZZ_CORPUS)
 
-$(B)/fuzz_multipart: tests/fuzz/fuzz_multipart.c core/multipart.c core/multipart.h
+$(B)/fuzz_multipart: tests/fuzz/fuzz_multipart.c core/multipart.c core/multipart.h core/validate.c
 	@mkdir -p $(B)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_multipart.c core/multipart.c \
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_multipart.c core/multipart.c core/validate.c \
 	    $(shell pkg-config --libs apr-1)
 
 # Bounded, for `make test`; `make fuzz` is the long run.

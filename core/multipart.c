@@ -2,6 +2,7 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include "multipart.h"
+#include "validate.h"
 
 #define MALFORMED "Malformed multipart body: "
 
@@ -178,17 +179,6 @@ const char *cc_mp_boundary(apr_pool_t *p, const char *content_type)
 
 /* ---- headers ---- */
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int is_attr_char(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -220,7 +210,7 @@ static const char *ext_value(apr_pool_t *p, const char *v)
     for (s++; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (c == '%') {
-            int hi = hexval(s[1]), lo = hi < 0 ? -1 : hexval(s[2]);
+            int hi = cc_hex_digit(s[1]), lo = hi < 0 ? -1 : cc_hex_digit(s[2]);
             if (lo < 0 || (hi == 0 && lo == 0))
                 return NULL;
             c = (unsigned char)(hi * 16 + lo);

@@ -1,6 +1,7 @@
 #include <string.h>
 #include <apr_strings.h>
 #include "router.h"
+#include "validate.h"
 
 /* Parses a path segment as a positive id of at most 18 digits (fits in 63 bits); 0 otherwise. */
 static apr_int64_t parse_id(const char *s, apr_size_t len)
@@ -154,17 +155,6 @@ int cc_utf8_valid(const char *str, apr_size_t len)
     return 1;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Form-decodes s[0..len) into a new string in p; *outlen is its length (it may hold NUL bytes,
  * which the UTF-8 check then refuses). A '%' not followed by two hex digits stays as it is. */
 static char *form_decode(apr_pool_t *p, const char *s, apr_size_t len, apr_size_t *outlen)
@@ -175,9 +165,9 @@ static char *form_decode(apr_pool_t *p, const char *s, apr_size_t len, apr_size_
         if (s[i] == '+') {
             *o++ = ' ';
         }
-        else if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0
-                 && hexval(s[i + 2]) >= 0) {
-            *o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+        else if (s[i] == '%' && i + 2 < len && cc_hex_digit(s[i + 1]) >= 0
+                 && cc_hex_digit(s[i + 2]) >= 0) {
+            *o++ = (char)(cc_hex_digit(s[i + 1]) * 16 + cc_hex_digit(s[i + 2]));
             i += 2;
         }
         else {

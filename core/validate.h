@@ -7,4 +7,7 @@
  * most (no display names, comments, quoted local parts or IP literals). */
 int cc_email_valid(const char *s);
 
+/* The value of a hexadecimal digit (either case), or -1 for any other character. */
+int cc_hex_digit(char c);
+
 #endif

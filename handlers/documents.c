@@ -98,6 +98,20 @@ static apr_status_t free_json(void *j)
     return APR_SUCCESS;
 }
 
+/* A JSON object owned by the request pool. */
+static json_t *pool_object(cc_req_t *q, json_t *o)
+{
+    apr_pool_cleanup_register(q->pool, o, free_json, apr_pool_cleanup_null);
+    return o;
+}
+
+/* 400 with a pool-owned errors object (cc_validation steals a reference). */
+static int answer_errors(cc_req_t *q, json_t *errs)
+{
+    json_incref(errs);
+    return cc_validation(q, errs);
+}
+
 static int on_begin(void *ctx, const cc_mp_part_t *part)
 {
     upload_t *u = ctx;
@@ -257,8 +271,7 @@ static int receive(cc_req_t *q, upload_t *u, const char *boundary)
     }
     if (st == CC_MP_ABORTED) { /* a validation error found while parsing */
         r->connection->keepalive = AP_CONN_CLOSE;
-        json_incref(u->errs);
-        cc_validation(q, u->errs);
+        answer_errors(q, u->errs);
         return 0;
     }
     if (st != CC_MP_DONE) {
@@ -327,10 +340,8 @@ int cc_h_document_upload(void *v)
     u.q = q;
     u.max = q->sc->doc_max_size;
     u.buf = apr_palloc(q->pool, FIELD_MAX);
-    u.form = json_object();
-    u.errs = json_object();
-    apr_pool_cleanup_register(q->pool, u.form, free_json, apr_pool_cleanup_null);
-    apr_pool_cleanup_register(q->pool, u.errs, free_json, apr_pool_cleanup_null);
+    u.form = pool_object(q, json_object());
+    u.errs = pool_object(q, json_object());
     cc_scan_init(&u.scan);
     u.md = EVP_MD_CTX_new();
     if (!u.md || !EVP_DigestInit_ex(u.md, EVP_sha256(), NULL)) {
@@ -350,10 +361,8 @@ int cc_h_document_upload(void *v)
         return OK;
 
     /* The form as a whole: metadata like a JSON body, then the file. */
-    errs = json_object();
-    apr_pool_cleanup_register(q->pool, errs, free_json, apr_pool_cleanup_null);
-    clean = cc_fields_clean(q->pool, META_FIELDS, NMETA, u.form, 0, errs);
-    apr_pool_cleanup_register(q->pool, clean, free_json, apr_pool_cleanup_null);
+    errs = pool_object(q, json_object());
+    clean = pool_object(q, cc_fields_clean(q->pool, META_FIELDS, NMETA, u.form, 0, errs));
     expiry_rule(clean, errs);
     if (!u.files)
         cc_field_error(errs, "file", "No file was submitted.");
@@ -368,8 +377,7 @@ int cc_h_document_upload(void *v)
             cc_field_error(errs, "file", reason);
     }
     if (json_object_size(errs)) {
-        json_incref(errs);
-        return cc_validation(q, errs);
+        return answer_errors(q, errs);
     }
     EVP_DigestFinal_ex(u.md, digest, &dlen);
     sha = apr_pescape_hex(q->pool, digest, dlen, 0);
@@ -458,18 +466,15 @@ int cc_h_document_get(void *v)
 
 static int edit(cc_req_t *q, int partial)
 {
-    json_t *errs = json_object(), *clean;
+    json_t *errs = pool_object(q, json_object()), *clean;
     PGresult *res;
     const char *body;
     char *text;
 
-    apr_pool_cleanup_register(q->pool, errs, free_json, apr_pool_cleanup_null);
-    clean = cc_fields_clean(q->pool, META_FIELDS, NMETA, q->body, partial, errs);
-    apr_pool_cleanup_register(q->pool, clean, free_json, apr_pool_cleanup_null);
+    clean = pool_object(q, cc_fields_clean(q->pool, META_FIELDS, NMETA, q->body, partial, errs));
     expiry_rule(clean, errs);
     if (json_object_size(errs)) {
-        json_incref(errs);
-        return cc_validation(q, errs);
+        return answer_errors(q, errs);
     }
     text = json_dumps(clean, JSON_COMPACT);
     if (!text)
@@ -517,18 +522,15 @@ static const cc_field_t VERIFY_FIELDS[] = {
 int cc_h_document_verify(void *v)
 {
     cc_req_t *q = v;
-    json_t *errs = json_object(), *clean;
+    json_t *errs = pool_object(q, json_object()), *clean;
     PGresult *res;
     const char *body, *notes, *id = cc_id_str(q, q->ids[0]), *doc_type;
     int ok;
     apr_int64_t owner;
 
-    apr_pool_cleanup_register(q->pool, errs, free_json, apr_pool_cleanup_null);
-    clean = cc_fields_clean(q->pool, VERIFY_FIELDS, 2, q->body, 0, errs);
-    apr_pool_cleanup_register(q->pool, clean, free_json, apr_pool_cleanup_null);
+    clean = pool_object(q, cc_fields_clean(q->pool, VERIFY_FIELDS, 2, q->body, 0, errs));
     if (json_object_size(errs)) {
-        json_incref(errs);
-        return cc_validation(q, errs);
+        return answer_errors(q, errs);
     }
     ok = json_is_true(json_object_get(clean, "is_verified"));
     notes = json_string_value(json_object_get(clean, "notes"));

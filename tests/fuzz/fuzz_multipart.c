@@ -17,6 +17,7 @@
 #include <apr_strings.h>
 
 #include "../../core/multipart.h"
+#include "../../core/validate.h"
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
@@ -76,11 +77,6 @@ static int clean_utf8(const unsigned char *u)
     return 1;
 }
 
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* The filename helpers on one raw string. */
 static void check_filename(apr_pool_t *p, const char *raw)
 {
@@ -110,8 +106,8 @@ static void check_filename(apr_pool_t *p, const char *raw)
     decoded = d = apr_palloc(p, strlen(e) + 1);
     for (q = e + 20; *q; q++) {
         if (*q == '%') {
-            CHECK(hexval(q[1]) >= 0 && hexval(q[2]) >= 0);
-            *d++ = (char)(hexval(q[1]) * 16 + hexval(q[2]));
+            CHECK(cc_hex_digit(q[1]) >= 0 && cc_hex_digit(q[2]) >= 0);
+            *d++ = (char)(cc_hex_digit(q[1]) * 16 + cc_hex_digit(q[2]));
             q += 2;
         }
         else {
