@@ -133,3 +133,62 @@ def test_createsuperuser_can_log_in(stack, pg_stack, tmp_path, api):
     body = r.json()
     assert body["role"] == "admin" and body["is_admin"] is True
     assert "profile" not in body and "recruiter_profile" not in body
+
+
+@pytest.mark.parametrize("directive,expect", [
+    ("CarechainDocumentMaxSize 10X", "CarechainDocumentMaxSize: '10X' is not a size"),
+    ("CarechainDocumentMaxSize 512", "CarechainDocumentMaxSize: '512' is not a size in 1024.."),
+    ("CarechainDocumentLimits 0 100M", "CarechainDocumentLimits: '0' is not an integer"),
+    ("CarechainDocumentLimits 5 -1", "CarechainDocumentLimits: '-1' is not a size"),
+])
+def test_httpd_refuses_bad_document_directives(side_stack, directive, expect):
+    s = side_stack
+    s.extra_conf = directive
+    with pytest.raises(StackError) as e:
+        s.start_httpd()
+    assert expect in str(e.value)
+
+
+def test_document_limits_are_configurable(side_stack, pg_stack, db):
+    """Small limits in a second httpd on the same database: the file size (413) and the count
+    and total per user (400) follow the directives."""
+    import hashlib
+
+    from conftest import Api
+    from helpers import PASSWORD, login, register
+    import samples
+    s = side_stack
+    s.extra_conf = "CarechainDocumentMaxSize 2K\nCarechainDocumentLimits 2 3K\n"
+    s.start_httpd()
+    api = Api(s.base_url)
+    email = f"limits-{uuid.uuid4().hex[:12]}@example.com"
+    assert register(api, email=email).status_code == 201
+    pg_stack.psql(f"UPDATE users SET is_verified = true WHERE email = '{email}'")
+    token = login(api, email, PASSWORD)["access"]
+
+    def up(data):
+        body = (b"--b\r\nContent-Disposition: form-data; name=\"document_type\"\r\n\r\n"
+                b"certificate\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; "
+                b"filename=\"x.png\"\r\n\r\n" + data + b"\r\n--b--\r\n")
+        return api.post("documents/upload/", data=body, token=token,
+                        headers={"Content-Type": "multipart/form-data; boundary=b"})
+    big = samples.png(40, 40) + b"\x00" * 2048
+    r = up(big)
+    assert r.status_code == 413 and r.json()["code"] == "file_too_large"
+    assert r.json()["detail"] == "The file is larger than the limit of 2048 bytes."
+    png = samples.png(20, 20)
+    png = png + b"\x00" * (1600 - len(png))
+    assert up(png).status_code == 201
+    r = up(png)  # 1600 + 1600 > 3 KiB
+    assert r.status_code == 400 and r.json() == {"file": [
+        "This file would take your documents over the total of 3072 bytes allowed; delete some "
+        "first."]}
+    small = samples.png()
+    assert up(small).status_code == 201
+    r = up(small)
+    assert r.status_code == 400 and r.json() == {"file": [
+        "You have 2 documents, the most allowed; delete one before uploading another."]}
+    assert hashlib.sha256(small).hexdigest() == pg_stack.psql(
+        f"SELECT d.sha256 FROM documents d JOIN users u ON u.id = d.user_id"
+        f" WHERE u.email = '{email}' ORDER BY d.id DESC LIMIT 1")[0][0]
+    api.close()
