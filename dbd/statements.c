@@ -563,9 +563,10 @@ const cc_stmt_t cc_statements[CC_ST__COUNT] = {
         " FROM applications a JOIN jobs j ON j.id = a.job_id"
         " JOIN candidate_profiles c ON c.id = a.candidate_id"
         " WHERE a.job_id = $1 AND a.status <> 'withdrawn'", 1, 0},
-    /* one page of jobs for the list and search endpoints, rendered: see cc_job_page */
+    /* one page of jobs for the list and search endpoints, rendered: see cc_job_page (0004)
+     * and the search cache in front of it (0008). Repeatable: the cache write is an upsert. */
     [CC_ST_JOB_PAGE] = {"cc_job_page",
-        "SELECT total, results, bad_skill FROM cc_job_page($1::jsonb)", 1, 1},
+        "SELECT total, results, bad_skill FROM cc_job_page_cached($1::jsonb)", 1, 1},
 
     /* ---- applications and assignments (handlers/applications.c) ---- */
     /* Role scope of lists ($1 = user id, $2 = role): admins all, a candidate its own, a

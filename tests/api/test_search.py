@@ -289,3 +289,81 @@ def test_advanced_search_bad_page_and_method(api, stack):
     r = api.get("jobs/advanced-search/")
     assert_error(r, 405, "method_not_allowed")
     assert_error(api.post("jobs/search/", json={}), 405, "method_not_allowed")
+
+
+# ---- the search cache (0008) -------------------------------------------------------------------
+
+
+def cache_row(db, word, ordering="-rank"):
+    rows = db("SELECT version, total, ids::text, valid_until::text FROM job_search_cache"
+              f" WHERE key = {sql_quote(ordering + ':' + word)}")
+    return rows[0] if rows else None
+
+
+def test_search_cache_answers_like_the_ranking(api, corpus, db, cand):
+    j, w = corpus["jobs"], corpus["word"]
+    want = [j["title"]["id"], j["req"]["id"], j["desc"]["id"]]
+    first = page(api, "jobs/search/", q=w)
+    row = cache_row(db, w)
+    assert row is not None and row[1] == "3" and row[2] == "{" + ",".join(map(str, want)) + "}"
+    # a hit gives the same body; page 2 and a candidate's own fields come from current rows
+    assert page(api, "jobs/search/", q=w) == first
+    assert ids(page(api, "jobs/search/", q=w, page_size=2, page=2)) == want[2:]
+    apply(db, cand, j["req"]["id"], status="shortlisted")
+    mine = page(api, "jobs/search/", q=w, token=cand["access"])
+    assert ids(mine) == want and mine["results"][1]["application_status"] == "shortlisted"
+    assert mine["results"][1]["applications_count"] == 1
+    # the same ranks as a filtered search, which never uses the cache
+    filtered = page(api, "jobs/search/", q=w, hospital=corpus["recr"]["hospital"]["id"])
+    assert [x["rank"] for x in filtered["results"]] == [x["rank"] for x in first["results"]]
+    assert ids(page(api, "jobs/search/", q=w, ordering="rank")) == want[::-1]
+    assert cache_row(db, w, "rank")[1] == "3"
+
+
+def test_search_cache_follows_job_writes(api, corpus, db):
+    w, recr = corpus["word"], corpus["recr"]
+    assert page(api, "jobs/search/", q=w)["count"] == 3
+    new = post_job(api, recr, title=f"Senior {w} lead")
+    got = page(api, "jobs/search/", q=w)
+    assert got["count"] == 4 and new["id"] in ids(got)
+    # in the order of the uncached ranking (a filter bypasses the cache)
+    assert ids(got) == ids(page(api, "jobs/search/", q=w, hospital=recr["hospital"]["id"]))
+    api.patch(f"jobs/{new['id']}/", json={"is_active": False}, token=recr["access"])
+    assert new["id"] not in ids(page(api, "jobs/search/", q=w))
+    db(f"UPDATE jobs SET title = 'Renamed' WHERE id = {corpus['jobs']['title']['id']}")
+    assert ids(page(api, "jobs/search/", q=w)) == [corpus["jobs"]["req"]["id"],
+                                                  corpus["jobs"]["desc"]["id"]]
+
+
+def test_search_cache_expires_with_the_first_expiring_match(api, corpus, db):
+    import time
+    w, recr = corpus["word"], corpus["recr"]
+    soon = post_job(api, recr, title=f"Locum {w}")
+    db(f"UPDATE jobs SET expires_at = now() + interval '2 seconds' WHERE id = {soon['id']}")
+    got = page(api, "jobs/search/", q=w)
+    assert soon["id"] in ids(got) and got["count"] == 4
+    assert cache_row(db, w)[3] == db.scalar(f"SELECT expires_at::text FROM jobs WHERE id ="
+                                            f" {soon['id']}")
+    time.sleep(2.2)
+    got = page(api, "jobs/search/", q=w)
+    assert soon["id"] not in ids(got) and got["count"] == 3
+
+
+def test_search_pages_past_the_cached_ids(api, corpus, db):
+    """1,005 matches: the first 1,000 ids are cached, the rest come from the full ranking;
+    walking every page gives every match once, in rank order (equal ranks by id)."""
+    word = corpus["word"] + "bulk"
+    tmpl = corpus["jobs"]["none"]["id"]
+    db(f"INSERT INTO jobs (hospital_id, posted_by, title, salary_min, salary_max)"
+       f" SELECT hospital_id, posted_by, {sql_quote(word)} || ' ' || g, salary_min, salary_max"
+       f" FROM jobs, generate_series(1, 1005) g WHERE id = {tmpl}")
+    want = [int(x[0]) for x in db(f"SELECT id FROM jobs WHERE title LIKE {sql_quote(word + ' %')}"
+                                  f" ORDER BY id")]
+    seen = []
+    for n in range(1, 12):
+        got = page(api, "jobs/search/", q=word, page_size=100, page=n)
+        assert got["count"] == 1005
+        seen += ids(got)
+    assert seen == want
+    assert cache_row(db, word)[1] == "1005"
+    assert len(cache_row(db, word)[2].split(",")) == 1000
