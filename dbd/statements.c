@@ -674,14 +674,15 @@ const cc_stmt_t cc_statements[CC_ST__COUNT] = {
 #undef CC_APP_SCOPE
 
     /* ---- matching (handlers/matches.c) ---- */
-    /* The ranking functions (0006) return one page in rank order with the total; the rows are
-     * rendered here. $1 = the caller's user id (candidate) or the job id; then min_score,
+    /* The ranking functions (0006; the candidate's behind the cache of 0008) return one page in
+     * rank order with the total; the rows are rendered here. $1 = the caller's user id (candidate) or the job id; then min_score,
      * limit, offset. */
     [CC_ST_MATCH_JOBS_PAGE] = {"cc_match_jobs_page",
         "SELECT m.total, json_build_object('job', cc_match_job_json(j), 'match_score', m.score,"
         " 'match_factors', cc_match_json(p.id, j.id)->'match_factors')::text"
         " FROM candidate_profiles p"
-        " CROSS JOIN LATERAL cc_match_rank_jobs(p.id, $2::integer, $3::integer, $4::integer)"
+        " CROSS JOIN LATERAL cc_match_rank_jobs_cached(p.id, $2::integer, $3::integer,"
+        " $4::integer)"
         " WITH ORDINALITY AS m (total, id, score, o)"
         " JOIN jobs j ON j.id = m.id WHERE p.user_id = $1 ORDER BY m.o", 4, 1},
     /* the job when the caller may rank candidates for it: its recruiter, or any admin ($2 NULL) */

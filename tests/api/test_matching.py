@@ -509,3 +509,49 @@ def test_candidates_found_outside_the_seed(api, read_mails, db, world):
     lo = ranking(api, tok, job=jid, min_score=50)[1]
     assert own(lo, pids, key="candidate") == [(pids[0], 73), (pids[1], 63), (pids[2], 55)]
     assert hi == [r for r in lo if r["match_score"] >= 60]
+
+
+# ---- the candidate's match cache (0008) ----------------------------------------------------------
+
+
+def sql_ranking(db, profile_id, min_score=0, limit=100, offset=0):
+    """The uncached ranking function's ids, for comparison with what the API answers."""
+    return [int(r[0]) for r in db(f"SELECT id FROM cc_match_rank_jobs({int(profile_id)},"
+                                  f" {int(min_score)}, {int(limit)}, {int(offset)})")]
+
+
+def cache_entry(db, profile_id, min_score=0):
+    rows = db(f"SELECT total, cardinality(ids) FROM match_cache WHERE candidate_id ="
+              f" {int(profile_id)} AND min_score = {int(min_score)}")
+    return rows[0] if rows else None
+
+
+def test_match_cache_follows_the_candidate_and_the_jobs(api, read_mails, db, world):
+    import time
+    ids = build_jobs(world)
+    cand = candidate(api, read_mails, db, base_profile(world))
+    pid = cand["profile"]["id"]
+    got = assert_json(get_matches(api, cand["access"], page_size=20), 200)
+    assert [r["job"]["id"] for r in got["results"]] == sql_ranking(db, pid, limit=20)
+    assert cache_entry(db, pid) == [str(got["count"]), str(min(100, got["count"]))]
+    # a hit answers alike; min_score has its own entry
+    assert assert_json(get_matches(api, cand["access"], page_size=20), 200) == got
+    high = assert_json(get_matches(api, cand["access"], min_score=80), 200)
+    assert own(high["results"], ids.values()) == [(ids["C"], 88), (ids["A"], 88)]
+    assert cache_entry(db, pid, 80)[0] == str(high["count"])
+    # a qualification the candidate adds (not a column of the profile row): A's
+    # qualifications become 2/2 = 5 points (87.5 + 2.5 = 90), C's 1/1 (88 + 5 = 93)
+    assert_json(api.patch("profiles/candidate/", json={"qualifications": world["quals"]},
+                          token=cand["access"]), 200)
+    high = assert_json(get_matches(api, cand["access"], min_score=80), 200)
+    assert own(high["results"], ids.values()) == [(ids["C"], 93), (ids["A"], 90)]
+    # a new job and one that expires in two seconds
+    soon = world["job"]("Soon", city=world["city"], state=world["state"], min_exp=5,
+                        smin="40000", smax="60000", skills=world["skills"][:3],
+                        quals=world["quals"], expires="now() + interval '2 seconds'")
+    high = assert_json(get_matches(api, cand["access"], min_score=80), 200)
+    assert high["results"][0]["job"]["id"] == soon and high["results"][0]["match_score"] == 100
+    time.sleep(2.2)
+    high = assert_json(get_matches(api, cand["access"], min_score=80), 200)
+    assert soon not in [r["job"]["id"] for r in high["results"]]
+    assert [r["job"]["id"] for r in high["results"]] == sql_ranking(db, pid, 80, 10)
