@@ -1,6 +1,8 @@
--- 0009: the search cache's idea (0008) for GET jobs/matches/ of a candidate: the ranking (cc_match_rank_jobs, 0006)
--- is kept to its first 100 results per (candidate, min_score) and reused while nothing it
--- read has changed:
+-- 0009: the search cache's idea (0008) for GET jobs/matches/ of a candidate: the ranking
+-- (cc_match_rank_jobs, 0006) is kept per (candidate, min_score) as deep as it was asked for
+-- (the ranking prunes by the depth it needs, so a miss costs what the uncached call costs; a
+-- deeper page recomputes and keeps the deeper list, up to 100 results) and reused while
+-- nothing it read has changed:
 --   * the jobs: job_search_version again (skills and qualifications of a job reach the job row
 --     through the 0006 triggers, so they bump it too);
 --   * the candidate: a digest of the profile row (skills ids, places, preferences, salary,
@@ -36,11 +38,12 @@ RETURNS TABLE (total bigint, id bigint, score integer) LANGUAGE plpgsql VOLATILE
 #variable_conflict use_column
 DECLARE
     cap constant integer := 100;
+    k integer := p_limit + p_offset;
     ver bigint;
     dig text;
     e match_cache%ROWTYPE;
 BEGIN
-    IF p_limit + p_offset > cap THEN
+    IF k > cap THEN
         RETURN QUERY SELECT * FROM cc_match_rank_jobs(p_candidate, p_min, p_limit, p_offset);
         RETURN;
     END IF;
@@ -51,7 +54,9 @@ BEGIN
     END IF;
     SELECT * INTO e FROM match_cache m WHERE m.candidate_id = p_candidate AND m.min_score = p_min;
     IF NOT FOUND OR e.version <> ver OR e.digest <> dig OR e.valid_until <= now()
-       OR e.created_at <= now() - interval '5 minutes' THEN
+       OR e.created_at <= now() - interval '5 minutes'
+       -- kept, but not as deep as this page (and there are more)
+       OR (cardinality(e.ids) < k AND coalesce(e.total, 0) > cardinality(e.ids)) THEN
         e.candidate_id := p_candidate;
         e.min_score := p_min;
         e.version := ver;
@@ -62,7 +67,7 @@ BEGIN
         SELECT max(r.total), coalesce(array_agg(r.id ORDER BY r.o), '{}'),
                coalesce(array_agg(r.score ORDER BY r.o), '{}')
           INTO e.total, e.ids, e.scores
-        FROM cc_match_rank_jobs(p_candidate, p_min, cap, 0) WITH ORDINALITY AS r (total, id, score, o);
+        FROM cc_match_rank_jobs(p_candidate, p_min, k, 0) WITH ORDINALITY AS r (total, id, score, o);
         DELETE FROM match_cache m WHERE m.created_at <= now() - interval '5 minutes';
         INSERT INTO match_cache AS m VALUES (e.*)
         ON CONFLICT (candidate_id, min_score) DO UPDATE SET version = EXCLUDED.version,

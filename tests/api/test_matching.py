@@ -533,7 +533,11 @@ def test_match_cache_follows_the_candidate_and_the_jobs(api, read_mails, db, wor
     pid = cand["profile"]["id"]
     got = assert_json(get_matches(api, cand["access"], page_size=20), 200)
     assert [r["job"]["id"] for r in got["results"]] == sql_ranking(db, pid, limit=20)
-    assert cache_entry(db, pid) == [str(got["count"]), str(min(100, got["count"]))]
+    # kept as deep as asked; a deeper page extends it
+    assert cache_entry(db, pid) == [str(got["count"]), str(min(20, got["count"]))]
+    deeper = assert_json(get_matches(api, cand["access"], page_size=30), 200)
+    assert [r["job"]["id"] for r in deeper["results"]] == sql_ranking(db, pid, limit=30)
+    assert cache_entry(db, pid) == [str(got["count"]), str(min(30, got["count"]))]
     # a hit answers alike; min_score has its own entry
     assert assert_json(get_matches(api, cand["access"], page_size=20), 200) == got
     high = assert_json(get_matches(api, cand["access"], min_score=80), 200)
