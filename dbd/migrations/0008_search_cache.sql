@@ -77,21 +77,24 @@ BEGIN
         c.key := k;
         c.version := ver;
         c.created_at := now();
-        SELECT coalesce(array_agg(m.id ORDER BY m.o), '{}'), coalesce(max(m.n), 0),
-               min(m.first_expiry)
+        -- (the count and the first expiry over every match, then a bounded top-N sort)
+        SELECT coalesce(array_agg(m.id ORDER BY CASE WHEN f ->> 'ordering' = 'rank'
+                                                     THEN m.rank END,
+                                                CASE WHEN f ->> 'ordering' = '-rank'
+                                                     THEN m.rank END DESC,
+                                                m.id), '{}'),
+               coalesce(max(m.n), 0), min(m.first_expiry)
           INTO c.ids, c.total, first_expiry
-        FROM (SELECT r.id, count(*) OVER () AS n, min(r.expires_at) OVER () AS first_expiry,
-                     row_number() OVER (ORDER BY CASE WHEN f ->> 'ordering' = 'rank'
-                                                      THEN r.rank END,
-                                                 CASE WHEN f ->> 'ordering' = '-rank'
-                                                      THEN r.rank END DESC,
-                                                 r.id) AS o
+        FROM (SELECT r.id, r.rank, count(*) OVER () AS n,
+                     min(r.expires_at) OVER () AS first_expiry
               FROM (SELECT j.id, j.expires_at, ts_rank(j.search_vector, tsq) AS rank
                     FROM jobs j
                     WHERE j.is_active AND (j.expires_at IS NULL OR j.expires_at > now())
                       AND j.search_vector @@ tsq
-                    OFFSET 0) r) m
-        WHERE m.o <= cap;
+                    OFFSET 0) r
+              ORDER BY CASE WHEN f ->> 'ordering' = 'rank' THEN r.rank END,
+                       CASE WHEN f ->> 'ordering' = '-rank' THEN r.rank END DESC, r.id
+              LIMIT cap) m;
         c.valid_until := coalesce(first_expiry, 'infinity');
         DELETE FROM job_search_cache WHERE created_at <= now() - interval '5 minutes';
         INSERT INTO job_search_cache AS e VALUES (c.*)
