@@ -670,3 +670,20 @@ def test_parallel_uploads_cannot_both_pass_the_count_limit(world, db):
         t.join()
     assert sorted(results) == [201, 400, 400, 400, 400, 400]
     assert db.scalar(f"SELECT count(*) FROM documents WHERE user_id = {user['id']}") == "50"
+
+
+def test_chunked_upload_in_small_pieces(world, db):
+    """A body sent with Transfer-Encoding: chunked, 1,000 bytes at a time (boundaries fall
+    anywhere): stored whole."""
+    w = world
+    data = samples.pdf() + b"%" + b"0123456789" * 5000 + b"\n"
+    body = multipart(form(data, filename="chunked.pdf", document_type="certificate"))
+
+    def pieces():
+        for i in range(0, len(body), 1000):
+            yield body[i:i + 1000]
+    r = w.api.post("documents/upload/", data=pieces(), token=w.cand["access"],
+                   headers={"Content-Type": "multipart/form-data; boundary=cc-boundary-7f3a9"})
+    d = assert_json(r, 201)
+    assert d["size"] == len(data) and d["sha256"] == hashlib.sha256(data).hexdigest()
+    assert stored_bytes(db, d["id"]) == data
