@@ -14,6 +14,7 @@ Environment (all optional):
     BENCH_LOGIN_CONNECTIONS=8
     BENCH_PASSES=2          read scenarios are measured this many times (memory growth between)
     BENCH_ONLY=a,b          run only these scenarios (names as printed)
+    BENCH_DBD_MAX=N         database connections of the httpd process (default 48, one per thread)
     BENCH_REFERENCE=jobs_list   the scenario whose response the static file copies and whose
                             SQL pgbench runs; falls back to masters_skills when it is not served
     BENCH_PG_LABELS=l1,l2   statements pgbench runs (default: every statement the module
@@ -342,6 +343,7 @@ class Bench:
             sys.exit(f"bench: BENCH_REFERENCE={self.reference_name} is no scenario")
         self.pg_labels = [x for x in (os.environ.get("BENCH_PG_LABELS") or "").split(",") if x]
         self.dir = Path(os.environ.get("BENCH_DIR") or REPO / "bench" / "var").resolve()
+        self.dbd_max = env_int("BENCH_DBD_MAX", 48)
         self.static_dir = self.dir / "static"
         self.work = self.dir / "run"
         self.state_file = self.dir / "bench-state.json"
@@ -386,8 +388,8 @@ Alias /bench-static/ "{self.static_dir}/"
     MinSpareThreads 8
     MaxSpareThreads 48
 </IfModule>
-DBDMax 48
-DBDKeep 48
+DBDMax {self.dbd_max}
+DBDKeep {self.dbd_max}
 """
 
     def start(self):
