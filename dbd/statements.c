@@ -697,6 +697,10 @@ const cc_stmt_t cc_statements[CC_ST__COUNT] = {
         " JOIN candidate_profiles c ON c.id = m.id ORDER BY m.o", 4, 1},
 
 
+    /* a new open job: notify the candidates it matches at >= 80 (0010) */
+    [CC_ST_JOB_NOTIFY_MATCHES] = {"cc_job_notify_matches",
+        "SELECT cc_notify_job_matches($1::bigint)", 1, 0},
+
     /* ---- documents (handlers/documents.c). Owner-or-admin checks are in the WHERE clause:
      * $2 = the caller's user id, $3 = true for an admin; $4 (or the last) = the base URL of
      * download_url. Another user's document is no row, answered 404. */

@@ -156,6 +156,8 @@ typedef enum {
     CC_ST_MATCH_JOB_VISIBLE,
     CC_ST_MATCH_CANDIDATES_PAGE,
 
+    CC_ST_JOB_NOTIFY_MATCHES,
+
     /* documents (handlers/documents.c) */
     CC_ST_DOC_LOCK_OWNER,
     CC_ST_DOC_QUOTA,

@@ -249,7 +249,8 @@ int cc_h_job_create(void *v)
         return cc_db_fail(q);
     }
     json_decref(c);
-    if (!cc_q(q, CC_ST_JOB_JSON, &res, job))
+    /* the candidates it matches at >= 80 hear of it in the same transaction (CONTRACT §7) */
+    if (!cc_q(q, CC_ST_JOB_NOTIFY_MATCHES, &res, job) || !cc_q(q, CC_ST_JOB_JSON, &res, job))
         return cc_db_fail(q);
     out = cc_val(q, res, 0, 0);
     if (!cc_db_commit(q))

@@ -559,3 +559,40 @@ def test_match_cache_follows_the_candidate_and_the_jobs(api, read_mails, db, wor
     high = assert_json(get_matches(api, cand["access"], min_score=80), 200)
     assert soon not in [r["job"]["id"] for r in high["results"]]
     assert [r["job"]["id"] for r in high["results"]] == sql_ranking(db, pid, 80, 10)
+
+
+# ---- a new job matching a candidate at >= 80 is notified (0010) ------------------------------
+
+
+def test_new_job_notifies_candidates_matching_at_80(api, read_mails, db, world, stack):
+    from helpers import create_admin
+    from test_jobs import job_body, poster
+    w, s, q = world, world["skills"], world["quals"]
+    strong = candidate(api, read_mails, db, base_profile(w), verified=True)
+    unverified = candidate(api, read_mails, db, base_profile(w))
+    weak = candidate(api, read_mails, db, base_profile(w, city=w["other_city"], skills=[],
+                                                     years_of_experience=0), verified=True)
+    admin = create_admin(stack, api, login_now=True)
+    recr = poster(api, read_mails, admin)
+    since = int(db.scalar("SELECT coalesce(max(id), 0) FROM notifications"))
+    # skills 3/3 = 40, experience 5 >= 5 = 20, city 15, full_time 10, 50000 within = 10,
+    # qualifications 1/1 = 5: 100 for the strong profile; the weak one scores 20
+    body = job_body(title=f"ICU lead {w['t']}", city=w["city"], state=w["state"],
+                    skills=s[:3], qualifications=q[:1], min_experience_years=5,
+                    salary_min="40000", salary_max="60000", job_type="full_time")
+    job = assert_json(api.post("jobs/", json=body, token=recr["access"]), 201)
+    rows = db(f"SELECT user_id, notification_type, title, message, data::text FROM notifications"
+              f" WHERE id > {since} AND notification_type = 'match' ORDER BY id")
+    assert rows == [[str(strong["id"]), "match", "A new job matches your profile",
+                     f"ICU lead {w['t']} at {recr['hospital']['name']}: a 100% match.",
+                     f'{{"job": {job["id"]}, "match_score": 100}}']]
+    assert all(r[0] not in (str(unverified["id"]), str(weak["id"])) for r in rows)
+    # the candidate reads it through the API
+    got = assert_json(api.get("notifications/", params={"notification_type": "match"},
+                              token=strong["access"]), 200)
+    assert got["results"][0]["data"] == {"job": job["id"], "match_score": 100}
+    # a job posted closed notifies nobody
+    since = int(db.scalar("SELECT coalesce(max(id), 0) FROM notifications"))
+    assert_json(api.post("jobs/", json=dict(body, is_active=False), token=recr["access"]), 201)
+    assert db(f"SELECT count(*) FROM notifications WHERE id > {since}"
+              f" AND notification_type = 'match'") == [["0"]]
