@@ -1435,6 +1435,34 @@ JOIN cc_job_plan jp
     ON jp.gen_no = 20 * (x.k - 1) + 1 + (3 * (x.i % 10) + 4 * (x.i / 10)) % 20
 ORDER BY x.a;
 
+-- step: jobs indexes off
+-- A big load (5,000 jobs or more) drops the secondary indexes of jobs and builds them again
+-- after the jobs and their links are in ("jobs indexes on"): one sorted build of each index
+-- instead of 100,000 insertions into every GIN and btree. The triggers that keep skill_names and
+-- the id arrays from job_skills/job_qualifications are paused meanwhile: "jobs rows" writes
+-- those columns itself, from the same names. All inside the load's one transaction, so a
+-- failure restores everything (other sessions wait on jobs until it commits).
+CREATE TEMP TABLE cc_job_indexes ON COMMIT DROP AS
+SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS def
+FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+WHERE i.indrelid = 'jobs'::regclass AND NOT i.indisprimary AND NOT i.indisunique
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+  AND (SELECT count(*) FROM cc_job_plan) >= 5000;
+DO $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT name FROM cc_job_indexes LOOP
+        EXECUTE format('DROP INDEX %I', r.name);
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM cc_job_indexes) THEN
+        ALTER TABLE job_skills DISABLE TRIGGER job_skills_insert;
+        ALTER TABLE job_skills DISABLE TRIGGER job_skills_match_insert;
+        ALTER TABLE job_qualifications DISABLE TRIGGER job_quals_match_insert;
+    END IF;
+END
+$$;
+
 -- step: jobs rows
 -- Writes what the curated and scaled parts planned. A job's vacancies cover its hires. The
 -- columns the job_skills/job_qualifications triggers keep (skill_names, skill_ids,
@@ -1449,20 +1477,22 @@ SELECT j.id, j.hospital_id, j.posted_by, j.title, j.description, j.requirements,
        j.location, j.city, j.state, j.job_type, j.experience_level, j.min_experience_years,
        j.salary_min, j.salary_max, 'INR', j.pay_unit, j.shift, j.start_date, j.end_date,
        greatest(j.vacancies, coalesce(h.n, 0)), j.is_active, j.created_at, j.updated_at,
-       j.expires_at,
-       coalesce((SELECT string_agg(s.name, ' ' ORDER BY s.name) FROM skills s
-                 WHERE s.is_active AND lower(s.name) IN (SELECT lower(x) FROM unnest(j.skills) x)),
-                ''),
-       ARRAY(SELECT s.id FROM skills s
-             WHERE s.is_active AND lower(s.name) IN (SELECT lower(x) FROM unnest(j.skills) x)
-             ORDER BY s.id),
-       ARRAY(SELECT q.id FROM qualifications q
-             WHERE q.is_active
-               AND lower(q.name) IN (SELECT lower(x) FROM unnest(j.qualifications) x)
-             ORDER BY q.id)
+       j.expires_at, coalesce(sk.names, ''), coalesce(sk.ids, '{}'), coalesce(qk.ids, '{}')
 FROM cc_job_plan j
 LEFT JOIN (SELECT job_id, count(*) AS n FROM cc_app_plan WHERE status = 'hired'
            GROUP BY job_id) h ON h.job_id = j.id
+-- the names resolved with one hash join each (not a scan of the master table per job)
+LEFT JOIN (SELECT l.id, string_agg(s.name, ' ' ORDER BY s.name) AS names,
+                  array_agg(s.id ORDER BY s.id) AS ids
+           FROM (SELECT DISTINCT p.id, lower(x) AS name
+                 FROM cc_job_plan p CROSS JOIN LATERAL unnest(p.skills) x) l
+           JOIN skills s ON s.is_active AND lower(s.name) = l.name
+           GROUP BY l.id) sk ON sk.id = j.id
+LEFT JOIN (SELECT l.id, array_agg(q.id ORDER BY q.id) AS ids
+           FROM (SELECT DISTINCT p.id, lower(x) AS name
+                 FROM cc_job_plan p CROSS JOIN LATERAL unnest(p.qualifications) x) l
+           JOIN qualifications q ON q.is_active AND lower(q.name) = l.name
+           GROUP BY l.id) qk ON qk.id = j.id
 ORDER BY j.id;
 
 -- step: jobs skills and qualifications
@@ -1478,6 +1508,23 @@ SELECT DISTINCT j.id, q.id
 FROM cc_job_plan j
 CROSS JOIN LATERAL unnest(j.qualifications) AS n (name)
 JOIN qualifications q ON lower(q.name) = lower(n.name) AND q.is_active;
+
+-- step: jobs indexes on
+DO $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT def FROM cc_job_indexes LOOP
+        EXECUTE r.def;
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM cc_job_indexes) THEN
+        ALTER TABLE job_skills ENABLE TRIGGER job_skills_insert;
+        ALTER TABLE job_skills ENABLE TRIGGER job_skills_match_insert;
+        ALTER TABLE job_qualifications ENABLE TRIGGER job_quals_match_insert;
+    END IF;
+END
+$$;
+ANALYZE jobs;
 
 -- step: jobs applications
 -- The candidate applied at frac of the job's open window (created .. the earliest of expiry,

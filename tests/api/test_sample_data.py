@@ -889,3 +889,35 @@ def test_empty_database(stack, empty_db, tmp_path):
     assert ("carechainctl: 14 of the 15 sample accounts (*@sample.carechain.test) exist: delete"
             " them, or restore the others, before running sample-data again\n") in proc.stderr
     assert q("SELECT count(*) FROM users") == [["14"]]
+
+
+def test_big_load_rebuilds_the_job_indexes(stack, empty_db, tmp_path):
+    """5,000 jobs or more: the load drops the secondary indexes of jobs and pauses the link
+    triggers, then restores both; the result is the same as the trigger-kept columns."""
+    name, conninfo = empty_db
+    assert ctl(stack, "migrate", db=conninfo).returncode == 0
+    assert ctl(stack, "seed-masters", db=conninfo).returncode == 0
+
+    def q(sql):
+        return stack.psql(sql, dbname=name)
+    before = q("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'jobs'"
+               " ORDER BY 1")
+    proc = sample_run(stack, "--scale", "251", "--credentials", str(tmp_path / "c.json"),
+                      db=conninfo)
+    assert proc.returncode == 0, proc.stderr
+    assert "jobs indexes on" in proc.stderr
+    assert q("SELECT count(*) FROM jobs") == [["5020"]]
+    assert q("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'jobs'"
+             " ORDER BY 1") == before
+    assert q("SELECT count(*) FROM pg_trigger WHERE tgrelid IN ('job_skills'::regclass,"
+             " 'job_qualifications'::regclass) AND NOT tgisinternal AND tgenabled <> 'O'") == [
+        ["0"]]
+    # what the paused triggers would have written
+    assert q("SELECT count(*) FROM jobs j WHERE skill_ids <> ARRAY(SELECT skill_id FROM"
+             " job_skills WHERE job_id = j.id ORDER BY 1) OR qualification_ids <> ARRAY("
+             "SELECT qualification_id FROM job_qualifications WHERE job_id = j.id ORDER BY 1)"
+             " OR skill_names <> coalesce((SELECT string_agg(s.name, ' ' ORDER BY s.name)"
+             " FROM job_skills js JOIN skills s ON s.id = js.skill_id WHERE js.job_id = j.id),"
+             " '')") == [["0"]]
+    assert q("SELECT count(*) FROM jobs WHERE skill_ids <> '{}'") == q(
+        "SELECT count(DISTINCT job_id) FROM job_skills")
