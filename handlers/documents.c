@@ -282,7 +282,8 @@ static int receive(cc_req_t *q, upload_t *u, const char *boundary)
     return 1;
 }
 
-/* Copies the spool into document_chunks of document `id`. 0 on a database failure. */
+/* Copies the spool into document_chunks of document `id`. 1 when done, 0 on a database failure
+ * (answer with cc_db_fail), -1 when the spool cannot be read back. */
 static int store_chunks(cc_req_t *q, apr_file_t *spool, const char *id, apr_off_t size)
 {
     char *buf = apr_palloc(q->pool, CHUNK);
