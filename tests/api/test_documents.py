@@ -687,3 +687,34 @@ def test_chunked_upload_in_small_pieces(world, db):
     d = assert_json(r, 201)
     assert d["size"] == len(data) and d["sha256"] == hashlib.sha256(data).hexdigest()
     assert stored_bytes(db, d["id"]) == data
+
+
+def test_database_failure_mid_copy_leaves_nothing(world, db, stack):
+    """The second chunk's INSERT fails (a trigger injected for this user only): 500, and
+    neither the row nor the first chunk remains."""
+    w = world
+    user = fresh_candidate(w)
+    before = db.scalar("SELECT count(*) FROM document_chunks")
+    db(f"""CREATE FUNCTION cc_test_fail_chunk() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN
+               IF NEW.seq = 1 AND (SELECT user_id FROM documents WHERE id = NEW.document_id)
+                                  = {user['id']} THEN
+                   RAISE EXCEPTION 'injected failure';
+               END IF;
+               RETURN NEW;
+           END $$;
+           CREATE TRIGGER cc_test_fail_chunk BEFORE INSERT ON document_chunks
+               FOR EACH ROW EXECUTE FUNCTION cc_test_fail_chunk();""")
+    stack.allowed_log_patterns.append(r"CC01104: statement cc_document_chunk_insert failed")
+    try:
+        data = samples.pdf() + b"%" + b"7" * (300 * 1024) + b"\n"
+        r = upload_file(w, user, data, filename="two-chunks.pdf")
+        assert_error(r, 500, "server_error")
+    finally:
+        db("DROP TRIGGER cc_test_fail_chunk ON document_chunks;"
+           " DROP FUNCTION cc_test_fail_chunk()")
+    assert db.scalar(f"SELECT count(*) FROM documents WHERE user_id = {user['id']}") == "0"
+    assert db.scalar("SELECT count(*) FROM document_chunks") == before
+    # and the same upload works once the database does
+    d = uploaded(w, user, data, filename="two-chunks.pdf")
+    assert len(chunks(db, d["id"])) == 2
