@@ -367,3 +367,28 @@ def test_search_pages_past_the_cached_ids(api, corpus, db):
     assert seen == want
     assert cache_row(db, word)[1] == "1005"
     assert len(cache_row(db, word)[2].split(",")) == 1000
+
+
+def test_city_list_fast_path_answers_like_cc_job_page(api, recr, cand, db):
+    """The city (+ job types) list runs static SQL in cc_job_page_cached: the same count,
+    rows, order and rendering as cc_job_page's dynamic path, for every shape it takes."""
+    city = "Fastpath-" + uuid.uuid4().hex[:6]
+    made = [post_job(api, recr, title=f"T{i}", city=city.upper() if i % 2 else city,
+                     job_type=("full_time", "contract", "locum")[i % 3]) for i in range(7)]
+    apply(db, cand, made[2]["id"], status="reviewed")
+    uid = cand["id"]
+    shapes = [{"city": city}, {"city": city.lower(), "job_type": ["contract"]},
+              {"city": city, "job_type": ["full_time", "locum"]},
+              {"city": city, "limit": 2, "offset": 2, "page": 2},
+              {"city": city, "user": uid}, {"city": "nowhere-" + city}]
+    for shape in shapes:
+        f = {"scope": "public", "limit": 10, "offset": 0, "page": 1}
+        f.update(shape)
+        arg = sql_quote(__import__("json").dumps(f))
+        fast = db(f"SELECT total, results FROM cc_job_page_cached({arg}::jsonb)")
+        slow = db(f"SELECT total, results FROM cc_job_page({arg}::jsonb)")
+        assert fast == slow, shape
+    got = page(api, "jobs/", city=city, job_type="contract,locum", token=cand["access"])
+    assert got["count"] == 4 and ids(got) == [made[5]["id"], made[4]["id"], made[2]["id"],
+                                              made[1]["id"]]
+    assert got["results"][2]["application_status"] == "reviewed"
