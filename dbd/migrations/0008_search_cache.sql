@@ -43,6 +43,20 @@ CREATE TRIGGER jobs_search_version AFTER INSERT OR UPDATE OR DELETE ON jobs
 CREATE TRIGGER jobs_search_version_truncate AFTER TRUNCATE ON jobs
     FOR EACH STATEMENT EXECUTE FUNCTION cc_job_search_bump();
 
+-- A page of jobs by id, in that order, rendered as cc_job_page renders it (with `rank` when
+-- ranked). plpgsql, so its plan is kept per session.
+CREATE FUNCTION cc_job_page_render(ids bigint[], cand bigint, ranked boolean, tsq tsquery)
+RETURNS text LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT coalesce(json_agg(CASE WHEN NOT ranked THEN cc_job_json(j, cand)
+                                          ELSE cc_json_concat(cc_job_json(j, cand),
+                                               json_build_object('rank',
+                                                   ts_rank(j.search_vector, tsq)))
+                                     END ORDER BY t.o), '[]')::text
+            FROM unnest(ids) WITH ORDINALITY t(id, o) JOIN jobs j ON j.id = t.id);
+END
+$$;
+
 -- cc_job_page with the cache in front (same arguments and results; see cc_job_page in 0004).
 CREATE FUNCTION cc_job_page_cached(f jsonb, OUT total bigint, OUT results text,
                                    OUT bad_skill text)
@@ -81,8 +95,7 @@ BEGIN
         IF f ? 'user' THEN
             SELECT id INTO cand FROM candidate_profiles WHERE user_id = (f ->> 'user')::bigint;
         END IF;
-        results := (SELECT coalesce(json_agg(cc_job_json(j, cand) ORDER BY t.o), '[]')::text
-                    FROM unnest(page) WITH ORDINALITY t(id, o) JOIN jobs j ON j.id = t.id);
+        results := cc_job_page_render(page, cand, false, NULL);
         RETURN;
     END IF;
     IF f ->> 'scope' <> 'public' OR NOT f ? 'q'
@@ -141,13 +154,6 @@ BEGIN
     IF f ? 'user' THEN
         SELECT id INTO cand FROM candidate_profiles WHERE user_id = (f ->> 'user')::bigint;
     END IF;
-    -- rendered like cc_job_page renders a ranked page
-    results := (SELECT coalesce(json_agg(CASE WHEN NOT coalesce((f ->> 'ranked')::boolean, false)
-                                              THEN cc_job_json(j, cand)
-                                              ELSE cc_json_concat(cc_job_json(j, cand),
-                                                   json_build_object('rank',
-                                                       ts_rank(j.search_vector, tsq)))
-                                         END ORDER BY t.o), '[]')::text
-                FROM unnest(page) WITH ORDINALITY t(id, o) JOIN jobs j ON j.id = t.id);
+    results := cc_job_page_render(page, cand, coalesce((f ->> 'ranked')::boolean, false), tsq);
 END
 $$;
