@@ -490,12 +490,6 @@ static int parse_form(cc_req_t *q, char *buf, json_t *obj)
     return 1;
 }
 
-static apr_status_t free_json(void *j)
-{
-    json_decref(j);
-    return APR_SUCCESS;
-}
-
 /* Reads and decodes the body into q->body. Returns 1 to continue, 0 when answered. */
 static int load_body(cc_req_t *q)
 {
@@ -505,8 +499,7 @@ static int load_body(cc_req_t *q)
     apr_size_t len;
     int rv = read_body(q, &buf, &len);
 
-    q->body = json_object();
-    apr_pool_cleanup_register(q->pool, q->body, free_json, apr_pool_cleanup_null);
+    q->body = cc_json_own(q->pool, json_object());
     if (rv == HTTP_REQUEST_ENTITY_TOO_LARGE) {
         r->connection->keepalive = AP_CONN_CLOSE; /* do not read the rest */
         cc_error(q, rv, "request_too_large", "Request body is too large.");
@@ -538,7 +531,7 @@ static int load_body(cc_req_t *q)
                                   e.line, e.column));
             return 0;
         }
-        apr_pool_cleanup_register(q->pool, v, free_json, apr_pool_cleanup_null);
+        cc_json_own(q->pool, v);
         if (!json_is_object(v)) {
             const char *got = json_is_array(v)    ? "list"
                               : json_is_string(v) ? "str"

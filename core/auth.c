@@ -2,6 +2,11 @@
 #include "cc.h"
 #include "../dbd/db.h"
 
+int cc_is_admin(const cc_req_t *q)
+{
+    return q->user && q->user->role_bit == CC_ROLE_ADMIN;
+}
+
 int cc_role_bit(const char *role)
 {
     if (!role)

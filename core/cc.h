@@ -115,6 +115,13 @@ int cc_paginated_ex(cc_req_t *q, const cc_page_t *pg, apr_int64_t count, const c
 /* Parses ?page/?page_size; answers 404 (bad page) or 400 (bad page_size) itself and returns 0,
  * after which the handler returns OK. */
 int cc_page_from_query(cc_req_t *q, apr_int64_t max_size, cc_page_t *pg);
+/* o as compact JSON text in p ("{}" if it cannot be encoded): a jsonb statement parameter. */
+const char *cc_json_dump(apr_pool_t *p, json_t *o);
+/* Hands the reference o to pool p (json_decref at its cleanup); returns o. */
+json_t *cc_json_own(apr_pool_t *p, json_t *o);
+/* Sets the ETag header; 1 when If-None-Match names it (strong or weak match, or "*"): the
+ * caller then answers 304. */
+int cc_etag_matches(cc_req_t *q, const char *etag);
 /* s as a JSON string literal (quoted, escaped), or null for NULL or invalid UTF-8; in p. */
 const char *cc_json_quote(apr_pool_t *p, const char *s);
 /* 200 with a strong ETag over the body, or 304 when If-None-Match names it (public GETs). */
@@ -164,6 +171,8 @@ int cc_issue_tokens(cc_req_t *q, apr_int64_t user_id, const char *role, apr_int6
 /* Loads what a token is checked against (exists, active, role, token_version) for a user;
  * *email (optional) is set too. 0 on database failure (answer with cc_db_fail). */
 int cc_token_user_load(cc_req_t *q, apr_int64_t uid, cc_token_user_t *u, const char **email);
+/* 1 when the caller is an authenticated admin. */
+int cc_is_admin(const cc_req_t *q);
 /* Role name -> CC_ROLE_* bit. */
 int cc_role_bit(const char *role);
 

@@ -159,6 +159,27 @@ int cc_paginated_cacheable(cc_req_t *q, const cc_page_t *pg, apr_int64_t count,
     return cc_json_cacheable(q, text);
 }
 
+const char *cc_json_dump(apr_pool_t *p, json_t *o)
+{
+    char *s = json_dumps(o, JSON_COMPACT | JSON_ENCODE_ANY);
+    const char *out = apr_pstrdup(p, s ? s : "{}");
+    free(s);
+    return out;
+}
+
+static apr_status_t json_release(void *j)
+{
+    json_decref(j);
+    return APR_SUCCESS;
+}
+
+json_t *cc_json_own(apr_pool_t *p, json_t *o)
+{
+    if (o)
+        apr_pool_cleanup_register(p, o, json_release, apr_pool_cleanup_null);
+    return o;
+}
+
 const char *cc_json_quote(apr_pool_t *p, const char *s)
 {
     json_t *j = s ? json_string(s) : NULL;
@@ -173,18 +194,23 @@ const char *cc_json_quote(apr_pool_t *p, const char *s)
 int cc_json_cacheable(cc_req_t *q, const char *text)
 {
     unsigned char digest[APR_MD5_DIGESTSIZE];
-    const char *etag, *inm;
+    const char *etag;
     apr_md5(digest, text, strlen(text));
     etag = apr_pstrcat(q->pool, "\"",
                        apr_pescape_hex(q->pool, digest, sizeof(digest), 0), "\"", NULL);
-    apr_table_setn(q->r->headers_out, "ETag", etag);
-    inm = apr_table_get(q->r->headers_in, "If-None-Match");
-    if (inm && (ap_find_etag_strong(q->pool, inm, etag) || ap_find_etag_weak(q->pool, inm, etag)
-                || !strcmp(inm, "*"))) {
+    if (cc_etag_matches(q, etag)) {
         q->r->status = HTTP_NOT_MODIFIED;
         return OK;
     }
     return cc_json_text(q, HTTP_OK, text);
+}
+
+int cc_etag_matches(cc_req_t *q, const char *etag)
+{
+    const char *inm = apr_table_get(q->r->headers_in, "If-None-Match");
+    apr_table_setn(q->r->headers_out, "ETag", etag);
+    return inm && (ap_find_etag_strong(q->pool, inm, etag) || ap_find_etag_weak(q->pool, inm, etag)
+                   || !strcmp(inm, "*"));
 }
 
 /* ---- query parameters ------------------------------------------------------------------- */

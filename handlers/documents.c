@@ -45,14 +45,9 @@ static const cc_field_t META_FIELDS[] = {
 };
 #define NMETA ((int)(sizeof(META_FIELDS) / sizeof(META_FIELDS[0])))
 
-static int is_admin(cc_req_t *q)
-{
-    return q->user->role_bit == CC_ROLE_ADMIN;
-}
-
 static const char *admin_flag(cc_req_t *q)
 {
-    return is_admin(q) ? "true" : "false";
+    return cc_is_admin(q) ? "true" : "false";
 }
 
 /* "A resume has no expiry date." when a cleaned metadata object gives a resume an expiry. */
@@ -69,7 +64,6 @@ static void expiry_rule(json_t *clean, json_t *errs)
 typedef enum { PART_IGNORED, PART_FILE, PART_FIELD } part_kind_t;
 
 typedef struct {
-    cc_req_t *q;
     apr_file_t *spool;
     EVP_MD_CTX *md;
     cc_scan_t scan;
@@ -92,19 +86,6 @@ static apr_status_t free_md(void *md)
     return APR_SUCCESS;
 }
 
-static apr_status_t free_json(void *j)
-{
-    json_decref(j);
-    return APR_SUCCESS;
-}
-
-/* A JSON object owned by the request pool. */
-static json_t *pool_object(cc_req_t *q, json_t *o)
-{
-    apr_pool_cleanup_register(q->pool, o, free_json, apr_pool_cleanup_null);
-    return o;
-}
-
 /* 400 with a pool-owned errors object (cc_validation steals a reference). */
 static int answer_errors(cc_req_t *q, json_t *errs)
 {
@@ -115,6 +96,7 @@ static int answer_errors(cc_req_t *q, json_t *errs)
 static int on_begin(void *ctx, const cc_mp_part_t *part)
 {
     upload_t *u = ctx;
+    int i;
     u->kind = PART_IGNORED;
     if (!strcmp(part->name, "file")) {
         if (!part->filename) {
@@ -130,11 +112,13 @@ static int on_begin(void *ctx, const cc_mp_part_t *part)
         u->kind = PART_FILE;
         return 0;
     }
-    if (!strcmp(part->name, "document_type") || !strcmp(part->name, "description")
-        || !strcmp(part->name, "expires_on")) {
-        u->kind = PART_FIELD;
-        u->field = part->name;
-        u->len = 0;
+    for (i = 0; i < NMETA; i++) {
+        if (!strcmp(part->name, META_FIELDS[i].name)) {
+            u->kind = PART_FIELD;
+            u->field = part->name;
+            u->len = 0;
+            break;
+        }
     }
     return 0; /* other fields are ignored, as DRF ignores unknown keys */
 }
@@ -338,11 +322,10 @@ int cc_h_document_upload(void *v)
      * whatever pace the client sends it. */
     cc_db_release(q);
     memset(&u, 0, sizeof(u));
-    u.q = q;
     u.max = q->sc->doc_max_size;
     u.buf = apr_palloc(q->pool, FIELD_MAX);
-    u.form = pool_object(q, json_object());
-    u.errs = pool_object(q, json_object());
+    u.form = cc_json_own(q->pool, json_object());
+    u.errs = cc_json_own(q->pool, json_object());
     cc_scan_init(&u.scan);
     u.md = EVP_MD_CTX_new();
     if (!u.md || !EVP_DigestInit_ex(u.md, EVP_sha256(), NULL)) {
@@ -362,8 +345,8 @@ int cc_h_document_upload(void *v)
         return OK;
 
     /* The form as a whole: metadata like a JSON body, then the file. */
-    errs = pool_object(q, json_object());
-    clean = pool_object(q, cc_fields_clean(q->pool, META_FIELDS, NMETA, u.form, 0, errs));
+    errs = cc_json_own(q->pool, json_object());
+    clean = cc_json_own(q->pool, cc_fields_clean(q->pool, META_FIELDS, NMETA, u.form, 0, errs));
     expiry_rule(clean, errs);
     if (!u.files)
         cc_field_error(errs, "file", "No file was submitted.");
@@ -377,9 +360,8 @@ int cc_h_document_upload(void *v)
         if (!type)
             cc_field_error(errs, "file", reason);
     }
-    if (json_object_size(errs)) {
+    if (json_object_size(errs))
         return answer_errors(q, errs);
-    }
     EVP_DigestFinal_ex(u.md, digest, &dlen);
     sha = apr_pescape_hex(q->pool, digest, dlen, 0);
     name = cc_filename_sanitize(q->pool, u.filename);
@@ -441,7 +423,7 @@ int cc_h_documents_list(void *v)
         || !cc_query_bool(q, "is_verified", &verified) || !cc_query_id(q, "user", &user_param))
         return OK;
     /* admins: every document, or one user's with ?user= */
-    if (is_admin(q))
+    if (cc_is_admin(q))
         owner = *user_param ? user_param : NULL;
     if (!cc_page_from_query(q, CC_PAGE_SIZE_MAX, &pg))
         return OK;
@@ -467,23 +449,17 @@ int cc_h_document_get(void *v)
 
 static int edit(cc_req_t *q, int partial)
 {
-    json_t *errs = pool_object(q, json_object()), *clean;
+    json_t *errs = cc_json_own(q->pool, json_object()), *clean;
     PGresult *res;
     const char *body;
-    char *text;
 
-    clean = pool_object(q, cc_fields_clean(q->pool, META_FIELDS, NMETA, q->body, partial, errs));
+    clean = cc_json_own(q->pool,
+                        cc_fields_clean(q->pool, META_FIELDS, NMETA, q->body, partial, errs));
     expiry_rule(clean, errs);
-    if (json_object_size(errs)) {
+    if (json_object_size(errs))
         return answer_errors(q, errs);
-    }
-    text = json_dumps(clean, JSON_COMPACT);
-    if (!text)
-        return cc_server_error(q);
-    body = apr_pstrdup(q->pool, text);
-    free(text);
     if (!cc_q(q, CC_ST_DOC_UPDATE, &res, cc_id_str(q, q->ids[0]), cc_id_str(q, q->user->id),
-              admin_flag(q), cc_base_url(q), body)) {
+              admin_flag(q), cc_base_url(q), cc_json_dump(q->pool, clean))) {
         if (q->db && !strcmp(cc_db_sqlstate(q), "23514")) /* documents_expiry_kind */
             return cc_db_invalid(q, "expires_on", "A resume has no expiry date.");
         return cc_db_fail(q);
@@ -523,16 +499,15 @@ static const cc_field_t VERIFY_FIELDS[] = {
 int cc_h_document_verify(void *v)
 {
     cc_req_t *q = v;
-    json_t *errs = pool_object(q, json_object()), *clean;
+    json_t *errs = cc_json_own(q->pool, json_object()), *clean;
     PGresult *res;
     const char *body, *notes, *id = cc_id_str(q, q->ids[0]), *doc_type;
     int ok;
     apr_int64_t owner;
 
-    clean = pool_object(q, cc_fields_clean(q->pool, VERIFY_FIELDS, 2, q->body, 0, errs));
-    if (json_object_size(errs)) {
+    clean = cc_json_own(q->pool, cc_fields_clean(q->pool, VERIFY_FIELDS, 2, q->body, 0, errs));
+    if (json_object_size(errs))
         return answer_errors(q, errs);
-    }
     ok = json_is_true(json_object_get(clean, "is_verified"));
     notes = json_string_value(json_object_get(clean, "notes"));
     if (!cc_db_begin(q)
@@ -566,7 +541,7 @@ int cc_h_document_download(void *v)
     cc_req_t *q = v;
     request_rec *r = q->r;
     PGresult *res;
-    const char *id = cc_id_str(q, q->ids[0]), *etag, *inm;
+    const char *id = cc_id_str(q, q->ids[0]), *etag;
     apr_int64_t size, chunks, seq;
 
     if (!cc_q(q, CC_ST_DOC_DOWNLOAD, &res, id, cc_id_str(q, q->user->id), q->user->role))
@@ -585,9 +560,7 @@ int cc_h_document_download(void *v)
                    "default-src 'none'; sandbox; frame-ancestors 'none'");
     apr_table_setn(r->headers_out, "Cross-Origin-Resource-Policy", "same-origin");
     apr_table_setn(r->headers_out, "Cache-Control", "private, no-store");
-    apr_table_setn(r->headers_out, "ETag", etag);
-    inm = apr_table_get(r->headers_in, "If-None-Match");
-    if (inm && (!strcmp(inm, etag) || strstr(inm, etag))) {
+    if (cc_etag_matches(q, etag)) {
         r->status = HTTP_NOT_MODIFIED;
         return OK;
     }

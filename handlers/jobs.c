@@ -78,18 +78,6 @@ static const char *const LIST_FILTERS[] = {"job_type", "experience_level", "hosp
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
-static const char *dump(cc_req_t *q, json_t *o)
-{
-    char *s = json_dumps(o, JSON_COMPACT | JSON_ENCODE_ANY);
-    const char *out = apr_pstrdup(q->pool, s ? s : "{}");
-    free(s);
-    return out;
-}
-
-static int is_admin(cc_req_t *q)
-{
-    return q->user && q->user->role_bit == CC_ROLE_ADMIN;
-}
 
 static int is_candidate(cc_req_t *q)
 {
@@ -239,7 +227,7 @@ int cc_h_job_create(void *v)
         json_decref(c);
         return OK;
     }
-    if (!cc_q(q, CC_ST_JOB_INSERT, &res, hospital, recruiter, dump(q, c))) {
+    if (!cc_q(q, CC_ST_JOB_INSERT, &res, hospital, recruiter, cc_json_dump(q->pool, c))) {
         json_decref(c);
         return cc_db_fail(q);
     }
@@ -272,7 +260,7 @@ int cc_h_job_get(void *v)
         return cc_not_found(q);
     open = cc_val_bool(res, 0, 1);
     mine = cc_val_bool(res, 0, 2);
-    if (!open && !mine && !is_admin(q))
+    if (!open && !mine && !cc_is_admin(q))
         return cc_not_found(q);
     /* the same bytes for every reader of an open job, except a candidate's own fields */
     if (open && !is_candidate(q))
@@ -290,7 +278,7 @@ static int lock_job(cc_req_t *q, const char *id, PGresult **res)
         cc_db_fail(q);
         return 0;
     }
-    if (!cc_q(q, CC_ST_JOB_LOCK, res, id, is_admin(q) ? "true" : "false",
+    if (!cc_q(q, CC_ST_JOB_LOCK, res, id, cc_is_admin(q) ? "true" : "false",
               cc_id_str(q, q->user->id))) {
         cc_db_fail(q);
         return 0;
@@ -329,7 +317,7 @@ static int update(cc_req_t *q, int partial)
         return OK;
     }
     active = json_object_get(c, "is_active");
-    if (!cc_q(q, CC_ST_JOB_UPDATE, &res, id, dump(q, c)) || !set_links(q, c, id)
+    if (!cc_q(q, CC_ST_JOB_UPDATE, &res, id, cc_json_dump(q->pool, c)) || !set_links(q, c, id)
         || (was_active && json_is_false(active) && !closed(q, id))) {
         json_decref(c);
         return cc_db_fail(q);
@@ -447,7 +435,7 @@ static int read_filters(cc_req_t *q, json_t *src, int ranked, json_t **out)
         if (!orderings[i])
             cc_field_error(errs, "ordering",
                            apr_psprintf(q->pool, "Invalid ordering \"%s\".",
-                                        json_is_string(v) ? ordering : dump(q, v)));
+                                        json_is_string(v) ? ordering : cc_json_dump(q->pool, v)));
     }
     if (json_object_size(errs)) {
         json_decref(in);
@@ -496,7 +484,7 @@ static int read_filters(cc_req_t *q, json_t *src, int ranked, json_t **out)
         && q->user->role_bit == CC_ROLE_RECRUITER)
         mine = 1;
     json_object_del(f, "mine");
-    json_object_set_new(f, "scope", json_string(is_admin(q) ? "all" : mine ? "mine" : "public"));
+    json_object_set_new(f, "scope", json_string(cc_is_admin(q) ? "all" : mine ? "mine" : "public"));
     if (q->user)
         json_object_set_new(f, "user", json_integer(q->user->id));
     *out = f;
@@ -515,7 +503,7 @@ static int answer_page(cc_req_t *q, json_t *f, int cacheable)
     pg.page = json_integer_value(json_object_get(f, "page"));
     pg.size = json_integer_value(json_object_get(f, "limit"));
     pg.offset = json_integer_value(json_object_get(f, "offset"));
-    if (!cc_q(q, CC_ST_JOB_PAGE, &res, dump(q, f))) {
+    if (!cc_q(q, CC_ST_JOB_PAGE, &res, cc_json_dump(q->pool, f))) {
         json_decref(f);
         return cc_db_fail(q);
     }

@@ -97,19 +97,11 @@ static json_t *clean_body(cc_req_t *q, const cc_field_t *f, int n, int partial)
     return c;
 }
 
-static const char *dump(cc_req_t *q, json_t *o)
-{
-    char *s = json_dumps(o, JSON_COMPACT);
-    const char *out = apr_pstrdup(q->pool, s ? s : "{}");
-    free(s);
-    return out;
-}
-
 /* {"key": "value"} as text (audit details). */
 static const char *kv_json(cc_req_t *q, const char *key, const char *value)
 {
     json_t *o = json_pack("{s:s}", key, value);
-    const char *out = dump(q, o);
+    const char *out = cc_json_dump(q->pool, o);
     json_decref(o);
     return out;
 }
@@ -166,7 +158,7 @@ static int candidate_apply(cc_req_t *q, const char *pid, json_t *c)
     if (!ids_exist(q, c, "skills", CC_ST_CAND_SKILLS_MISSING, pid)
         || !ids_exist(q, c, "qualifications", CC_ST_CAND_QUALS_MISSING, pid))
         return 0;
-    if (!cc_q(q, CC_ST_CAND_UPDATE, &res, pid, dump(q, c))
+    if (!cc_q(q, CC_ST_CAND_UPDATE, &res, pid, cc_json_dump(q->pool, c))
         || (json_object_get(c, "skills")
             && !cc_q(q, CC_ST_CAND_SKILLS_SET, &res, pid,
                      cc_fields_id_array(q->pool, json_object_get(c, "skills"))))
@@ -322,7 +314,7 @@ static int recruiter_write(cc_req_t *q, int partial, int create)
     else if (hosp && !cc_q(q, CC_ST_RECR_LINK, &res, my_id(q), NULL)) {
         goto dbfail;
     }
-    if (!cc_q(q, CC_ST_RECR_UPDATE, &res, my_id(q), dump(q, c)))
+    if (!cc_q(q, CC_ST_RECR_UPDATE, &res, my_id(q), cc_json_dump(q->pool, c)))
         goto dbfail;
     json_decref(c);
     if (!cc_q(q, CC_ST_RECR_GET, &res, my_id(q)) || PQntuples(res) == 0)
@@ -441,7 +433,7 @@ int cc_h_hospital_post(void *v)
     const char *hid, *body;
     if (!c)
         return OK;
-    body = dump(q, c);
+    body = cc_json_dump(q->pool, c);
     json_decref(c);
     if (!cc_db_begin(q) || !cc_q(q, CC_ST_HOSP_OF_RECRUITER, &res, my_id(q)))
         return cc_db_fail(q);
@@ -466,7 +458,7 @@ static int hospital_requeue(cc_req_t *q, const char *hid, const char *regno)
 {
     PGresult *res;
     json_t *o = json_pack("{s:s, s:b}", "registration_number", regno, "resubmit", 1);
-    const char *body = dump(q, o);
+    const char *body = cc_json_dump(q->pool, o);
     json_decref(o);
     if (!cc_q(q, CC_ST_HOSP_REVERIFY, &res, hid)
         || !cc_q(q, CC_ST_VR_UPSERT_HOSPITAL, &res, hid, my_id(q), body)
@@ -487,7 +479,7 @@ static int hospital_write(cc_req_t *q, int partial)
         return OK;
     name = json_object_get(c, "name");
     reg = json_object_get(c, "registration_number");
-    body = dump(q, c);
+    body = cc_json_dump(q->pool, c);
     if (!cc_db_begin(q)) {
         json_decref(c);
         return cc_db_fail(q);
@@ -600,7 +592,7 @@ static int verification_submit(cc_req_t *q, int create)
         return cc_db_invalid(q, "id_document_number",
                          "This field is required when id_document_type is given.");
     }
-    body = dump(q, c);
+    body = cc_json_dump(q->pool, c);
     if (!cc_db_begin(q))
         goto dbfail;
     if (!ids_exist(q, c, "document_ids", CC_ST_DOCS_NOT_OWNED, my_id(q))) {
