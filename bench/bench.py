@@ -46,8 +46,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(REPO / "tests"))
 
-from stack import (Stack, StackError, child_pids, clean_env, free_port,  # noqa: E402
-                   load_credentials, read_pid, save_credentials, write_atomic)
+from stack import (Stack, StackError, clean_env, free_port,  # noqa: E402
+                   load_credentials, save_credentials, write_atomic)
 
 LUA = REPO / "bench" / "wrk" / "scenario.lua"
 RESULTS = REPO / "bench" / "results.json"
@@ -782,19 +782,10 @@ DBDKeep {self.dbd_max}
     # -- memory -----------------------------------------------------------------------------------
 
     def httpd_rss_kb(self):
-        parent = read_pid(self.stack.pid_file)
-        if not parent:
+        rss = self.stack.httpd_rss_kb()
+        if rss is None:
             return None
-        total, procs = 0, 0
-        for pid in [parent] + child_pids(parent):
-            try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        procs += 1
-            except OSError:
-                pass
-        return {"rss_kb": total, "processes": procs}
+        return {"rss_kb": sum(rss.values()), "processes": len(rss)}
 
     # -- main -------------------------------------------------------------------------------------
 

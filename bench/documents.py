@@ -29,7 +29,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "tests" / "api"))
 
-from stack import Stack, child_pids, read_pid  # noqa: E402
+from stack import Stack  # noqa: E402
 import samples  # noqa: E402
 
 RESULTS = REPO / "bench" / "documents-results.json"
@@ -51,20 +51,6 @@ def multipart(data, name="bench.pdf"):
             f"resume\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; "
             f"filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n").encode() + data \
         + f"\r\n--{BOUNDARY}--\r\n".encode()
-
-
-def httpd_rss_kb(stack):
-    """{pid: resident kB} of the httpd parent and its children."""
-    pid = read_pid(stack.pid_file)
-    out = {}
-    for p in [pid] + child_pids(pid):
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    out[p] = int(line.split()[1])
-        except OSError:
-            pass
-    return out
 
 
 class Client:
@@ -153,13 +139,13 @@ def main():
         # 8 concurrent 10 MiB uploads, 8 different users (the per-user total is 100 MiB)
         tokens = [c.user(stack) for _ in range(8)]
         bodies = [multipart(pdf_of_size(10 * MIB, bytes([i]))) for i in range(8)]
-        idle = httpd_rss_kb(stack)
+        idle = stack.httpd_rss_kb()
         peak = {"total": sum(idle.values()), "processes": len(idle), "growth": 0}
         stop = threading.Event()
 
         def sample():
             while not stop.is_set():
-                now = httpd_rss_kb(stack)
+                now = stack.httpd_rss_kb()
                 peak["total"] = max(peak["total"], sum(now.values()))
                 peak["processes"] = max(peak["processes"], len(now))
                 # growth of a process that existed before the uploads (new children are

@@ -1,9 +1,9 @@
 /* Content-based file type decisions for uploads; see filetype.h. */
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <magic.h>
 #include <apr_strings.h>
-#include <apr_lib.h>
 #include <apr_thread_mutex.h>
 
 #include "filetype.h"
@@ -83,13 +83,9 @@ static int markup_at(const unsigned char *p, apr_size_t avail)
 {
     int i;
     for (i = 0; MARKUP[i]; i++) {
-        apr_size_t n = strlen(MARKUP[i]), k;
-        if (n > avail)
-            continue;
-        for (k = 0; k < n; k++)
-            if (apr_tolower(p[k]) != (unsigned char)MARKUP[i][k])
-                break;
-        if (k == n)
+        apr_size_t n = strlen(MARKUP[i]);
+        /* a NUL in the data differs from every marker byte, so strncasecmp stops there */
+        if (n <= avail && !strncasecmp((const char *)p, MARKUP[i], n))
             return 1;
     }
     return 0;
@@ -100,13 +96,14 @@ static int markup_at(const unsigned char *p, apr_size_t avail)
 static void scan_range(cc_scan_t *s, const unsigned char *buf, apr_size_t len, apr_size_t from,
                        apr_size_t to, apr_off_t base)
 {
-    const unsigned char *p, *end = buf + to;
+    const unsigned char *p, *end = buf + to, *pdf_end;
     for (p = buf + from; p < end && (p = memchr(p, '<', (apr_size_t)(end - p))); p++)
         if (markup_at(p, len - (apr_size_t)(p - buf)))
             s->found |= CC_SCAN_MARKUP;
-    for (p = buf + from; p < end && (p = memchr(p, '%', (apr_size_t)(end - p))); p++)
-        if (len - (apr_size_t)(p - buf) >= 5 && !memcmp(p, "%PDF-", 5)
-            && base + (p - buf) < 1024)
+    /* PDF readers look for their header in the first 1024 bytes only */
+    pdf_end = base >= 1024 ? buf + from : base + (apr_off_t)to > 1024 ? buf + (1024 - base) : end;
+    for (p = buf + from; p < pdf_end && (p = memchr(p, '%', (apr_size_t)(pdf_end - p))); p++)
+        if (len - (apr_size_t)(p - buf) >= 5 && !memcmp(p, "%PDF-", 5))
             s->found |= CC_SCAN_PDF;
     for (p = buf + from; p < end && (p = memchr(p, 'P', (apr_size_t)(end - p))); p++)
         if (len - (apr_size_t)(p - buf) >= 4 && !memcmp(p, "PK\005\006", 4))

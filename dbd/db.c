@@ -135,7 +135,6 @@ static PGresult *run(cc_db_t *db, cc_stmt_id_t id, const char *const *params, co
                           result_format);
 }
 
-
 static void record_failure(cc_req_t *q, cc_db_t *db, const char *label, PGresult *res)
 {
     const char *ss = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;

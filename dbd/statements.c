@@ -674,9 +674,9 @@ const cc_stmt_t cc_statements[CC_ST__COUNT] = {
 #undef CC_APP_SCOPE
 
     /* ---- matching (handlers/matches.c) ---- */
-    /* The ranking functions (0006; the candidate's behind the cache of 0008) return one page in
-     * rank order with the total; the rows are rendered here. $1 = the caller's user id (candidate) or the job id; then min_score,
-     * limit, offset. */
+    /* The ranking functions (0006; the candidate's behind the cache of 0009) return one page in
+     * rank order with the total; the rows are rendered here. $1 = the caller's user id
+     * (candidate) or the job id; then min_score, limit, offset. */
     [CC_ST_MATCH_JOBS_PAGE] = {"cc_match_jobs_page",
         "SELECT m.total, json_build_object('job', cc_match_job_json(j), 'match_score', m.score,"
         " 'match_factors', cc_match_json(p.id, j.id)->'match_factors')::text"
@@ -739,12 +739,11 @@ const cc_stmt_t cc_statements[CC_ST__COUNT] = {
     [CC_ST_DOC_UPDATE] = {"cc_document_update",
         "UPDATE documents d SET (document_type, description, expires_on, is_verified,"
         " verified_at, verified_by, updated_at) = (SELECT r.document_type, r.description,"
-        " r.expires_on, d.is_verified AND ($3::boolean OR (r.document_type = d.document_type"
-        " AND r.expires_on IS NOT DISTINCT FROM d.expires_on)), CASE WHEN $3::boolean OR"
+        " r.expires_on, d.is_verified AND k.keep, CASE WHEN k.keep THEN d.verified_at END,"
+        " CASE WHEN k.keep THEN d.verified_by END, now()"
+        " FROM jsonb_populate_record(d, $5::jsonb) r, LATERAL (SELECT $3::boolean OR"
         " (r.document_type = d.document_type AND r.expires_on IS NOT DISTINCT FROM"
-        " d.expires_on) THEN d.verified_at END, CASE WHEN $3::boolean OR (r.document_type ="
-        " d.document_type AND r.expires_on IS NOT DISTINCT FROM d.expires_on) THEN"
-        " d.verified_by END, now() FROM jsonb_populate_record(d, $5::jsonb) r)"
+        " d.expires_on) AS keep) k)"
         " WHERE d.id = $1 AND (d.user_id = $2 OR $3::boolean)"
         " RETURNING cc_document_json(d, $4)::text", 5, 0},
     [CC_ST_DOC_DELETE] = {"cc_document_delete",

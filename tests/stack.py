@@ -541,6 +541,21 @@ class Stack:
     def httpd_running(self):
         return self._running_httpd() is not None
 
+    def httpd_rss_kb(self):
+        """{pid: resident kB} of the httpd parent and its children; None when not running."""
+        parent = read_pid(self.pid_file)
+        if not parent:
+            return None
+        out = {}
+        for pid in [parent] + child_pids(parent):
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        out[pid] = int(line.split()[1])
+            except OSError:
+                pass
+        return out
+
     def _write_jwt_key(self):
         if self.jwt_key.exists():
             return
