@@ -27,14 +27,14 @@ CFLAGS_ALL = -std=gnu11 $(WARN) $(OPT) -fPIC -I. -I$(G) -I$(HTTPD_INC) $(PKG_CFL
 
 # Pure code: no httpd headers, linked by the unit tests and (partly) by carechainctl.
 PURE_SRC := core/router.c core/pagination.c core/jwt.c core/validate.c core/password_rules.c \
-            core/fields.c core/cursor.c core/filetype.c core/multipart.c dbd/errmap.c \
+            core/fields.c core/cursor.c core/filetype.c core/multipart.c core/respcache.c dbd/errmap.c \
             dbd/statements.c
 GEN_WORDS := $(G)/common_passwords.c
 GEN_MIGR  := $(G)/migrations.c
 GEN_DATA  := $(G)/seed_data.c
 SEED_DATA := $(sort $(wildcard cli/data/*.tsv))
 GEN_SAMPLE := $(G)/sample_data_sql.c
-MOD_SRC  := mod_carechain.c core/http.c core/auth.c core/passwords.c core/mail.c core/events.c dbd/db.c \
+MOD_SRC  := mod_carechain.c core/http.c core/auth.c core/passwords.c core/mail.c core/events.c dbd/db.c dbd/cached.c \
             $(wildcard handlers/*.c) $(PURE_SRC)
 CLI_SRC  := cli/carechainctl.c cli/seed_masters.c cli/sample_data.c core/password_rules.c \
             core/validate.c dbd/statements.c

@@ -27,6 +27,7 @@ static void *create_server_conf(apr_pool_t *p, server_rec *s)
     c->doc_max_size = 10 * 1024 * 1024;
     c->doc_max_count = 50;
     c->doc_max_total = 100 * 1024 * 1024;
+    c->response_cache = 32 * 1024 * 1024;
     return c;
 }
 
@@ -56,6 +57,8 @@ static void *merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     c->doc_max_count = a->doc_limits_set ? a->doc_max_count : b->doc_max_count;
     c->doc_max_total = a->doc_limits_set ? a->doc_max_total : b->doc_max_total;
     c->upload_dir = a->upload_dir ? a->upload_dir : b->upload_dir;
+    c->response_cache = a->response_cache_set ? a->response_cache : b->response_cache;
+    c->response_cache_set = a->response_cache_set || b->response_cache_set;
     c->doc_max_size_set = a->doc_max_size_set || b->doc_max_size_set;
     c->doc_limits_set = a->doc_limits_set || b->doc_limits_set;
     c->jwt_alg_set = a->jwt_alg_set || b->jwt_alg_set;
@@ -270,6 +273,20 @@ static const char *set_doc_limits(cmd_parms *cmd, void *d, const char *count, co
     return NULL;
 }
 
+static const char *set_response_cache(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *err = server_only(cmd);
+    apr_off_t v = 0;
+    (void)d;
+    if (err)
+        return err;
+    if (strcmp(arg, "0") && (err = parse_size(cmd, arg, 64 * 1024, APR_INT64_C(1) << 34, &v)))
+        return err;
+    SCONF(cmd)->response_cache = v;
+    SCONF(cmd)->response_cache_set = 1;
+    return NULL;
+}
+
 static const char *set_upload_dir(cmd_parms *cmd, void *d, const char *arg)
 {
     const char *err = server_only(cmd);
@@ -333,6 +350,9 @@ static const command_rec cc_cmds[] = {
                   "Largest uploaded document, bytes with optional K/M/G (default 10M)"),
     AP_INIT_TAKE2("CarechainDocumentLimits", set_doc_limits, NULL, RSRC_CONF,
                   "Documents per user and their total size (default 50 100M)"),
+    AP_INIT_TAKE1("CarechainResponseCache", set_response_cache, NULL, RSRC_CONF,
+                  "memory of each process's cache of public lists, rankings and master data"
+                  " (e.g. 32M; 0 turns it off)"),
     AP_INIT_TAKE1("CarechainUploadTempDir", set_upload_dir, NULL, RSRC_CONF,
                   "Directory where uploads are spooled, unlinked, before they are stored "
                   "(default: the system temporary directory)"),
@@ -398,6 +418,7 @@ static void child_init(apr_pool_t *p, server_rec *s)
                      CC_LOGNO(01004) "mod_dbd is not loaded: the API will answer 503");
     cc_password_init_dummy(p, c->bcrypt_cost);
     cc_documents_child_init(p, s);
+    cc_cached_child_init(p, s, (apr_size_t)c->response_cache);
 }
 
 /* ---- request handling ------------------------------------------------------------------- */

@@ -343,7 +343,8 @@ class Bench:
             sys.exit(f"bench: BENCH_REFERENCE={self.reference_name} is no scenario")
         self.pg_labels = [x for x in (os.environ.get("BENCH_PG_LABELS") or "").split(",") if x]
         self.dir = Path(os.environ.get("BENCH_DIR") or REPO / "bench" / "var").resolve()
-        self.dbd_max = env_int("BENCH_DBD_MAX", 48)
+        self.workers = env_int("BENCH_WORKERS", 48)
+        self.dbd_max = env_int("BENCH_DBD_MAX", self.workers)
         self.static_dir = self.dir / "static"
         self.work = self.dir / "run"
         self.state_file = self.dir / "bench-state.json"
@@ -382,11 +383,11 @@ Alias /bench-static/ "{self.static_dir}/"
 <IfModule mpm_event_module>
     StartServers 1
     ServerLimit 1
-    ThreadLimit 48
-    ThreadsPerChild 48
-    MaxRequestWorkers 48
-    MinSpareThreads 8
-    MaxSpareThreads 48
+    ThreadLimit {self.workers}
+    ThreadsPerChild {self.workers}
+    MaxRequestWorkers {self.workers}
+    MinSpareThreads {min(8, self.workers)}
+    MaxSpareThreads {self.workers}
 </IfModule>
 DBDMax {self.dbd_max}
 DBDKeep {self.dbd_max}
@@ -698,10 +699,14 @@ DBDKeep {self.dbd_max}
     # -- references -------------------------------------------------------------------------------
 
     def capture_statements(self, method, path, token=None, body=None):
-        """The named statements the module executes for one request, with their parameters:
-        statement logging is switched on for the length of the request (ALTER SYSTEM + reload,
-        which reaches the pooled connections before their next command)."""
+        """The named statements the module executes for one request when its answer is not in
+        the response cache, with their parameters: statement logging is switched on for the
+        length of the request (ALTER SYSTEM + reload, which reaches the pooled connections
+        before their next command)."""
         log = self.stack.pg_log
+        # What the request runs when the response cache misses: raise the content version
+        # (0011_content_version.sql) so that no process may answer it from memory.
+        self.psql("UPDATE content_version SET v = v + 1 WHERE slot = 0")
         self.psql("ALTER SYSTEM SET log_statement = 'all';\n"
                   "ALTER SYSTEM SET log_parameter_max_length = -1;\nSELECT pg_reload_conf();",
                   user="postgres")

@@ -1510,6 +1510,10 @@ CROSS JOIN LATERAL unnest(j.qualifications) AS n (name)
 JOIN qualifications q ON lower(q.name) = lower(n.name) AND q.is_active;
 
 -- step: jobs indexes on
+-- The content version's triggers (0011) are deferred to commit, and PostgreSQL builds no index
+-- on a table with trigger events pending: run them now (the first raises the version, the
+-- rest find it raised), and the rest of the load's at the end of each statement.
+SET CONSTRAINTS ALL IMMEDIATE;
 DO $$
 DECLARE
     r record;

@@ -42,8 +42,9 @@ typedef struct {
     int doc_max_count;          /* documents per user */
     apr_off_t doc_max_total;    /* bytes of documents per user */
     const char *upload_dir;     /* where uploads are spooled (NULL: the system temp dir) */
+    apr_off_t response_cache;   /* bytes of each process's response cache (0: none) */
     /* set flags for the merge */
-    int doc_max_size_set, doc_limits_set;
+    int doc_max_size_set, doc_limits_set, response_cache_set;
     int jwt_alg_set, jwt_issuer_set, access_ttl_set, refresh_ttl_set, bcrypt_cost_set,
         throttle_set;
 } cc_server_conf_t;

@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 #include "../core/cc.h"
 #include "statements.h"
+#include "../core/respcache.h"
 
 /* Runs statement `id` with its parameters (const char *, NULL = SQL NULL; the count comes from
  * the table). On success *res is a result freed with r->pool and 1 is returned. On failure 0:
@@ -54,6 +55,24 @@ apr_int64_t cc_val_int(PGresult *res, int row, int col);
  * in r->pool (list endpoints whose rows come out of PostgreSQL already rendered). */
 const char *cc_rows_json_array(cc_req_t *q, PGresult *res, int col, int from, int to);
 int cc_val_bool(PGresult *res, int row, int col);
+
+/* ---- the answer cache (core/respcache.h, dbd/cached.c, 0011_content_version.sql) ---------- */
+
+/* A lookup in progress: the key and the stamp read for it. */
+typedef struct {
+    const char *key; /* NULL: no cache (store nothing) */
+    cc_stamp_t stamp;
+} cc_cached_t;
+
+/* Creates this process's cache of `bytes` (0: none). At child init. */
+void cc_cached_child_init(apr_pool_t *p, server_rec *s, apr_size_t bytes);
+/* Reads the content stamp and looks `key` up: 1 and (*total, *text) on a hit; 0 on a miss
+ * (compute the answer, then cc_cached_put it); -1 when the stamp could not be read (answer with
+ * cc_db_fail). Sets the X-Carechain-Cache response header (hit or miss) when a cache exists. */
+int cc_cached_get(cc_req_t *q, const char *key, cc_cached_t *c, apr_int64_t *total,
+                  const char **text);
+/* Stores what a miss computed (statements run after cc_cached_get read its stamp). */
+void cc_cached_put(cc_req_t *q, const cc_cached_t *c, apr_int64_t total, const char *text);
 
 /* Registered at child init: fetches mod_dbd's optional functions. 0 when mod_dbd is absent. */
 int cc_db_init(void);

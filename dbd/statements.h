@@ -13,6 +13,7 @@ typedef struct {
 
 typedef enum {
     CC_ST_HEALTH,
+    CC_ST_CONTENT_STAMP,
     CC_ST_USER_BY_EMAIL,
     CC_ST_USER_AUTH,
     CC_ST_USER_JSON,

@@ -252,20 +252,36 @@ int cc_h_job_get(void *v)
 {
     cc_req_t *q = v;
     PGresult *res;
-    int open, mine;
-    if (!cc_q(q, CC_ST_JOB_GET, &res, cc_id_str(q, q->ids[0]),
-              q->user ? cc_id_str(q, q->user->id) : NULL))
+    cc_cached_t cache;
+    const char *key, *text;
+    apr_int64_t unused;
+    int open, mine, hit;
+    /* An open job is the same for every reader but a candidate (who gets its own fields), and
+     * only open jobs are kept in the response cache: a hit is an open job. */
+    key = is_candidate(q) ? apr_psprintf(q->pool, "job %" APR_INT64_T_FMT " %" APR_INT64_T_FMT,
+                                         q->ids[0], q->user->id)
+                          : apr_psprintf(q->pool, "job %" APR_INT64_T_FMT, q->ids[0]);
+    if ((hit = cc_cached_get(q, key, &cache, &unused, &text)) < 0)
         return cc_db_fail(q);
-    if (PQntuples(res) == 0)
-        return cc_not_found(q);
-    open = cc_val_bool(res, 0, 1);
-    mine = cc_val_bool(res, 0, 2);
-    if (!open && !mine && !cc_is_admin(q))
-        return cc_not_found(q);
+    if (!hit) {
+        if (!cc_q(q, CC_ST_JOB_GET, &res, cc_id_str(q, q->ids[0]),
+                  q->user ? cc_id_str(q, q->user->id) : NULL))
+            return cc_db_fail(q);
+        if (PQntuples(res) == 0)
+            return cc_not_found(q);
+        open = cc_val_bool(res, 0, 1);
+        mine = cc_val_bool(res, 0, 2);
+        if (!open && !mine && !cc_is_admin(q))
+            return cc_not_found(q);
+        text = cc_val(q, res, 0, 0);
+        if (!open)
+            return cc_json_text(q, HTTP_OK, text);
+        cc_cached_put(q, &cache, 0, text);
+    }
     /* the same bytes for every reader of an open job, except a candidate's own fields */
-    if (open && !is_candidate(q))
-        return cc_json_cacheable(q, cc_val(q, res, 0, 0));
-    return cc_json_text(q, HTTP_OK, cc_val(q, res, 0, 0));
+    if (!is_candidate(q))
+        return cc_json_cacheable(q, text);
+    return cc_json_text(q, HTTP_OK, text);
 }
 
 /* ---- update and delete ------------------------------------------------------------------ */
@@ -492,30 +508,52 @@ static int read_filters(cc_req_t *q, json_t *src, int ranked, json_t **out)
 }
 
 /* Runs the page statement and answers; public answers that do not depend on the caller get an
- * ETag. */
+ * ETag. Those are also what the response cache keeps (dbd/cached.c), keyed by the canonical
+ * argument of the statement: every reader but a candidate gets the same bytes. */
 static int answer_page(cc_req_t *q, json_t *f, int cacheable)
 {
     PGresult *res;
     cc_page_t pg;
-    const char *bad;
-    apr_int64_t total;
+    cc_cached_t cache = {NULL, {0, 0, 0}};
+    const char *bad, *results = NULL;
+    apr_int64_t total = 0;
+    int hit = 0;
     int pub = !strcmp(json_string_value(json_object_get(f, "scope")), "public");
+    int shared = pub && !is_candidate(q);
     pg.page = json_integer_value(json_object_get(f, "page"));
     pg.size = json_integer_value(json_object_get(f, "limit"));
     pg.offset = json_integer_value(json_object_get(f, "offset"));
-    if (!cc_q(q, CC_ST_JOB_PAGE, &res, cc_json_dump(q->pool, f))) {
-        json_decref(f);
-        return cc_db_fail(q);
+    if (shared) {
+        char *k;
+        json_object_del(f, "user"); /* only a candidate's pages depend on the reader */
+        k = json_dumps(f, JSON_COMPACT | JSON_SORT_KEYS);
+        hit = cc_cached_get(q, apr_pstrcat(q->pool, "jobs ", k ? k : "", NULL), &cache, &total,
+                            &results);
+        free(k);
+        if (hit < 0) {
+            json_decref(f);
+            return cc_db_fail(q);
+        }
+    }
+    if (!hit) {
+        if (!cc_q(q, CC_ST_JOB_PAGE, &res, cc_json_dump(q->pool, f))) {
+            json_decref(f);
+            return cc_db_fail(q);
+        }
+        if ((bad = cc_val(q, res, 0, 2))) {
+            json_decref(f);
+            return cc_db_invalid(q, "skills",
+                                 apr_psprintf(q->pool, "Select a valid choice. %s is not one of "
+                                              "the available choices.", bad));
+        }
+        total = cc_val_int(res, 0, 0);
+        results = cc_val(q, res, 0, 1);
+        cc_cached_put(q, &cache, total, results);
     }
     json_decref(f);
-    if ((bad = cc_val(q, res, 0, 2)))
-        return cc_db_invalid(q, "skills",
-                         apr_psprintf(q->pool, "Select a valid choice. %s is not one of the "
-                                      "available choices.", bad));
-    total = cc_val_int(res, 0, 0);
-    if (cacheable && pub && !is_candidate(q))
-        return cc_paginated_cacheable(q, &pg, total, cc_val(q, res, 0, 1));
-    return cc_paginated(q, &pg, total, cc_val(q, res, 0, 1));
+    if (cacheable && shared)
+        return cc_paginated_cacheable(q, &pg, total, results);
+    return cc_paginated(q, &pg, total, results);
 }
 
 /* The query parameters of the list as a JSON object of strings (the first value wins). */

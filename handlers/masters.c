@@ -193,11 +193,12 @@ int cc_h_master_list(void *v)
 {
     cc_req_t *q = v;
     const master_t *m = master_of(q);
-    const char *p[MAX_FILTERS + 5] = {NULL}, *ordering;
+    const char *p[MAX_FILTERS + 5] = {NULL}, *ordering, *key, *results;
     apr_int64_t count = 0;
     PGresult *res;
     cc_page_t pg;
-    int i, n = 0, active, rows;
+    cc_cached_t cache;
+    int i, n = 0, active, rows, hit;
 
     if (!m)
         return cc_server_error(q);
@@ -223,12 +224,23 @@ int cc_h_master_list(void *v)
     p[n++] = ordering;
     p[n++] = apr_psprintf(q->pool, "%" APR_INT64_T_FMT, pg.size);
     p[n++] = apr_psprintf(q->pool, "%" APR_INT64_T_FMT, pg.offset);
-    if (!cc_q(q, m->st_list, &res, p[0], p[1], p[2], p[3], p[4], p[5], p[6]))
+    /* the same answer for every reader: kept in the response cache (dbd/cached.c) */
+    key = apr_pstrcat(q->pool, "masters ", m->kind, NULL);
+    for (i = 0; i < n; i++)
+        key = apr_pstrcat(q->pool, key, p[i] ? " =" : " -", p[i] ? cc_json_quote(q->pool, p[i])
+                          : "", NULL);
+    if ((hit = cc_cached_get(q, key, &cache, &count, &results)) < 0)
         return cc_db_fail(q);
-    rows = PQntuples(res);
-    if (rows)
-        count = cc_val_int(res, 0, 0);
-    return cc_paginated_cacheable(q, &pg, count, cc_rows_json_array(q, res, 1, 0, rows));
+    if (!hit) {
+        if (!cc_q(q, m->st_list, &res, p[0], p[1], p[2], p[3], p[4], p[5], p[6]))
+            return cc_db_fail(q);
+        rows = PQntuples(res);
+        if (rows)
+            count = cc_val_int(res, 0, 0);
+        results = cc_rows_json_array(q, res, 1, 0, rows);
+        cc_cached_put(q, &cache, count, results);
+    }
+    return cc_paginated_cacheable(q, &pg, count, results);
 }
 
 int cc_h_master_get(void *v)

@@ -1,7 +1,8 @@
 /* GET /api/jobs/matches/ (CONTRACT §4 "Matching"): a candidate's open jobs ranked by match
  * score, or the candidates ranked for one job (?job=<id>) for its recruiter and for admins.
  * Scores, ranking and counts come from the database (cc_match_rank_jobs and
- * cc_match_rank_candidates in 0006_matching.sql), computed from current data every time. */
+ * cc_match_rank_candidates in 0006_matching.sql), computed from current data; a candidate's
+ * pages are kept in the response cache, which answers only while nothing they read changed. */
 #include "../core/cc.h"
 #include "../dbd/db.h"
 #include "handlers.h"
@@ -53,12 +54,27 @@ int cc_h_matches(void *v)
         return OK;
 
     if (q->user->role_bit == CC_ROLE_CANDIDATE) {
+        /* kept in the response cache per candidate and page (dbd/cached.c) */
+        cc_cached_t cache;
+        const char *key, *results;
+        apr_int64_t total = 0;
+        int hit, n;
         if (!cc_page_from_query(q, CC_PAGE_SIZE_MAX, &pg))
             return OK;
-        if (!cc_q(q, CC_ST_MATCH_JOBS_PAGE, &res, cc_id_str(q, q->user->id), min,
-                  cc_id_str(q, pg.size), cc_id_str(q, pg.offset)))
+        key = apr_psprintf(q->pool, "matches %" APR_INT64_T_FMT " %s %" APR_INT64_T_FMT
+                           " %" APR_INT64_T_FMT, q->user->id, min, pg.size, pg.offset);
+        if ((hit = cc_cached_get(q, key, &cache, &total, &results)) < 0)
             return cc_db_fail(q);
-        return page(q, &pg, res);
+        if (!hit) {
+            if (!cc_q(q, CC_ST_MATCH_JOBS_PAGE, &res, cc_id_str(q, q->user->id), min,
+                      cc_id_str(q, pg.size), cc_id_str(q, pg.offset)))
+                return cc_db_fail(q);
+            n = PQntuples(res);
+            total = n ? cc_val_int(res, 0, 0) : 0;
+            results = cc_rows_json_array(q, res, 1, 0, n);
+            cc_cached_put(q, &cache, total, results);
+        }
+        return cc_paginated(q, &pg, total, results);
     }
 
     /* recruiters (their own jobs) and admins (any job) rank candidates for ?job= */

@@ -1,0 +1,129 @@
+/* The response cache of this httpd process (core/respcache.c) and the content stamp it is checked
+ * against (0011_content_version.sql): exact answers, from memory, on every node. */
+#include <apr_thread_cond.h>
+#include <apr_thread_mutex.h>
+#include "db.h"
+
+static cc_rcache_t *cache;
+
+/* At most this long in any case (a bound on memory kept for keys nobody asks again, and a last
+ * guard should a write ever reach a table without the version trigger). */
+#define MAX_AGE_US (300 * APR_INT64_C(1000000))
+
+/* Stamp reads shared by the threads of the process. A request may use any stamp whose read
+ * began after the request arrived: that read saw every write committed before the request
+ * came, which is all a read of its own would promise. So under load one read (one round trip,
+ * no connection taken by the others) serves every request that arrived while it was pending or
+ * just before it began, and an answer is never older than its request. */
+static struct {
+#if APR_HAS_THREADS
+    apr_thread_mutex_t *mutex;
+    apr_thread_cond_t *cond;
+#endif
+    apr_uint64_t begun;  /* stamp reads begun */
+    apr_uint64_t last_n; /* the number of the last read that succeeded (0: none) */
+    int pending;         /* a read is under way */
+    cc_stamp_t last;     /* its stamp */
+} share;
+
+static void share_lock(void)
+{
+#if APR_HAS_THREADS
+    apr_thread_mutex_lock(share.mutex);
+#endif
+}
+
+static void share_unlock(void)
+{
+#if APR_HAS_THREADS
+    apr_thread_mutex_unlock(share.mutex);
+#endif
+}
+
+void cc_cached_child_init(apr_pool_t *p, server_rec *s, apr_size_t bytes)
+{
+    cache = cc_rcache_create(p, bytes);
+#if APR_HAS_THREADS
+    if (cache && (apr_thread_mutex_create(&share.mutex, APR_THREAD_MUTEX_DEFAULT, p)
+                  || apr_thread_cond_create(&share.cond, p)))
+        cache = NULL;
+#endif
+    if (bytes && !cache)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     CC_LOGNO(01106) "could not create the response cache; answers are"
+                     " computed every time");
+}
+
+static int read_stamp(cc_req_t *q, cc_stamp_t *st)
+{
+    PGresult *res;
+    apr_int64_t next;
+    if (!cc_q(q, CC_ST_CONTENT_STAMP, &res))
+        return 0;
+    st->version = cc_val_int(res, 0, 0);
+    st->now_us = cc_val_int(res, 0, 1);
+    st->valid_until = st->now_us + MAX_AGE_US;
+    if (!PQgetisnull(res, 0, 2) && (next = cc_val_int(res, 0, 2)) < st->valid_until)
+        st->valid_until = next;
+    return 1;
+}
+
+/* A stamp read after the request arrived: shared (see `share`) or read now. 0 on failure. */
+static int current_stamp(cc_req_t *q, cc_stamp_t *st)
+{
+    apr_uint64_t arrived, n;
+    int ok;
+    share_lock();
+    arrived = share.begun; /* reads numbered above this began after we came */
+    for (;;) {
+        if (share.last_n > arrived) {
+            *st = share.last;
+            share_unlock();
+            return 1;
+        }
+        if (!share.pending)
+            break;
+#if APR_HAS_THREADS
+        apr_thread_cond_wait(share.cond, share.mutex);
+#endif
+    }
+    share.pending = 1;
+    n = ++share.begun;
+    share_unlock();
+    ok = read_stamp(q, st);
+    share_lock();
+    share.pending = 0;
+    if (ok && n > share.last_n) {
+        share.last = *st;
+        share.last_n = n;
+    }
+#if APR_HAS_THREADS
+    apr_thread_cond_broadcast(share.cond);
+#endif
+    share_unlock();
+    return ok;
+}
+
+int cc_cached_get(cc_req_t *q, const char *key, cc_cached_t *c, apr_int64_t *total,
+                  const char **text)
+{
+    c->key = NULL;
+    if (!cache)
+        return 0;
+    if (!current_stamp(q, &c->stamp))
+        return -1;
+    c->key = key;
+    if (cc_rcache_get(cache, key, &c->stamp, q->pool, total, text)) {
+        apr_table_setn(q->r->headers_out, "X-Carechain-Cache", "hit");
+        return 1;
+    }
+    apr_table_setn(q->r->headers_out, "X-Carechain-Cache", "miss");
+    return 0;
+}
+
+void cc_cached_put(cc_req_t *q, const cc_cached_t *c, apr_int64_t total, const char *text)
+{
+    (void)q;
+    if (c->key && text)
+        cc_rcache_put(cache, c->key, &c->stamp, total, text);
+}
