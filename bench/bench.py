@@ -14,7 +14,8 @@ Environment (all optional):
     BENCH_LOGIN_CONNECTIONS=8
     BENCH_PASSES=2          read scenarios are measured this many times (memory growth between)
     BENCH_ONLY=a,b          run only these scenarios (names as printed)
-    BENCH_DBD_MAX=N         database connections of the httpd process (default 48, one per thread)
+    BENCH_WORKERS=48        threads of the one httpd process
+    BENCH_DBD_MAX=N         database connections of the httpd process (default: one per thread)
     BENCH_REFERENCE=jobs_list   the scenario whose response the static file copies and whose
                             SQL pgbench runs; falls back to masters_skills when it is not served
     BENCH_PG_LABELS=l1,l2   statements pgbench runs (default: every statement the module
@@ -39,6 +40,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -357,6 +359,7 @@ class Bench:
                                    "connections": self.connections,
                                    "login_connections": self.login_connections,
                                    "passes": self.passes, "mpm": "event",
+                                   "workers": self.workers, "dbd_max": self.dbd_max,
                                    "bcrypt_cost": 10, "cpus": os.cpu_count()},
                         "notes": []}
 
@@ -446,7 +449,8 @@ DBDKeep {self.dbd_max}
             self.note("rows from an interrupted run are still there: deleting them first")
             self.cleanup_rows(json.loads(self.cleanup_file.read_text()))
         s.start_httpd()
-        print(f"bench: httpd {s.base_url} (event MPM, 1 process x 48 threads), PostgreSQL"
+        print(f"bench: httpd {s.base_url} (event MPM, 1 process x {self.workers} threads),"
+              f" PostgreSQL"
               f" {s.sockdir}:{s.pg_port}", flush=True)
 
     def stop(self):
@@ -696,6 +700,23 @@ DBDKeep {self.dbd_max}
         result["connections"] = max(conns, self.threads)
         return result
 
+    def prime(self, name, reqs):
+        """Every distinct request once, 16 at a time; the figures of that (all misses of the
+        response cache, unless an earlier scenario answered the same request)."""
+        distinct = list(dict.fromkeys(reqs))
+        t0 = time.monotonic()
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            statuses = list(pool.map(lambda r: self.send(*r)[0], distinct))
+        secs = time.monotonic() - t0
+        out = {"requests": len(distinct), "seconds": round(secs, 2),
+               "rps": round(len(distinct) / secs, 1) if secs > 0 else None,
+               "errors": sum(1 for x in statuses if not 200 <= x < 300)}
+        print(f"bench: prime {name}: {out['requests']} distinct requests in {out['seconds']} s"
+              f" ({out['rps']} req/s, {out['errors']} errors)", flush=True)
+        if out["errors"]:
+            self.note(f"priming {name}: {out['errors']} requests did not answer 2xx")
+        return out
+
     # -- references -------------------------------------------------------------------------------
 
     def capture_statements(self, method, path, token=None, body=None):
@@ -865,9 +886,16 @@ DBDKeep {self.dbd_max}
             print(f"bench: combined ceiling   {combined:10.1f} req/s"
                   " (1 / (1/static + 1/pgbench))", flush=True)
 
-        # Read scenarios, BENCH_PASSES times; httpd's memory after each pass.
+        # Read scenarios, BENCH_PASSES times; httpd's memory after each pass. Before them, every
+        # distinct request of every read scenario is made once ("priming"), timed: the rate of
+        # answers computed afresh (response cache misses), and the warm state the passes measure.
         passes = []
         reads = [s for s in self.scenarios if s.read]
+        primes = {}
+        for s in reads:
+            if "unavailable" not in probes[s.name]:
+                primes[s.name] = self.prime(s.name, expanded[s.name])
+        self.results["prime"] = primes
         for p in range(self.passes):
             results = {}
             for s in reads:

@@ -10,6 +10,12 @@ static cc_rcache_t *cache;
  * guard should a write ever reach a table without the version trigger). */
 #define MAX_AGE_US (300 * APR_INT64_C(1000000))
 
+/* What cc_content_stamp reads: a version per group, the clock, the end of validity. */
+typedef struct {
+    apr_int64_t v[CC_CV_GROUPS];
+    apr_int64_t now_us, valid_until;
+} stamp_t;
+
 /* Stamp reads shared by the threads of the process. A request may use any stamp whose read
  * began after the request arrived: that read saw every write committed before the request
  * came, which is all a read of its own would promise. So under load one read (one round trip,
@@ -23,7 +29,7 @@ static struct {
     apr_uint64_t begun;  /* stamp reads begun */
     apr_uint64_t last_n; /* the number of the last read that succeeded (0: none) */
     int pending;         /* a read is under way */
-    cc_stamp_t last;     /* its stamp */
+    stamp_t last;        /* its stamp */
 } share;
 
 static void share_lock(void)
@@ -54,22 +60,25 @@ void cc_cached_child_init(apr_pool_t *p, server_rec *s, apr_size_t bytes)
                      " computed every time");
 }
 
-static int read_stamp(cc_req_t *q, cc_stamp_t *st)
+static int read_stamp(cc_req_t *q, stamp_t *st)
 {
     PGresult *res;
     apr_int64_t next;
+    int i;
     if (!cc_q(q, CC_ST_CONTENT_STAMP, &res))
         return 0;
-    st->version = cc_val_int(res, 0, 0);
-    st->now_us = cc_val_int(res, 0, 1);
+    for (i = 0; i < CC_CV_GROUPS; i++)
+        st->v[i] = cc_val_int(res, 0, i);
+    st->now_us = cc_val_int(res, 0, CC_CV_GROUPS);
     st->valid_until = st->now_us + MAX_AGE_US;
-    if (!PQgetisnull(res, 0, 2) && (next = cc_val_int(res, 0, 2)) < st->valid_until)
+    if (!PQgetisnull(res, 0, CC_CV_GROUPS + 1)
+        && (next = cc_val_int(res, 0, CC_CV_GROUPS + 1)) < st->valid_until)
         st->valid_until = next;
     return 1;
 }
 
 /* A stamp read after the request arrived: shared (see `share`) or read now. 0 on failure. */
-static int current_stamp(cc_req_t *q, cc_stamp_t *st)
+static int current_stamp(cc_req_t *q, stamp_t *st)
 {
     apr_uint64_t arrived, n;
     int ok;
@@ -104,14 +113,23 @@ static int current_stamp(cc_req_t *q, cc_stamp_t *st)
     return ok;
 }
 
-int cc_cached_get(cc_req_t *q, const char *key, cc_cached_t *c, apr_int64_t *total,
-                  const char **text)
+int cc_cached_get(cc_req_t *q, const char *key, unsigned groups, cc_cached_t *c,
+                  apr_int64_t *total, const char **text)
 {
+    stamp_t st;
+    int i;
     c->key = NULL;
     if (!cache)
         return 0;
-    if (!current_stamp(q, &c->stamp))
+    if (!current_stamp(q, &st))
         return -1;
+    /* Each group's version only grows, so their sum changes whenever one of them does. */
+    c->stamp.version = 0;
+    for (i = 0; i < CC_CV_GROUPS; i++)
+        if (groups & (1u << i))
+            c->stamp.version += st.v[i];
+    c->stamp.now_us = st.now_us;
+    c->stamp.valid_until = st.valid_until;
     c->key = key;
     if (cc_rcache_get(cache, key, &c->stamp, q->pool, total, text)) {
         apr_table_setn(q->r->headers_out, "X-Carechain-Cache", "hit");

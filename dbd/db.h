@@ -58,6 +58,15 @@ int cc_val_bool(PGresult *res, int row, int col);
 
 /* ---- the answer cache (core/respcache.h, dbd/cached.c, 0011_content_version.sql) ---------- */
 
+/* The groups of tables an answer reads (0011_content_version.sql). */
+enum {
+    CC_CV_CATALOG = 1,      /* skills, qualifications, locations */
+    CC_CV_JOBS = 2,         /* jobs, their links, hospitals, recruiter profiles */
+    CC_CV_APPLICATIONS = 4, /* applications, assignments */
+    CC_CV_CANDIDATES = 8    /* candidate profiles, their links, verification requests */
+};
+#define CC_CV_GROUPS 4
+
 /* A lookup in progress: the key and the stamp read for it. */
 typedef struct {
     const char *key; /* NULL: no cache (store nothing) */
@@ -66,11 +75,12 @@ typedef struct {
 
 /* Creates this process's cache of `bytes` (0: none). At child init. */
 void cc_cached_child_init(apr_pool_t *p, server_rec *s, apr_size_t bytes);
-/* Reads the content stamp and looks `key` up: 1 and (*total, *text) on a hit; 0 on a miss
+/* Looks up `key`, an answer that reads the tables of `groups` (CC_CV_*), against the content
+ * stamp current when the request arrived: 1 and (*total, *text) on a hit; 0 on a miss
  * (compute the answer, then cc_cached_put it); -1 when the stamp could not be read (answer with
  * cc_db_fail). Sets the X-Carechain-Cache response header (hit or miss) when a cache exists. */
-int cc_cached_get(cc_req_t *q, const char *key, cc_cached_t *c, apr_int64_t *total,
-                  const char **text);
+int cc_cached_get(cc_req_t *q, const char *key, unsigned groups, cc_cached_t *c,
+                  apr_int64_t *total, const char **text);
 /* Stores what a miss computed (statements run after cc_cached_get read its stamp). */
 void cc_cached_put(cc_req_t *q, const cc_cached_t *c, apr_int64_t total, const char *text);
 

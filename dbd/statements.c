@@ -6,14 +6,19 @@
 const cc_stmt_t cc_statements[CC_ST__COUNT] = {
     [CC_ST_HEALTH] = {"cc_health_check",
         "SELECT 1", 0, 1},
-    /* What a cached answer is checked against (core/respcache.c, 0011_content_version.sql):
-     * the content version, the database clock and the first upcoming expiry of an open job
-     * (NULL: none), both in microseconds since the epoch. */
+    /* What a cached answer is checked against (dbd/cached.c, 0011_content_version.sql): the
+     * versions of the groups catalog, jobs, applications and candidates, the database clock
+     * and the first upcoming expiry of an open job (NULL: none), both in microseconds since
+     * the epoch. */
     [CC_ST_CONTENT_STAMP] = {"cc_content_stamp",
-        "SELECT (SELECT sum(v) FROM content_version)::bigint,"
+        "SELECT sum(v) FILTER (WHERE grp = 'catalog')::bigint,"
+        " sum(v) FILTER (WHERE grp = 'jobs')::bigint,"
+        " sum(v) FILTER (WHERE grp = 'applications')::bigint,"
+        " sum(v) FILTER (WHERE grp = 'candidates')::bigint,"
         " (extract(epoch FROM now()) * 1000000)::bigint,"
         " (SELECT (extract(epoch FROM min(j.expires_at)) * 1000000)::bigint"
-        " FROM jobs j WHERE j.is_active AND j.expires_at > now())", 0, 1},
+        " FROM jobs j WHERE j.is_active AND j.expires_at > now())"
+        " FROM content_version", 0, 1},
     [CC_ST_USER_BY_EMAIL] = {"cc_user_by_email",
         "SELECT id, password, role, is_active, is_verified, token_version"
         " FROM users WHERE lower(email) = lower($1)", 1, 1},

@@ -79,6 +79,10 @@ static const char *const LIST_FILTERS[] = {"job_type", "experience_level", "hosp
 /* ---- helpers ---------------------------------------------------------------------------- */
 
 
+/* What a job reads, for the response cache: master data names, the job and its hospital, and
+ * its applications (applications_count); a candidate's own fields read the candidate too. */
+#define JOB_READS (CC_CV_CATALOG | CC_CV_JOBS | CC_CV_APPLICATIONS)
+
 static int is_candidate(cc_req_t *q)
 {
     return q->user && q->user->role_bit == CC_ROLE_CANDIDATE;
@@ -261,7 +265,8 @@ int cc_h_job_get(void *v)
     key = is_candidate(q) ? apr_psprintf(q->pool, "job %" APR_INT64_T_FMT " %" APR_INT64_T_FMT,
                                          q->ids[0], q->user->id)
                           : apr_psprintf(q->pool, "job %" APR_INT64_T_FMT, q->ids[0]);
-    if ((hit = cc_cached_get(q, key, &cache, &unused, &text)) < 0)
+    if ((hit = cc_cached_get(q, key, is_candidate(q) ? JOB_READS | CC_CV_CANDIDATES : JOB_READS,
+                             &cache, &unused, &text)) < 0)
         return cc_db_fail(q);
     if (!hit) {
         if (!cc_q(q, CC_ST_JOB_GET, &res, cc_id_str(q, q->ids[0]),
@@ -527,8 +532,8 @@ static int answer_page(cc_req_t *q, json_t *f, int cacheable)
         char *k;
         json_object_del(f, "user"); /* only a candidate's pages depend on the reader */
         k = json_dumps(f, JSON_COMPACT | JSON_SORT_KEYS);
-        hit = cc_cached_get(q, apr_pstrcat(q->pool, "jobs ", k ? k : "", NULL), &cache, &total,
-                            &results);
+        hit = cc_cached_get(q, apr_pstrcat(q->pool, "jobs ", k ? k : "", NULL), JOB_READS,
+                            &cache, &total, &results);
         free(k);
         if (hit < 0) {
             json_decref(f);

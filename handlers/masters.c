@@ -229,7 +229,7 @@ int cc_h_master_list(void *v)
     for (i = 0; i < n; i++)
         key = apr_pstrcat(q->pool, key, p[i] ? " =" : " -", p[i] ? cc_json_quote(q->pool, p[i])
                           : "", NULL);
-    if ((hit = cc_cached_get(q, key, &cache, &count, &results)) < 0)
+    if ((hit = cc_cached_get(q, key, CC_CV_CATALOG, &cache, &count, &results)) < 0)
         return cc_db_fail(q);
     if (!hit) {
         if (!cc_q(q, m->st_list, &res, p[0], p[1], p[2], p[3], p[4], p[5], p[6]))

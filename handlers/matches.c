@@ -63,7 +63,9 @@ int cc_h_matches(void *v)
             return OK;
         key = apr_psprintf(q->pool, "matches %" APR_INT64_T_FMT " %s %" APR_INT64_T_FMT
                            " %" APR_INT64_T_FMT, q->user->id, min, pg.size, pg.offset);
-        if ((hit = cc_cached_get(q, key, &cache, &total, &results)) < 0)
+        /* a ranking reads master data, the open jobs and the candidate, never applications */
+        if ((hit = cc_cached_get(q, key, CC_CV_CATALOG | CC_CV_JOBS | CC_CV_CANDIDATES, &cache,
+                                 &total, &results)) < 0)
             return cc_db_fail(q);
         if (!hit) {
             if (!cc_q(q, CC_ST_MATCH_JOBS_PAGE, &res, cc_id_str(q, q->user->id), min,

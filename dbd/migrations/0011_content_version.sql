@@ -1,19 +1,27 @@
--- 0011: the content version, which lets every httpd process keep rendered answers in memory
--- (core/respcache.c) and still answer exactly what the database holds.
+-- 0011: the content versions, which let every httpd process keep rendered answers in memory
+-- (core/respcache.c, dbd/cached.c) and still answer exactly what the database holds.
 --
--- A cached answer (a public job page, a candidate's matches, a master data list) is stored with
--- the content version read before it was computed, and is served only while
---   * the version is unchanged: any committed write to a table such an answer reads (the
---     tables with the content_version_bump trigger below) raises it;
+-- A cached answer (a public job page or job, a candidate's matches, a master data list) is
+-- stored with the content versions read before it was computed, and is served only while
+--   * the versions of the groups of tables it reads are unchanged: any committed write to a
+--     table with the content_version_bump trigger below raises its group's version;
 --   * and the database clock is before the first expiry among the open jobs (read together
---     with the version), because an expiring job leaves lists and rankings without any write.
--- The version is read by every cached request, so it must be cheap to read and must not make
--- writers wait for each other:
---   * it is the sum of 32 counters, and a transaction raises the one chosen by its backend, so
---     concurrent writers seldom meet on one row;
---   * the raise is a deferred constraint trigger: it runs once per transaction, at commit, after
---     every other lock the transaction takes. Its row lock can therefore never be part of a
---     deadlock, and is held only for the commit itself;
+--     with the versions), because an expiring job leaves lists and rankings without any write.
+-- The groups keep answers alive through the writes that do not concern them:
+--   catalog       skills, qualifications, locations          (master data lists read only this)
+--   jobs          jobs, their links, hospitals, recruiters
+--   applications  applications and assignments               (applications_count, has_applied)
+--   candidates    candidate profiles, their links, verification requests   (matching)
+-- so a candidate's matches (catalog + jobs + candidates) survive the steady stream of
+-- applications, and master data lists survive everything but master data writes.
+-- The versions are read by every cached request, so they must be cheap to read and must not
+-- make writers wait for each other:
+--   * a group's version is the sum of 32 counters, and a transaction raises the one chosen by
+--     its backend, so concurrent writers seldom meet on one row;
+--   * the raise is a deferred constraint trigger: it runs at commit, after every other lock the
+--     transaction takes, once per group and transaction (its WHEN queues only the first row's
+--     event). Its row lock can therefore never be part of a deadlock, and is held only for the
+--     commit itself;
 --   * read in the reader's snapshot, the sum of committed counters only ever grows, so a change
 --     committed after a version was read always shows as a different version.
 -- Logged, not UNLOGGED: after a crash an unlogged table would start again from zero and could
@@ -22,42 +30,59 @@
 -- connection; a SQL function around it would be planned again on every call).
 
 CREATE TABLE content_version (
-    slot integer PRIMARY KEY CHECK (slot >= 0 AND slot < 32),
-    v    bigint NOT NULL DEFAULT 0
+    grp  text NOT NULL CHECK (grp IN ('catalog', 'jobs', 'applications', 'candidates')),
+    slot integer NOT NULL CHECK (slot >= 0 AND slot < 32),
+    v    bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (grp, slot)
 ) WITH (fillfactor = 20);
-INSERT INTO content_version (slot) SELECT generate_series(0, 31);
+INSERT INTO content_version (grp, slot)
+SELECT g, s FROM unnest(ARRAY['catalog', 'jobs', 'applications', 'candidates']) g,
+                 generate_series(0, 31) s;
 
--- Raises this backend's counter once per transaction (the setting is local to it).
+-- True for the first row a transaction writes in a group, and marks the group as raised (the
+-- setting is local to the transaction, and goes back with a rolled back savepoint, whose
+-- queued trigger event goes too). The triggers' WHEN: evaluated when the row is written, so
+-- a transaction queues one event per group however many rows it writes.
+CREATE FUNCTION cc_content_first(grp text) RETURNS boolean LANGUAGE sql VOLATILE AS $$
+    SELECT CASE WHEN current_setting('carechain.content_' || grp, true)
+                     IS DISTINCT FROM pg_current_xact_id()::text
+                THEN set_config('carechain.content_' || grp, pg_current_xact_id()::text, true)
+                     IS NOT NULL
+                ELSE false END
+$$;
+
+-- Raises this backend's counter of the group named by the trigger's argument.
 CREATE FUNCTION cc_content_bump() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    tx text := pg_current_xact_id()::text;
 BEGIN
-    IF current_setting('carechain.content_bumped', true) IS DISTINCT FROM tx THEN
-        UPDATE content_version SET v = v + 1 WHERE slot = pg_backend_pid() % 32;
-        PERFORM set_config('carechain.content_bumped', tx, true);
-    END IF;
+    UPDATE content_version SET v = v + 1
+    WHERE grp = TG_ARGV[0] AND slot = pg_backend_pid() % 32;
     RETURN NULL;
 END
 $$;
 
--- The tables cached answers read. Every other table is listed in tests/api/
+-- The tables cached answers read, by group. Every other table is listed in tests/api/
 -- test_response_cache.py with the reason it is left out (written by logins, by reads, or never
 -- read by a cached answer), so a new table cannot be forgotten.
 DO $$
 DECLARE
-    t text;
+    r record;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['jobs', 'job_skills', 'job_qualifications', 'applications',
-                             'active_jobs', 'completed_jobs', 'hospitals', 'skills',
-                             'qualifications', 'locations', 'candidate_profiles',
-                             'candidate_skills', 'candidate_qualifications',
-                             'recruiter_profiles', 'verification_requests'] LOOP
+    FOR r IN SELECT * FROM (VALUES
+            ('skills', 'catalog'), ('qualifications', 'catalog'), ('locations', 'catalog'),
+            ('jobs', 'jobs'), ('job_skills', 'jobs'), ('job_qualifications', 'jobs'),
+            ('hospitals', 'jobs'), ('recruiter_profiles', 'jobs'),
+            ('applications', 'applications'), ('active_jobs', 'applications'),
+            ('completed_jobs', 'applications'),
+            ('candidate_profiles', 'candidates'), ('candidate_skills', 'candidates'),
+            ('candidate_qualifications', 'candidates'),
+            ('verification_requests', 'candidates')) AS t (tbl, grp) LOOP
         EXECUTE format('CREATE CONSTRAINT TRIGGER content_version_bump'
                        ' AFTER INSERT OR UPDATE OR DELETE ON %I'
                        ' DEFERRABLE INITIALLY DEFERRED FOR EACH ROW'
-                       ' EXECUTE FUNCTION cc_content_bump()', t);
+                       ' WHEN (cc_content_first(%L))'
+                       ' EXECUTE FUNCTION cc_content_bump(%L)', r.tbl, r.grp, r.grp);
         EXECUTE format('CREATE TRIGGER content_version_truncate AFTER TRUNCATE ON %I'
-                       ' FOR EACH STATEMENT EXECUTE FUNCTION cc_content_bump()', t);
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION cc_content_bump(%L)', r.tbl, r.grp);
     END LOOP;
 END
 $$;
