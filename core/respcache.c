@@ -17,7 +17,6 @@ typedef struct entry {
 } entry_t;
 
 struct cc_rcache {
-    apr_pool_t *pool;
     apr_hash_t *hash;
 #if APR_HAS_THREADS
     apr_thread_mutex_t *mutex;
@@ -99,7 +98,6 @@ cc_rcache_t *cc_rcache_create(apr_pool_t *p, apr_size_t max_bytes)
     if (!max_bytes || apr_pool_create(&own, p) != APR_SUCCESS)
         return NULL;
     c = apr_pcalloc(own, sizeof(*c));
-    c->pool = own;
     c->hash = apr_hash_make(own);
     c->st.max_bytes = max_bytes;
 #if APR_HAS_THREADS

@@ -139,9 +139,8 @@ int cc_cached_get(cc_req_t *q, const char *key, unsigned groups, cc_cached_t *c,
     return 0;
 }
 
-void cc_cached_put(cc_req_t *q, const cc_cached_t *c, apr_int64_t total, const char *text)
+void cc_cached_put(const cc_cached_t *c, apr_int64_t total, const char *text)
 {
-    (void)q;
     if (c->key && text)
         cc_rcache_put(cache, c->key, &c->stamp, total, text);
 }

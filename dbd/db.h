@@ -82,7 +82,7 @@ void cc_cached_child_init(apr_pool_t *p, server_rec *s, apr_size_t bytes);
 int cc_cached_get(cc_req_t *q, const char *key, unsigned groups, cc_cached_t *c,
                   apr_int64_t *total, const char **text);
 /* Stores what a miss computed (statements run after cc_cached_get read its stamp). */
-void cc_cached_put(cc_req_t *q, const cc_cached_t *c, apr_int64_t total, const char *text);
+void cc_cached_put(const cc_cached_t *c, apr_int64_t total, const char *text);
 
 /* Registered at child init: fetches mod_dbd's optional functions. 0 when mod_dbd is absent. */
 int cc_db_init(void);

@@ -281,7 +281,7 @@ int cc_h_job_get(void *v)
         text = cc_val(q, res, 0, 0);
         if (!open)
             return cc_json_text(q, HTTP_OK, text);
-        cc_cached_put(q, &cache, 0, text);
+        cc_cached_put(&cache, 0, text);
     }
     /* the same bytes for every reader of an open job, except a candidate's own fields */
     if (!is_candidate(q))
@@ -520,7 +520,7 @@ static int answer_page(cc_req_t *q, json_t *f, int cacheable)
     PGresult *res;
     cc_page_t pg;
     cc_cached_t cache = {NULL, {0, 0, 0}};
-    const char *bad, *results = NULL;
+    const char *arg, *bad, *results = NULL;
     apr_int64_t total = 0;
     int hit = 0;
     int pub = !strcmp(json_string_value(json_object_get(f, "scope")), "public");
@@ -528,34 +528,30 @@ static int answer_page(cc_req_t *q, json_t *f, int cacheable)
     pg.page = json_integer_value(json_object_get(f, "page"));
     pg.size = json_integer_value(json_object_get(f, "limit"));
     pg.offset = json_integer_value(json_object_get(f, "offset"));
-    if (shared) {
-        char *k;
+    if (shared)
         json_object_del(f, "user"); /* only a candidate's pages depend on the reader */
-        k = json_dumps(f, JSON_COMPACT | JSON_SORT_KEYS);
-        hit = cc_cached_get(q, apr_pstrcat(q->pool, "jobs ", k ? k : "", NULL), JOB_READS,
-                            &cache, &total, &results);
+    /* keys sorted: the statement's argument is also the cache key, so equal filters must give
+     * equal text whatever order they came in */
+    {
+        char *k = json_dumps(f, JSON_COMPACT | JSON_SORT_KEYS);
+        arg = apr_pstrdup(q->pool, k ? k : "{}");
         free(k);
-        if (hit < 0) {
-            json_decref(f);
-            return cc_db_fail(q);
-        }
     }
+    json_decref(f);
+    if (shared && (hit = cc_cached_get(q, apr_pstrcat(q->pool, "jobs ", arg, NULL), JOB_READS,
+                                       &cache, &total, &results)) < 0)
+        return cc_db_fail(q);
     if (!hit) {
-        if (!cc_q(q, CC_ST_JOB_PAGE, &res, cc_json_dump(q->pool, f))) {
-            json_decref(f);
+        if (!cc_q(q, CC_ST_JOB_PAGE, &res, arg))
             return cc_db_fail(q);
-        }
-        if ((bad = cc_val(q, res, 0, 2))) {
-            json_decref(f);
+        if ((bad = cc_val(q, res, 0, 2)))
             return cc_db_invalid(q, "skills",
                                  apr_psprintf(q->pool, "Select a valid choice. %s is not one of "
                                               "the available choices.", bad));
-        }
         total = cc_val_int(res, 0, 0);
         results = cc_val(q, res, 0, 1);
-        cc_cached_put(q, &cache, total, results);
+        cc_cached_put(&cache, total, results);
     }
-    json_decref(f);
     if (cacheable && shared)
         return cc_paginated_cacheable(q, &pg, total, results);
     return cc_paginated(q, &pg, total, results);

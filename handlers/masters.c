@@ -238,7 +238,7 @@ int cc_h_master_list(void *v)
         if (rows)
             count = cc_val_int(res, 0, 0);
         results = cc_rows_json_array(q, res, 1, 0, rows);
-        cc_cached_put(q, &cache, count, results);
+        cc_cached_put(&cache, count, results);
     }
     return cc_paginated_cacheable(q, &pg, count, results);
 }

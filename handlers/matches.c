@@ -35,18 +35,20 @@ static int min_score(cc_req_t *q, const char **val)
     return 1;
 }
 
-/* The page of a ranking statement: column 0 the total, column 1 the item JSON. */
-static int page(cc_req_t *q, const cc_page_t *pg, PGresult *res)
+/* The rows of a ranking statement (column 0 the total, column 1 the item JSON) as the JSON
+ * array of the page; *total set. */
+static const char *page_rows(cc_req_t *q, PGresult *res, apr_int64_t *total)
 {
     int n = PQntuples(res);
-    return cc_paginated(q, pg, n ? cc_val_int(res, 0, 0) : 0,
-                        cc_rows_json_array(q, res, 1, 0, n));
+    *total = n ? cc_val_int(res, 0, 0) : 0;
+    return cc_rows_json_array(q, res, 1, 0, n);
 }
 
 int cc_h_matches(void *v)
 {
     cc_req_t *q = v;
-    const char *job, *min;
+    const char *job, *min, *results;
+    apr_int64_t total = 0;
     cc_page_t pg;
     PGresult *res;
 
@@ -56,9 +58,8 @@ int cc_h_matches(void *v)
     if (q->user->role_bit == CC_ROLE_CANDIDATE) {
         /* kept in the response cache per candidate and page (dbd/cached.c) */
         cc_cached_t cache;
-        const char *key, *results;
-        apr_int64_t total = 0;
-        int hit, n;
+        const char *key;
+        int hit;
         if (!cc_page_from_query(q, CC_PAGE_SIZE_MAX, &pg))
             return OK;
         key = apr_psprintf(q->pool, "matches %" APR_INT64_T_FMT " %s %" APR_INT64_T_FMT
@@ -71,10 +72,8 @@ int cc_h_matches(void *v)
             if (!cc_q(q, CC_ST_MATCH_JOBS_PAGE, &res, cc_id_str(q, q->user->id), min,
                       cc_id_str(q, pg.size), cc_id_str(q, pg.offset)))
                 return cc_db_fail(q);
-            n = PQntuples(res);
-            total = n ? cc_val_int(res, 0, 0) : 0;
-            results = cc_rows_json_array(q, res, 1, 0, n);
-            cc_cached_put(q, &cache, total, results);
+            results = page_rows(q, res, &total);
+            cc_cached_put(&cache, total, results);
         }
         return cc_paginated(q, &pg, total, results);
     }
@@ -97,5 +96,6 @@ int cc_h_matches(void *v)
     if (!cc_q(q, CC_ST_MATCH_CANDIDATES_PAGE, &res, job, min, cc_id_str(q, pg.size),
               cc_id_str(q, pg.offset)))
         return cc_db_fail(q);
-    return page(q, &pg, res);
+    results = page_rows(q, res, &total);
+    return cc_paginated(q, &pg, total, results);
 }
