@@ -28,7 +28,7 @@ static int token_error(cc_req_t *q, const char *detail)
 int cc_token_user_load(cc_req_t *q, apr_int64_t uid, cc_token_user_t *u, const char **email)
 {
     PGresult *res;
-    if (!cc_q(q, CC_ST_USER_AUTH, &res, apr_psprintf(q->pool, "%" APR_INT64_T_FMT, uid)))
+    if (!cc_q(q, CC_ST_user_auth, &res, apr_psprintf(q->pool, "%" APR_INT64_T_FMT, uid)))
         return 0;
     u->exists = PQntuples(res) == 1;
     u->role = cc_val(q, res, 0, 0);
@@ -95,7 +95,7 @@ int cc_issue_tokens(cc_req_t *q, apr_int64_t user_id, const char *role, apr_int6
     apr_int64_t now = apr_time_sec(apr_time_now());
     const char *uid = apr_ltoa(q->pool, (long)user_id);
 
-    if (!cc_q(q, CC_ST_REFRESH_INSERT, &res, uid,
+    if (!cc_q(q, CC_ST_refresh_insert, &res, uid,
               apr_ltoa(q->pool, (long)q->sc->refresh_ttl)))
         return 0;
     c.token_type = "refresh";

@@ -7,7 +7,7 @@ int cc_notify(cc_req_t *q, apr_int64_t user_id, const char *type, const char *ti
               const char *message, const char *data_json)
 {
     PGresult *res;
-    return cc_q(q, CC_ST_NOTIFY, &res, cc_id_str(q, user_id), type, title, message,
+    return cc_q(q, CC_ST_notify, &res, cc_id_str(q, user_id), type, title, message,
                 data_json ? data_json : "{}");
 }
 
@@ -15,7 +15,7 @@ int cc_audit(cc_req_t *q, const char *action, const char *target_type, apr_int64
              const char *details_json)
 {
     PGresult *res;
-    return cc_q(q, CC_ST_AUDIT, &res, q->user ? cc_id_str(q, q->user->id) : NULL, action,
+    return cc_q(q, CC_ST_audit, &res, q->user ? cc_id_str(q, q->user->id) : NULL, action,
                 target_type, target_id > 0 ? cc_id_str(q, target_id) : NULL,
                 details_json ? details_json : "{}");
 }

@@ -9,7 +9,7 @@
 int cc_mail_queue(cc_req_t *q, const char *to, const char *subject, const char *body)
 {
     PGresult *res;
-    return cc_q(q, CC_ST_MAIL_INSERT, &res, to, subject, body);
+    return cc_q(q, CC_ST_mail_insert, &res, to, subject, body);
 }
 
 /* Header values come from our own templates and validated addresses; a line break would let
@@ -88,7 +88,7 @@ void cc_mail_flush(cc_req_t *q)
         return; /* SMTP arrives with the background worker */
     if (!cc_db_begin(q))
         return;
-    if (!cc_q(q, CC_ST_MAIL_CLAIM, &res)) {
+    if (!cc_q(q, CC_ST_mail_claim, &res)) {
         cc_db_rollback(q);
         return;
     }
@@ -102,7 +102,7 @@ void cc_mail_flush(cc_req_t *q)
         if (err)
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r,
                           CC_LOGNO(01301) "mail %s not delivered (%s): stays queued", id, err);
-        if (!(err ? cc_q(q, CC_ST_MAIL_FAILED, &r2, id, err) : cc_q(q, CC_ST_MAIL_SENT, &r2, id))) {
+        if (!(err ? cc_q(q, CC_ST_mail_failed, &r2, id, err) : cc_q(q, CC_ST_mail_sent, &r2, id))) {
             cc_db_rollback(q);
             return;
         }

@@ -65,7 +65,7 @@ static int read_stamp(cc_req_t *q, stamp_t *st)
     PGresult *res;
     apr_int64_t next;
     int i;
-    if (!cc_q(q, CC_ST_CONTENT_STAMP, &res))
+    if (!cc_q(q, CC_ST_content_stamp, &res))
         return 0;
     for (i = 0; i < CC_CV_GROUPS; i++)
         st->v[i] = cc_val_int(res, 0, i);

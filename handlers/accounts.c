@@ -95,8 +95,8 @@ static int send_token_mail(cc_req_t *q, const char *uid, const char *email, cons
     const char *base = cc_base_url(q), *subject, *body;
     if (!token)
         return 0;
-    if (!cc_q(q, CC_ST_OTT_INVALIDATE, &res, uid, purpose)
-        || !cc_q(q, CC_ST_OTT_INSERT, &res, uid, purpose, token,
+    if (!cc_q(q, CC_ST_ott_invalidate, &res, uid, purpose)
+        || !cc_q(q, CC_ST_ott_insert, &res, uid, purpose, token,
                  apr_itoa(q->pool, verify ? VERIFY_TTL : RESET_TTL)))
         return 0;
     if (verify) {
@@ -211,7 +211,7 @@ int cc_h_register(void *v)
         return cc_server_error(q);
     if (!cc_db_begin(q))
         return cc_db_fail(q);
-    if (!cc_q(q, CC_ST_USER_INSERT, &res, email, hash, first, last, role)) {
+    if (!cc_q(q, CC_ST_user_insert, &res, email, hash, first, last, role)) {
         if (cc_db_unique_violation(q)) {
             cc_db_rollback(q);
             errs = json_object();
@@ -221,13 +221,13 @@ int cc_h_register(void *v)
         return cc_db_fail(q);
     }
     uid = cc_val(q, res, 0, 0);
-    if (!strcmp(role, "candidate") ? !cc_q(q, CC_ST_CANDIDATE_PROFILE_INSERT, &res, uid)
-                                   : !cc_q(q, CC_ST_RECRUITER_PROFILE_INSERT, &res, uid, company,
+    if (!strcmp(role, "candidate") ? !cc_q(q, CC_ST_candidate_profile_insert, &res, uid)
+                                   : !cc_q(q, CC_ST_recruiter_profile_insert, &res, uid, company,
                                            designation, phone))
         return cc_db_fail(q);
     if (!send_token_mail(q, uid, apr_pstrdup(q->pool, email), first, "verify_email"))
         return cc_db_fail(q);
-    if (!cc_q(q, CC_ST_USER_JSON, &res, uid))
+    if (!cc_q(q, CC_ST_user_json, &res, uid))
         return cc_db_fail(q);
     out = json_object();
     json_object_set_new(out, "user", parse_json_text(cc_val(q, res, 0, 0)));
@@ -257,9 +257,9 @@ static long throttled(cc_req_t *q, cc_stmt_id_t st, const char *key, int max)
 /* 1 to continue; 0 when a 429/503 was sent. */
 static int check_throttle(cc_req_t *q, const char *email)
 {
-    long wait = throttled(q, CC_ST_THROTTLE_EMAIL, email, q->sc->throttle_email);
+    long wait = throttled(q, CC_ST_throttle_email, email, q->sc->throttle_email);
     if (wait == 0)
-        wait = throttled(q, CC_ST_THROTTLE_CLIENT, cc_client_ip(q), q->sc->throttle_client);
+        wait = throttled(q, CC_ST_throttle_client, cc_client_ip(q), q->sc->throttle_client);
     if (wait < 0) {
         cc_db_fail(q);
         return 0;
@@ -277,7 +277,7 @@ static int check_throttle(cc_req_t *q, const char *email)
 static int record_failure(cc_req_t *q, const char *email)
 {
     PGresult *res;
-    return cc_q(q, CC_ST_LOGIN_FAILURE_INSERT, &res, email, cc_client_ip(q));
+    return cc_q(q, CC_ST_login_failure_insert, &res, email, cc_client_ip(q));
 }
 
 static int login(cc_req_t *q, const char *only_role)
@@ -294,7 +294,7 @@ static int login(cc_req_t *q, const char *only_role)
         return OK;
     if (!check_throttle(q, email))
         return OK;
-    if (!cc_q(q, CC_ST_USER_BY_EMAIL, &res, email))
+    if (!cc_q(q, CC_ST_user_by_email, &res, email))
         return cc_db_fail(q);
     if (PQntuples(res) == 0) {
         /* The same bcrypt work as for a real account, so timing does not tell. */
@@ -321,8 +321,8 @@ static int login(cc_req_t *q, const char *only_role)
     if (only_role && strcmp(role, only_role) != 0)
         return cc_error(q, HTTP_FORBIDDEN, "wrong_role",
                         apr_psprintf(q->pool, "This login is for %ss only.", only_role));
-    if (!cc_q(q, CC_ST_LOGIN_FAILURE_CLEAR, &res, email)
-        || !cc_q(q, CC_ST_USER_TOUCH_LOGIN, &res, uid) || !cc_q(q, CC_ST_LOGIN_JSON, &res, uid))
+    if (!cc_q(q, CC_ST_login_failure_clear, &res, email)
+        || !cc_q(q, CC_ST_user_touch_login, &res, uid) || !cc_q(q, CC_ST_user_login_json, &res, uid))
         return cc_db_fail(q);
     out = parse_json_text(cc_val(q, res, 0, 0));
     if (!out)
@@ -389,15 +389,15 @@ int cc_h_refresh(void *v)
     if (!refresh_from_body(q, &c))
         return OK;
     uid = cc_id_str(q, c.user_id);
-    if (!cc_db_begin(q) || !cc_q(q, CC_ST_REFRESH_ROTATE, &res, c.jti, uid))
+    if (!cc_db_begin(q) || !cc_q(q, CC_ST_refresh_rotate, &res, c.jti, uid))
         return cc_db_fail(q);
     if (PQntuples(res) == 0) {
         /* A rotated token presented again means a copy exists somewhere: revoke the user's
          * whole set so the thief's copy dies with it. */
-        if (!cc_q(q, CC_ST_REFRESH_REUSED, &res, c.jti))
+        if (!cc_q(q, CC_ST_refresh_reused, &res, c.jti))
             return cc_db_fail(q);
         if (PQntuples(res) > 0) {
-            if (!cc_q(q, CC_ST_REFRESH_REVOKE_ALL, &res, uid, "reuse") || !cc_db_commit(q))
+            if (!cc_q(q, CC_ST_refresh_revoke_all, &res, uid, "reuse") || !cc_db_commit(q))
                 return cc_db_fail(q);
             ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, q->r,
                           CC_LOGNO(01401) "revoked refresh token reused for user %s: "
@@ -427,7 +427,7 @@ int cc_h_logout(void *v)
         return OK;
     if (c.user_id != q->user->id)
         return bad_token(q);
-    if (!cc_q(q, CC_ST_REFRESH_REVOKE_ONE, &res, c.jti, cc_id_str(q, q->user->id)))
+    if (!cc_q(q, CC_ST_refresh_revoke_one, &res, c.jti, cc_id_str(q, q->user->id)))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return bad_token(q);
@@ -446,14 +446,14 @@ int cc_h_verify_email(void *v)
     tok = cc_body_required(q, errs, "token", 200);
     if (finish_errors(q, errs))
         return OK;
-    if (!cc_db_begin(q) || !cc_q(q, CC_ST_OTT_CONSUME, &res, tok, "verify_email"))
+    if (!cc_db_begin(q) || !cc_q(q, CC_ST_ott_consume, &res, tok, "verify_email"))
         return cc_db_fail(q);
     if (PQntuples(res) == 0) {
         errs = json_object();
         cc_field_error(errs, "token", "Invalid or expired token.");
         return cc_validation(q, errs);
     }
-    if (!cc_q(q, CC_ST_USER_MARK_VERIFIED, &res, cc_val(q, res, 0, 0)) || !cc_db_commit(q))
+    if (!cc_q(q, CC_ST_user_mark_verified, &res, cc_val(q, res, 0, 0)) || !cc_db_commit(q))
         return cc_db_fail(q);
     return cc_error(q, HTTP_OK, "email_verified", "Email verified.");
 }
@@ -470,7 +470,7 @@ static int mail_token_request(cc_req_t *q, const char *purpose, const char *deta
     email = email_field(q, errs);
     if (finish_errors(q, errs))
         return OK;
-    if (!cc_db_begin(q) || !cc_q(q, CC_ST_USER_BY_EMAIL, &res, email))
+    if (!cc_db_begin(q) || !cc_q(q, CC_ST_user_by_email, &res, email))
         return cc_db_fail(q);
     send = PQntuples(res) == 1 && cc_val_bool(res, 0, 3);
     if (send && !strcmp(purpose, "verify_email"))
@@ -478,10 +478,10 @@ static int mail_token_request(cc_req_t *q, const char *purpose, const char *deta
     if (send) {
         uid = cc_val(q, res, 0, 0);
         /* At most one mail a minute per account: the endpoint cannot be used to flood. */
-        if (!cc_q(q, CC_ST_OTT_RECENT, &r2, uid, purpose))
+        if (!cc_q(q, CC_ST_ott_recent, &r2, uid, purpose))
             return cc_db_fail(q);
         if (cc_val_int(r2, 0, 0) == 0) {
-            if (!cc_q(q, CC_ST_USER_SECRETS, &r2, uid)
+            if (!cc_q(q, CC_ST_user_secrets, &r2, uid)
                 || !send_token_mail(q, uid, cc_val(q, r2, 0, 1), cc_val(q, r2, 0, 2), purpose))
                 return cc_db_fail(q);
         }
@@ -513,8 +513,8 @@ int cc_h_password_reset(void *v)
 static apr_int64_t set_password(cc_req_t *q, const char *uid, const char *hash)
 {
     PGresult *res, *r2;
-    if (!cc_q(q, CC_ST_USER_SET_PASSWORD, &res, uid, hash)
-        || !cc_q(q, CC_ST_REFRESH_REVOKE_ALL, &r2, uid, "password"))
+    if (!cc_q(q, CC_ST_user_set_password, &res, uid, hash)
+        || !cc_q(q, CC_ST_refresh_revoke_all, &r2, uid, "password"))
         return -1;
     return cc_val_int(res, 0, 0);
 }
@@ -530,7 +530,7 @@ int cc_h_password_reset_confirm(void *v)
     pw = password_field(q, errs, "new_password");
     if (finish_errors(q, errs))
         return OK;
-    if (!cc_db_begin(q) || !cc_q(q, CC_ST_OTT_CONSUME, &res, tok, "password_reset"))
+    if (!cc_db_begin(q) || !cc_q(q, CC_ST_ott_consume, &res, tok, "password_reset"))
         return cc_db_fail(q);
     errs = json_object();
     if (PQntuples(res) == 0) {
@@ -538,7 +538,7 @@ int cc_h_password_reset_confirm(void *v)
         return cc_validation(q, errs);
     }
     uid = cc_val(q, res, 0, 0);
-    if (!cc_q(q, CC_ST_USER_SECRETS, &user, uid))
+    if (!cc_q(q, CC_ST_user_secrets, &user, uid))
         return cc_db_fail(q);
     /* On a rule failure the rollback keeps the token usable for a better password. */
     if (password_rules(q, errs, "new_password", pw, cc_val(q, user, 0, 1), cc_val(q, user, 0, 2),
@@ -549,8 +549,8 @@ int cc_h_password_reset_confirm(void *v)
     if (!hash)
         return cc_server_error(q);
     if (set_password(q, uid, hash) < 0
-        || !cc_q(q, CC_ST_OTT_INVALIDATE, &res, uid, "password_reset")
-        || !cc_q(q, CC_ST_LOGIN_FAILURE_CLEAR, &res, cc_val(q, user, 0, 1)) || !cc_db_commit(q))
+        || !cc_q(q, CC_ST_ott_invalidate, &res, uid, "password_reset")
+        || !cc_q(q, CC_ST_login_failure_clear, &res, cc_val(q, user, 0, 1)) || !cc_db_commit(q))
         return cc_db_fail(q);
     return cc_error(q, HTTP_OK, "password_reset", "Password has been reset.");
 }
@@ -569,7 +569,7 @@ int cc_h_change_password(void *v)
         return OK;
     if (!check_throttle(q, q->user->email))
         return OK;
-    if (!cc_q(q, CC_ST_USER_SECRETS, &user, uid))
+    if (!cc_q(q, CC_ST_user_secrets, &user, uid))
         return cc_db_fail(q);
     errs = json_object();
     if (!cc_password_verify(cur, cc_val(q, user, 0, 0))) {
@@ -604,7 +604,7 @@ int cc_h_profile_get(void *v)
 {
     cc_req_t *q = v;
     PGresult *res;
-    if (!cc_q(q, CC_ST_USER_JSON, &res, cc_id_str(q, q->user->id)))
+    if (!cc_q(q, CC_ST_user_json, &res, cc_id_str(q, q->user->id)))
         return cc_db_fail(q);
     return cc_json_text(q, HTTP_OK, cc_val(q, res, 0, 0));
 }
@@ -621,7 +621,7 @@ static int profile_update(cc_req_t *q, int partial)
         last = cc_body_required(q, errs, "last_name", NAME_MAX_LEN);
     if (finish_errors(q, errs))
         return OK;
-    if (!cc_q(q, CC_ST_USER_UPDATE_NAMES, &res, cc_id_str(q, q->user->id), first, last))
+    if (!cc_q(q, CC_ST_user_update_names, &res, cc_id_str(q, q->user->id), first, last))
         return cc_db_fail(q);
     return cc_json_text(q, HTTP_OK, cc_val(q, res, 0, 0));
 }

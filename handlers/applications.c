@@ -175,7 +175,7 @@ static int app_list(cc_req_t *q, const char *job)
             return OK;
         job = *jobq ? jobq : NULL;
     }
-    if (!cc_q(q, CC_ST_APP_LIST, &res, my_id(q), q->user->role, status, job, ordering,
+    if (!cc_q(q, CC_ST_application_list, &res, my_id(q), q->user->role, status, job, ordering,
               cc_id_str(q, pg.size), apr_ltoa(q->pool, (long)pg.offset)))
         return cc_db_fail(q);
     n = PQntuples(res);
@@ -193,7 +193,7 @@ int cc_h_job_applications_list(void *v)
     cc_req_t *q = v;
     PGresult *res;
     const char *job = cc_id_str(q, q->ids[0]);
-    if (!cc_q(q, CC_ST_APP_JOB_VISIBLE, &res, my_id(q), q->user->role, job))
+    if (!cc_q(q, CC_ST_application_job_visible, &res, my_id(q), q->user->role, job))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return cc_not_found(q);
@@ -204,7 +204,7 @@ int cc_h_application_get(void *v)
 {
     cc_req_t *q = v;
     PGresult *res;
-    if (!cc_q(q, CC_ST_APP_GET, &res, my_id(q), q->user->role, cc_id_str(q, q->ids[0])))
+    if (!cc_q(q, CC_ST_application_get, &res, my_id(q), q->user->role, cc_id_str(q, q->ids[0])))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return cc_not_found(q);
@@ -226,7 +226,7 @@ static int apply(cc_req_t *q, apr_int64_t path_job)
                                 : (apr_int64_t)json_integer_value(json_object_get(c, "job")));
     cover = str_of(q, c, "cover_letter");
     json_decref(c);
-    if (!cc_db_begin(q) || !cc_q(q, CC_ST_APP_JOB_FOR_APPLY, &job, jid))
+    if (!cc_db_begin(q) || !cc_q(q, CC_ST_application_job_for_apply, &job, jid))
         return cc_db_fail(q);
     if (PQntuples(job) == 0) {
         if (path_job)
@@ -238,7 +238,7 @@ static int apply(cc_req_t *q, apr_int64_t path_job)
         return cc_db_invalid(q, "job", "This job is not accepting applications.");
     if (cc_val_bool(job, 0, 2))
         return cc_db_invalid(q, "job", "This job has expired.");
-    if (!cc_q(q, CC_ST_APP_INSERT, &res, jid, my_id(q), cover ? cover : "")) {
+    if (!cc_q(q, CC_ST_application_insert, &res, jid, my_id(q), cover ? cover : "")) {
         if (cc_db_unique_violation(q))
             return cc_db_conflict(q, "already_applied", "You have already applied to this job.");
         return cc_db_fail(q);
@@ -246,14 +246,14 @@ static int apply(cc_req_t *q, apr_int64_t path_job)
     if (PQntuples(res) == 0) /* profiles are made at registration: only a broken account */
         return cc_db_invalid(q, "non_field_errors", "Create your candidate profile first.");
     app = cc_val(q, res, 0, 0);
-    if (!cc_q(q, CC_ST_APP_EVENT, &res, app, "applied", my_id(q)))
+    if (!cc_q(q, CC_ST_application_event, &res, app, "applied", my_id(q)))
         return cc_db_fail(q);
     if (cc_val(q, job, 0, 4)
         && !cc_notify(q, cc_val_int(job, 0, 4), "application_status",
                       apr_psprintf(q->pool, "New application for %s", cc_val(q, job, 0, 3)),
                       "A candidate applied to your job.", app_data(q, app, jid, "applied")))
         return cc_db_fail(q);
-    if (!cc_q(q, CC_ST_APP_JSON, &res, app, "false"))
+    if (!cc_q(q, CC_ST_application_render, &res, app, "false"))
         return cc_db_fail(q);
     out = cc_val(q, res, 0, 0);
     if (!cc_db_commit(q))
@@ -274,7 +274,7 @@ int cc_h_job_applications_create(void *v)
 
 /* ---- changing an application ------------------------------------------------------------ */
 
-/* Columns of CC_ST_APP_LOCK. */
+/* Columns of CC_ST_application_lock. */
 enum { L_ID, L_STATUS, L_COVER, L_NOTES, L_JOB, L_CAND, L_CAND_USER, L_RECR_USER, L_TITLE,
        L_EMAIL, L_FIRST };
 
@@ -283,7 +283,7 @@ enum { L_ID, L_STATUS, L_COVER, L_NOTES, L_JOB, L_CAND, L_CAND_USER, L_RECR_USER
 static int lock_application(cc_req_t *q, PGresult **lk)
 {
     apr_int64_t owner;
-    if (!cc_db_begin(q) || !cc_q(q, CC_ST_APP_LOCK, lk, cc_id_str(q, q->ids[0]))) {
+    if (!cc_db_begin(q) || !cc_q(q, CC_ST_application_lock, lk, cc_id_str(q, q->ids[0]))) {
         cc_db_fail(q);
         return 0;
     }
@@ -325,11 +325,11 @@ static int apply_change(cc_req_t *q, PGresult *lk, const char *status, const cha
     const char *app = cc_val(q, lk, 0, L_ID), *job = cc_val(q, lk, 0, L_JOB);
     const char *title = cc_val(q, lk, 0, L_TITLE);
     const char *now_status = status ? status : cc_val(q, lk, 0, L_STATUS);
-    if (!cc_q(q, CC_ST_APP_UPDATE, &res, app, status, cover, notes))
+    if (!cc_q(q, CC_ST_application_update, &res, app, status, cover, notes))
         return 0;
     if (status) {
-        if (!cc_q(q, CC_ST_APP_EVENT, &res, app, status, my_id(q))
-            || (same(status, "hired") && !cc_q(q, CC_ST_ACTIVE_FROM_HIRE, &res, app))
+        if (!cc_q(q, CC_ST_application_event, &res, app, status, my_id(q))
+            || (same(status, "hired") && !cc_q(q, CC_ST_active_job_from_hire, &res, app))
             || !status_mail(q, lk, status))
             return 0;
     }
@@ -357,7 +357,7 @@ static int app_answer(cc_req_t *q, int status, int mail)
 {
     PGresult *res;
     const char *out;
-    if (!cc_q(q, CC_ST_APP_JSON, &res, cc_id_str(q, q->ids[0]),
+    if (!cc_q(q, CC_ST_application_render, &res, cc_id_str(q, q->ids[0]),
               is_candidate(q) ? "false" : "true"))
         return cc_db_fail(q);
     out = cc_val(q, res, 0, 0);
@@ -450,7 +450,7 @@ int cc_h_active_list(void *v)
         || !cc_query_choice(q, "status", ASSIGNMENT_STATUSES, &status)
         || !cc_query_id(q, "job", &job))
         return OK;
-    if (!cc_q(q, CC_ST_ACTIVE_LIST, &res, my_id(q), q->user->role, status, *job ? job : NULL,
+    if (!cc_q(q, CC_ST_active_job_list, &res, my_id(q), q->user->role, status, *job ? job : NULL,
               cc_id_str(q, pg.size), apr_ltoa(q->pool, (long)pg.offset)))
         return cc_db_fail(q);
     n = PQntuples(res);
@@ -462,14 +462,14 @@ int cc_h_active_get(void *v)
 {
     cc_req_t *q = v;
     PGresult *res;
-    if (!cc_q(q, CC_ST_ACTIVE_GET, &res, my_id(q), q->user->role, cc_id_str(q, q->ids[0])))
+    if (!cc_q(q, CC_ST_active_job_get, &res, my_id(q), q->user->role, cc_id_str(q, q->ids[0])))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return cc_not_found(q);
     return cc_json_text(q, HTTP_OK, cc_val(q, res, 0, 0));
 }
 
-/* Columns of CC_ST_ACTIVE_LOCK. */
+/* Columns of CC_ST_active_job_lock. */
 enum { A_ID, A_STATUS, A_START, A_END, A_JOB, A_CAND_USER, A_RECR_USER, A_TITLE };
 
 static int active_write(cc_req_t *q)
@@ -487,7 +487,7 @@ static int active_write(cc_req_t *q)
     if (json_is_integer(rating))
         rating_s = cc_id_str(q, json_integer_value(rating));
     json_decref(c);
-    if (!cc_db_begin(q) || !cc_q(q, CC_ST_ACTIVE_LOCK, &lk, cc_id_str(q, q->ids[0])))
+    if (!cc_db_begin(q) || !cc_q(q, CC_ST_active_job_lock, &lk, cc_id_str(q, q->ids[0])))
         return cc_db_fail(q);
     if (PQntuples(lk) == 0
         || (!admin && (!cc_val(q, lk, 0, A_RECR_USER)
@@ -519,9 +519,9 @@ static int active_write(cc_req_t *q)
                         apr_psprintf(q->pool, "This assignment is %s; it can no longer change.",
                                      cur));
     if (status || end) {
-        if (!cc_q(q, CC_ST_ACTIVE_UPDATE, &res, id, status, end)
+        if (!cc_q(q, CC_ST_active_job_update, &res, id, status, end)
             || (same(status, "completed")
-                && !cc_q(q, CC_ST_COMPLETED_INSERT, &res, id, rating_s, feedback))
+                && !cc_q(q, CC_ST_completed_job_insert, &res, id, rating_s, feedback))
             || !cc_notify(q, cc_val_int(lk, 0, A_CAND_USER), "job_update",
                           status ? apr_psprintf(q->pool, "Your assignment for %s was %s", title,
                                                 status)
@@ -537,7 +537,7 @@ static int active_write(cc_req_t *q)
                                                 cc_json_quote(q->pool, end)))))
             return cc_db_fail(q);
     }
-    if (!cc_q(q, CC_ST_ACTIVE_JSON, &res, id, "true"))
+    if (!cc_q(q, CC_ST_active_job_render, &res, id, "true"))
         return cc_db_fail(q);
     out = cc_val(q, res, 0, 0);
     if (!cc_db_commit(q))
@@ -564,7 +564,7 @@ int cc_h_completed_list(void *v)
     int n;
     if (!cc_page_from_query(q, CC_PAGE_SIZE_MAX, &pg) || !cc_query_id(q, "job", &job))
         return OK;
-    if (!cc_q(q, CC_ST_COMPLETED_LIST, &res, my_id(q), q->user->role, *job ? job : NULL,
+    if (!cc_q(q, CC_ST_completed_job_list, &res, my_id(q), q->user->role, *job ? job : NULL,
               cc_id_str(q, pg.size), apr_ltoa(q->pool, (long)pg.offset)))
         return cc_db_fail(q);
     n = PQntuples(res);
@@ -576,7 +576,7 @@ int cc_h_completed_get(void *v)
 {
     cc_req_t *q = v;
     PGresult *res;
-    if (!cc_q(q, CC_ST_COMPLETED_GET, &res, my_id(q), q->user->role, cc_id_str(q, q->ids[0])))
+    if (!cc_q(q, CC_ST_completed_job_get, &res, my_id(q), q->user->role, cc_id_str(q, q->ids[0])))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return cc_not_found(q);

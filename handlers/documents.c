@@ -286,7 +286,7 @@ static int store_chunks(cc_req_t *q, apr_file_t *spool, const char *id, apr_off_
         params[1] = apr_itoa(q->pool, seq++);
         params[2] = buf;
         lengths[2] = (int)got;
-        if (!cc_q_bin(q, CC_ST_DOC_CHUNK_INSERT, &res, params, lengths, formats, 0))
+        if (!cc_q_bin(q, CC_ST_document_chunk_insert, &res, params, lengths, formats, 0))
             return 0;
         cc_q_done(q, res); /* 40 results per 10 MiB: not kept until the request ends */
         off += (apr_off_t)got;
@@ -367,8 +367,8 @@ int cc_h_document_upload(void *v)
     name = cc_filename_sanitize(q->pool, u.filename);
 
     /* The one transaction: limits under the owner's lock, the row, the chunks. */
-    if (!cc_db_begin(q) || !cc_q(q, CC_ST_DOC_LOCK_OWNER, &res, uid)
-        || !cc_q(q, CC_ST_DOC_QUOTA, &res, uid))
+    if (!cc_db_begin(q) || !cc_q(q, CC_ST_document_lock_owner, &res, uid)
+        || !cc_q(q, CC_ST_document_quota, &res, uid))
         return cc_db_fail(q);
     if (cc_val_int(res, 0, 0) >= q->sc->doc_max_count)
         return cc_db_invalid(q, "file",
@@ -384,7 +384,7 @@ int cc_h_document_upload(void *v)
     {
         json_t *desc = json_object_get(clean, "description");
         json_t *exp = json_object_get(clean, "expires_on");
-        if (!cc_q(q, CC_ST_DOC_INSERT, &res, uid,
+        if (!cc_q(q, CC_ST_document_insert, &res, uid,
                   json_string_value(json_object_get(clean, "document_type")),
                   json_is_string(desc) ? json_string_value(desc) : NULL, name, type,
                   apr_off_t_toa(q->pool, u.scan.size), sha,
@@ -399,7 +399,7 @@ int cc_h_document_upload(void *v)
         cc_db_rollback(q);
         return cc_server_error(q);
     }
-    if (!stored || !cc_q(q, CC_ST_DOC_GET, &res, id, uid, "false", cc_base_url(q)))
+    if (!stored || !cc_q(q, CC_ST_document_get, &res, id, uid, "false", cc_base_url(q)))
         return cc_db_fail(q);
     body = cc_val(q, res, 0, 0);
     if (!body || !cc_db_commit(q))
@@ -427,7 +427,7 @@ int cc_h_documents_list(void *v)
         owner = *user_param ? user_param : NULL;
     if (!cc_page_from_query(q, CC_PAGE_SIZE_MAX, &pg))
         return OK;
-    if (!cc_q(q, CC_ST_DOC_PAGE, &res, owner, cc_base_url(q), type,
+    if (!cc_q(q, CC_ST_document_page, &res, owner, cc_base_url(q), type,
               verified < 0 ? NULL : verified ? "true" : "false", cc_id_str(q, pg.size),
               cc_id_str(q, pg.offset)))
         return cc_db_fail(q);
@@ -440,7 +440,7 @@ int cc_h_document_get(void *v)
     cc_req_t *q = v;
     PGresult *res;
     const char *body;
-    if (!cc_q(q, CC_ST_DOC_GET, &res, cc_id_str(q, q->ids[0]), cc_id_str(q, q->user->id),
+    if (!cc_q(q, CC_ST_document_get, &res, cc_id_str(q, q->ids[0]), cc_id_str(q, q->user->id),
               admin_flag(q), cc_base_url(q)))
         return cc_db_fail(q);
     body = cc_val(q, res, 0, 0);
@@ -458,7 +458,7 @@ static int edit(cc_req_t *q, int partial)
     expiry_rule(clean, errs);
     if (json_object_size(errs))
         return answer_errors(q, errs);
-    if (!cc_q(q, CC_ST_DOC_UPDATE, &res, cc_id_str(q, q->ids[0]), cc_id_str(q, q->user->id),
+    if (!cc_q(q, CC_ST_document_update, &res, cc_id_str(q, q->ids[0]), cc_id_str(q, q->user->id),
               admin_flag(q), cc_base_url(q), cc_json_dump(q->pool, clean))) {
         if (q->db && !strcmp(cc_db_sqlstate(q), "23514")) /* documents_expiry_kind */
             return cc_db_invalid(q, "expires_on", "A resume has no expiry date.");
@@ -483,7 +483,7 @@ int cc_h_document_delete(void *v)
     cc_req_t *q = v;
     PGresult *res;
     /* the chunks go with the row (ON DELETE CASCADE), in the same statement */
-    if (!cc_q(q, CC_ST_DOC_DELETE, &res, cc_id_str(q, q->ids[0]), cc_id_str(q, q->user->id),
+    if (!cc_q(q, CC_ST_document_delete, &res, cc_id_str(q, q->ids[0]), cc_id_str(q, q->user->id),
               admin_flag(q)))
         return cc_db_fail(q);
     return PQntuples(res) ? cc_no_content(q) : cc_not_found(q);
@@ -511,7 +511,7 @@ int cc_h_document_verify(void *v)
     ok = json_is_true(json_object_get(clean, "is_verified"));
     notes = json_string_value(json_object_get(clean, "notes"));
     if (!cc_db_begin(q)
-        || !cc_q(q, CC_ST_DOC_VERIFY, &res, id, cc_id_str(q, q->user->id),
+        || !cc_q(q, CC_ST_document_verify, &res, id, cc_id_str(q, q->user->id),
                  ok ? "true" : "false", notes, cc_base_url(q)))
         return cc_db_fail(q);
     if (!PQntuples(res)) {
@@ -544,7 +544,7 @@ int cc_h_document_download(void *v)
     const char *id = cc_id_str(q, q->ids[0]), *etag;
     apr_int64_t size, chunks, seq;
 
-    if (!cc_q(q, CC_ST_DOC_DOWNLOAD, &res, id, cc_id_str(q, q->user->id), q->user->role))
+    if (!cc_q(q, CC_ST_document_download, &res, id, cc_id_str(q, q->user->id), q->user->role))
         return cc_db_fail(q);
     if (!PQntuples(res))
         return cc_not_found(q);
@@ -573,7 +573,7 @@ int cc_h_document_download(void *v)
      * then the connection is closed short of Content-Length so the client sees it. */
     for (seq = 0; seq < chunks; seq++) {
         const char *params[2] = {id, apr_off_t_toa(q->pool, seq)};
-        int ok = cc_q_bin(q, CC_ST_DOC_CHUNK, &res, params, NULL, NULL, 1);
+        int ok = cc_q_bin(q, CC_ST_document_chunk, &res, params, NULL, NULL, 1);
         if (!ok || PQntuples(res) != 1) {
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                           CC_LOGNO(01406) "document %s: chunk %" APR_INT64_T_FMT

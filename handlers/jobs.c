@@ -166,8 +166,8 @@ static int check_links(cc_req_t *q, json_t *c, const char *job)
     static const struct {
         const char *field;
         cc_stmt_id_t missing;
-    } L[] = {{"skills", CC_ST_JOB_SKILLS_MISSING},
-             {"qualifications", CC_ST_JOB_QUALS_MISSING}};
+    } L[] = {{"skills", CC_ST_job_skills_missing},
+             {"qualifications", CC_ST_job_quals_missing}};
     int i;
     for (i = 0; i < N(L); i++) {
         json_t *list = json_object_get(c, L[i].field);
@@ -192,8 +192,8 @@ static int set_links(cc_req_t *q, json_t *c, const char *job)
 {
     PGresult *res;
     json_t *s = json_object_get(c, "skills"), *x = json_object_get(c, "qualifications");
-    return (!s || cc_q(q, CC_ST_JOB_SKILLS_SET, &res, job, cc_fields_id_array(q->pool, s)))
-           && (!x || cc_q(q, CC_ST_JOB_QUALS_SET, &res, job, cc_fields_id_array(q->pool, x)));
+    return (!s || cc_q(q, CC_ST_job_skills_set, &res, job, cc_fields_id_array(q->pool, s)))
+           && (!x || cc_q(q, CC_ST_job_quals_set, &res, job, cc_fields_id_array(q->pool, x)));
 }
 
 /* ---- create ----------------------------------------------------------------------------- */
@@ -206,7 +206,7 @@ int cc_h_job_create(void *v)
     json_t *c;
 
     /* permission before validation, as DRF does */
-    if (!cc_q(q, CC_ST_JOB_POSTER, &res, cc_id_str(q, q->user->id)))
+    if (!cc_q(q, CC_ST_job_poster, &res, cc_id_str(q, q->user->id)))
         return cc_db_fail(q);
     if (PQntuples(res) == 0 || !cc_val(q, res, 0, 2))
         return cc_error(q, HTTP_FORBIDDEN, "hospital_not_verified",
@@ -231,7 +231,7 @@ int cc_h_job_create(void *v)
         json_decref(c);
         return OK;
     }
-    if (!cc_q(q, CC_ST_JOB_INSERT, &res, hospital, recruiter, cc_json_dump(q->pool, c))) {
+    if (!cc_q(q, CC_ST_job_insert, &res, hospital, recruiter, cc_json_dump(q->pool, c))) {
         json_decref(c);
         return cc_db_fail(q);
     }
@@ -242,7 +242,7 @@ int cc_h_job_create(void *v)
     }
     json_decref(c);
     /* the candidates it matches at >= 80 hear of it in the same transaction (CONTRACT §7) */
-    if (!cc_q(q, CC_ST_JOB_NOTIFY_MATCHES, &res, job) || !cc_q(q, CC_ST_JOB_JSON, &res, job))
+    if (!cc_q(q, CC_ST_job_notify_matches, &res, job) || !cc_q(q, CC_ST_job_json, &res, job))
         return cc_db_fail(q);
     out = cc_val(q, res, 0, 0);
     if (!cc_db_commit(q))
@@ -269,7 +269,7 @@ int cc_h_job_get(void *v)
                              &cache, &unused, &text)) < 0)
         return cc_db_fail(q);
     if (!hit) {
-        if (!cc_q(q, CC_ST_JOB_GET, &res, cc_id_str(q, q->ids[0]),
+        if (!cc_q(q, CC_ST_job_get, &res, cc_id_str(q, q->ids[0]),
                   q->user ? cc_id_str(q, q->user->id) : NULL))
             return cc_db_fail(q);
         if (PQntuples(res) == 0)
@@ -299,7 +299,7 @@ static int lock_job(cc_req_t *q, const char *id, PGresult **res)
         cc_db_fail(q);
         return 0;
     }
-    if (!cc_q(q, CC_ST_JOB_LOCK, res, id, cc_is_admin(q) ? "true" : "false",
+    if (!cc_q(q, CC_ST_job_lock, res, id, cc_is_admin(q) ? "true" : "false",
               cc_id_str(q, q->user->id))) {
         cc_db_fail(q);
         return 0;
@@ -316,7 +316,7 @@ static int lock_job(cc_req_t *q, const char *id, PGresult **res)
 static int closed(cc_req_t *q, const char *id)
 {
     PGresult *res;
-    return cc_q(q, CC_ST_JOB_CLOSED_NOTIFY, &res, id);
+    return cc_q(q, CC_ST_job_closed_notify, &res, id);
 }
 
 static int update(cc_req_t *q, int partial)
@@ -338,13 +338,13 @@ static int update(cc_req_t *q, int partial)
         return OK;
     }
     active = json_object_get(c, "is_active");
-    if (!cc_q(q, CC_ST_JOB_UPDATE, &res, id, cc_json_dump(q->pool, c)) || !set_links(q, c, id)
+    if (!cc_q(q, CC_ST_job_update, &res, id, cc_json_dump(q->pool, c)) || !set_links(q, c, id)
         || (was_active && json_is_false(active) && !closed(q, id))) {
         json_decref(c);
         return cc_db_fail(q);
     }
     json_decref(c);
-    if (!cc_q(q, CC_ST_JOB_JSON, &res, id))
+    if (!cc_q(q, CC_ST_job_json, &res, id))
         return cc_db_fail(q);
     out = cc_val(q, res, 0, 0);
     if (!cc_db_commit(q))
@@ -372,11 +372,11 @@ int cc_h_job_delete(void *v)
         return OK;
     if (cc_val_bool(res, 0, 5)) {
         if (cc_val_bool(res, 0, 0)
-            && (!cc_q(q, CC_ST_JOB_UPDATE, &res, id, "{\"is_active\": false}")
+            && (!cc_q(q, CC_ST_job_update, &res, id, "{\"is_active\": false}")
                 || !closed(q, id)))
             return cc_db_fail(q);
     }
-    else if (!cc_q(q, CC_ST_JOB_DELETE, &res, id)) {
+    else if (!cc_q(q, CC_ST_job_delete, &res, id)) {
         return cc_db_fail(q);
     }
     if (!cc_db_commit(q))
@@ -542,7 +542,7 @@ static int answer_page(cc_req_t *q, json_t *f, int cacheable)
                                        &cache, &total, &results)) < 0)
         return cc_db_fail(q);
     if (!hit) {
-        if (!cc_q(q, CC_ST_JOB_PAGE, &res, arg))
+        if (!cc_q(q, CC_ST_job_page, &res, arg))
             return cc_db_fail(q);
         if ((bad = cc_val(q, res, 0, 2)))
             return cc_db_invalid(q, "skills",

@@ -69,7 +69,7 @@ int cc_h_matches(void *v)
                                  &total, &results)) < 0)
             return cc_db_fail(q);
         if (!hit) {
-            if (!cc_q(q, CC_ST_MATCH_JOBS_PAGE, &res, cc_id_str(q, q->user->id), min,
+            if (!cc_q(q, CC_ST_match_jobs_page, &res, cc_id_str(q, q->user->id), min,
                       cc_id_str(q, pg.size), cc_id_str(q, pg.offset)))
                 return cc_db_fail(q);
             results = page_rows(q, res, &total);
@@ -88,12 +88,12 @@ int cc_h_matches(void *v)
     }
     if (!cc_page_from_query(q, CC_PAGE_SIZE_MAX, &pg))
         return OK;
-    if (!cc_q(q, CC_ST_MATCH_JOB_VISIBLE, &res, job,
+    if (!cc_q(q, CC_ST_match_job_visible, &res, job,
               q->user->role_bit == CC_ROLE_ADMIN ? NULL : cc_id_str(q, q->user->id)))
         return cc_db_fail(q);
     if (!PQntuples(res))
         return cc_not_found(q);
-    if (!cc_q(q, CC_ST_MATCH_CANDIDATES_PAGE, &res, job, min, cc_id_str(q, pg.size),
+    if (!cc_q(q, CC_ST_match_candidates_page, &res, job, min, cc_id_str(q, pg.size),
               cc_id_str(q, pg.offset)))
         return cc_db_fail(q);
     results = page_rows(q, res, &total);

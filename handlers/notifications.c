@@ -72,8 +72,8 @@ static int feed(cc_req_t *q, const char *uid, const char *is_read, const char *t
         cc_field_error(e, "cursor", "Invalid cursor");
         return cc_validation(q, e);
     }
-    if (!cc_q(q, c.dir == CC_CURSOR_OLDER ? CC_ST_NOTIFICATION_FEED_OLDER
-                                          : CC_ST_NOTIFICATION_FEED_NEWER,
+    if (!cc_q(q, c.dir == CC_CURSOR_OLDER ? CC_ST_notification_feed_older
+                                          : CC_ST_notification_feed_newer,
               &res, uid, is_read, type, first ? FEED_TOP : cc_id_str(q, c.position),
               cc_id_str(q, pg.size + 1)))
         return cc_db_fail(q);
@@ -126,7 +126,7 @@ int cc_h_notifications_list(void *v)
         return feed(q, uid, is_read, type, cursor);
     if (!cc_page_from_query(q, CC_PAGE_SIZE_MAX, &pg))
         return OK;
-    if (!cc_q(q, CC_ST_NOTIFICATION_PAGE, &res, uid, is_read, type, cc_id_str(q, pg.size),
+    if (!cc_q(q, CC_ST_notification_page, &res, uid, is_read, type, cc_id_str(q, pg.size),
               cc_id_str(q, pg.offset)))
         return cc_db_fail(q);
     /* an empty page leaves one row with a NULL total: count 0, so a page past the end is 404 */
@@ -151,19 +151,19 @@ static int one(cc_req_t *q, cc_stmt_id_t st)
 
 int cc_h_notification_get(void *v)
 {
-    return one(v, CC_ST_NOTIFICATION_GET);
+    return one(v, CC_ST_notification_get);
 }
 
 int cc_h_notification_mark_read(void *v)
 {
-    return one(v, CC_ST_NOTIFICATION_MARK_READ);
+    return one(v, CC_ST_notification_mark_read);
 }
 
 int cc_h_notification_delete(void *v)
 {
     cc_req_t *q = v;
     PGresult *res;
-    if (!cc_q(q, CC_ST_NOTIFICATION_DELETE, &res, cc_id_str(q, q->ids[0]),
+    if (!cc_q(q, CC_ST_notification_delete, &res, cc_id_str(q, q->ids[0]),
               cc_id_str(q, q->user->id)))
         return cc_db_fail(q);
     return PQntuples(res) ? cc_no_content(q) : cc_not_found(q);
@@ -173,7 +173,7 @@ int cc_h_notifications_mark_all_read(void *v)
 {
     cc_req_t *q = v;
     PGresult *res;
-    if (!cc_q(q, CC_ST_NOTIFICATION_MARK_ALL_READ, &res, cc_id_str(q, q->user->id)))
+    if (!cc_q(q, CC_ST_notification_mark_all_read, &res, cc_id_str(q, q->user->id)))
         return cc_db_fail(q);
     return cc_json_text(q, HTTP_OK,
                         apr_psprintf(q->pool, "{\"updated\":%" APR_INT64_T_FMT "}",

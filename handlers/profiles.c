@@ -155,15 +155,15 @@ static int decision_mail(cc_req_t *q, const char *to, const char *first, const c
 static int candidate_apply(cc_req_t *q, const char *pid, json_t *c)
 {
     PGresult *res;
-    if (!ids_exist(q, c, "skills", CC_ST_CAND_SKILLS_MISSING, pid)
-        || !ids_exist(q, c, "qualifications", CC_ST_CAND_QUALS_MISSING, pid))
+    if (!ids_exist(q, c, "skills", CC_ST_candidate_skills_missing, pid)
+        || !ids_exist(q, c, "qualifications", CC_ST_candidate_quals_missing, pid))
         return 0;
-    if (!cc_q(q, CC_ST_CAND_UPDATE, &res, pid, cc_json_dump(q->pool, c))
+    if (!cc_q(q, CC_ST_candidate_update, &res, pid, cc_json_dump(q->pool, c))
         || (json_object_get(c, "skills")
-            && !cc_q(q, CC_ST_CAND_SKILLS_SET, &res, pid,
+            && !cc_q(q, CC_ST_candidate_skills_set, &res, pid,
                      cc_fields_id_array(q->pool, json_object_get(c, "skills"))))
         || (json_object_get(c, "qualifications")
-            && !cc_q(q, CC_ST_CAND_QUALS_SET, &res, pid,
+            && !cc_q(q, CC_ST_candidate_quals_set, &res, pid,
                      cc_fields_id_array(q->pool, json_object_get(c, "qualifications"))))) {
         cc_db_fail(q);
         return 0;
@@ -202,7 +202,7 @@ static int candidate_write(cc_req_t *q, int partial, int create)
         return cc_db_fail(q);
     }
     if (create) {
-        if (!cc_q(q, CC_ST_CAND_CREATE, &res, my_id(q))) {
+        if (!cc_q(q, CC_ST_candidate_create, &res, my_id(q))) {
             json_decref(c);
             return cc_db_fail(q);
         }
@@ -215,7 +215,7 @@ static int candidate_write(cc_req_t *q, int partial, int create)
         pid = cc_val(q, res, 0, 0);
     }
     else {
-        if (!cc_q(q, CC_ST_CAND_GET, &res, my_id(q))) {
+        if (!cc_q(q, CC_ST_candidate_get, &res, my_id(q))) {
             json_decref(c);
             return cc_db_fail(q);
         }
@@ -229,7 +229,7 @@ static int candidate_write(cc_req_t *q, int partial, int create)
     json_decref(c);
     if (!ok)
         return OK;
-    if (!cc_q(q, CC_ST_CAND_JSON, &res, pid))
+    if (!cc_q(q, CC_ST_candidate_json, &res, pid))
         return cc_db_fail(q);
     out = cc_val(q, res, 0, 0);
     if (!cc_db_commit(q))
@@ -241,7 +241,7 @@ int cc_h_candidate_get(void *v)
 {
     cc_req_t *q = v;
     PGresult *res;
-    if (!cc_q(q, CC_ST_CAND_GET, &res, my_id(q)))
+    if (!cc_q(q, CC_ST_candidate_get, &res, my_id(q)))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return cc_not_found(q);
@@ -267,11 +267,11 @@ int cc_h_candidate_delete(void *v)
 {
     cc_req_t *q = v;
     PGresult *res;
-    if (!cc_db_begin(q) || !cc_q(q, CC_ST_CAND_CLEAR, &res, my_id(q)))
+    if (!cc_db_begin(q) || !cc_q(q, CC_ST_candidate_clear, &res, my_id(q)))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return cc_not_found(q);
-    if (!cc_q(q, CC_ST_CAND_CLEAR_LINKS, &res, cc_val(q, res, 0, 0)) || !cc_db_commit(q))
+    if (!cc_q(q, CC_ST_candidate_clear_links, &res, cc_val(q, res, 0, 0)) || !cc_db_commit(q))
         return cc_db_fail(q);
     return cc_no_content(q);
 }
@@ -288,7 +288,7 @@ static int recruiter_write(cc_req_t *q, int partial, int create)
     if (!cc_db_begin(q))
         goto dbfail;
     if (create) {
-        if (!cc_q(q, CC_ST_RECR_CREATE, &res, my_id(q)))
+        if (!cc_q(q, CC_ST_recruiter_create, &res, my_id(q)))
             goto dbfail;
         if (PQntuples(res) == 0) {
             json_decref(c);
@@ -300,7 +300,7 @@ static int recruiter_write(cc_req_t *q, int partial, int create)
     hosp = json_object_get(c, "hospital");
     if (hosp && json_is_integer(hosp)) {
         const char *hid = cc_id_str(q, json_integer_value(hosp));
-        if (!cc_q(q, CC_ST_HOSP_EXISTS, &res, hid))
+        if (!cc_q(q, CC_ST_hospital_exists, &res, hid))
             goto dbfail;
         if (PQntuples(res) == 0) {
             json_decref(c);
@@ -308,16 +308,16 @@ static int recruiter_write(cc_req_t *q, int partial, int create)
                              apr_psprintf(q->pool, "Invalid pk \"%s\" - object does not exist.",
                                           hid));
         }
-        if (!cc_q(q, CC_ST_RECR_LINK, &res, my_id(q), hid))
+        if (!cc_q(q, CC_ST_recruiter_link, &res, my_id(q), hid))
             goto dbfail;
     }
-    else if (hosp && !cc_q(q, CC_ST_RECR_LINK, &res, my_id(q), NULL)) {
+    else if (hosp && !cc_q(q, CC_ST_recruiter_link, &res, my_id(q), NULL)) {
         goto dbfail;
     }
-    if (!cc_q(q, CC_ST_RECR_UPDATE, &res, my_id(q), cc_json_dump(q->pool, c)))
+    if (!cc_q(q, CC_ST_recruiter_update, &res, my_id(q), cc_json_dump(q->pool, c)))
         goto dbfail;
     json_decref(c);
-    if (!cc_q(q, CC_ST_RECR_GET, &res, my_id(q)) || PQntuples(res) == 0)
+    if (!cc_q(q, CC_ST_recruiter_get, &res, my_id(q)) || PQntuples(res) == 0)
         return cc_db_fail(q);
     {
         const char *out = cc_val(q, res, 0, 1);
@@ -334,7 +334,7 @@ int cc_h_recruiter_get(void *v)
 {
     cc_req_t *q = v;
     PGresult *res;
-    if (!cc_q(q, CC_ST_RECR_GET, &res, my_id(q)))
+    if (!cc_q(q, CC_ST_recruiter_get, &res, my_id(q)))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return cc_not_found(q);
@@ -360,7 +360,7 @@ int cc_h_recruiter_delete(void *v)
 {
     cc_req_t *q = v;
     PGresult *res;
-    if (!cc_q(q, CC_ST_RECR_CLEAR, &res, my_id(q)))
+    if (!cc_q(q, CC_ST_recruiter_clear, &res, my_id(q)))
         return cc_db_fail(q);
     if (!strcmp(PQcmdTuples(res), "0"))
         return cc_not_found(q);
@@ -374,7 +374,7 @@ int cc_h_recruiter_delete(void *v)
  * `unlinked` when that is given). */
 static int my_hospital_locked(cc_req_t *q, PGresult **res, const char *unlinked)
 {
-    if (!cc_q(q, CC_ST_HOSP_OF_RECRUITER_LOCK, res, my_id(q))) {
+    if (!cc_q(q, CC_ST_hospital_of_recruiter_lock, res, my_id(q))) {
         cc_db_fail(q);
         return 0;
     }
@@ -400,7 +400,7 @@ static int hospital_json_answer(cc_req_t *q, int status)
 {
     PGresult *res;
     const char *out;
-    if (!cc_q(q, CC_ST_HOSP_OF_RECRUITER, &res, my_id(q)) || PQntuples(res) == 0)
+    if (!cc_q(q, CC_ST_hospital_of_recruiter, &res, my_id(q)) || PQntuples(res) == 0)
         return cc_db_fail(q);
     out = cc_val(q, res, 0, 1);
     if (!cc_db_commit(q))
@@ -418,7 +418,7 @@ int cc_h_hospital_get(void *v)
 {
     cc_req_t *q = v;
     PGresult *res;
-    if (!cc_q(q, CC_ST_HOSP_OF_RECRUITER, &res, my_id(q)))
+    if (!cc_q(q, CC_ST_hospital_of_recruiter, &res, my_id(q)))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return cc_not_found(q);
@@ -435,20 +435,20 @@ int cc_h_hospital_post(void *v)
         return OK;
     body = cc_json_dump(q->pool, c);
     json_decref(c);
-    if (!cc_db_begin(q) || !cc_q(q, CC_ST_HOSP_OF_RECRUITER, &res, my_id(q)))
+    if (!cc_db_begin(q) || !cc_q(q, CC_ST_hospital_of_recruiter, &res, my_id(q)))
         return cc_db_fail(q);
     if (PQntuples(res) > 0)
         return cc_db_invalid(q, "non_field_errors",
                          "You are already linked to a hospital; unlink it first (PATCH "
                          "recruiter/ with \"hospital\": null).");
-    if (!cc_q(q, CC_ST_HOSP_INSERT, &res, my_id(q), body)) {
+    if (!cc_q(q, CC_ST_hospital_insert, &res, my_id(q), body)) {
         if (cc_db_unique_violation(q))
             return registration_taken(q);
         return cc_db_fail(q);
     }
     hid = cc_val(q, res, 0, 0);
     /* The creator's link is verified together with the hospital. */
-    if (!cc_q(q, CC_ST_RECR_LINK, &res, my_id(q), hid))
+    if (!cc_q(q, CC_ST_recruiter_link, &res, my_id(q), hid))
         return cc_db_fail(q);
     return hospital_json_answer(q, HTTP_CREATED);
 }
@@ -460,9 +460,9 @@ static int hospital_requeue(cc_req_t *q, const char *hid, const char *regno)
     json_t *o = json_pack("{s:s, s:b}", "registration_number", regno, "resubmit", 1);
     const char *body = cc_json_dump(q->pool, o);
     json_decref(o);
-    if (!cc_q(q, CC_ST_HOSP_REVERIFY, &res, hid)
-        || !cc_q(q, CC_ST_VR_UPSERT_HOSPITAL, &res, hid, my_id(q), body)
-        || !cc_q(q, CC_ST_VR_EVENT, &res, cc_val(q, res, 0, 0), "pending", my_id(q),
+    if (!cc_q(q, CC_ST_hospital_reverify, &res, hid)
+        || !cc_q(q, CC_ST_verification_upsert_hospital, &res, hid, my_id(q), body)
+        || !cc_q(q, CC_ST_verification_event, &res, cc_val(q, res, 0, 0), "pending", my_id(q),
                  "Name or registration number changed after verification."))
         return 0;
     return 1;
@@ -493,7 +493,7 @@ static int hospital_write(cc_req_t *q, int partial)
               || (reg && strcmp(json_string_value(reg), cc_val(q, h, 0, 4)) != 0);
     regno = reg ? apr_pstrdup(q->pool, json_string_value(reg)) : cc_val(q, h, 0, 4);
     json_decref(c);
-    if (!cc_q(q, CC_ST_HOSP_UPDATE, &res, hid, body)) {
+    if (!cc_q(q, CC_ST_hospital_update, &res, hid, body)) {
         if (cc_db_unique_violation(q))
             return registration_taken(q);
         return cc_db_fail(q);
@@ -523,12 +523,12 @@ int cc_h_hospital_delete(void *v)
     if (!my_hospital_locked(q, &h, NULL))
         return OK;
     hid = cc_val(q, h, 0, 0);
-    if (!cc_q(q, CC_ST_HOSP_HAS_JOBS, &res, hid))
+    if (!cc_q(q, CC_ST_hospital_has_jobs, &res, hid))
         return cc_db_fail(q);
     if (cc_val_bool(res, 0, 0))
         return cc_db_conflict(q, "hospital_has_jobs",
                         "This hospital has jobs and cannot be deleted.");
-    if (!cc_q(q, CC_ST_HOSP_DELETE, &res, hid)) {
+    if (!cc_q(q, CC_ST_hospital_delete, &res, hid)) {
         if (!strcmp(cc_db_sqlstate(q), "23503")) /* a job was posted meanwhile */
             return cc_db_conflict(q, "hospital_has_jobs",
                             "This hospital has jobs and cannot be deleted.");
@@ -547,11 +547,11 @@ static int verification_view(cc_req_t *q, int status, int commit)
     PGresult *res;
     const char *out;
     if (q->user->role_bit == CC_ROLE_CANDIDATE) {
-        if (!cc_q(q, CC_ST_VR_VIEW_CANDIDATE, &res, my_id(q)))
+        if (!cc_q(q, CC_ST_verification_view_candidate, &res, my_id(q)))
             return cc_db_fail(q);
     }
     else {
-        if (!cc_q(q, CC_ST_HOSP_OF_RECRUITER, &res, my_id(q)))
+        if (!cc_q(q, CC_ST_hospital_of_recruiter, &res, my_id(q)))
             return cc_db_fail(q);
         if (PQntuples(res) == 0)
             return cc_json_text(q, HTTP_OK,
@@ -559,7 +559,7 @@ static int verification_view(cc_req_t *q, int status, int commit)
                                 "\"hospital\":null,\"verification_status\":null,"
                                 "\"verified_at\":null,\"rejection_reason\":null,"
                                 "\"request\":null}");
-        if (!cc_q(q, CC_ST_VR_VIEW_HOSPITAL, &res, cc_val(q, res, 0, 0)))
+        if (!cc_q(q, CC_ST_verification_view_hospital, &res, cc_val(q, res, 0, 0)))
             return cc_db_fail(q);
     }
     if (PQntuples(res) == 0)
@@ -595,18 +595,18 @@ static int verification_submit(cc_req_t *q, int create)
     body = cc_json_dump(q->pool, c);
     if (!cc_db_begin(q))
         goto dbfail;
-    if (!ids_exist(q, c, "document_ids", CC_ST_DOCS_NOT_OWNED, my_id(q))) {
+    if (!ids_exist(q, c, "document_ids", CC_ST_documents_not_owned, my_id(q))) {
         json_decref(c);
         return OK;
     }
     if (cand) {
-        if (!cc_q(q, CC_ST_CAND_GET, &s, my_id(q)))
+        if (!cc_q(q, CC_ST_candidate_get, &s, my_id(q)))
             goto dbfail;
         if (PQntuples(s) == 0) {
             json_decref(c);
             return cc_not_found(q);
         }
-        if (!cc_q(q, CC_ST_VR_CANDIDATE_LOCK, &s, cc_val(q, s, 0, 0)))
+        if (!cc_q(q, CC_ST_verification_candidate_lock, &s, cc_val(q, s, 0, 0)))
             goto dbfail;
     }
     else {
@@ -615,7 +615,7 @@ static int verification_submit(cc_req_t *q, int create)
             json_decref(c);
             return OK;
         }
-        if (!cc_q(q, CC_ST_VR_HOSPITAL_LOCK, &s, cc_val(q, s, 0, 0)))
+        if (!cc_q(q, CC_ST_verification_hospital_lock, &s, cc_val(q, s, 0, 0)))
             goto dbfail;
     }
     subject = cc_val(q, s, 0, 0);
@@ -639,17 +639,17 @@ static int verification_submit(cc_req_t *q, int create)
     }
     reason = !req_status ? "Submitted." : !strcmp(req_status, "rejected") ? "Resubmitted."
                                                                           : "Updated.";
-    if (!cc_q(q, cand ? CC_ST_VR_UPSERT_CANDIDATE : CC_ST_VR_UPSERT_HOSPITAL, &res, subject,
+    if (!cc_q(q, cand ? CC_ST_verification_upsert_candidate : CC_ST_verification_upsert_hospital, &res, subject,
               my_id(q), body)
-        || !cc_q(q, CC_ST_VR_EVENT, &res, cc_val(q, res, 0, 0), "pending", my_id(q), reason))
+        || !cc_q(q, CC_ST_verification_event, &res, cc_val(q, res, 0, 0), "pending", my_id(q), reason))
         goto dbfail;
     if (cand) {
         json_t *spec = json_object_get(c, "specialization");
-        if (!cc_q(q, CC_ST_CAND_SET_PENDING, &res, subject,
+        if (!cc_q(q, CC_ST_candidate_set_pending, &res, subject,
                   json_is_string(spec) ? json_string_value(spec) : NULL))
             goto dbfail;
     }
-    else if (!cc_q(q, CC_ST_HOSP_SET_PENDING, &res, subject,
+    else if (!cc_q(q, CC_ST_hospital_set_pending, &res, subject,
                    json_string_value(json_object_get(c, "registration_number")))) {
         json_decref(c);
         if (cc_db_unique_violation(q))
@@ -677,9 +677,9 @@ int cc_h_verification_status(void *v)
 {
     cc_req_t *q = v;
     PGresult *res;
-    cc_stmt_id_t st = q->user->role_bit == CC_ROLE_CANDIDATE   ? CC_ST_STATUS_CANDIDATE
-                      : q->user->role_bit == CC_ROLE_RECRUITER ? CC_ST_STATUS_RECRUITER
-                                                               : CC_ST_STATUS_ADMIN;
+    cc_stmt_id_t st = q->user->role_bit == CC_ROLE_CANDIDATE   ? CC_ST_status_candidate
+                      : q->user->role_bit == CC_ROLE_RECRUITER ? CC_ST_status_recruiter
+                                                               : CC_ST_status_admin;
     if (!cc_q(q, st, &res, my_id(q)))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
@@ -714,32 +714,32 @@ static int queue(cc_req_t *q, cc_stmt_id_t st, const char *status, const char *d
 
 int cc_h_queue_pending(void *v)
 {
-    return queue(v, CC_ST_QUEUE_CANDIDATES, "pending", "submitted_at");
+    return queue(v, CC_ST_queue_candidates, "pending", "submitted_at");
 }
 
 int cc_h_queue_verified(void *v)
 {
-    return queue(v, CC_ST_QUEUE_CANDIDATES, "verified", "-decided_at");
+    return queue(v, CC_ST_queue_candidates, "verified", "-decided_at");
 }
 
 int cc_h_queue_rejected(void *v)
 {
-    return queue(v, CC_ST_QUEUE_CANDIDATES, "rejected", "-decided_at");
+    return queue(v, CC_ST_queue_candidates, "rejected", "-decided_at");
 }
 
 int cc_h_queue_hospitals_pending(void *v)
 {
-    return queue(v, CC_ST_QUEUE_HOSPITALS, "pending", "submitted_at");
+    return queue(v, CC_ST_queue_hospitals, "pending", "submitted_at");
 }
 
 int cc_h_queue_hospitals_verified(void *v)
 {
-    return queue(v, CC_ST_QUEUE_HOSPITALS, "verified", "-decided_at");
+    return queue(v, CC_ST_queue_hospitals, "verified", "-decided_at");
 }
 
 int cc_h_queue_hospitals_rejected(void *v)
 {
-    return queue(v, CC_ST_QUEUE_HOSPITALS, "rejected", "-decided_at");
+    return queue(v, CC_ST_queue_hospitals, "rejected", "-decided_at");
 }
 
 /* ---- admin decisions -------------------------------------------------------------------- */
@@ -813,7 +813,7 @@ static int decide_recruiter(cc_req_t *q, apr_int64_t rid, int approve, const cha
     PGresult *s, *res;
     const char *id = cc_id_str(q, rid), *status, *hstatus, *out;
     const char *new_status = approve ? "verified" : "rejected";
-    if (!cc_db_begin(q) || !cc_q(q, CC_ST_RECR_LOCK_BY_ID, &s, id))
+    if (!cc_db_begin(q) || !cc_q(q, CC_ST_recruiter_lock_by_id, &s, id))
         return cc_db_fail(q);
     if (PQntuples(s) == 0)
         return cc_not_found(q);
@@ -825,7 +825,7 @@ static int decide_recruiter(cc_req_t *q, apr_int64_t rid, int approve, const cha
     if (approve && (!hstatus || strcmp(hstatus, "verified") != 0))
         return cc_db_conflict(q, "invalid_transition",
                         "The recruiter's hospital is not verified; verify the hospital first.");
-    if (!cc_q(q, CC_ST_RECR_DECIDE, &res, id, new_status, my_id(q), approve ? NULL : text))
+    if (!cc_q(q, CC_ST_recruiter_decide, &res, id, new_status, my_id(q), approve ? NULL : text))
         return cc_db_fail(q);
     out = cc_val(q, res, 0, 0);
     if (!cc_notify(q, cc_val_int(s, 0, 1), "verification",
@@ -864,17 +864,17 @@ static int decide_candidate(cc_req_t *q, int approve)
     if (!(id = subject_id(q, "profile_id")))
         return OK;
     pid = cc_id_str(q, id);
-    if (!cc_db_begin(q) || !cc_q(q, CC_ST_VR_CANDIDATE_LOCK, &s, pid))
+    if (!cc_db_begin(q) || !cc_q(q, CC_ST_verification_candidate_lock, &s, pid))
         return cc_db_fail(q);
     if (PQntuples(s) == 0)
         return cc_not_found(q);
     if (!transition_ok(q, cc_val(q, s, 0, 1), cc_val(q, s, 0, 3), approve, "profile"))
         return OK;
-    if (!cc_q(q, CC_ST_VR_DECIDE, &res, cc_val(q, s, 0, 2), new_status, my_id(q),
+    if (!cc_q(q, CC_ST_verification_decide, &res, cc_val(q, s, 0, 2), new_status, my_id(q),
               approve ? text : NULL, approve ? NULL : text)
-        || !cc_q(q, CC_ST_VR_EVENT, &res, cc_val(q, s, 0, 2), new_status, my_id(q),
+        || !cc_q(q, CC_ST_verification_event, &res, cc_val(q, s, 0, 2), new_status, my_id(q),
                  text)
-        || !cc_q(q, CC_ST_CAND_DECIDE, &res, pid, new_status, my_id(q), approve ? NULL : text))
+        || !cc_q(q, CC_ST_candidate_decide, &res, pid, new_status, my_id(q), approve ? NULL : text))
         return cc_db_fail(q);
     out = cc_val(q, res, 0, 0);
     if (!cc_notify(q, cc_val_int(s, 0, 4), "verification",
@@ -904,18 +904,18 @@ static int decide_hospital(cc_req_t *q, int approve)
     if (!ok || !(id = subject_id(q, "hospital_id")))
         return OK;
     hid = cc_id_str(q, id);
-    if (!cc_db_begin(q) || !cc_q(q, CC_ST_VR_HOSPITAL_LOCK, &s, hid))
+    if (!cc_db_begin(q) || !cc_q(q, CC_ST_verification_hospital_lock, &s, hid))
         return cc_db_fail(q);
     if (PQntuples(s) == 0)
         return cc_not_found(q);
     if (!transition_ok(q, cc_val(q, s, 0, 1), cc_val(q, s, 0, 3), approve, "hospital"))
         return OK;
-    if (!cc_q(q, CC_ST_VR_DECIDE, &res, cc_val(q, s, 0, 2), new_status, my_id(q),
+    if (!cc_q(q, CC_ST_verification_decide, &res, cc_val(q, s, 0, 2), new_status, my_id(q),
               approve ? text : NULL, approve ? NULL : text)
-        || !cc_q(q, CC_ST_VR_EVENT, &res, cc_val(q, s, 0, 2), new_status, my_id(q), text)
-        || (approve && !cc_q(q, CC_ST_HOSP_RECRUITERS_VERIFY, &rec, hid, my_id(q)))
-        || !cc_q(q, CC_ST_HOSP_DECIDE, &res, hid, new_status, my_id(q), approve ? NULL : text)
-        || !cc_q(q, CC_ST_HOSP_RECRUITERS, &rec, hid))
+        || !cc_q(q, CC_ST_verification_event, &res, cc_val(q, s, 0, 2), new_status, my_id(q), text)
+        || (approve && !cc_q(q, CC_ST_hospital_recruiters_verify, &rec, hid, my_id(q)))
+        || !cc_q(q, CC_ST_hospital_decide, &res, hid, new_status, my_id(q), approve ? NULL : text)
+        || !cc_q(q, CC_ST_hospital_recruiters, &rec, hid))
         return cc_db_fail(q);
     out = cc_val(q, res, 0, 0);
     for (i = 0; i < PQntuples(rec); i++) {
@@ -966,7 +966,7 @@ int cc_h_candidate_details(void *v)
     cc_req_t *q = v;
     PGresult *res;
     int admin = q->user->role_bit == CC_ROLE_ADMIN;
-    if (!cc_q(q, CC_ST_CAND_DETAILS, &res, cc_id_str(q, q->ids[0]), admin ? "true" : "false",
+    if (!cc_q(q, CC_ST_candidate_details, &res, cc_id_str(q, q->ids[0]), admin ? "true" : "false",
               my_id(q)))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
@@ -979,7 +979,7 @@ int cc_h_hospital_details(void *v)
     cc_req_t *q = v;
     PGresult *res;
     int admin = q->user && q->user->role_bit == CC_ROLE_ADMIN;
-    if (!cc_q(q, CC_ST_HOSP_DETAILS, &res, cc_id_str(q, q->ids[0]), admin ? "true" : "false"))
+    if (!cc_q(q, CC_ST_hospital_details, &res, cc_id_str(q, q->ids[0]), admin ? "true" : "false"))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return cc_not_found(q);

@@ -21,7 +21,7 @@ int cc_h_health(void *v)
 {
     cc_req_t *q = v;
     PGresult *res;
-    if (!cc_q(q, CC_ST_HEALTH, &res))
+    if (!cc_q(q, CC_ST_health_check, &res))
         return cc_db_fail(q);
     return cc_json(q, HTTP_OK, json_pack("{s:s, s:s, s:s}", "status", "ok", "database", "ok",
                                          "version", CC_VERSION));

@@ -135,17 +135,17 @@ END_TEST
 START_TEST(test_known_entries)
 {
     /* spot checks that the enum and the table line up */
-    ck_assert_str_eq(cc_statements[CC_ST_HEALTH].label, "cc_health_check");
-    ck_assert_str_eq(cc_statements[CC_ST_HEALTH].sql, "SELECT 1");
-    ck_assert_int_eq(cc_statements[CC_ST_HEALTH].nparams, 0);
-    ck_assert_int_eq(cc_statements[CC_ST_HEALTH].readonly, 1);
-    ck_assert_str_eq(cc_statements[CC_ST_USER_INSERT].label, "cc_user_insert");
-    ck_assert_int_eq(cc_statements[CC_ST_USER_INSERT].nparams, 5);
-    ck_assert_int_eq(cc_statements[CC_ST_USER_INSERT].readonly, 0);
-    ck_assert_str_eq(cc_statements[CC_ST_MAIL_FAILED].label, "cc_mail_failed");
-    ck_assert_int_eq(cc_statements[CC_ST_MAIL_CLAIM].readonly, 0);
+    ck_assert_str_eq(cc_statements[CC_ST_health_check].label, "cc_health_check");
+    ck_assert_str_eq(cc_statements[CC_ST_health_check].sql, "SELECT 1");
+    ck_assert_int_eq(cc_statements[CC_ST_health_check].nparams, 0);
+    ck_assert_int_eq(cc_statements[CC_ST_health_check].readonly, 1);
+    ck_assert_str_eq(cc_statements[CC_ST_user_insert].label, "cc_user_insert");
+    ck_assert_int_eq(cc_statements[CC_ST_user_insert].nparams, 5);
+    ck_assert_int_eq(cc_statements[CC_ST_user_insert].readonly, 0);
+    ck_assert_str_eq(cc_statements[CC_ST_mail_failed].label, "cc_mail_failed");
+    ck_assert_int_eq(cc_statements[CC_ST_mail_claim].readonly, 0);
     ck_assert_ptr_nonnull(
-        strstr(cc_statements[CC_ST_USER_SET_PASSWORD].sql, "token_version = token_version + 1"));
+        strstr(cc_statements[CC_ST_user_set_password].sql, "token_version = token_version + 1"));
 }
 END_TEST
 

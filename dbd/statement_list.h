@@ -1,0 +1,782 @@
+/* The statement list: every SQL statement of the module, one entry each, in one file so a
+ * reader sees the whole data access at once. It is an X-macro list, expanded by statements.h
+ * (the enum) and statements.c (the table), so the enum, the label, the parameter count and the
+ * SQL cannot drift apart:
+ *
+ *     CC_STMT(name, nparams, CC_READ | CC_WRITE, sql)
+ *
+ * declares CC_ST_<name>, prepared as cc_<name> (a lower-case SQL identifier: the label is what
+ * PostgreSQL's logs and pg_stat_statements show). Placeholders are libpq's $1..$n. CC_READ: safe
+ * to run again on a fresh connection after the old one died (dbd/db.c). JSON shapes are built by
+ * SQL functions (dbd/sql/), so every endpoint renders a user alike. No include guard: it is
+ * meant to be included more than once. */
+// clang-format off
+CC_STMT(health_check, 0, CC_READ,
+        "SELECT 1")
+/* What a cached answer is checked against (dbd/cached.c, 0011_content_version.sql): the
+ * versions of the groups catalog, jobs, applications and candidates, the database clock
+ * and the first upcoming expiry of an open job (NULL: none), both in microseconds since
+ * the epoch. */
+CC_STMT(content_stamp, 0, CC_READ,
+        "SELECT sum(v) FILTER (WHERE grp = 'catalog')::bigint,"
+        " sum(v) FILTER (WHERE grp = 'jobs')::bigint,"
+        " sum(v) FILTER (WHERE grp = 'applications')::bigint,"
+        " sum(v) FILTER (WHERE grp = 'candidates')::bigint,"
+        " (extract(epoch FROM now()) * 1000000)::bigint,"
+        " (SELECT (extract(epoch FROM min(j.expires_at)) * 1000000)::bigint"
+        " FROM jobs j WHERE j.is_active AND j.expires_at > now())"
+        " FROM content_version")
+CC_STMT(user_by_email, 1, CC_READ,
+        "SELECT id, password, role, is_active, is_verified, token_version"
+        " FROM users WHERE lower(email) = lower($1)")
+CC_STMT(user_auth, 1, CC_READ,
+        "SELECT role, is_active, token_version, email FROM users WHERE id = $1")
+CC_STMT(user_json, 1, CC_READ,
+        "SELECT cc_user_json(u) FROM users u WHERE id = $1")
+CC_STMT(user_login_json, 1, CC_READ,
+        "SELECT cc_user_json(u), cc_login_extra_json(u) FROM users u WHERE id = $1")
+CC_STMT(user_insert, 5, CC_WRITE,
+        "INSERT INTO users (email, password, first_name, last_name, role)"
+        " VALUES (lower($1), $2, $3, $4, $5) RETURNING id")
+CC_STMT(candidate_profile_insert, 1, CC_WRITE,
+        "INSERT INTO candidate_profiles (user_id) VALUES ($1)")
+CC_STMT(recruiter_profile_insert, 4, CC_WRITE,
+        "INSERT INTO recruiter_profiles (user_id, company_name, designation, phone_number)"
+        " VALUES ($1, coalesce($2, ''), coalesce($3, ''), coalesce($4, ''))")
+CC_STMT(user_touch_login, 1, CC_WRITE,
+        "UPDATE users SET last_login = now() WHERE id = $1")
+CC_STMT(user_update_names, 3, CC_WRITE,
+        "UPDATE users SET first_name = coalesce($2, first_name), last_name = coalesce($3, last_name)"
+        " WHERE id = $1 RETURNING cc_user_json(users)")
+CC_STMT(user_secrets, 1, CC_READ,
+        "SELECT password, email, first_name, last_name FROM users WHERE id = $1")
+/* bumping token_version kills every token issued before */
+CC_STMT(user_set_password, 2, CC_WRITE,
+        "UPDATE users SET password = $2, token_version = token_version + 1 WHERE id = $1"
+        " RETURNING token_version, role")
+CC_STMT(user_mark_verified, 1, CC_WRITE,
+        "UPDATE users SET is_verified = true WHERE id = $1")
+CC_STMT(refresh_insert, 2, CC_WRITE,
+        "INSERT INTO refresh_tokens (user_id, expires_at)"
+        " VALUES ($1, now() + make_interval(secs => $2::int))"
+        " RETURNING jti, extract(epoch FROM issued_at)::bigint, extract(epoch FROM expires_at)::bigint")
+/* the single UPDATE is the race-free check-and-revoke */
+CC_STMT(refresh_rotate, 2, CC_WRITE,
+        "UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'rotated'"
+        " WHERE jti = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()"
+        " RETURNING user_id")
+CC_STMT(refresh_reused, 1, CC_READ,
+        "SELECT user_id FROM refresh_tokens"
+        " WHERE jti = $1 AND revoked_reason IN ('rotated', 'logout')")
+CC_STMT(refresh_revoke_one, 2, CC_WRITE,
+        "UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'logout'"
+        " WHERE jti = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()"
+        " RETURNING jti")
+CC_STMT(refresh_revoke_all, 2, CC_WRITE,
+        "UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $2"
+        " WHERE user_id = $1 AND revoked_at IS NULL")
+/* only the hash of a single-use token is stored */
+CC_STMT(ott_insert, 4, CC_WRITE,
+        "INSERT INTO one_time_tokens (user_id, purpose, token_hash, expires_at)"
+        " VALUES ($1, $2, sha256(convert_to($3, 'UTF8')), now() + make_interval(secs => $4::int))")
+CC_STMT(ott_consume, 2, CC_WRITE,
+        "UPDATE one_time_tokens SET used_at = now()"
+        " WHERE token_hash = sha256(convert_to($1, 'UTF8')) AND purpose = $2"
+        " AND used_at IS NULL AND expires_at > now() RETURNING user_id")
+CC_STMT(ott_invalidate, 2, CC_WRITE,
+        "UPDATE one_time_tokens SET used_at = now()"
+        " WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL")
+CC_STMT(ott_recent, 2, CC_READ,
+        "SELECT count(*) FROM one_time_tokens"
+        " WHERE user_id = $1 AND purpose = $2 AND created_at > now() - interval '60 seconds'")
+/* seconds until the max-th most recent failure leaves the window */
+CC_STMT(throttle_email, 3, CC_READ,
+        "SELECT greatest(1, ceil(extract(epoch FROM at + make_interval(secs => $2::int) - now())))::bigint"
+        " FROM login_failures WHERE email = lower($1) AND at > now() - make_interval(secs => $2::int)"
+        " ORDER BY at DESC OFFSET $3 LIMIT 1")
+CC_STMT(throttle_client, 3, CC_READ,
+        "SELECT greatest(1, ceil(extract(epoch FROM at + make_interval(secs => $2::int) - now())))::bigint"
+        " FROM login_failures WHERE client = $1 AND at > now() - make_interval(secs => $2::int)"
+        " ORDER BY at DESC OFFSET $3 LIMIT 1")
+/* also drops rows too old to matter for any window */
+CC_STMT(login_failure_insert, 2, CC_WRITE,
+        "WITH old AS (DELETE FROM login_failures WHERE at < now() - interval '1 day')"
+        " INSERT INTO login_failures (email, client) VALUES (lower($1), $2)")
+CC_STMT(login_failure_clear, 1, CC_WRITE,
+        "DELETE FROM login_failures WHERE email = lower($1)")
+CC_STMT(mail_insert, 3, CC_WRITE,
+        "INSERT INTO mail_outbox (recipient, subject, body) VALUES ($1, $2, $3) RETURNING id")
+/* SKIP LOCKED lets every process and node deliver without doubles */
+CC_STMT(mail_claim, 0, CC_WRITE,
+        "SELECT id, recipient, subject, body, extract(epoch FROM created_at)::bigint FROM mail_outbox"
+        " WHERE sent_at IS NULL AND next_attempt_at <= now() ORDER BY id LIMIT 20"
+        " FOR UPDATE SKIP LOCKED")
+CC_STMT(mail_sent, 1, CC_WRITE,
+        "UPDATE mail_outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL"
+        " WHERE id = $1")
+/* exponential backoff, capped at an hour */
+CC_STMT(mail_failed, 2, CC_WRITE,
+        "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2,"
+        " next_attempt_at = now() + make_interval(secs => least(3600, 30 * power(2, attempts))::int)"
+        " WHERE id = $1")
+/* ---- profiles, hospitals and verification (handlers/profiles.c) ---- */
+CC_STMT(candidate_get, 1, CC_READ,
+        "SELECT p.id, cc_candidate_profile_json(p) FROM candidate_profiles p WHERE"
+        " p.user_id = $1")
+CC_STMT(candidate_create, 1, CC_WRITE,
+        "INSERT INTO candidate_profiles (user_id) VALUES ($1) ON CONFLICT (user_id) DO"
+        " NOTHING RETURNING id")
+CC_STMT(candidate_update, 2, CC_WRITE,
+        "UPDATE candidate_profiles p SET (phone_number, date_of_birth, gender, address,"
+        " city, state, country, headline, summary, years_of_experience, specialization,"
+        " certifications, expected_salary, available_from, preferred_job_types,"
+        " preferred_locations, updated_at) = (SELECT r.phone_number, r.date_of_birth,"
+        " r.gender, r.address, r.city, r.state, r.country, r.headline, r.summary,"
+        " r.years_of_experience, r.specialization, r.certifications, r.expected_salary,"
+        " r.available_from, r.preferred_job_types, r.preferred_locations, now() FROM"
+        " jsonb_populate_record(p, $2::jsonb) r) WHERE p.id = $1")
+CC_STMT(candidate_skills_missing, 2, CC_READ,
+        "SELECT t.x FROM unnest($2::bigint[]) WITH ORDINALITY AS t(x, o) WHERE NOT EXISTS"
+        " (SELECT 1 FROM skills s WHERE s.id = t.x AND (s.is_active OR EXISTS (SELECT 1"
+        " FROM candidate_skills c WHERE c.profile_id = $1 AND c.skill_id = t.x))) ORDER BY"
+        " t.o")
+CC_STMT(candidate_skills_set, 2, CC_WRITE,
+        "WITH gone AS (DELETE FROM candidate_skills WHERE profile_id = $1 AND skill_id <>"
+        " ALL ($2::bigint[])) INSERT INTO candidate_skills (profile_id, skill_id) SELECT"
+        " $1, x FROM unnest($2::bigint[]) x ON CONFLICT DO NOTHING")
+CC_STMT(candidate_quals_missing, 2, CC_READ,
+        "SELECT t.x FROM unnest($2::bigint[]) WITH ORDINALITY AS t(x, o) WHERE NOT EXISTS"
+        " (SELECT 1 FROM qualifications s WHERE s.id = t.x AND (s.is_active OR EXISTS"
+        " (SELECT 1 FROM candidate_qualifications c WHERE c.profile_id = $1 AND"
+        " c.qualification_id = t.x))) ORDER BY t.o")
+CC_STMT(candidate_quals_set, 2, CC_WRITE,
+        "WITH gone AS (DELETE FROM candidate_qualifications WHERE profile_id = $1 AND"
+        " qualification_id <> ALL ($2::bigint[])) INSERT INTO candidate_qualifications"
+        " (profile_id, qualification_id) SELECT $1, x FROM unnest($2::bigint[]) x ON"
+        " CONFLICT DO NOTHING")
+CC_STMT(candidate_json, 1, CC_READ,
+        "SELECT cc_candidate_profile_json(p) FROM candidate_profiles p WHERE p.id = $1")
+CC_STMT(candidate_clear, 1, CC_WRITE,
+        "UPDATE candidate_profiles SET phone_number = NULL, date_of_birth = NULL, gender"
+        " = NULL, address = NULL, city = NULL, state = NULL, country = NULL, headline ="
+        " NULL, summary = NULL, years_of_experience = NULL, specialization = NULL,"
+        " certifications = '{}', expected_salary = NULL, available_from = NULL,"
+        " preferred_job_types = '{}', preferred_locations = '{}', verification_status ="
+        " 'pending', verified_at = NULL, verified_by = NULL, rejection_reason = NULL,"
+        " updated_at = now() WHERE user_id = $1 RETURNING id")
+CC_STMT(candidate_clear_links, 1, CC_WRITE,
+        "WITH a AS (DELETE FROM candidate_skills WHERE profile_id = $1), b AS (DELETE"
+        " FROM candidate_qualifications WHERE profile_id = $1) DELETE FROM"
+        " verification_requests WHERE candidate_profile_id = $1")
+CC_STMT(recruiter_get, 1, CC_READ,
+        "SELECT p.id, cc_recruiter_profile_json(p) FROM recruiter_profiles p WHERE"
+        " p.user_id = $1")
+CC_STMT(recruiter_create, 1, CC_WRITE,
+        "INSERT INTO recruiter_profiles (user_id) VALUES ($1) ON CONFLICT (user_id) DO"
+        " NOTHING RETURNING id")
+CC_STMT(recruiter_update, 2, CC_WRITE,
+        "UPDATE recruiter_profiles p SET (company_name, designation, phone_number,"
+        " company_address, updated_at) = (SELECT r.company_name, r.designation,"
+        " r.phone_number, r.company_address, now() FROM jsonb_populate_record(p,"
+        " $2::jsonb) r) WHERE p.user_id = $1")
+CC_STMT(recruiter_link, 2, CC_WRITE,
+        "UPDATE recruiter_profiles SET hospital_id = $2, verification_status = 'pending',"
+        " verified_at = NULL, verified_by = NULL, rejection_reason = NULL, updated_at ="
+        " now() WHERE user_id = $1 AND hospital_id IS DISTINCT FROM $2::bigint")
+CC_STMT(recruiter_clear, 1, CC_WRITE,
+        "UPDATE recruiter_profiles SET company_name = '', designation = '', phone_number"
+        " = '', company_address = '', verification_status = 'pending', verified_at = NULL,"
+        " verified_by = NULL, rejection_reason = NULL, updated_at = now() WHERE user_id ="
+        " $1")
+CC_STMT(hospital_exists, 1, CC_READ,
+        "SELECT 1 FROM hospitals WHERE id = $1")
+CC_STMT(hospital_of_recruiter, 1, CC_READ,
+        "SELECT h.id, cc_hospital_json(h, false) FROM recruiter_profiles r JOIN hospitals"
+        " h ON h.id = r.hospital_id WHERE r.user_id = $1")
+CC_STMT(hospital_of_recruiter_lock, 1, CC_WRITE,
+        "SELECT h.id, h.verification_status, h.created_by = $1 OR r.verification_status ="
+        " 'verified', h.name, h.registration_number FROM recruiter_profiles r JOIN"
+        " hospitals h ON h.id = r.hospital_id WHERE r.user_id = $1 FOR UPDATE OF h")
+CC_STMT(hospital_insert, 2, CC_WRITE,
+        "INSERT INTO hospitals (name, registration_number, address, city, state, country,"
+        " phone_number, email, type, bed_capacity, website, created_by) SELECT r.name,"
+        " r.registration_number, r.address, r.city, r.state, r.country, r.phone_number,"
+        " r.email, r.type, r.bed_capacity, r.website, $1 FROM"
+        " jsonb_populate_record(NULL::hospitals, $2::jsonb) r RETURNING id")
+CC_STMT(hospital_update, 2, CC_WRITE,
+        "UPDATE hospitals h SET (name, registration_number, address, city, state,"
+        " country, phone_number, email, type, bed_capacity, website, updated_at) = (SELECT"
+        " r.name, r.registration_number, r.address, r.city, r.state, r.country,"
+        " r.phone_number, r.email, r.type, r.bed_capacity, r.website, now() FROM"
+        " jsonb_populate_record(h, $2::jsonb) r) WHERE h.id = $1")
+CC_STMT(hospital_reverify, 1, CC_WRITE,
+        "UPDATE hospitals SET verification_status = 'pending', verified_at = NULL,"
+        " verified_by = NULL, updated_at = now() WHERE id = $1")
+CC_STMT(hospital_has_jobs, 1, CC_READ,
+        "SELECT EXISTS (SELECT 1 FROM jobs WHERE hospital_id = $1)")
+CC_STMT(hospital_delete, 1, CC_WRITE,
+        "DELETE FROM hospitals WHERE id = $1")
+CC_STMT(hospital_details, 2, CC_READ,
+        "SELECT cc_hospital_json(h, $2::boolean) FROM hospitals h WHERE h.id = $1 AND"
+        " ($2::boolean OR h.verification_status = 'verified')")
+CC_STMT(verification_view_candidate, 1, CC_READ,
+        "SELECT json_build_object('subject', 'candidate', 'candidate_profile', p.id,"
+        " 'hospital', NULL, 'verification_status', p.verification_status, 'verified_at',"
+        " cc_ts(p.verified_at), 'rejection_reason', p.rejection_reason, 'request', (SELECT"
+        " cc_verification_request_json(v, true) FROM verification_requests v WHERE"
+        " v.candidate_profile_id = p.id)) FROM candidate_profiles p WHERE p.user_id = $1")
+CC_STMT(verification_view_hospital, 1, CC_READ,
+        "SELECT json_build_object('subject', 'hospital', 'candidate_profile', NULL,"
+        " 'hospital', h.id, 'verification_status', h.verification_status, 'verified_at',"
+        " cc_ts(h.verified_at), 'rejection_reason', h.rejection_reason, 'request', (SELECT"
+        " cc_verification_request_json(v, true) FROM verification_requests v WHERE"
+        " v.hospital_id = h.id)) FROM hospitals h WHERE h.id = $1")
+CC_STMT(verification_candidate_lock, 1, CC_WRITE,
+        "SELECT p.id, p.verification_status, v.id, v.status, p.user_id, u.email,"
+        " u.first_name FROM candidate_profiles p JOIN users u ON u.id = p.user_id LEFT"
+        " JOIN verification_requests v ON v.candidate_profile_id = p.id WHERE p.id = $1"
+        " FOR UPDATE OF p")
+CC_STMT(verification_hospital_lock, 1, CC_WRITE,
+        "SELECT h.id, h.verification_status, v.id, v.status, h.name FROM hospitals h LEFT"
+        " JOIN verification_requests v ON v.hospital_id = h.id WHERE h.id = $1 FOR UPDATE"
+        " OF h")
+CC_STMT(documents_not_owned, 2, CC_READ,
+        "SELECT t.x FROM unnest($2::bigint[]) WITH ORDINALITY AS t(x, o) WHERE NOT EXISTS"
+        " (SELECT 1 FROM documents d WHERE d.id = t.x AND d.user_id = $1) ORDER BY t.o")
+CC_STMT(verification_upsert_candidate, 3, CC_WRITE,
+        "INSERT INTO verification_requests AS v (candidate_profile_id, submitted_by,"
+        " license_number, registration_council, specialization, id_document_type,"
+        " id_document_number, document_ids) SELECT $1, $2, r.license_number,"
+        " r.registration_council, r.specialization, r.id_document_type,"
+        " r.id_document_number, coalesce(r.document_ids, '{}') FROM"
+        " jsonb_populate_record(NULL::verification_requests, $3::jsonb) r ON CONFLICT"
+        " (candidate_profile_id) DO UPDATE SET submitted_by = EXCLUDED.submitted_by,"
+        " license_number = EXCLUDED.license_number, registration_council ="
+        " EXCLUDED.registration_council, specialization = EXCLUDED.specialization,"
+        " id_document_type = EXCLUDED.id_document_type, id_document_number ="
+        " EXCLUDED.id_document_number, document_ids = EXCLUDED.document_ids, submitted_at"
+        " = CASE WHEN v.status = 'rejected' THEN now() ELSE v.submitted_at END, status ="
+        " 'pending', notes = NULL, rejection_reason = NULL, decided_by = NULL, decided_at"
+        " = NULL, updated_at = now() RETURNING v.id")
+CC_STMT(verification_upsert_hospital, 3, CC_WRITE,
+        "INSERT INTO verification_requests AS v (hospital_id, submitted_by,"
+        " registration_number, document_ids) SELECT $1, $2, r.registration_number,"
+        " coalesce(r.document_ids, '{}') FROM"
+        " jsonb_populate_record(NULL::verification_requests, $3::jsonb) r ON CONFLICT"
+        " (hospital_id) DO UPDATE SET submitted_by = EXCLUDED.submitted_by,"
+        " registration_number = EXCLUDED.registration_number, document_ids ="
+        " EXCLUDED.document_ids, submitted_at = CASE WHEN v.status = 'rejected' OR"
+        " $3::jsonb ? 'resubmit' THEN now() ELSE v.submitted_at END, status = 'pending',"
+        " notes = NULL, rejection_reason = NULL, decided_by = NULL, decided_at = NULL,"
+        " updated_at = now() RETURNING v.id")
+CC_STMT(verification_event, 4, CC_WRITE,
+        "INSERT INTO verification_events (request_id, status, actor_id, reason) VALUES"
+        " ($1, $2, $3, $4)")
+CC_STMT(verification_decide, 5, CC_WRITE,
+        "UPDATE verification_requests SET status = $2, decided_by = $3, decided_at ="
+        " now(), notes = $4, rejection_reason = $5, updated_at = now() WHERE id = $1")
+CC_STMT(candidate_set_pending, 2, CC_WRITE,
+        "UPDATE candidate_profiles SET verification_status = 'pending', verified_at ="
+        " NULL, verified_by = NULL, rejection_reason = NULL, specialization = coalesce($2,"
+        " specialization), updated_at = now() WHERE id = $1")
+CC_STMT(candidate_decide, 4, CC_WRITE,
+        "UPDATE candidate_profiles SET verification_status = $2, verified_at = CASE WHEN"
+        " $2 = 'verified' THEN now() END, verified_by = CASE WHEN $2 = 'verified' THEN"
+        " $3::bigint END, rejection_reason = $4, updated_at = now() WHERE id = $1"
+        " RETURNING cc_candidate_profile_json(candidate_profiles)")
+CC_STMT(hospital_set_pending, 2, CC_WRITE,
+        "UPDATE hospitals SET verification_status = 'pending', verified_at = NULL,"
+        " verified_by = NULL, rejection_reason = NULL, registration_number = $2,"
+        " updated_at = now() WHERE id = $1")
+CC_STMT(hospital_decide, 4, CC_WRITE,
+        "UPDATE hospitals SET verification_status = $2, verified_at = CASE WHEN $2 ="
+        " 'verified' THEN now() END, verified_by = CASE WHEN $2 = 'verified' THEN"
+        " $3::bigint END, rejection_reason = $4, updated_at = now() WHERE id = $1"
+        " RETURNING cc_hospital_json(hospitals, true)")
+CC_STMT(hospital_recruiters_verify, 2, CC_WRITE,
+        "UPDATE recruiter_profiles SET verification_status = 'verified', verified_at ="
+        " now(), verified_by = $2, rejection_reason = NULL, updated_at = now() WHERE"
+        " hospital_id = $1 AND verification_status = 'pending'")
+CC_STMT(hospital_recruiters, 1, CC_WRITE,
+        "SELECT r.user_id, u.email, u.first_name FROM recruiter_profiles r JOIN users u"
+        " ON u.id = r.user_id WHERE r.hospital_id = $1 ORDER BY r.id")
+CC_STMT(recruiter_lock_by_id, 1, CC_WRITE,
+        "SELECT r.verification_status, r.user_id, u.email, u.first_name,"
+        " h.verification_status FROM recruiter_profiles r JOIN users u ON u.id = r.user_id"
+        " LEFT JOIN hospitals h ON h.id = r.hospital_id WHERE r.id = $1 FOR UPDATE OF r")
+CC_STMT(recruiter_decide, 4, CC_WRITE,
+        "UPDATE recruiter_profiles SET verification_status = $2, verified_at = CASE WHEN"
+        " $2 = 'verified' THEN now() END, verified_by = CASE WHEN $2 = 'verified' THEN"
+        " $3::bigint END, rejection_reason = $4, updated_at = now() WHERE id = $1"
+        " RETURNING cc_recruiter_profile_json(recruiter_profiles)")
+CC_STMT(queue_candidates, 5, CC_READ,
+        "SELECT count(*) OVER (), (cc_candidate_profile_json(p)::jsonb ||"
+        " jsonb_build_object('submitted_at', cc_ts(v.submitted_at),"
+        " 'verification_request', cc_verification_request_json(v, true)))::text FROM"
+        " verification_requests v JOIN candidate_profiles p ON p.id ="
+        " v.candidate_profile_id JOIN users u ON u.id = p.user_id WHERE v.status = $1 AND"
+        " ($2::text IS NULL OR u.email ILIKE cc_like($2) OR (u.first_name || ' ' ||"
+        " u.last_name) ILIKE cc_like($2) OR p.specialization ILIKE cc_like($2) OR p.city"
+        " ILIKE cc_like($2) OR v.license_number ILIKE cc_like($2)) ORDER BY CASE WHEN $3 ="
+        " 'submitted_at' THEN v.submitted_at END, CASE WHEN $3 = '-submitted_at' THEN"
+        " v.submitted_at END DESC, CASE WHEN $3 = 'decided_at' THEN v.decided_at END, CASE"
+        " WHEN $3 = '-decided_at' THEN v.decided_at END DESC, CASE WHEN $3 = 'created_at'"
+        " THEN p.created_at END, CASE WHEN $3 = '-created_at' THEN p.created_at END DESC,"
+        " v.id LIMIT $4 OFFSET $5")
+CC_STMT(queue_hospitals, 5, CC_READ,
+        "SELECT count(*) OVER (), (cc_hospital_json(h, true)::jsonb ||"
+        " jsonb_build_object('submitted_at', cc_ts(v.submitted_at),"
+        " 'verification_request', cc_verification_request_json(v, true)))::text FROM"
+        " verification_requests v JOIN hospitals h ON h.id = v.hospital_id WHERE v.status"
+        " = $1 AND ($2::text IS NULL OR h.name ILIKE cc_like($2) OR h.registration_number"
+        " ILIKE cc_like($2) OR h.city ILIKE cc_like($2) OR h.email ILIKE cc_like($2))"
+        " ORDER BY CASE WHEN $3 = 'submitted_at' THEN v.submitted_at END, CASE WHEN $3 ="
+        " '-submitted_at' THEN v.submitted_at END DESC, CASE WHEN $3 = 'decided_at' THEN"
+        " v.decided_at END, CASE WHEN $3 = '-decided_at' THEN v.decided_at END DESC, CASE"
+        " WHEN $3 = 'created_at' THEN h.created_at END, CASE WHEN $3 = '-created_at' THEN"
+        " h.created_at END DESC, v.id LIMIT $4 OFFSET $5")
+CC_STMT(candidate_details, 3, CC_READ,
+        "SELECT (cc_candidate_profile_json(p)::jsonb ||"
+        " jsonb_build_object('verification_request', (SELECT"
+        " cc_verification_request_json(v, $2::boolean) FROM verification_requests v WHERE"
+        " v.candidate_profile_id = p.id), 'documents', (SELECT"
+        " coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'document_type',"
+        " d.document_type, 'description', d.description, 'original_name', d.original_name,"
+        " 'is_verified', d.is_verified, 'expires_on', d.expires_on, 'uploaded_at',"
+        " cc_ts(d.uploaded_at)) ORDER BY d.id), '[]') FROM documents d WHERE d.user_id ="
+        " p.user_id AND ($2::boolean OR d.document_type <> 'id'))))::text FROM"
+        " candidate_profiles p WHERE p.id = $1 AND ($2::boolean OR"
+        " cc_recruiter_sees_candidate($3, p.id))")
+CC_STMT(status_candidate, 1, CC_READ,
+        "SELECT (jsonb_build_object('role', 'candidate', 'verification_status',"
+        " p.verification_status) || cc_candidate_completion(p) ||"
+        " jsonb_build_object('documents_count', (SELECT count(*) FROM documents d WHERE"
+        " d.user_id = p.user_id), 'verified_documents_count', (SELECT count(*) FROM"
+        " documents d WHERE d.user_id = p.user_id AND d.is_verified),"
+        " 'hospital_verification_status', NULL))::text FROM candidate_profiles p WHERE"
+        " p.user_id = $1")
+CC_STMT(status_recruiter, 1, CC_READ,
+        "SELECT (jsonb_build_object('role', 'recruiter', 'verification_status',"
+        " p.verification_status) || cc_recruiter_completion(p) ||"
+        " jsonb_build_object('documents_count', (SELECT count(*) FROM documents d WHERE"
+        " d.user_id = p.user_id), 'verified_documents_count', (SELECT count(*) FROM"
+        " documents d WHERE d.user_id = p.user_id AND d.is_verified),"
+        " 'hospital_verification_status', (SELECT h.verification_status FROM hospitals h"
+        " WHERE h.id = p.hospital_id)))::text FROM recruiter_profiles p WHERE p.user_id ="
+        " $1")
+CC_STMT(status_admin, 1, CC_READ,
+        "SELECT jsonb_build_object('role', 'admin', 'verification_status', 'verified',"
+        " 'profile_complete', true, 'completeness', 100, 'missing_fields', '[]'::jsonb,"
+        " 'documents_count', (SELECT count(*) FROM documents d WHERE d.user_id = $1),"
+        " 'verified_documents_count', (SELECT count(*) FROM documents d WHERE d.user_id ="
+        " $1 AND d.is_verified), 'hospital_verification_status', NULL)::text")
+/* ---- events ---- */
+CC_STMT(notify, 5, CC_WRITE,
+        "SELECT cc_notify($1, $2, $3, $4, $5::jsonb)")
+CC_STMT(audit, 5, CC_WRITE,
+        "INSERT INTO audit_log (actor_id, action, target_type, target_id, details)"
+        " VALUES ($1, $2, $3, $4, $5::jsonb)")
+/* ---- notifications: always the caller's own ($1 = user id, or $2 next to an object id).
+ * Lists walk notifications_user_idx (user_id, id) newest first; unread counts use the
+ * partial notifications_unread_idx. Filters: $2 is_read (NULL = any), $3 type (NULL = any).
+ * The one-row outer query keeps unread_count when the page itself is empty. ---- */
+CC_STMT(notification_page, 5, CC_READ,
+        "SELECT u.unread, p.total, p.body"
+        " FROM (SELECT count(*) AS unread FROM notifications WHERE user_id = $1 AND NOT is_read) u"
+        " LEFT JOIN LATERAL (SELECT n.id, count(*) OVER () AS total,"
+        " cc_notification_json(n)::text AS body FROM notifications n"
+        " WHERE n.user_id = $1 AND ($2::boolean IS NULL OR n.is_read = $2)"
+        " AND ($3::text IS NULL OR n.notification_type = $3)"
+        " ORDER BY n.id DESC LIMIT $4::bigint OFFSET $5::bigint) p ON true"
+        " ORDER BY p.id DESC")
+/* keyset feed, older direction: rows with id < $4, newest first; `more` = whether any
+ * matching row lies at or above the boundary (the "previous" side) */
+CC_STMT(notification_feed_older, 5, CC_READ,
+        "SELECT u.unread, u.more, p.id, p.body"
+        " FROM (SELECT (SELECT count(*) FROM notifications WHERE user_id = $1 AND NOT is_read)"
+        " AS unread, EXISTS (SELECT 1 FROM notifications m WHERE m.user_id = $1"
+        " AND m.id >= $4::bigint AND ($2::boolean IS NULL OR m.is_read = $2)"
+        " AND ($3::text IS NULL OR m.notification_type = $3)) AS more) u"
+        " LEFT JOIN LATERAL (SELECT n.id, cc_notification_json(n)::text AS body"
+        " FROM notifications n WHERE n.user_id = $1 AND n.id < $4::bigint"
+        " AND ($2::boolean IS NULL OR n.is_read = $2)"
+        " AND ($3::text IS NULL OR n.notification_type = $3)"
+        " ORDER BY n.id DESC LIMIT $5::bigint) p ON true"
+        " ORDER BY p.id DESC")
+/* newer direction: the oldest rows with id > $4, answered newest first; `more` = whether
+ * any matching row lies at or below the boundary (the "next" side) */
+CC_STMT(notification_feed_newer, 5, CC_READ,
+        "SELECT u.unread, u.more, p.id, p.body"
+        " FROM (SELECT (SELECT count(*) FROM notifications WHERE user_id = $1 AND NOT is_read)"
+        " AS unread, EXISTS (SELECT 1 FROM notifications m WHERE m.user_id = $1"
+        " AND m.id <= $4::bigint AND ($2::boolean IS NULL OR m.is_read = $2)"
+        " AND ($3::text IS NULL OR m.notification_type = $3)) AS more) u"
+        " LEFT JOIN LATERAL (SELECT n.id, cc_notification_json(n)::text AS body"
+        " FROM notifications n WHERE n.user_id = $1 AND n.id > $4::bigint"
+        " AND ($2::boolean IS NULL OR n.is_read = $2)"
+        " AND ($3::text IS NULL OR n.notification_type = $3)"
+        " ORDER BY n.id LIMIT $5::bigint) p ON true"
+        " ORDER BY p.id DESC")
+CC_STMT(notification_get, 2, CC_READ,
+        "SELECT cc_notification_json(n)::text FROM notifications n"
+        " WHERE n.id = $1 AND n.user_id = $2")
+CC_STMT(notification_delete, 2, CC_WRITE,
+        "DELETE FROM notifications WHERE id = $1 AND user_id = $2 RETURNING id")
+/* idempotent: a second call keeps the first read_at */
+CC_STMT(notification_mark_read, 2, CC_WRITE,
+        "UPDATE notifications SET is_read = true, read_at = coalesce(read_at, now())"
+        " WHERE id = $1 AND user_id = $2 RETURNING cc_notification_json(notifications)::text")
+/* counts only the rows that changed */
+CC_STMT(notification_mark_all_read, 1, CC_WRITE,
+        "WITH changed AS (UPDATE notifications SET is_read = true, read_at = now()"
+        " WHERE user_id = $1 AND NOT is_read RETURNING 1) SELECT count(*) FROM changed")
+/* ---- master data ---- */
+/* Lists: NULL parameters are absent filters; the search is a literal substring (cc_like
+ * escapes % _ \); ordering is one of the fixed values the handler accepted. */
+CC_STMT(skill_list, 6, CC_READ,
+        "SELECT count(*) OVER (), cc_skill_json(s) FROM skills s"
+        " WHERE ($1::text IS NULL OR s.name ILIKE cc_like($1) OR s.description ILIKE cc_like($1))"
+        " AND ($2::text IS NULL OR s.category = $2) AND ($3::boolean IS NULL OR s.is_active = $3)"
+        " ORDER BY CASE WHEN $4::text = '-name' THEN lower(s.name) END DESC,"
+        " CASE WHEN $4::text = 'category' THEN s.category END,"
+        " CASE WHEN $4::text = '-category' THEN s.category END DESC, lower(s.name), s.id"
+        " LIMIT $5::bigint OFFSET $6::bigint")
+CC_STMT(skill_get, 1, CC_READ,
+        "SELECT cc_skill_json(s) FROM skills s WHERE s.id = $1")
+CC_STMT(skill_insert, 4, CC_WRITE,
+        "INSERT INTO skills (name, category, description, is_active)"
+        " VALUES ($1, $2, $3, $4::boolean) RETURNING id, cc_skill_json(skills)")
+/* NULL keeps a column; prev is the row as it was (for the audit log) */
+CC_STMT(skill_update, 5, CC_WRITE,
+        "UPDATE skills s SET name = coalesce($2, s.name), category = coalesce($3, s.category),"
+        " description = coalesce($4, s.description),"
+        " is_active = coalesce($5::boolean, s.is_active), updated_at = now()"
+        " FROM skills prev WHERE s.id = $1 AND prev.id = s.id"
+        " RETURNING cc_skill_json(s), cc_skill_json(prev)")
+CC_STMT(skill_delete, 1, CC_WRITE,
+        "DELETE FROM skills s WHERE s.id = $1 RETURNING cc_skill_json(s)")
+CC_STMT(skill_in_use, 1, CC_READ,
+        "SELECT EXISTS (SELECT 1 FROM candidate_skills WHERE skill_id = $1)"
+        " OR EXISTS (SELECT 1 FROM job_skills WHERE skill_id = $1)")
+CC_STMT(qualification_list, 7, CC_READ,
+        "SELECT count(*) OVER (), cc_qualification_json(x) FROM qualifications x"
+        " WHERE ($1::text IS NULL OR x.name ILIKE cc_like($1) OR x.field ILIKE cc_like($1))"
+        " AND ($2::text IS NULL OR x.level = $2) AND ($3::text IS NULL OR x.level = $3)"
+        " AND ($4::boolean IS NULL OR x.is_active = $4)"
+        " ORDER BY CASE WHEN $5::text = '-name' THEN lower(x.name) END DESC,"
+        " CASE WHEN $5::text = 'level' THEN array_position(ARRAY['certificate', 'diploma',"
+        " 'bachelor', 'master', 'doctorate'], x.level) END,"
+        " CASE WHEN $5::text = '-level' THEN array_position(ARRAY['certificate', 'diploma',"
+        " 'bachelor', 'master', 'doctorate'], x.level) END DESC, lower(x.name), x.id"
+        " LIMIT $6::bigint OFFSET $7::bigint")
+CC_STMT(qualification_get, 1, CC_READ,
+        "SELECT cc_qualification_json(x) FROM qualifications x WHERE x.id = $1")
+CC_STMT(qualification_insert, 4, CC_WRITE,
+        "INSERT INTO qualifications (name, level, field, is_active)"
+        " VALUES ($1, $2, $3, $4::boolean) RETURNING id, cc_qualification_json(qualifications)")
+CC_STMT(qualification_update, 5, CC_WRITE,
+        "UPDATE qualifications x SET name = coalesce($2, x.name), level = coalesce($3, x.level),"
+        " field = coalesce($4, x.field), is_active = coalesce($5::boolean, x.is_active),"
+        " updated_at = now() FROM qualifications prev WHERE x.id = $1 AND prev.id = x.id"
+        " RETURNING cc_qualification_json(x), cc_qualification_json(prev)")
+CC_STMT(qualification_delete, 1, CC_WRITE,
+        "DELETE FROM qualifications x WHERE x.id = $1 RETURNING cc_qualification_json(x)")
+CC_STMT(qualification_in_use, 1, CC_READ,
+        "SELECT EXISTS (SELECT 1 FROM candidate_qualifications WHERE qualification_id = $1)"
+        " OR EXISTS (SELECT 1 FROM job_qualifications WHERE qualification_id = $1)")
+CC_STMT(location_list, 7, CC_READ,
+        "SELECT count(*) OVER (), cc_location_json(l) FROM locations l"
+        " WHERE ($1::text IS NULL OR l.city ILIKE cc_like($1) OR l.state ILIKE cc_like($1))"
+        " AND ($2::text IS NULL OR lower(l.state) = lower($2))"
+        " AND ($3::text IS NULL OR lower(l.country) = lower($3))"
+        " AND ($4::boolean IS NULL OR l.is_active = $4)"
+        " ORDER BY CASE WHEN $5::text = 'city' THEN lower(l.city) END,"
+        " CASE WHEN $5::text = '-city' THEN lower(l.city) END DESC,"
+        " CASE WHEN $5::text = '-state' THEN lower(l.state) END DESC,"
+        " lower(l.state), lower(l.city), l.id"
+        " LIMIT $6::bigint OFFSET $7::bigint")
+CC_STMT(location_get, 1, CC_READ,
+        "SELECT cc_location_json(l) FROM locations l WHERE l.id = $1")
+CC_STMT(location_insert, 4, CC_WRITE,
+        "INSERT INTO locations (city, state, country, is_active)"
+        " VALUES ($1, $2, $3, $4::boolean) RETURNING id, cc_location_json(locations)")
+CC_STMT(location_update, 5, CC_WRITE,
+        "UPDATE locations l SET city = coalesce($2, l.city), state = coalesce($3, l.state),"
+        " country = coalesce($4, l.country), is_active = coalesce($5::boolean, l.is_active),"
+        " updated_at = now() FROM locations prev WHERE l.id = $1 AND prev.id = l.id"
+        " RETURNING cc_location_json(l), cc_location_json(prev)")
+CC_STMT(location_delete, 1, CC_WRITE,
+        "DELETE FROM locations l WHERE l.id = $1 RETURNING cc_location_json(l)")
+/* ---- jobs and search (handlers/jobs.c) ---- */
+/* who posts: the recruiter profile, its status, its hospital and the hospital's status */
+CC_STMT(job_poster, 1, CC_READ,
+        "SELECT p.id, p.verification_status, h.id, h.verification_status"
+        " FROM recruiter_profiles p LEFT JOIN hospitals h ON h.id = p.hospital_id"
+        " WHERE p.user_id = $1")
+/* $3: the cleaned body over the defaults of the optional fields */
+CC_STMT(job_insert, 3, CC_WRITE,
+        "INSERT INTO jobs (hospital_id, posted_by, title, description, requirements, department,"
+        " location, city, state, job_type, experience_level, min_experience_years, salary_min,"
+        " salary_max, salary_currency, pay_unit, shift, start_date, end_date, vacancies,"
+        " expires_at, is_active) SELECT $1, $2, r.title, r.description, r.requirements,"
+        " r.department, r.location, r.city, r.state, r.job_type, r.experience_level,"
+        " r.min_experience_years, r.salary_min, r.salary_max, r.salary_currency, r.pay_unit,"
+        " r.shift, r.start_date, r.end_date, r.vacancies, r.expires_at, r.is_active"
+        " FROM jsonb_populate_record(NULL::jobs, '{\"requirements\": \"\","
+        " \"min_experience_years\": 0, \"salary_currency\": \"INR\","
+        " \"pay_unit\": \"monthly\", \"vacancies\": 1, \"is_active\": true}'::jsonb"
+        " || $3::jsonb) r RETURNING id")
+/* ids that are unknown, or inactive and not already linked to job $1 (NULL on create) */
+CC_STMT(job_skills_missing, 2, CC_READ,
+        "SELECT t.x FROM unnest($2::bigint[]) WITH ORDINALITY AS t(x, o) WHERE NOT EXISTS"
+        " (SELECT 1 FROM skills s WHERE s.id = t.x AND (s.is_active OR EXISTS (SELECT 1"
+        " FROM job_skills js WHERE js.job_id = $1::bigint AND js.skill_id = t.x)))"
+        " ORDER BY t.o")
+CC_STMT(job_quals_missing, 2, CC_READ,
+        "SELECT t.x FROM unnest($2::bigint[]) WITH ORDINALITY AS t(x, o) WHERE NOT EXISTS"
+        " (SELECT 1 FROM qualifications s WHERE s.id = t.x AND (s.is_active OR EXISTS"
+        " (SELECT 1 FROM job_qualifications jq WHERE jq.job_id = $1::bigint"
+        " AND jq.qualification_id = t.x))) ORDER BY t.o")
+CC_STMT(job_skills_set, 2, CC_WRITE,
+        "WITH gone AS (DELETE FROM job_skills WHERE job_id = $1 AND skill_id <>"
+        " ALL ($2::bigint[])) INSERT INTO job_skills (job_id, skill_id) SELECT $1, x"
+        " FROM unnest($2::bigint[]) x ON CONFLICT DO NOTHING")
+CC_STMT(job_quals_set, 2, CC_WRITE,
+        "WITH gone AS (DELETE FROM job_qualifications WHERE job_id = $1 AND qualification_id"
+        " <> ALL ($2::bigint[])) INSERT INTO job_qualifications (job_id, qualification_id)"
+        " SELECT $1, x FROM unnest($2::bigint[]) x ON CONFLICT DO NOTHING")
+/* a job the caller may write ($2 admin, else posted by user $3), locked for the write;
+ * the current values a partial update is checked against */
+CC_STMT(job_lock, 3, CC_WRITE,
+        "SELECT j.is_active, j.salary_min::text, j.salary_max::text, j.start_date::text,"
+        " j.end_date::text, EXISTS (SELECT 1 FROM applications a WHERE a.job_id = j.id)"
+        " FROM jobs j WHERE j.id = $1 AND ($2::boolean OR j.posted_by ="
+        " (SELECT p.id FROM recruiter_profiles p WHERE p.user_id = $3)) FOR UPDATE OF j")
+/* PATCH semantics: keys absent from $2 keep their column */
+CC_STMT(job_update, 2, CC_WRITE,
+        "UPDATE jobs j SET (title, description, requirements, department, location, city,"
+        " state, job_type, experience_level, min_experience_years, salary_min, salary_max,"
+        " salary_currency, pay_unit, shift, start_date, end_date, vacancies, expires_at,"
+        " is_active, updated_at) = (SELECT r.title, r.description, r.requirements,"
+        " r.department, r.location, r.city, r.state, r.job_type, r.experience_level,"
+        " r.min_experience_years, r.salary_min, r.salary_max, r.salary_currency, r.pay_unit,"
+        " r.shift, r.start_date, r.end_date, r.vacancies, r.expires_at, r.is_active, now()"
+        " FROM jsonb_populate_record(j, $2::jsonb) r) WHERE j.id = $1")
+CC_STMT(job_json, 1, CC_READ,
+        "SELECT cc_job_json(j, NULL)::text FROM jobs j WHERE j.id = $1")
+/* one job for reader $2 (user id or NULL): the JSON, whether anyone may see it (active and
+ * unexpired), and whether the reader posted it */
+CC_STMT(job_get, 2, CC_READ,
+        "SELECT cc_job_json(j, c.id)::text,"
+        " j.is_active AND (j.expires_at IS NULL OR j.expires_at > now()),"
+        " r.id IS NOT NULL AND j.posted_by = r.id"
+        " FROM jobs j LEFT JOIN candidate_profiles c ON c.user_id = $2::bigint"
+        " LEFT JOIN recruiter_profiles r ON r.user_id = $2::bigint WHERE j.id = $1")
+CC_STMT(job_delete, 1, CC_WRITE,
+        "DELETE FROM jobs WHERE id = $1 RETURNING id")
+/* a job was closed: every applicant who has not withdrawn hears of it */
+CC_STMT(job_closed_notify, 1, CC_WRITE,
+        "SELECT count(cc_notify(c.user_id, 'job_update', 'Job closed', 'The job \"' || j.title"
+        " || '\" is no longer open.', jsonb_build_object('job', j.id, 'application', a.id)))"
+        " FROM applications a JOIN jobs j ON j.id = a.job_id"
+        " JOIN candidate_profiles c ON c.id = a.candidate_id"
+        " WHERE a.job_id = $1 AND a.status <> 'withdrawn'")
+/* one page of jobs for the list and search endpoints, rendered: see cc_job_page (0004)
+ * and the search cache in front of it (0008). Repeatable: the cache write is an upsert. */
+CC_STMT(job_page, 1, CC_READ,
+        "SELECT total, results, bad_skill FROM cc_job_page_cached($1::jsonb)")
+
+/* ---- applications and assignments (handlers/applications.c) ---- */
+/* Role scope of lists ($1 = user id, $2 = role): admins all, a candidate its own, a
+ * recruiter the jobs it posted. `private` renderers (notes, contact details) for every role
+ * but the candidate: the scope already limits recruiters to their own jobs. */
+#define CC_APP_SCOPE(job, cand)                                                                \
+" ($2 = 'admin' OR ($2 = 'candidate' AND " cand " = (SELECT p.id FROM candidate_profiles"  \
+" p WHERE p.user_id = $1)) OR ($2 = 'recruiter' AND " job " IN (SELECT j.id FROM jobs j"   \
+" JOIN recruiter_profiles r ON r.id = j.posted_by WHERE r.user_id = $1)))"
+/* $3 statuses (comma list, validated) or NULL, $4 job id or NULL, $5 ordering */
+CC_STMT(application_list, 7, CC_READ,
+        "SELECT count(*) OVER (), cc_application_json(a, $2 <> 'candidate')::text"
+        " FROM applications a WHERE" CC_APP_SCOPE("a.job_id", "a.candidate_id")
+        " AND ($3::text IS NULL OR a.status = ANY (string_to_array($3, ',')))"
+        " AND ($4::bigint IS NULL OR a.job_id = $4::bigint)"
+        " ORDER BY CASE WHEN $5::text = 'applied_at' THEN a.applied_at END,"
+        " CASE WHEN $5::text = '-applied_at' THEN a.applied_at END DESC,"
+        " CASE WHEN $5::text = 'updated_at' THEN a.updated_at END,"
+        " CASE WHEN $5::text = '-updated_at' THEN a.updated_at END DESC,"
+        " CASE WHEN left($5::text, 1) = '-' THEN a.id END DESC, a.id"
+        " LIMIT $6::bigint OFFSET $7::bigint")
+CC_STMT(application_get, 3, CC_READ,
+        "SELECT cc_application_json(a, $2 <> 'candidate')::text FROM applications a"
+        " WHERE a.id = $3::bigint AND cc_assignment_visible(a.job_id, a.candidate_id, $1, $2)")
+/* the job's recruiter and admins see a job's applications */
+CC_STMT(application_job_visible, 3, CC_READ,
+        "SELECT j.id FROM jobs j WHERE j.id = $3::bigint AND ($2 = 'admin' OR j.posted_by ="
+        " (SELECT r.id FROM recruiter_profiles r WHERE r.user_id = $1))")
+/* id, is_active, expired, title, the recruiter's user id */
+CC_STMT(application_job_for_apply, 1, CC_READ,
+        "SELECT j.id, j.is_active, j.expires_at IS NOT NULL AND j.expires_at <= now(), j.title,"
+        " r.user_id FROM jobs j LEFT JOIN recruiter_profiles r ON r.id = j.posted_by"
+        " WHERE j.id = $1::bigint")
+/* the UNIQUE (job_id, candidate_id) constraint decides duplicates (23505) */
+CC_STMT(application_insert, 3, CC_WRITE,
+        "INSERT INTO applications (job_id, candidate_id, cover_letter)"
+        " SELECT $1::bigint, p.id, $3 FROM candidate_profiles p WHERE p.user_id = $2"
+        " RETURNING id")
+CC_STMT(application_event, 3, CC_WRITE,
+        "INSERT INTO application_events (application_id, status, changed_by)"
+        " VALUES ($1, $2, $3)")
+CC_STMT(application_render, 2, CC_READ,
+        "SELECT cc_application_json(a, $2::boolean)::text FROM applications a"
+        " WHERE a.id = $1::bigint")
+/* id, status, cover_letter, notes, job id, candidate profile id, candidate user id,
+ * recruiter user id, job title, candidate email, candidate first name */
+CC_STMT(application_lock, 1, CC_WRITE,
+        "SELECT a.id, a.status, a.cover_letter, a.notes, a.job_id, a.candidate_id, p.user_id,"
+        " r.user_id, j.title, u.email, u.first_name FROM applications a"
+        " JOIN jobs j ON j.id = a.job_id JOIN candidate_profiles p ON p.id = a.candidate_id"
+        " JOIN users u ON u.id = p.user_id LEFT JOIN recruiter_profiles r ON r.id = j.posted_by"
+        " WHERE a.id = $1::bigint FOR UPDATE OF a")
+/* NULL keeps a column */
+CC_STMT(application_update, 4, CC_WRITE,
+        "UPDATE applications SET status = coalesce($2, status),"
+        " cover_letter = coalesce($3, cover_letter), notes = coalesce($4, notes),"
+        " updated_at = now() WHERE id = $1::bigint")
+CC_STMT(active_job_from_hire, 1, CC_WRITE,
+        "INSERT INTO active_jobs (application_id, job_id, candidate_id)"
+        " SELECT a.id, a.job_id, a.candidate_id FROM applications a WHERE a.id = $1::bigint"
+        " ON CONFLICT (application_id) DO NOTHING RETURNING id")
+/* $3 status or NULL, $4 job id or NULL; newest first */
+CC_STMT(active_job_list, 6, CC_READ,
+        "SELECT count(*) OVER (), cc_active_job_json(x, $2 <> 'candidate')::text"
+        " FROM active_jobs x WHERE" CC_APP_SCOPE("x.job_id", "x.candidate_id")
+        " AND ($3::text IS NULL OR x.status = $3) AND ($4::bigint IS NULL OR x.job_id = $4::bigint)"
+        " ORDER BY x.created_at DESC, x.id DESC LIMIT $5::bigint OFFSET $6::bigint")
+CC_STMT(active_job_get, 3, CC_READ,
+        "SELECT cc_active_job_json(x, $2 <> 'candidate')::text FROM active_jobs x"
+        " WHERE x.id = $3::bigint AND cc_assignment_visible(x.job_id, x.candidate_id, $1, $2)")
+/* id, status, start_date, end_date, job id, candidate user id, recruiter user id, title */
+CC_STMT(active_job_lock, 1, CC_WRITE,
+        "SELECT x.id, x.status, to_char(x.start_date, 'YYYY-MM-DD'),"
+        " to_char(x.end_date, 'YYYY-MM-DD'), x.job_id, p.user_id,"
+        " r.user_id, j.title FROM active_jobs x JOIN jobs j ON j.id = x.job_id"
+        " JOIN candidate_profiles p ON p.id = x.candidate_id"
+        " LEFT JOIN recruiter_profiles r ON r.id = j.posted_by"
+        " WHERE x.id = $1::bigint FOR UPDATE OF x")
+/* $2 status or NULL, $3 end date or NULL (kept); finishing without one ends today */
+CC_STMT(active_job_update, 3, CC_WRITE,
+        "UPDATE active_jobs x SET status = coalesce($2, x.status),"
+        " end_date = CASE WHEN $2 IN ('completed', 'terminated')"
+        " THEN coalesce($3::date, x.end_date, greatest(x.start_date, current_date))"
+        " ELSE coalesce($3::date, x.end_date) END, updated_at = now()"
+        " WHERE x.id = $1::bigint")
+CC_STMT(active_job_render, 2, CC_READ,
+        "SELECT cc_active_job_json(x, $2::boolean)::text FROM active_jobs x"
+        " WHERE x.id = $1::bigint")
+/* the completion date is the assignment's end date */
+CC_STMT(completed_job_insert, 3, CC_WRITE,
+        "INSERT INTO completed_jobs (active_job_id, job_id, candidate_id, completion_date,"
+        " rating, feedback) SELECT x.id, x.job_id, x.candidate_id, x.end_date, $2::integer,"
+        " coalesce($3, '') FROM active_jobs x WHERE x.id = $1::bigint RETURNING id")
+CC_STMT(completed_job_list, 5, CC_READ,
+        "SELECT count(*) OVER (), cc_completed_job_json(c, $2 <> 'candidate')::text"
+        " FROM completed_jobs c WHERE" CC_APP_SCOPE("c.job_id", "c.candidate_id")
+        " AND ($3::bigint IS NULL OR c.job_id = $3::bigint)"
+        " ORDER BY c.created_at DESC, c.id DESC LIMIT $4::bigint OFFSET $5::bigint")
+CC_STMT(completed_job_get, 3, CC_READ,
+        "SELECT cc_completed_job_json(c, $2 <> 'candidate')::text FROM completed_jobs c"
+        " WHERE c.id = $3::bigint AND cc_assignment_visible(c.job_id, c.candidate_id, $1, $2)")
+#undef CC_APP_SCOPE
+
+/* ---- matching (handlers/matches.c) ---- */
+/* The ranking functions (0006; the candidate's behind the cache of 0009) return one page in
+ * rank order with the total; the rows are rendered here. $1 = the caller's user id
+ * (candidate) or the job id; then min_score, limit, offset. */
+CC_STMT(match_jobs_page, 4, CC_READ,
+        "SELECT m.total, json_build_object('job', cc_match_job_json(j), 'match_score', m.score,"
+        " 'match_factors', cc_match_json(p.id, j.id)->'match_factors')::text"
+        " FROM candidate_profiles p"
+        " CROSS JOIN LATERAL cc_match_rank_jobs_cached(p.id, $2::integer, $3::integer,"
+        " $4::integer)"
+        " WITH ORDINALITY AS m (total, id, score, o)"
+        " JOIN jobs j ON j.id = m.id WHERE p.user_id = $1 ORDER BY m.o")
+/* the job when the caller may rank candidates for it: its recruiter, or any admin ($2 NULL) */
+CC_STMT(match_job_visible, 2, CC_READ,
+        "SELECT j.id FROM jobs j WHERE j.id = $1 AND ($2::bigint IS NULL OR j.posted_by ="
+        " (SELECT r.id FROM recruiter_profiles r WHERE r.user_id = $2))")
+CC_STMT(match_candidates_page, 4, CC_READ,
+        "SELECT m.total, json_build_object('candidate', cc_match_candidate_json(c),"
+        " 'match_score', m.score, 'match_factors', cc_match_json(c.id, $1)->'match_factors')::text"
+        " FROM cc_match_rank_candidates($1, $2::integer, $3::integer, $4::integer)"
+        " WITH ORDINALITY AS m (total, id, score, o)"
+        " JOIN candidate_profiles c ON c.id = m.id ORDER BY m.o")
+
+
+/* a new open job: notify the candidates it matches at >= 80 (0010) */
+CC_STMT(job_notify_matches, 1, CC_WRITE,
+        "SELECT cc_notify_job_matches($1::bigint)")
+
+/* ---- documents (handlers/documents.c). Owner-or-admin checks are in the WHERE clause:
+ * $2 = the caller's user id, $3 = true for an admin; $4 (or the last) = the base URL of
+ * download_url. Another user's document is no row, answered 404. */
+/* Locks the owner's users row: uploads of one user queue here, so two cannot both pass
+ * the limits. The count is a separate statement so that it sees (READ COMMITTED) what an
+ * upload that held the lock before committed. */
+CC_STMT(document_lock_owner, 1, CC_WRITE,
+        "SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE")
+CC_STMT(document_quota, 1, CC_READ,
+        "SELECT count(*), coalesce(sum(size), 0) FROM documents WHERE user_id = $1")
+CC_STMT(document_insert, 8, CC_WRITE,
+        "INSERT INTO documents (user_id, document_type, description, original_name,"
+        " content_type, size, sha256, expires_on) VALUES ($1, $2, coalesce($3, ''), $4, $5,"
+        " $6::bigint, $7, $8::date) RETURNING id")
+/* $3 is a binary parameter (the chunk's bytes) */
+CC_STMT(document_chunk_insert, 3, CC_WRITE,
+        "INSERT INTO document_chunks (document_id, seq, data) VALUES ($1::bigint, $2::integer,"
+        " $3::bytea)")
+/* $1 owner (NULL: every owner, admins only), $2 base, $3 document_type, $4 is_verified,
+ * $5 limit, $6 offset. The total comes from the outer row even when the page is empty. */
+CC_STMT(document_page, 6, CC_READ,
+        "SELECT t.total, CASE WHEN d.id IS NOT NULL THEN cc_document_json(d, $2)::text END"
+        " FROM (SELECT count(*) AS total FROM"
+        " documents x WHERE ($1::bigint IS NULL OR x.user_id = $1) AND ($3::text IS NULL OR"
+        " x.document_type = $3) AND ($4::boolean IS NULL OR x.is_verified = $4)) t"
+        " LEFT JOIN LATERAL (SELECT * FROM documents x WHERE ($1::bigint IS NULL OR"
+        " x.user_id = $1) AND ($3::text IS NULL OR x.document_type = $3) AND ($4::boolean IS"
+        " NULL OR x.is_verified = $4) ORDER BY x.id DESC LIMIT $5::bigint OFFSET $6::bigint) d"
+        " ON true")
+CC_STMT(document_get, 4, CC_READ,
+        "SELECT cc_document_json(d, $4)::text FROM documents d WHERE d.id = $1 AND"
+        " (d.user_id = $2 OR $3::boolean)")
+/* $5 = the cleaned fields as jsonb (absent keys keep their value). An owner's change of
+ * type or expiry withdraws a verification (the admin verified something else); an
+ * admin's edit keeps it. */
+CC_STMT(document_update, 5, CC_WRITE,
+        "UPDATE documents d SET (document_type, description, expires_on, is_verified,"
+        " verified_at, verified_by, updated_at) = (SELECT r.document_type, r.description,"
+        " r.expires_on, d.is_verified AND k.keep, CASE WHEN k.keep THEN d.verified_at END,"
+        " CASE WHEN k.keep THEN d.verified_by END, now()"
+        " FROM jsonb_populate_record(d, $5::jsonb) r, LATERAL (SELECT $3::boolean OR"
+        " (r.document_type = d.document_type AND r.expires_on IS NOT DISTINCT FROM"
+        " d.expires_on) AS keep) k)"
+        " WHERE d.id = $1 AND (d.user_id = $2 OR $3::boolean)"
+        " RETURNING cc_document_json(d, $4)::text")
+CC_STMT(document_delete, 3, CC_WRITE,
+        "DELETE FROM documents d WHERE d.id = $1 AND (d.user_id = $2 OR $3::boolean)"
+        " RETURNING d.id")
+/* admin: $1 id, $2 admin's user id, $3 is_verified, $4 notes (NULL keeps none), $5 base */
+CC_STMT(document_verify, 5, CC_WRITE,
+        "UPDATE documents d SET is_verified = $3::boolean, verified_at = CASE WHEN"
+        " $3::boolean THEN now() END, verified_by = CASE WHEN $3::boolean THEN $2::bigint END,"
+        " verification_notes = coalesce($4, ''), updated_at = now() WHERE d.id = $1"
+        " RETURNING d.user_id, d.document_type, cc_document_json(d, $5)::text")
+/* What a download needs, when $2 (user id, role $3) may read the document. */
+CC_STMT(document_download, 3, CC_READ,
+        "SELECT d.original_name, d.content_type, d.size, d.sha256, (SELECT count(*) FROM"
+        " document_chunks c WHERE c.document_id = d.id) FROM documents d WHERE d.id = $1 AND"
+        " cc_document_readable(d, $2::bigint, $3)")
+/* read with a binary result: the chunk's raw bytes */
+CC_STMT(document_chunk, 2, CC_READ,
+        "SELECT data FROM document_chunks WHERE document_id = $1::bigint AND seq ="
+        " $2::integer")
+// clang-format on
