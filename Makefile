@@ -27,19 +27,19 @@ CFLAGS_ALL = -std=gnu11 $(WARN) $(OPT) -fPIC -I. -I$(G) -I$(HTTPD_INC) $(PKG_CFL
 
 # Pure code: no httpd headers, linked by the unit tests and (partly) by carechainctl.
 PURE_SRC := core/router.c core/pagination.c core/jwt.c core/validate.c core/password_rules.c \
-            core/fields.c core/cursor.c core/filetype.c core/multipart.c core/respcache.c dbd/errmap.c \
+            core/fields.c core/cursor.c core/filetype.c core/multipart.c core/respcache.c core/utf8.c core/json.c dbd/errmap.c \
             dbd/statements.c
 GEN_WORDS := $(G)/common_passwords.c
 GEN_MIGR  := $(G)/migrations.c
 GEN_DATA  := $(G)/seed_data.c
 SEED_DATA := $(sort $(wildcard cli/data/*.tsv))
 GEN_SAMPLE := $(G)/sample_data_sql.c
-MOD_SRC  := mod_carechain.c core/http.c core/auth.c core/passwords.c core/mail.c core/events.c dbd/db.c dbd/cached.c \
-            $(wildcard handlers/*.c) $(PURE_SRC)
-CLI_SRC  := cli/carechainctl.c cli/seed_masters.c cli/sample_data.c core/password_rules.c \
+MOD_SRC  := mod_carechain.c core/config.c core/body.c core/http.c core/passwords.c dbd/db.c \
+            $(wildcard services/*.c) $(wildcard handlers/*.c) $(PURE_SRC)
+CLI_SRC  := cli/carechainctl.c cli/seed_masters.c cli/sample_data.c core/password_rules.c core/utf8.c \
             core/validate.c dbd/statements.c
 UNIT_SRC := $(wildcard tests/unit/*.c)
-HEADERS  := $(wildcard core/*.h dbd/*.h handlers/*.h cli/*.h)
+HEADERS  := $(wildcard core/*.h dbd/*.h services/*.h handlers/*.h cli/*.h)
 MIGRATIONS := $(sort $(wildcard dbd/migrations/*.sql))
 
 .PHONY: all build deps run test unit unit-asan fuzz fuzz-short api api-event api-prefork clean \
@@ -109,9 +109,9 @@ FUZZ_RUN     = mkdir -p $(FUZZ_CORPUS) && cp -f tests/fuzz/corpus/multipart/* $(
                $(B)/fuzz_multipart -dict=tests/fuzz/multipart.dict -timeout=10 \
                -artifact_prefix=$(B)/fuzz-multipart- -print_final_stats=1 $(FUZZ_CORPUS)
 
-$(B)/fuzz_multipart: tests/fuzz/fuzz_multipart.c core/multipart.c core/multipart.h core/validate.c
+$(B)/fuzz_multipart: tests/fuzz/fuzz_multipart.c core/multipart.c core/multipart.h core/validate.c core/utf8.c
 	@mkdir -p $(B)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_multipart.c core/multipart.c core/validate.c \
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_multipart.c core/multipart.c core/validate.c core/utf8.c \
 	    $(shell pkg-config --libs apr-1)
 
 # Bounded, for `make test`; `make fuzz` is the long run.

@@ -5,6 +5,8 @@
 #include <apr_strings.h>
 #include "fields.h"
 #include "validate.h"
+#include "utf8.h"
+#include "json.h"
 
 void cc_field_error(json_t *errs, const char *field, const char *message)
 {
@@ -14,15 +16,6 @@ void cc_field_error(json_t *errs, const char *field, const char *message)
         json_object_set_new(errs, field, list);
     }
     json_array_append_new(list, json_string(message));
-}
-
-apr_size_t cc_utf8_len(const char *s)
-{
-    apr_size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
 }
 
 char *cc_trim(apr_pool_t *p, const char *s)
@@ -503,7 +496,7 @@ static json_t *clean_list(apr_pool_t *p, const cc_field_t *f, json_t *v, json_t 
 json_t *cc_fields_clean(apr_pool_t *p, const cc_field_t *fields, int n, json_t *body, int partial,
                         json_t *errs)
 {
-    json_t *out = json_object();
+    json_t *out = cc_json_own(p, json_object());
     int i;
     for (i = 0; i < n; i++) {
         const cc_field_t *f = &fields[i];

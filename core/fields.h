@@ -40,8 +40,7 @@ typedef struct {
 } cc_field_t;
 
 /* Validates `body` (a JSON object) against the `n` fields. With `partial` only the keys present
- * are validated and required fields may be absent. Returns a new object (caller owns the
- * reference) holding the canonical value of every present, valid field: strings trimmed (blank
+ * are validated and required fields may be absent. Returns a new object (owned by p) holding the canonical value of every present, valid field: strings trimmed (blank
  * optional strings become null, or "" with CC_FF_EMPTY), integers as integers, decimals as
  * "123.45", choices normalised, lists de-duplicated in order. Messages are added to `errs`
  * keyed by field name. Unknown keys are ignored. Messages are allocated in p. */
@@ -61,8 +60,6 @@ int cc_datetime_valid(const char *s, int *naive);
 
 /* Trims leading/trailing whitespace (DRF CharField trim_whitespace) into p. */
 char *cc_trim(apr_pool_t *p, const char *s);
-/* Number of UTF-8 code points in a valid UTF-8 string. */
-apr_size_t cc_utf8_len(const char *s);
 /* 1 when s is "YYYY-MM-DD" naming a real calendar day. */
 int cc_date_valid(const char *s);
 

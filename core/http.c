@@ -1,4 +1,5 @@
-/* Responses, errors, body fields and pagination output for every /api/ answer. */
+/* Responses, errors, JSON values, query parameters and pagination output for every /api/
+ * answer. */
 #include <apr_encode.h>
 #include <apr_lib.h>
 #include <apr_md5.h>
@@ -31,7 +32,6 @@ int cc_json(cc_req_t *q, int status, json_t *body)
     if (!body)
         return cc_server_error(q);
     s = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(body);
     if (!s)
         return cc_server_error(q);
     rv = send_text(q, status, s, strlen(s));
@@ -41,12 +41,19 @@ int cc_json(cc_req_t *q, int status, json_t *body)
 
 int cc_error(cc_req_t *q, int status, const char *code, const char *detail)
 {
-    return cc_json(q, status, json_pack("{s:s, s:s}", "detail", detail, "code", code));
+    return cc_json(q, status, cc_jpack(q, "{s:s, s:s}", "detail", detail, "code", code));
 }
 
 int cc_validation(cc_req_t *q, json_t *fields)
 {
     return cc_json(q, HTTP_BAD_REQUEST, fields);
+}
+
+int cc_invalid(cc_req_t *q, const char *field, const char *message)
+{
+    json_t *errs = cc_jobject(q);
+    cc_field_error(errs, field, message);
+    return cc_validation(q, errs);
 }
 
 int cc_not_found(cc_req_t *q)
@@ -84,6 +91,54 @@ int cc_no_content(cc_req_t *q)
     return OK;
 }
 
+/* httpd answers some errors itself before or around the handler (a malformed chunked body,
+ * LimitRequestBody, access control). `ErrorDocument NNN /api/_httpd_error` in the /api location
+ * sends them here as an internal redirect, so they too get the JSON error shape. */
+int cc_httpd_error(cc_req_t *q)
+{
+    static const struct {
+        int status;
+        const char *code, *detail;
+    } map[] = {
+        {400, "parse_error", "The request could not be parsed."},
+        {401, "not_authenticated", "Authentication credentials were not provided."},
+        {403, "permission_denied", "You do not have permission to perform this action."},
+        {404, "not_found", "Not found."},
+        {405, "method_not_allowed", "Method not allowed."},
+        {408, "request_timeout", "The request took too long to arrive."},
+        {411, "length_required", "A Content-Length or chunked body is required."},
+        {413, "request_too_large", "Request body is too large."},
+        {417, "expectation_failed", "Only the 100-continue expectation is supported."},
+        {503, "service_unavailable", "The service is temporarily unavailable. Try again shortly."},
+    };
+    const char *st = apr_table_get(q->r->subprocess_env, "REDIRECT_STATUS");
+    int status = st ? atoi(st) : 500;
+    unsigned i;
+    for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (map[i].status == status)
+            return cc_error(q, status, map[i].code, map[i].detail);
+    return cc_error(q, status >= 400 && status < 600 ? status : 500, "server_error",
+                    "A server error occurred.");
+}
+
+int cc_cors(cc_req_t *q)
+{
+    const char *origin = apr_table_get(q->r->headers_in, "Origin");
+    int i;
+    apr_table_mergen(q->r->headers_out, "Vary", "Origin");
+    if (!origin || !q->dc->cors_origins)
+        return 0;
+    for (i = 0; i < q->dc->cors_origins->nelts; i++) {
+        if (!strcmp(APR_ARRAY_IDX(q->dc->cors_origins, i, const char *), origin)) {
+            apr_table_setn(q->r->headers_out, "Access-Control-Allow-Origin", origin);
+            apr_table_setn(q->r->headers_out, "Access-Control-Expose-Headers",
+                           "X-Request-Id, Retry-After, ETag");
+            return 1;
+        }
+    }
+    return 0;
+}
+
 const char *cc_base_url(cc_req_t *q)
 {
     if (q->sc->public_base_url)
@@ -101,50 +156,48 @@ int cc_page_from_query(cc_req_t *q, apr_int64_t max_size, cc_page_t *pg)
 {
     const char *bad = cc_page_parse(apr_table_get(q->query, "page"),
                                     apr_table_get(q->query, "page_size"), max_size, pg);
-    json_t *e;
     if (!bad)
         return 1;
-    if (!strcmp(bad, "page")) {
+    if (!strcmp(bad, "page"))
         invalid_page(q);
-        return 0;
-    }
-    e = json_object();
-    cc_field_error(e, bad, "A valid positive integer is required.");
-    cc_validation(q, e);
+    else
+        cc_invalid(q, bad, "A valid positive integer is required.");
     return 0;
 }
 
 /* The envelope text of one page, or NULL when the page does not exist (one implementation for
  * the plain and the cacheable answer). */
 static const char *paginated_text(cc_req_t *q, const cc_page_t *pg, apr_int64_t count,
-                                  const char *results, const char *extra)
+                                  const char *results, const char *key, const char *value)
 {
     const char *base = cc_base_url(q);
     const char *path = q->r->uri;
-    const char *next = "null", *prev = "null";
+    cc_jtext_t t;
     if (!cc_page_exists(pg, count))
         return NULL;
-    if (pg->offset + pg->size < count)
-        next = cc_json_quote(q->pool, cc_page_link(q->pool, base, path, q->r->args,
-                                                   pg->page + 1));
-    if (pg->page > 1)
-        prev = cc_json_quote(q->pool, cc_page_link(q->pool, base, path, q->r->args,
-                                                   pg->page - 1));
-    return apr_psprintf(q->pool, "{\"count\":%" APR_INT64_T_FMT
-                        ",\"next\":%s,\"previous\":%s,%s%s\"results\":%s}",
-                        count, next, prev, extra ? extra : "", extra ? "," : "",
-                        results ? results : "[]");
+    cc_jtext_begin(&t, q->pool);
+    cc_jtext_int(&t, "count", count);
+    cc_jtext_str(&t, "next", pg->offset + pg->size < count
+                                 ? cc_page_link(q->pool, base, path, q->r->args, pg->page + 1)
+                                 : NULL);
+    cc_jtext_str(&t, "previous", pg->page > 1 ? cc_page_link(q->pool, base, path, q->r->args,
+                                                             pg->page - 1)
+                                              : NULL);
+    if (key)
+        cc_jtext_raw(&t, key, value);
+    cc_jtext_raw(&t, "results", results ? results : "[]");
+    return cc_jtext_end(&t);
 }
 
 int cc_paginated(cc_req_t *q, const cc_page_t *pg, apr_int64_t count, const char *results)
 {
-    return cc_paginated_ex(q, pg, count, results, NULL);
+    return cc_paginated_ex(q, pg, count, results, NULL, NULL);
 }
 
 int cc_paginated_ex(cc_req_t *q, const cc_page_t *pg, apr_int64_t count, const char *results,
-                    const char *extra)
+                    const char *key, const char *value)
 {
-    const char *text = paginated_text(q, pg, count, results, extra);
+    const char *text = paginated_text(q, pg, count, results, key, value);
     if (!text)
         return invalid_page(q);
     return cc_json_text(q, HTTP_OK, text);
@@ -153,41 +206,45 @@ int cc_paginated_ex(cc_req_t *q, const cc_page_t *pg, apr_int64_t count, const c
 int cc_paginated_cacheable(cc_req_t *q, const cc_page_t *pg, apr_int64_t count,
                            const char *results)
 {
-    const char *text = paginated_text(q, pg, count, results, NULL);
+    const char *text = paginated_text(q, pg, count, results, NULL, NULL);
     if (!text)
         return invalid_page(q);
     return cc_json_cacheable(q, text);
 }
 
-const char *cc_json_dump(apr_pool_t *p, json_t *o)
+json_t *cc_jobject(cc_req_t *q)
 {
-    char *s = json_dumps(o, JSON_COMPACT | JSON_ENCODE_ANY);
-    const char *out = apr_pstrdup(p, s ? s : "{}");
-    free(s);
-    return out;
+    return cc_json_own(q->pool, json_object());
 }
 
-static apr_status_t json_release(void *j)
+json_t *cc_jarray(cc_req_t *q)
 {
-    json_decref(j);
-    return APR_SUCCESS;
+    return cc_json_own(q->pool, json_array());
 }
 
-json_t *cc_json_own(apr_pool_t *p, json_t *o)
+json_t *cc_jpack(cc_req_t *q, const char *fmt, ...)
 {
-    if (o)
-        apr_pool_cleanup_register(p, o, json_release, apr_pool_cleanup_null);
-    return o;
+    va_list ap;
+    json_t *o;
+    va_start(ap, fmt);
+    o = json_vpack_ex(NULL, 0, fmt, ap);
+    va_end(ap);
+    return cc_json_own(q->pool, o);
 }
 
-const char *cc_json_quote(apr_pool_t *p, const char *s)
+const char *cc_jpack_text(cc_req_t *q, const char *fmt, ...)
 {
-    json_t *j = s ? json_string(s) : NULL;
-    char *t = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
-    const char *out = apr_pstrdup(p, t ? t : "null");
-    free(t);
-    json_decref(j);
-    return out;
+    va_list ap;
+    json_t *o;
+    va_start(ap, fmt);
+    o = cc_json_own(q->pool, json_vpack_ex(NULL, 0, fmt, ap));
+    va_end(ap);
+    return o ? cc_json_dump(q->pool, o) : "{}";
+}
+
+json_t *cc_jparse(cc_req_t *q, const char *text)
+{
+    return text ? cc_json_own(q->pool, json_loads(text, JSON_DECODE_ANY, NULL)) : NULL;
 }
 
 /* A strong validator: the MD5 of the exact body (not a secret, just a fingerprint). */
@@ -217,9 +274,7 @@ int cc_etag_matches(cc_req_t *q, const char *etag)
 
 static int query_error(cc_req_t *q, const char *name, const char *msg)
 {
-    json_t *e = json_object();
-    cc_field_error(e, name, msg);
-    cc_validation(q, e);
+    cc_invalid(q, name, msg);
     return 0;
 }
 
@@ -298,53 +353,39 @@ const char *cc_id_str(cc_req_t *q, apr_int64_t id)
     return apr_psprintf(q->pool, "%" APR_INT64_T_FMT, id);
 }
 
-/* ---- body fields ------------------------------------------------------------------------ */
-
-const char *cc_body_str(cc_req_t *q, json_t *errs, const char *name, int *present)
+const char *cc_my_id(cc_req_t *q)
 {
-    json_t *v = q->body ? json_object_get(q->body, name) : NULL;
-    if (present)
-        *present = v != NULL;
-    if (!v || json_is_null(v))
-        return NULL;
-    if (json_is_string(v))
-        return cc_trim(q->pool, json_string_value(v));
-    if (json_is_integer(v) || json_is_real(v)) {
-        /* DRF's CharField accepts numbers and keeps their text. */
-        char *s = json_dumps(v, JSON_ENCODE_ANY);
-        char *out = apr_pstrdup(q->pool, s ? s : "");
-        free(s);
-        return out;
-    }
-    cc_field_error(errs, name, "Not a valid string.");
-    return NULL;
+    return cc_id_str(q, q->user->id);
 }
 
-const char *cc_body_required(cc_req_t *q, json_t *errs, const char *name, apr_size_t max_len)
+cc_write_kind_t cc_write_kind(const cc_req_t *q)
 {
-    int present;
-    const char *v = cc_body_str(q, errs, name, &present);
-    if (json_object_get(errs, name))
-        return NULL;
-    if (!present) {
-        cc_field_error(errs, name, "This field is required.");
-        return NULL;
+    switch (q->r->method_number) {
+    case M_POST:
+        return CC_CREATE;
+    case M_PUT:
+        return CC_REPLACE;
+    default:
+        return CC_UPDATE;
     }
-    if (!v) {
-        cc_field_error(errs, name, "This field may not be null.");
-        return NULL;
-    }
-    if (!*v) {
-        cc_field_error(errs, name, "This field may not be blank.");
-        return NULL;
-    }
-    if (max_len && cc_utf8_len(v) > max_len) {
-        cc_field_error(errs, name,
-                       apr_psprintf(q->pool, "Ensure this field has no more than %lu characters.",
-                                    (unsigned long)max_len));
-        return NULL;
-    }
-    return v;
+}
+
+int cc_is_admin(const cc_req_t *q)
+{
+    return q->user && q->user->role_bit == CC_ROLE_ADMIN;
+}
+
+int cc_role_bit(const char *role)
+{
+    if (!role)
+        return 0;
+    if (!strcmp(role, "candidate"))
+        return CC_ROLE_CANDIDATE;
+    if (!strcmp(role, "recruiter"))
+        return CC_ROLE_RECRUITER;
+    if (!strcmp(role, "admin"))
+        return CC_ROLE_ADMIN;
+    return 0;
 }
 
 const char *cc_client_ip(cc_req_t *q)

@@ -3,6 +3,7 @@
 #include <apr_strings.h>
 #include "multipart.h"
 #include "validate.h"
+#include "utf8.h"
 
 #define MALFORMED "Malformed multipart body: "
 
@@ -511,56 +512,6 @@ const char *cc_mp_error(const cc_mp_t *mp)
 
 /* ---- filenames ---- */
 
-/* Length of the well-formed UTF-8 sequence at s (Unicode table 3-7), with its code point in
- * *cp; or, when ill-formed, the length of its maximal subpart (at least 1) and *cp = -1, so
- * that each maximal subpart becomes one U+FFFD as Unicode recommends. */
-static apr_size_t utf8_next(const unsigned char *s, long *cp)
-{
-    unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-    apr_size_t need, i;
-    long v;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-        need = 1;
-        v = c & 0x1f;
-    }
-    else if (c >= 0xe0 && c <= 0xef) {
-        need = 2;
-        v = c & 0x0f;
-        if (c == 0xe0)
-            lo = 0xa0;
-        else if (c == 0xed)
-            hi = 0x9f;
-    }
-    else if (c >= 0xf0 && c <= 0xf4) {
-        need = 3;
-        v = c & 0x07;
-        if (c == 0xf0)
-            lo = 0x90;
-        else if (c == 0xf4)
-            hi = 0x8f;
-    }
-    else {
-        *cp = -1;
-        return 1;
-    }
-    for (i = 1; i <= need; i++) {
-        if (s[i] < lo || s[i] > hi) {
-            *cp = -1;
-            return i;
-        }
-        v = (v << 6) | (s[i] & 0x3f);
-        lo = 0x80;
-        hi = 0xbf;
-    }
-    *cp = v;
-    return need + 1;
-}
-
 /* Code points that are removed: controls, the characters Windows forbids in names, and the
  * bidirectional formatting characters that make "evil\u202Etxt.exe" display as "evilexe.txt". */
 static int dropped(long cp)
@@ -607,7 +558,7 @@ const char *cc_filename_sanitize(apr_pool_t *p, const char *raw)
     out = o = apr_palloc(p, 3 * strlen(s) + 1);
     while (*s) {
         long cp;
-        apr_size_t n = utf8_next((const unsigned char *)s, &cp);
+        apr_size_t n = cc_utf8_decode((const unsigned char *)s, (apr_size_t)(q - s), &cp);
         if (cp == ' ' || (cp >= '\t' && cp <= '\r')) {
             space = 1;
         }

@@ -10,6 +10,7 @@
  */
 
 #include "password_rules.h"
+#include "utf8.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -328,52 +329,18 @@ static int is_digit(uint32_t c)
 
 /* Decodes the code point at s (avail > 0 bytes) and stores the number of bytes it took in used.
  * Overlong forms, surrogates and truncated sequences are invalid, as in Python; each invalid byte
- * becomes one escaped code point. */
+ * becomes one escaped code point (the bytes after it are then read on their own, which is what
+ * Python's surrogateescape does with every byte of the ill-formed subpart). */
 static uint32_t decode_cp(const unsigned char *s, size_t avail, size_t *used)
 {
-    uint32_t c = s[0], min;
-    size_t need, k;
-
-    if (c < 0x80) {
-        *used = 1;
-        return c;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 1;
-        c &= 0x1F;
-        min = 0x80;
-    }
-    else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2;
-        c &= 0x0F;
-        min = 0x800;
-    }
-    else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3;
-        c &= 0x07;
-        min = 0x10000;
-    }
-    else {
+    long cp;
+    apr_size_t n = cc_utf8_decode(s, avail, &cp);
+    if (cp < 0) {
         *used = 1;
         return CC_ESCAPE_BASE + s[0];
     }
-    if (need >= avail) {
-        *used = 1;
-        return CC_ESCAPE_BASE + s[0];
-    }
-    for (k = 1; k <= need; k++) {
-        if ((s[k] & 0xC0) != 0x80) {
-            *used = 1;
-            return CC_ESCAPE_BASE + s[0];
-        }
-        c = (c << 6) | (s[k] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-        *used = 1;
-        return CC_ESCAPE_BASE + s[0];
-    }
-    *used = need + 1;
-    return c;
+    *used = n;
+    return (uint32_t)cp;
 }
 
 /* Inverse of decode_cp(); escaped code points go back to the raw byte. Returns the length. */

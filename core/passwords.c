@@ -1,7 +1,9 @@
 /* Password hashing with apr-util's bcrypt (no hand-written crypto). */
 #include <apr_md5.h>
 #include <apr_general.h>
-#include "cc.h"
+#include <string.h>
+#include <apr_strings.h>
+#include "passwords.h"
 
 char *cc_password_hash(apr_pool_t *p, const char *pw, int cost)
 {

@@ -2,6 +2,7 @@
 #include <apr_strings.h>
 #include "router.h"
 #include "validate.h"
+#include "utf8.h"
 
 /* Parses a path segment as a positive id of at most 18 digits (fits in 63 bits); 0 otherwise. */
 static apr_int64_t parse_id(const char *s, apr_size_t len)
@@ -111,49 +112,6 @@ cc_route_result_t cc_route_match(apr_pool_t *p, const cc_route_t *table, int n,
 }
 
 /* ---- query strings ---------------------------------------------------------------------- */
-
-int cc_utf8_valid(const char *str, apr_size_t len)
-{
-    const unsigned char *s = (const unsigned char *)str, *e = s + len;
-    while (s < e) {
-        unsigned c = *s;
-        apr_size_t n, i;
-        unsigned cp;
-        if (c == 0)
-            return 0;
-        if (c < 0x80) {
-            s++;
-            continue;
-        }
-        if ((c & 0xE0) == 0xC0) {
-            n = 1;
-            cp = c & 0x1F;
-        }
-        else if ((c & 0xF0) == 0xE0) {
-            n = 2;
-            cp = c & 0x0F;
-        }
-        else if ((c & 0xF8) == 0xF0) {
-            n = 3;
-            cp = c & 0x07;
-        }
-        else {
-            return 0;
-        }
-        if ((apr_size_t)(e - s) <= n)
-            return 0;
-        for (i = 1; i <= n; i++) {
-            if ((s[i] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i] & 0x3F);
-        }
-        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000)
-            || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        s += n + 1;
-    }
-    return 1;
-}
 
 /* Form-decodes s[0..len) into a new string in p; *outlen is its length (it may hold NUL bytes,
  * which the UTF-8 check then refuses). A '%' not followed by two hex digits stays as it is. */

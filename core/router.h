@@ -17,7 +17,12 @@
 #define CC_RF_FORM   0x2 /* also accept application/x-www-form-urlencoded bodies */
 #define CC_RF_STREAM 0x4 /* the handler reads the body itself (uploads); nothing is buffered */
 
-typedef int (*cc_handler_fn)(void *req);
+/* The request a handler answers (core/cc.h): incomplete here, so the route table and its
+ * matcher stay free of httpd headers. */
+typedef struct cc_req cc_req_t;
+
+/* A handler answers the request (sets the status, writes the JSON body) and returns OK. */
+typedef int (*cc_handler_fn)(cc_req_t *q);
 
 typedef struct {
     const char *method;  /* "GET", "POST", ... ; GET routes also answer HEAD */
@@ -25,6 +30,7 @@ typedef struct {
     int roles;
     int flags;
     cc_handler_fn handler;
+    const void *arg; /* the variant one handler serves for several routes (q->route->arg) */
 } cc_route_t;
 
 typedef enum { CC_ROUTE_FOUND, CC_ROUTE_NOT_FOUND, CC_ROUTE_BAD_METHOD } cc_route_result_t;
@@ -44,8 +50,5 @@ cc_route_result_t cc_route_match(apr_pool_t *p, const cc_route_t *table, int n,
  * first value is the one apr_table_get returns. Returns 0 when a key or value is not valid UTF-8
  * after decoding (the table then holds what came before it). */
 int cc_query_parse(apr_pool_t *p, const char *args, apr_table_t **out);
-
-/* 1 when s (len bytes) is valid UTF-8 without NUL bytes or overlong forms. */
-int cc_utf8_valid(const char *s, apr_size_t len);
 
 #endif

@@ -303,10 +303,28 @@ void cc_db_rollback(cc_req_t *q)
 
 int cc_db_invalid(cc_req_t *q, const char *field, const char *message)
 {
-    json_t *errs = json_object();
-    cc_field_error(errs, field, message);
     cc_db_rollback(q);
-    return cc_validation(q, errs);
+    return cc_invalid(q, field, message);
+}
+
+int cc_db_ids_exist(cc_req_t *q, cc_stmt_id_t st, const char *owner, json_t *cleaned,
+                    const char *field)
+{
+    json_t *list = json_object_get(cleaned, field);
+    PGresult *res;
+    if (!list || json_array_size(list) == 0)
+        return 1;
+    if (!cc_q(q, st, &res, owner, cc_fields_id_array(q->pool, list))) {
+        cc_db_fail(q);
+        return 0;
+    }
+    if (PQntuples(res) > 0) {
+        cc_db_invalid(q, field,
+                      apr_psprintf(q->pool, "Invalid pk \"%s\" - object does not exist.",
+                                   cc_val(q, res, 0, 0)));
+        return 0;
+    }
+    return 1;
 }
 
 int cc_db_conflict(cc_req_t *q, const char *code, const char *detail)

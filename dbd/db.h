@@ -7,7 +7,6 @@
 #include <libpq-fe.h>
 #include "../core/cc.h"
 #include "statements.h"
-#include "../core/respcache.h"
 
 /* Runs statement `id` with its parameters (const char *, NULL = SQL NULL; the count comes from
  * the table). On success *res is a result freed with r->pool and 1 is returned. On failure 0:
@@ -37,6 +36,12 @@ void cc_db_rollback(cc_req_t *q);
 /* Rolls back the open transaction (if any) and answers 400 {field: [message]}: a validation
  * error found inside a transaction. Returns OK for the handler. */
 int cc_db_invalid(cc_req_t *q, const char *field, const char *message);
+/* Checks the ids of the list cleaned[field] (absent or empty: nothing to check) with statement
+ * `st`, which takes (owner, ids as an array literal) and returns the ids that do not qualify.
+ * 1 when all do; else 0 after answering (400 naming the first that does not, with a rollback;
+ * or the database failure). */
+int cc_db_ids_exist(cc_req_t *q, cc_stmt_id_t st, const char *owner, json_t *cleaned,
+                    const char *field);
 /* Rolls back and answers 409 {"detail", "code"} (a state conflict). Returns OK. */
 int cc_db_conflict(cc_req_t *q, const char *code, const char *detail);
 
@@ -55,34 +60,6 @@ apr_int64_t cc_val_int(PGresult *res, int row, int col);
  * in r->pool (list endpoints whose rows come out of PostgreSQL already rendered). */
 const char *cc_rows_json_array(cc_req_t *q, PGresult *res, int col, int from, int to);
 int cc_val_bool(PGresult *res, int row, int col);
-
-/* ---- the answer cache (core/respcache.h, dbd/cached.c, 0011_content_version.sql) ---------- */
-
-/* The groups of tables an answer reads (0011_content_version.sql). */
-enum {
-    CC_CV_CATALOG = 1,      /* skills, qualifications, locations */
-    CC_CV_JOBS = 2,         /* jobs, their links, hospitals, recruiter profiles */
-    CC_CV_APPLICATIONS = 4, /* applications, assignments */
-    CC_CV_CANDIDATES = 8    /* candidate profiles, their links, verification requests */
-};
-#define CC_CV_GROUPS 4
-
-/* A lookup in progress: the key and the stamp read for it. */
-typedef struct {
-    const char *key; /* NULL: no cache (store nothing) */
-    cc_stamp_t stamp;
-} cc_cached_t;
-
-/* Creates this process's cache of `bytes` (0: none). At child init. */
-void cc_cached_child_init(apr_pool_t *p, server_rec *s, apr_size_t bytes);
-/* Looks up `key`, an answer that reads the tables of `groups` (CC_CV_*), against the content
- * stamp current when the request arrived: 1 and (*total, *text) on a hit; 0 on a miss
- * (compute the answer, then cc_cached_put it); -1 when the stamp could not be read (answer with
- * cc_db_fail). Sets the X-Carechain-Cache response header (hit or miss) when a cache exists. */
-int cc_cached_get(cc_req_t *q, const char *key, unsigned groups, cc_cached_t *c,
-                  apr_int64_t *total, const char **text);
-/* Stores what a miss computed (statements run after cc_cached_get read its stamp). */
-void cc_cached_put(const cc_cached_t *c, apr_int64_t total, const char *text);
 
 /* Registered at child init: fetches mod_dbd's optional functions. 0 when mod_dbd is absent. */
 int cc_db_init(void);

@@ -1,9 +1,9 @@
 /* /api/accounts/: registration, email verification, login, tokens, passwords, own profile
  * (CONTRACT §2). */
-#include "../core/cc.h"
 #include "../core/validate.h"
 #include "../core/password_rules.h"
-#include "../dbd/db.h"
+#include "../core/passwords.h"
+#include "../services/services.h"
 #include "handlers.h"
 
 #define VERIFY_TTL (24 * 3600)
@@ -70,19 +70,13 @@ static int password_rules(cc_req_t *q, json_t *errs, const char *field, const ch
     return 1;
 }
 
+/* Answers 400 with errs when it holds any message; 1 when it did. */
 static int finish_errors(cc_req_t *q, json_t *errs)
 {
-    if (json_object_size(errs) == 0) {
-        json_decref(errs);
+    if (json_object_size(errs) == 0)
         return 0;
-    }
     cc_validation(q, errs);
     return 1;
-}
-
-static json_t *parse_json_text(const char *text)
-{
-    return text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
 }
 
 /* Creates a single-use token for `purpose` and queues its email, in the open transaction. */
@@ -176,10 +170,9 @@ static const char *optional_str(cc_req_t *q, json_t *errs, const char *name, apr
     return v;
 }
 
-int cc_h_register(void *v)
+int cc_h_register(cc_req_t *q)
 {
-    cc_req_t *q = v;
-    json_t *errs = json_object(), *out;
+    json_t *errs = cc_jobject(q), *out;
     const char *email, *password, *password2, *first, *last, *role, *hash, *uid;
     const char *company = NULL, *designation = NULL, *phone = NULL;
     PGresult *res;
@@ -212,12 +205,8 @@ int cc_h_register(void *v)
     if (!cc_db_begin(q))
         return cc_db_fail(q);
     if (!cc_q(q, CC_ST_user_insert, &res, email, hash, first, last, role)) {
-        if (cc_db_unique_violation(q)) {
-            cc_db_rollback(q);
-            errs = json_object();
-            cc_field_error(errs, "email", "user with this email address already exists.");
-            return cc_validation(q, errs);
-        }
+        if (cc_db_unique_violation(q))
+            return cc_db_invalid(q, "email", "user with this email address already exists.");
         return cc_db_fail(q);
     }
     uid = cc_val(q, res, 0, 0);
@@ -229,15 +218,11 @@ int cc_h_register(void *v)
         return cc_db_fail(q);
     if (!cc_q(q, CC_ST_user_json, &res, uid))
         return cc_db_fail(q);
-    out = json_object();
-    json_object_set_new(out, "user", parse_json_text(cc_val(q, res, 0, 0)));
-    json_object_set_new(out, "message",
-                        json_string("Registration successful. Check your email for the code "
-                                    "that verifies your address, then log in."));
-    if (!cc_db_commit(q)) {
-        json_decref(out);
+    out = cc_jpack(q, "{s:O?, s:s}", "user", cc_jparse(q, cc_val(q, res, 0, 0)), "message",
+                   "Registration successful. Check your email for the code that verifies your "
+                   "address, then log in.");
+    if (!cc_db_commit(q))
         return cc_db_fail(q);
-    }
     cc_mail_flush(q);
     return cc_json(q, HTTP_CREATED, out);
 }
@@ -280,9 +265,12 @@ static int record_failure(cc_req_t *q, const char *email)
     return cc_q(q, CC_ST_login_failure_insert, &res, email, cc_client_ip(q));
 }
 
-static int login(cc_req_t *q, const char *only_role)
+/* The route's arg is the only role this login admits (recruiter-login/, admin-login/), or NULL
+ * for any. */
+int cc_h_login(cc_req_t *q)
 {
-    json_t *errs = json_object(), *out;
+    const char *only_role = q->route->arg;
+    json_t *errs = cc_jobject(q), *out;
     const char *email, *password, *uid, *role;
     apr_int64_t ver;
     PGresult *res;
@@ -324,34 +312,17 @@ static int login(cc_req_t *q, const char *only_role)
     if (!cc_q(q, CC_ST_login_failure_clear, &res, email)
         || !cc_q(q, CC_ST_user_touch_login, &res, uid) || !cc_q(q, CC_ST_user_login_json, &res, uid))
         return cc_db_fail(q);
-    out = parse_json_text(cc_val(q, res, 0, 0));
+    out = cc_jparse(q, cc_val(q, res, 0, 0));
     if (!out)
         return cc_server_error(q);
     if (strcmp(role, "admin") != 0) {
-        json_t *extra = parse_json_text(cc_val(q, res, 0, 1));
-        json_object_set_new(out, strcmp(role, "candidate") ? "recruiter_profile" : "profile",
-                            extra ? extra : json_null());
+        json_t *extra = cc_jparse(q, cc_val(q, res, 0, 1));
+        json_object_set(out, strcmp(role, "candidate") ? "recruiter_profile" : "profile",
+                        extra ? extra : json_null());
     }
-    if (!cc_issue_tokens(q, apr_atoi64(uid), role, ver, out)) {
-        json_decref(out);
+    if (!cc_issue_tokens(q, apr_atoi64(uid), role, ver, out))
         return cc_db_fail(q);
-    }
     return cc_json(q, HTTP_OK, out);
-}
-
-int cc_h_login(void *v)
-{
-    return login(v, NULL);
-}
-
-int cc_h_recruiter_login(void *v)
-{
-    return login(v, "recruiter");
-}
-
-int cc_h_admin_login(void *v)
-{
-    return login(v, "admin");
 }
 
 /* ---- tokens ----------------------------------------------------------------------------- */
@@ -365,7 +336,7 @@ static int bad_token(cc_req_t *q)
  * 400 or 401 was sent. */
 static int refresh_from_body(cc_req_t *q, cc_claims_t *c)
 {
-    json_t *errs = json_object();
+    json_t *errs = cc_jobject(q);
     const char *tok = cc_body_required(q, errs, "refresh", 4096);
     if (finish_errors(q, errs))
         return 0;
@@ -377,9 +348,8 @@ static int refresh_from_body(cc_req_t *q, cc_claims_t *c)
     return 1;
 }
 
-int cc_h_refresh(void *v)
+int cc_h_refresh(cc_req_t *q)
 {
-    cc_req_t *q = v;
     json_t *out;
     const char *uid;
     cc_claims_t c;
@@ -409,17 +379,14 @@ int cc_h_refresh(void *v)
         return cc_db_fail(q);
     if (!cc_jwt_user_ok(&c, &u))
         return bad_token(q); /* rollback keeps the old token as it was; it cannot work anyway */
-    out = json_object();
-    if (!cc_issue_tokens(q, c.user_id, u.role, u.token_version, out) || !cc_db_commit(q)) {
-        json_decref(out);
+    out = cc_jobject(q);
+    if (!cc_issue_tokens(q, c.user_id, u.role, u.token_version, out) || !cc_db_commit(q))
         return cc_db_fail(q);
-    }
     return cc_json(q, HTTP_OK, out);
 }
 
-int cc_h_logout(void *v)
+int cc_h_logout(cc_req_t *q)
 {
-    cc_req_t *q = v;
     cc_claims_t c;
     PGresult *res;
 
@@ -436,10 +403,9 @@ int cc_h_logout(void *v)
 
 /* ---- email verification ----------------------------------------------------------------- */
 
-int cc_h_verify_email(void *v)
+int cc_h_verify_email(cc_req_t *q)
 {
-    cc_req_t *q = v;
-    json_t *errs = json_object();
+    json_t *errs = cc_jobject(q);
     const char *tok;
     PGresult *res;
 
@@ -448,21 +414,33 @@ int cc_h_verify_email(void *v)
         return OK;
     if (!cc_db_begin(q) || !cc_q(q, CC_ST_ott_consume, &res, tok, "verify_email"))
         return cc_db_fail(q);
-    if (PQntuples(res) == 0) {
-        errs = json_object();
-        cc_field_error(errs, "token", "Invalid or expired token.");
-        return cc_validation(q, errs);
-    }
+    if (PQntuples(res) == 0)
+        return cc_invalid(q, "token", "Invalid or expired token.");
     if (!cc_q(q, CC_ST_user_mark_verified, &res, cc_val(q, res, 0, 0)) || !cc_db_commit(q))
         return cc_db_fail(q);
     return cc_error(q, HTTP_OK, "email_verified", "Email verified.");
 }
 
-/* Looks the email up and, when `wanted` holds, mails a fresh token. Always answers 202. */
-static int mail_token_request(cc_req_t *q, const char *purpose, const char *detail,
-                              const char *code)
+/* What resend-verification/ and password-reset/ mail: the token's purpose, and the answer. */
+struct cc_token_mail {
+    const char *purpose, *detail, *code;
+};
+
+const struct cc_token_mail cc_verification_mail = {
+    "verify_email",
+    "If an unverified account uses this email, a new verification email is on its way.",
+    "verification_sent"};
+const struct cc_token_mail cc_password_reset_mail = {
+    "password_reset", "If an account uses this email, a password reset email is on its way.",
+    "password_reset_sent"};
+
+/* Looks the email up and, when the account may have one, mails a fresh token (route arg: a
+ * cc_token_mail). Always answers 202, so the answer never tells whether an account exists. */
+int cc_h_token_mail(cc_req_t *q)
 {
-    json_t *errs = json_object();
+    const struct cc_token_mail *m = q->route->arg;
+    const char *purpose = m->purpose;
+    json_t *errs = cc_jobject(q);
     const char *email, *uid;
     PGresult *res, *r2;
     int send;
@@ -489,21 +467,7 @@ static int mail_token_request(cc_req_t *q, const char *purpose, const char *deta
     if (!cc_db_commit(q))
         return cc_db_fail(q);
     cc_mail_flush(q);
-    return cc_error(q, HTTP_ACCEPTED, code, detail);
-}
-
-int cc_h_resend_verification(void *v)
-{
-    return mail_token_request(v, "verify_email",
-                              "If an unverified account uses this email, a new verification "
-                              "email is on its way.", "verification_sent");
-}
-
-int cc_h_password_reset(void *v)
-{
-    return mail_token_request(v, "password_reset",
-                              "If an account uses this email, a password reset email is on its "
-                              "way.", "password_reset_sent");
+    return cc_error(q, HTTP_ACCEPTED, m->code, m->detail);
 }
 
 /* ---- passwords -------------------------------------------------------------------------- */
@@ -519,10 +483,9 @@ static apr_int64_t set_password(cc_req_t *q, const char *uid, const char *hash)
     return cc_val_int(res, 0, 0);
 }
 
-int cc_h_password_reset_confirm(void *v)
+int cc_h_password_reset_confirm(cc_req_t *q)
 {
-    cc_req_t *q = v;
-    json_t *errs = json_object();
+    json_t *errs = cc_jobject(q);
     const char *tok, *pw, *uid, *hash;
     PGresult *res, *user;
 
@@ -532,11 +495,8 @@ int cc_h_password_reset_confirm(void *v)
         return OK;
     if (!cc_db_begin(q) || !cc_q(q, CC_ST_ott_consume, &res, tok, "password_reset"))
         return cc_db_fail(q);
-    errs = json_object();
-    if (PQntuples(res) == 0) {
-        cc_field_error(errs, "token", "Invalid or expired token.");
-        return cc_validation(q, errs);
-    }
+    if (PQntuples(res) == 0)
+        return cc_invalid(q, "token", "Invalid or expired token.");
     uid = cc_val(q, res, 0, 0);
     if (!cc_q(q, CC_ST_user_secrets, &user, uid))
         return cc_db_fail(q);
@@ -544,7 +504,6 @@ int cc_h_password_reset_confirm(void *v)
     if (password_rules(q, errs, "new_password", pw, cc_val(q, user, 0, 1), cc_val(q, user, 0, 2),
                        cc_val(q, user, 0, 3)))
         return cc_validation(q, errs);
-    json_decref(errs);
     hash = cc_password_hash(q->pool, pw, q->sc->bcrypt_cost);
     if (!hash)
         return cc_server_error(q);
@@ -555,10 +514,9 @@ int cc_h_password_reset_confirm(void *v)
     return cc_error(q, HTTP_OK, "password_reset", "Password has been reset.");
 }
 
-int cc_h_change_password(void *v)
+int cc_h_change_password(cc_req_t *q)
 {
-    cc_req_t *q = v;
-    json_t *errs = json_object(), *out;
+    json_t *errs = cc_jobject(q), *out;
     const char *cur, *pw, *uid = cc_id_str(q, q->user->id), *hash;
     PGresult *user;
     apr_int64_t ver;
@@ -571,47 +529,41 @@ int cc_h_change_password(void *v)
         return OK;
     if (!cc_q(q, CC_ST_user_secrets, &user, uid))
         return cc_db_fail(q);
-    errs = json_object();
     if (!cc_password_verify(cur, cc_val(q, user, 0, 0))) {
-        json_decref(errs);
         if (!record_failure(q, q->user->email))
             return cc_db_fail(q);
-        errs = json_object();
-        cc_field_error(errs, "current_password", "Current password is incorrect.");
-        return cc_validation(q, errs);
+        return cc_invalid(q, "current_password", "Current password is incorrect.");
     }
     if (password_rules(q, errs, "new_password", pw, cc_val(q, user, 0, 1), cc_val(q, user, 0, 2),
                        cc_val(q, user, 0, 3)))
         return cc_validation(q, errs);
-    json_decref(errs);
     hash = cc_password_hash(q->pool, pw, q->sc->bcrypt_cost);
     if (!hash)
         return cc_server_error(q);
     if (!cc_db_begin(q) || (ver = set_password(q, uid, hash)) < 0)
         return cc_db_fail(q);
     /* The caller's own tokens just died with the others: hand it a fresh pair. */
-    out = json_pack("{s:s, s:s}", "detail", "Password changed.", "code", "password_changed");
-    if (!cc_issue_tokens(q, q->user->id, q->user->role, ver, out) || !cc_db_commit(q)) {
-        json_decref(out);
+    out = cc_jpack(q, "{s:s, s:s}", "detail", "Password changed.", "code", "password_changed");
+    if (!cc_issue_tokens(q, q->user->id, q->user->role, ver, out) || !cc_db_commit(q))
         return cc_db_fail(q);
-    }
     return cc_json(q, HTTP_OK, out);
 }
 
 /* ---- own profile ------------------------------------------------------------------------ */
 
-int cc_h_profile_get(void *v)
+int cc_h_profile_get(cc_req_t *q)
 {
-    cc_req_t *q = v;
     PGresult *res;
     if (!cc_q(q, CC_ST_user_json, &res, cc_id_str(q, q->user->id)))
         return cc_db_fail(q);
     return cc_json_text(q, HTTP_OK, cc_val(q, res, 0, 0));
 }
 
-static int profile_update(cc_req_t *q, int partial)
+/* PUT needs both names; PATCH changes the ones sent. */
+int cc_h_profile_write(cc_req_t *q)
 {
-    json_t *errs = json_object();
+    int partial = cc_write_kind(q) == CC_UPDATE;
+    json_t *errs = cc_jobject(q);
     const char *first = NULL, *last = NULL;
     PGresult *res;
 
@@ -624,15 +576,5 @@ static int profile_update(cc_req_t *q, int partial)
     if (!cc_q(q, CC_ST_user_update_names, &res, cc_id_str(q, q->user->id), first, last))
         return cc_db_fail(q);
     return cc_json_text(q, HTTP_OK, cc_val(q, res, 0, 0));
-}
-
-int cc_h_profile_put(void *v)
-{
-    return profile_update(v, 0);
-}
-
-int cc_h_profile_patch(void *v)
-{
-    return profile_update(v, 1);
 }
 

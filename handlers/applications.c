@@ -8,8 +8,6 @@
  * Assignment: active -> completed | terminated (the job's recruiter or an admin).
  * Every change runs under a row lock in one transaction with its history row, notification and
  * mail; a second application to a job is refused by the UNIQUE constraint, not by a check. */
-#include "../core/cc.h"
-#include "../dbd/db.h"
 #include "handlers.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -46,35 +44,16 @@ static const cc_field_t ASSIGNMENT_FIELDS[] = {
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
-static const char *my_id(cc_req_t *q)
-{
-    return cc_id_str(q, q->user->id);
-}
-
 static int is_candidate(cc_req_t *q)
 {
     return q->user->role_bit == CC_ROLE_CANDIDATE;
 }
 
-/* Validates the body; answers 400 and returns NULL on errors. Caller owns the object. */
-static json_t *clean_body(cc_req_t *q, const cc_field_t *f, int n, int partial)
-{
-    json_t *errs = json_object();
-    json_t *c = cc_fields_clean(q->pool, f, n, q->body, partial, errs);
-    if (json_object_size(errs)) {
-        json_decref(c);
-        cc_validation(q, errs);
-        return NULL;
-    }
-    json_decref(errs);
-    return c;
-}
-
-/* A string member of a cleaned body copied into the pool; NULL when absent or null. */
-static const char *str_of(cc_req_t *q, json_t *c, const char *name)
+/* A string member of a cleaned (pool-owned) body; NULL when absent or null. */
+static const char *str_of(json_t *c, const char *name)
 {
     json_t *v = json_object_get(c, name);
-    return json_is_string(v) ? apr_pstrdup(q->pool, json_string_value(v)) : NULL;
+    return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
 static int same(const char *a, const char *b)
@@ -113,6 +92,15 @@ static const char *transition_error(cc_req_t *q, const char *from, const char *t
     return apr_psprintf(q->pool, "An application cannot go back from %s to %s.", from, to);
 }
 
+/* 400 naming the status of ?status= that is not one (0, for status_filter). */
+static int bad_status(cc_req_t *q, const char *v)
+{
+    cc_invalid(q, "status",
+               apr_psprintf(q->pool, "Select a valid choice. %s is not one of the available "
+                                     "choices.", v));
+    return 0;
+}
+
 /* ?status= as a validated comma list (normalised text, NULL when absent). 0 after a 400. */
 static int status_filter(cc_req_t *q, const char *const *choices, const char **out)
 {
@@ -125,36 +113,26 @@ static int status_filter(cc_req_t *q, const char *const *choices, const char **o
     list = apr_pstrdup(q->pool, v);
     /* an empty value or an empty item is invalid, as is any unknown status */
     if (!*list || list[strlen(list) - 1] == ',' || strstr(list, ",,") || *list == ',')
-        goto bad;
+        return bad_status(q, v);
     for (item = apr_strtok(list, ",", &state); item; item = apr_strtok(NULL, ",", &state)) {
         int i, ok = 0;
         item = cc_trim(q->pool, item);
         for (i = 0; choices[i]; i++)
             if (!strcmp(item, choices[i]))
                 ok = 1;
-        if (!ok) {
-            v = item;
-            goto bad;
-        }
+        if (!ok)
+            return bad_status(q, item);
         norm = norm ? apr_pstrcat(q->pool, norm, ",", item, NULL) : item;
     }
     *out = norm;
     return 1;
-bad: {
-        json_t *e = json_object();
-        cc_field_error(e, "status",
-                       apr_psprintf(q->pool, "Select a valid choice. %s is not one of the "
-                                    "available choices.", v));
-        cc_validation(q, e);
-        return 0;
-    }
 }
 
-/* {"application": id, "job": id, "status": "..."} (every value known to the server). */
+/* A notification's data: {"application": id, "job": id, "status": "..."}. */
 static const char *app_data(cc_req_t *q, const char *app, const char *job, const char *status)
 {
-    return apr_psprintf(q->pool, "{\"application\":%s,\"job\":%s,\"status\":\"%s\"}", app, job,
-                        status);
+    return cc_jpack_text(q, "{s:I, s:I, s:s}", "application", (json_int_t)apr_atoi64(app), "job",
+                         (json_int_t)apr_atoi64(job), "status", status);
 }
 
 /* ---- applications: lists and detail ----------------------------------------------------- */
@@ -175,7 +153,7 @@ static int app_list(cc_req_t *q, const char *job)
             return OK;
         job = *jobq ? jobq : NULL;
     }
-    if (!cc_q(q, CC_ST_application_list, &res, my_id(q), q->user->role, status, job, ordering,
+    if (!cc_q(q, CC_ST_application_list, &res, cc_my_id(q), q->user->role, status, job, ordering,
               cc_id_str(q, pg.size), apr_ltoa(q->pool, (long)pg.offset)))
         return cc_db_fail(q);
     n = PQntuples(res);
@@ -183,28 +161,28 @@ static int app_list(cc_req_t *q, const char *job)
                         cc_rows_json_array(q, res, 1, 0, n));
 }
 
-int cc_h_applications_list(void *v)
+int cc_h_applications_list(cc_req_t *q)
 {
-    return app_list(v, NULL);
+    return app_list(q, NULL);
 }
 
-int cc_h_job_applications_list(void *v)
+/* Only for a job whose applications the caller may see: its own (recruiter), any (admin), or
+ * the caller's own application to it (candidate). */
+int cc_h_job_applications_list(cc_req_t *q)
 {
-    cc_req_t *q = v;
     PGresult *res;
     const char *job = cc_id_str(q, q->ids[0]);
-    if (!cc_q(q, CC_ST_application_job_visible, &res, my_id(q), q->user->role, job))
+    if (!cc_q(q, CC_ST_application_job_visible, &res, cc_my_id(q), q->user->role, job))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return cc_not_found(q);
     return app_list(q, job);
 }
 
-int cc_h_application_get(void *v)
+int cc_h_application_get(cc_req_t *q)
 {
-    cc_req_t *q = v;
     PGresult *res;
-    if (!cc_q(q, CC_ST_application_get, &res, my_id(q), q->user->role, cc_id_str(q, q->ids[0])))
+    if (!cc_q(q, CC_ST_application_get, &res, cc_my_id(q), q->user->role, cc_id_str(q, q->ids[0])))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return cc_not_found(q);
@@ -213,19 +191,19 @@ int cc_h_application_get(void *v)
 
 /* ---- applying --------------------------------------------------------------------------- */
 
-/* POST applications/ (path_job 0, the job in the body) or <id>/applications/. */
-static int apply(cc_req_t *q, apr_int64_t path_job)
+/* POST applications/ (the job in the body) or <id>/applications/ (the job from the path). */
+int cc_h_application_create(cc_req_t *q)
 {
+    apr_int64_t path_job = q->nids ? q->ids[0] : 0;
     const cc_field_t *f = path_job ? APPLY_FIELDS + 1 : APPLY_FIELDS;
-    json_t *c = clean_body(q, f, path_job ? N(APPLY_FIELDS) - 1 : N(APPLY_FIELDS), 0);
+    json_t *c = cc_body_clean(q, f, path_job ? N(APPLY_FIELDS) - 1 : N(APPLY_FIELDS), 0);
     PGresult *job, *res;
     const char *jid, *cover, *app, *out;
     if (!c)
         return OK;
     jid = cc_id_str(q, path_job ? path_job
                                 : (apr_int64_t)json_integer_value(json_object_get(c, "job")));
-    cover = str_of(q, c, "cover_letter");
-    json_decref(c);
+    cover = str_of(c, "cover_letter");
     if (!cc_db_begin(q) || !cc_q(q, CC_ST_application_job_for_apply, &job, jid))
         return cc_db_fail(q);
     if (PQntuples(job) == 0) {
@@ -238,7 +216,7 @@ static int apply(cc_req_t *q, apr_int64_t path_job)
         return cc_db_invalid(q, "job", "This job is not accepting applications.");
     if (cc_val_bool(job, 0, 2))
         return cc_db_invalid(q, "job", "This job has expired.");
-    if (!cc_q(q, CC_ST_application_insert, &res, jid, my_id(q), cover ? cover : "")) {
+    if (!cc_q(q, CC_ST_application_insert, &res, jid, cc_my_id(q), cover ? cover : "")) {
         if (cc_db_unique_violation(q))
             return cc_db_conflict(q, "already_applied", "You have already applied to this job.");
         return cc_db_fail(q);
@@ -246,7 +224,7 @@ static int apply(cc_req_t *q, apr_int64_t path_job)
     if (PQntuples(res) == 0) /* profiles are made at registration: only a broken account */
         return cc_db_invalid(q, "non_field_errors", "Create your candidate profile first.");
     app = cc_val(q, res, 0, 0);
-    if (!cc_q(q, CC_ST_application_event, &res, app, "applied", my_id(q)))
+    if (!cc_q(q, CC_ST_application_event, &res, app, "applied", cc_my_id(q)))
         return cc_db_fail(q);
     if (cc_val(q, job, 0, 4)
         && !cc_notify(q, cc_val_int(job, 0, 4), "application_status",
@@ -259,17 +237,6 @@ static int apply(cc_req_t *q, apr_int64_t path_job)
     if (!cc_db_commit(q))
         return cc_db_fail(q);
     return cc_json_text(q, HTTP_CREATED, out);
-}
-
-int cc_h_applications_create(void *v)
-{
-    return apply(v, 0);
-}
-
-int cc_h_job_applications_create(void *v)
-{
-    cc_req_t *q = v;
-    return apply(q, q->ids[0]);
 }
 
 /* ---- changing an application ------------------------------------------------------------ */
@@ -328,7 +295,7 @@ static int apply_change(cc_req_t *q, PGresult *lk, const char *status, const cha
     if (!cc_q(q, CC_ST_application_update, &res, app, status, cover, notes))
         return 0;
     if (status) {
-        if (!cc_q(q, CC_ST_application_event, &res, app, status, my_id(q))
+        if (!cc_q(q, CC_ST_application_event, &res, app, status, cc_my_id(q))
             || (same(status, "hired") && !cc_q(q, CC_ST_active_job_from_hire, &res, app))
             || !status_mail(q, lk, status))
             return 0;
@@ -371,19 +338,18 @@ static int app_answer(cc_req_t *q, int status, int mail)
 }
 
 /* PUT and PATCH alike: no field is required, fields left out stay as they are. */
-static int app_write(cc_req_t *q)
+int cc_h_application_write(cc_req_t *q)
 {
     int cand = is_candidate(q);
-    json_t *c = cand ? clean_body(q, CANDIDATE_FIELDS, N(CANDIDATE_FIELDS), 1)
-                     : clean_body(q, RECRUITER_FIELDS, N(RECRUITER_FIELDS), 1);
+    json_t *c = cand ? cc_body_clean(q, CANDIDATE_FIELDS, N(CANDIDATE_FIELDS), 1)
+                     : cc_body_clean(q, RECRUITER_FIELDS, N(RECRUITER_FIELDS), 1);
     const char *status, *cover, *notes, *cur, *why;
     PGresult *lk;
     if (!c)
         return OK;
-    status = str_of(q, c, "status");
-    cover = cand ? str_of(q, c, "cover_letter") : NULL;
-    notes = cand ? NULL : str_of(q, c, "notes");
-    json_decref(c);
+    status = str_of(c, "status");
+    cover = cand ? str_of(c, "cover_letter") : NULL;
+    notes = cand ? NULL : str_of(c, "notes");
     if (!lock_application(q, &lk))
         return OK;
     cur = cc_val(q, lk, 0, L_STATUS);
@@ -407,20 +373,9 @@ static int app_write(cc_req_t *q)
     return app_answer(q, HTTP_OK, status != NULL);
 }
 
-int cc_h_application_put(void *v)
-{
-    return app_write(v);
-}
-
-int cc_h_application_patch(void *v)
-{
-    return app_write(v);
-}
-
 /* DELETE by the candidate: withdraws (the row stays); withdrawing again changes nothing. */
-int cc_h_application_delete(void *v)
+int cc_h_application_delete(cc_req_t *q)
 {
-    cc_req_t *q = v;
     PGresult *lk;
     const char *cur, *why;
     if (!lock_application(q, &lk))
@@ -439,9 +394,8 @@ int cc_h_application_delete(void *v)
 
 /* ---- assignments ------------------------------------------------------------------------ */
 
-int cc_h_active_list(void *v)
+int cc_h_active_list(cc_req_t *q)
 {
-    cc_req_t *q = v;
     cc_page_t pg;
     const char *status, *job;
     PGresult *res;
@@ -450,7 +404,7 @@ int cc_h_active_list(void *v)
         || !cc_query_choice(q, "status", ASSIGNMENT_STATUSES, &status)
         || !cc_query_id(q, "job", &job))
         return OK;
-    if (!cc_q(q, CC_ST_active_job_list, &res, my_id(q), q->user->role, status, *job ? job : NULL,
+    if (!cc_q(q, CC_ST_active_job_list, &res, cc_my_id(q), q->user->role, status, *job ? job : NULL,
               cc_id_str(q, pg.size), apr_ltoa(q->pool, (long)pg.offset)))
         return cc_db_fail(q);
     n = PQntuples(res);
@@ -458,11 +412,10 @@ int cc_h_active_list(void *v)
                         cc_rows_json_array(q, res, 1, 0, n));
 }
 
-int cc_h_active_get(void *v)
+int cc_h_active_get(cc_req_t *q)
 {
-    cc_req_t *q = v;
     PGresult *res;
-    if (!cc_q(q, CC_ST_active_job_get, &res, my_id(q), q->user->role, cc_id_str(q, q->ids[0])))
+    if (!cc_q(q, CC_ST_active_job_get, &res, cc_my_id(q), q->user->role, cc_id_str(q, q->ids[0])))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return cc_not_found(q);
@@ -472,21 +425,21 @@ int cc_h_active_get(void *v)
 /* Columns of CC_ST_active_job_lock. */
 enum { A_ID, A_STATUS, A_START, A_END, A_JOB, A_CAND_USER, A_RECR_USER, A_TITLE };
 
-static int active_write(cc_req_t *q)
+/* PUT and PATCH alike: the job's recruiter or an admin ends or extends an active assignment. */
+int cc_h_active_write(cc_req_t *q)
 {
-    json_t *c = clean_body(q, ASSIGNMENT_FIELDS, N(ASSIGNMENT_FIELDS), 1), *rating;
+    json_t *c = cc_body_clean(q, ASSIGNMENT_FIELDS, N(ASSIGNMENT_FIELDS), 1), *rating;
     const char *status, *end, *feedback, *rating_s = NULL, *cur, *id, *title, *out;
     int admin = q->user->role_bit == CC_ROLE_ADMIN;
     PGresult *lk, *res;
     if (!c)
         return OK;
-    status = str_of(q, c, "status");
-    end = str_of(q, c, "end_date");
-    feedback = str_of(q, c, "feedback");
+    status = str_of(c, "status");
+    end = str_of(c, "end_date");
+    feedback = str_of(c, "feedback");
     rating = json_object_get(c, "rating");
     if (json_is_integer(rating))
         rating_s = cc_id_str(q, json_integer_value(rating));
-    json_decref(c);
     if (!cc_db_begin(q) || !cc_q(q, CC_ST_active_job_lock, &lk, cc_id_str(q, q->ids[0])))
         return cc_db_fail(q);
     if (PQntuples(lk) == 0
@@ -528,13 +481,13 @@ static int active_write(cc_req_t *q)
                                  : apr_psprintf(q->pool, "Your assignment for %s was updated",
                                                 title),
                           "",
-                          apr_psprintf(q->pool, "{\"active_job\":%s,\"job\":%s,\"status\":"
-                                       "\"%s\"}", id, cc_val(q, lk, 0, A_JOB),
-                                       status ? status : cur))
+                          cc_jpack_text(q, "{s:I, s:I, s:s}", "active_job",
+                                        (json_int_t)apr_atoi64(id), "job",
+                                        (json_int_t)cc_val_int(lk, 0, A_JOB),
+                                        "status", status ? status : cur))
             || (admin && !cc_audit(q, "assignment.update", "active_job", q->ids[0],
-                                   apr_psprintf(q->pool, "{\"status\":%s,\"end_date\":%s}",
-                                                cc_json_quote(q->pool, status),
-                                                cc_json_quote(q->pool, end)))))
+                                   cc_jpack_text(q, "{s:s?, s:s?}", "status", status,
+                                                 "end_date", end))))
             return cc_db_fail(q);
     }
     if (!cc_q(q, CC_ST_active_job_render, &res, id, "true"))
@@ -545,26 +498,15 @@ static int active_write(cc_req_t *q)
     return cc_json_text(q, HTTP_OK, out);
 }
 
-int cc_h_active_put(void *v)
+int cc_h_completed_list(cc_req_t *q)
 {
-    return active_write(v);
-}
-
-int cc_h_active_patch(void *v)
-{
-    return active_write(v);
-}
-
-int cc_h_completed_list(void *v)
-{
-    cc_req_t *q = v;
     cc_page_t pg;
     const char *job;
     PGresult *res;
     int n;
     if (!cc_page_from_query(q, CC_PAGE_SIZE_MAX, &pg) || !cc_query_id(q, "job", &job))
         return OK;
-    if (!cc_q(q, CC_ST_completed_job_list, &res, my_id(q), q->user->role, *job ? job : NULL,
+    if (!cc_q(q, CC_ST_completed_job_list, &res, cc_my_id(q), q->user->role, *job ? job : NULL,
               cc_id_str(q, pg.size), apr_ltoa(q->pool, (long)pg.offset)))
         return cc_db_fail(q);
     n = PQntuples(res);
@@ -572,11 +514,10 @@ int cc_h_completed_list(void *v)
                         cc_rows_json_array(q, res, 1, 0, n));
 }
 
-int cc_h_completed_get(void *v)
+int cc_h_completed_get(cc_req_t *q)
 {
-    cc_req_t *q = v;
     PGresult *res;
-    if (!cc_q(q, CC_ST_completed_job_get, &res, my_id(q), q->user->role, cc_id_str(q, q->ids[0])))
+    if (!cc_q(q, CC_ST_completed_job_get, &res, cc_my_id(q), q->user->role, cc_id_str(q, q->ids[0])))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return cc_not_found(q);

@@ -13,10 +13,8 @@
 #include <openssl/evp.h>
 #include <apr_file_io.h>
 #include <apr_escape.h>
-#include "../core/cc.h"
 #include "../core/multipart.h"
 #include "../core/filetype.h"
-#include "../dbd/db.h"
 #include "handlers.h"
 
 #define CHUNK (256 * 1024)    /* bytes per stored chunk: the CHECK of document_chunks.data */
@@ -84,13 +82,6 @@ static apr_status_t free_md(void *md)
 {
     EVP_MD_CTX_free(md);
     return APR_SUCCESS;
-}
-
-/* 400 with a pool-owned errors object (cc_validation steals a reference). */
-static int answer_errors(cc_req_t *q, json_t *errs)
-{
-    json_incref(errs);
-    return cc_validation(q, errs);
 }
 
 static int on_begin(void *ctx, const cc_mp_part_t *part)
@@ -255,7 +246,7 @@ static int receive(cc_req_t *q, upload_t *u, const char *boundary)
     }
     if (st == CC_MP_ABORTED) { /* a validation error found while parsing */
         r->connection->keepalive = AP_CONN_CLOSE;
-        answer_errors(q, u->errs);
+        cc_validation(q, u->errs);
         return 0;
     }
     if (st != CC_MP_DONE) {
@@ -294,9 +285,8 @@ static int store_chunks(cc_req_t *q, apr_file_t *spool, const char *id, apr_off_
     return 1;
 }
 
-int cc_h_document_upload(void *v)
+int cc_h_document_upload(cc_req_t *q)
 {
-    cc_req_t *q = v;
     request_rec *r = q->r;
     const char *ct = apr_table_get(r->headers_in, "Content-Type");
     const char *boundary, *type = NULL, *reason = NULL, *sha, *uid = cc_id_str(q, q->user->id);
@@ -324,8 +314,8 @@ int cc_h_document_upload(void *v)
     memset(&u, 0, sizeof(u));
     u.max = q->sc->doc_max_size;
     u.buf = apr_palloc(q->pool, FIELD_MAX);
-    u.form = cc_json_own(q->pool, json_object());
-    u.errs = cc_json_own(q->pool, json_object());
+    u.form = cc_jobject(q);
+    u.errs = cc_jobject(q);
     cc_scan_init(&u.scan);
     u.md = EVP_MD_CTX_new();
     if (!u.md || !EVP_DigestInit_ex(u.md, EVP_sha256(), NULL)) {
@@ -345,8 +335,8 @@ int cc_h_document_upload(void *v)
         return OK;
 
     /* The form as a whole: metadata like a JSON body, then the file. */
-    errs = cc_json_own(q->pool, json_object());
-    clean = cc_json_own(q->pool, cc_fields_clean(q->pool, META_FIELDS, NMETA, u.form, 0, errs));
+    errs = cc_jobject(q);
+    clean = cc_fields_clean(q->pool, META_FIELDS, NMETA, u.form, 0, errs);
     expiry_rule(clean, errs);
     if (!u.files)
         cc_field_error(errs, "file", "No file was submitted.");
@@ -361,7 +351,7 @@ int cc_h_document_upload(void *v)
             cc_field_error(errs, "file", reason);
     }
     if (json_object_size(errs))
-        return answer_errors(q, errs);
+        return cc_validation(q, errs);
     EVP_DigestFinal_ex(u.md, digest, &dlen);
     sha = apr_pescape_hex(q->pool, digest, dlen, 0);
     name = cc_filename_sanitize(q->pool, u.filename);
@@ -411,9 +401,8 @@ int cc_h_document_upload(void *v)
 
 /* ---- list, detail, edit, delete --------------------------------------------------------- */
 
-int cc_h_documents_list(void *v)
+int cc_h_documents_list(cc_req_t *q)
 {
-    cc_req_t *q = v;
     const char *owner = cc_id_str(q, q->user->id), *type, *user_param;
     int verified;
     cc_page_t pg;
@@ -435,9 +424,8 @@ int cc_h_documents_list(void *v)
                         cc_rows_json_array(q, res, 1, 0, PQntuples(res)));
 }
 
-int cc_h_document_get(void *v)
+int cc_h_document_get(cc_req_t *q)
 {
-    cc_req_t *q = v;
     PGresult *res;
     const char *body;
     if (!cc_q(q, CC_ST_document_get, &res, cc_id_str(q, q->ids[0]), cc_id_str(q, q->user->id),
@@ -447,17 +435,18 @@ int cc_h_document_get(void *v)
     return body ? cc_json_text(q, HTTP_OK, body) : cc_not_found(q);
 }
 
-static int edit(cc_req_t *q, int partial)
+/* PUT (document_type required) or PATCH (the fields sent) of the metadata. */
+int cc_h_document_write(cc_req_t *q)
 {
-    json_t *errs = cc_json_own(q->pool, json_object()), *clean;
+    json_t *errs = cc_jobject(q), *clean;
     PGresult *res;
     const char *body;
 
-    clean = cc_json_own(q->pool,
-                        cc_fields_clean(q->pool, META_FIELDS, NMETA, q->body, partial, errs));
+    clean = cc_fields_clean(q->pool, META_FIELDS, NMETA, q->body, cc_write_kind(q) == CC_UPDATE,
+                            errs);
     expiry_rule(clean, errs);
     if (json_object_size(errs))
-        return answer_errors(q, errs);
+        return cc_validation(q, errs);
     if (!cc_q(q, CC_ST_document_update, &res, cc_id_str(q, q->ids[0]), cc_id_str(q, q->user->id),
               admin_flag(q), cc_base_url(q), cc_json_dump(q->pool, clean))) {
         if (q->db && !strcmp(cc_db_sqlstate(q), "23514")) /* documents_expiry_kind */
@@ -468,19 +457,8 @@ static int edit(cc_req_t *q, int partial)
     return body ? cc_json_text(q, HTTP_OK, body) : cc_not_found(q);
 }
 
-int cc_h_document_put(void *v)
+int cc_h_document_delete(cc_req_t *q)
 {
-    return edit(v, 0);
-}
-
-int cc_h_document_patch(void *v)
-{
-    return edit(v, 1);
-}
-
-int cc_h_document_delete(void *v)
-{
-    cc_req_t *q = v;
     PGresult *res;
     /* the chunks go with the row (ON DELETE CASCADE), in the same statement */
     if (!cc_q(q, CC_ST_document_delete, &res, cc_id_str(q, q->ids[0]), cc_id_str(q, q->user->id),
@@ -496,18 +474,16 @@ static const cc_field_t VERIFY_FIELDS[] = {
     {"notes", CC_F_STR, CC_FF_EMPTY, 0, 1000, NULL, 0},
 };
 
-int cc_h_document_verify(void *v)
+int cc_h_document_verify(cc_req_t *q)
 {
-    cc_req_t *q = v;
-    json_t *errs = cc_json_own(q->pool, json_object()), *clean;
+    json_t *clean = cc_body_clean(q, VERIFY_FIELDS, 2, 0);
     PGresult *res;
     const char *body, *notes, *id = cc_id_str(q, q->ids[0]), *doc_type;
     int ok;
     apr_int64_t owner;
 
-    clean = cc_json_own(q->pool, cc_fields_clean(q->pool, VERIFY_FIELDS, 2, q->body, 0, errs));
-    if (json_object_size(errs))
-        return answer_errors(q, errs);
+    if (!clean)
+        return OK;
     ok = json_is_true(json_object_get(clean, "is_verified"));
     notes = json_string_value(json_object_get(clean, "notes"));
     if (!cc_db_begin(q)
@@ -524,9 +500,8 @@ int cc_h_document_verify(void *v)
     if (!cc_notify(q, owner, "verification", ok ? "Document verified" : "Document not verified",
                    ok ? "An administrator verified one of your documents."
                       : "An administrator marked one of your documents as not verified.",
-                   apr_psprintf(q->pool, "{\"document_id\":%s,\"document_type\":\"%s\","
-                                         "\"is_verified\":%s}",
-                                id, doc_type, ok ? "true" : "false"))
+                   cc_jpack_text(q, "{s:I, s:s, s:b}", "document_id", (json_int_t)q->ids[0],
+                                 "document_type", doc_type, "is_verified", ok))
         || !cc_audit(q, ok ? "documents.verify" : "documents.unverify", "document", q->ids[0],
                      NULL)
         || !cc_db_commit(q))
@@ -536,9 +511,8 @@ int cc_h_document_verify(void *v)
 
 /* ---- download --------------------------------------------------------------------------- */
 
-int cc_h_document_download(void *v)
+int cc_h_document_download(cc_req_t *q)
 {
-    cc_req_t *q = v;
     request_rec *r = q->r;
     PGresult *res;
     const char *id = cc_id_str(q, q->ids[0]), *etag;

@@ -1,113 +1,120 @@
-/* Handler entry points, one group per file in handlers/. Each takes a cc_req_t *. */
+/* The handlers, one file per resource in handlers/, and the route table that names them
+ * (handlers/routes.c). A handler answers one request: it validates, runs its statements, sends
+ * the JSON answer and returns OK.
+ *
+ * One handler may serve several routes:
+ *   - POST (create), PUT (replace) and PATCH (update the fields sent) of one resource are told
+ *     apart by the method, as HTTP defines them (cc_write_kind);
+ *   - any other variant comes from the route's `arg`, a descriptor the handler's file defines
+ *     (declared below as an incomplete type: only its address is needed here). */
 #ifndef CC_HANDLERS_H
 #define CC_HANDLERS_H
 
+#include "../services/services.h"
+
+extern const cc_route_t cc_routes[];
+extern const int cc_routes_count;
+
 /* service.c */
-int cc_h_index(void *q);
-int cc_h_health(void *q);
+int cc_h_index(cc_req_t *q);
+int cc_h_health(cc_req_t *q);
 
-/* accounts.c */
-int cc_h_register(void *q);
-int cc_h_login(void *q);
-int cc_h_recruiter_login(void *q);
-int cc_h_admin_login(void *q);
-int cc_h_refresh(void *q);
-int cc_h_logout(void *q);
-int cc_h_verify_email(void *q);
-int cc_h_resend_verification(void *q);
-int cc_h_password_reset(void *q);
-int cc_h_password_reset_confirm(void *q);
-int cc_h_change_password(void *q);
-int cc_h_profile_get(void *q);
-int cc_h_profile_put(void *q);
-int cc_h_profile_patch(void *q);
+/* accounts.c. cc_h_login's arg is the only role it admits (a string), or NULL for any. */
+extern const struct cc_token_mail cc_verification_mail, cc_password_reset_mail;
+int cc_h_register(cc_req_t *q);
+int cc_h_login(cc_req_t *q);
+int cc_h_refresh(cc_req_t *q);
+int cc_h_logout(cc_req_t *q);
+int cc_h_verify_email(cc_req_t *q);
+int cc_h_token_mail(cc_req_t *q); /* arg: &cc_verification_mail or &cc_password_reset_mail */
+int cc_h_password_reset_confirm(cc_req_t *q);
+int cc_h_change_password(cc_req_t *q);
+int cc_h_profile_get(cc_req_t *q);
+int cc_h_profile_write(cc_req_t *q);
 
-/* profiles.c */
-int cc_h_candidate_get(void *q);
-int cc_h_candidate_post(void *q);
-int cc_h_candidate_put(void *q);
-int cc_h_candidate_patch(void *q);
-int cc_h_candidate_delete(void *q);
-int cc_h_recruiter_get(void *q);
-int cc_h_recruiter_post(void *q);
-int cc_h_recruiter_put(void *q);
-int cc_h_recruiter_patch(void *q);
-int cc_h_recruiter_delete(void *q);
-int cc_h_hospital_get(void *q);
-int cc_h_hospital_post(void *q);
-int cc_h_hospital_put(void *q);
-int cc_h_hospital_patch(void *q);
-int cc_h_hospital_delete(void *q);
-int cc_h_verification_get(void *q);
-int cc_h_verification_post(void *q);
-int cc_h_verification_put(void *q);
-int cc_h_verification_status(void *q);
-int cc_h_queue_pending(void *q);
-int cc_h_queue_verified(void *q);
-int cc_h_queue_rejected(void *q);
-int cc_h_queue_hospitals_pending(void *q);
-int cc_h_queue_hospitals_verified(void *q);
-int cc_h_queue_hospitals_rejected(void *q);
-int cc_h_approve_verification(void *q);
-int cc_h_reject_verification(void *q);
-int cc_h_approve_hospital(void *q);
-int cc_h_reject_hospital(void *q);
-int cc_h_candidate_details(void *q);
-int cc_h_hospital_details(void *q);
+/* profiles.c: the caller's candidate and recruiter profiles, a candidate for a recruiter */
+int cc_h_candidate_get(cc_req_t *q);
+int cc_h_candidate_write(cc_req_t *q);
+int cc_h_candidate_delete(cc_req_t *q);
+int cc_h_recruiter_get(cc_req_t *q);
+int cc_h_recruiter_write(cc_req_t *q);
+int cc_h_recruiter_delete(cc_req_t *q);
+int cc_h_candidate_details(cc_req_t *q);
+
+/* hospitals.c */
+int cc_h_hospital_get(cc_req_t *q);
+int cc_h_hospital_create(cc_req_t *q);
+int cc_h_hospital_write(cc_req_t *q);
+int cc_h_hospital_delete(cc_req_t *q);
+int cc_h_hospital_details(cc_req_t *q);
+/* The caller's hospital, locked in the open transaction (for verification.c too). 1 with the
+ * row in *res (id, verification status, may-change flag, name, registration number); 0 after
+ * answering: 403 when the caller may not change it; when it has none, 404, or 400
+ * non_field_errors `unlinked` when that is given. */
+int cc_hospital_lock_mine(cc_req_t *q, PGresult **res, const char *unlinked);
+/* 400: the registration number belongs to another hospital (a unique violation). */
+int cc_hospital_registration_taken(cc_req_t *q);
+
+/* verification.c: the subject's request, the admin queues and decisions */
+extern const struct cc_queue cc_queue_candidates_pending, cc_queue_candidates_verified,
+    cc_queue_candidates_rejected, cc_queue_hospitals_pending, cc_queue_hospitals_verified,
+    cc_queue_hospitals_rejected;
+extern const struct cc_decision cc_approve_candidate, cc_reject_candidate, cc_approve_hospital,
+    cc_reject_hospital;
+int cc_h_verification_get(cc_req_t *q);
+int cc_h_verification_submit(cc_req_t *q);
+int cc_h_verification_status(cc_req_t *q);
+int cc_h_verification_queue(cc_req_t *q);  /* arg: a cc_queue */
+int cc_h_verification_decide(cc_req_t *q); /* arg: a cc_decision */
+
 /* notifications.c */
-int cc_h_notifications_list(void *q);
-int cc_h_notifications_mark_all_read(void *q);
-int cc_h_notification_get(void *q);
-int cc_h_notification_delete(void *q);
-int cc_h_notification_mark_read(void *q);
+extern const struct cc_notification_op cc_notification_view, cc_notification_read;
+int cc_h_notifications_list(cc_req_t *q);
+int cc_h_notifications_mark_all_read(cc_req_t *q);
+int cc_h_notification_one(cc_req_t *q); /* arg: cc_notification_view or cc_notification_read */
+int cc_h_notification_delete(cc_req_t *q);
 
-/* masters.c: one set of handlers for skills, qualifications and locations (the route's
- * pattern tells the kind) */
-int cc_h_master_list(void *q);
-int cc_h_master_get(void *q);
-int cc_h_master_create(void *q);
-int cc_h_master_put(void *q);
-int cc_h_master_patch(void *q);
-int cc_h_master_delete(void *q);
+/* masters.c: one set of handlers for the three kinds; arg: the kind */
+extern const struct cc_master cc_master_skills, cc_master_qualifications, cc_master_locations;
+int cc_h_master_list(cc_req_t *q);
+int cc_h_master_get(cc_req_t *q);
+int cc_h_master_create(cc_req_t *q);
+int cc_h_master_write(cc_req_t *q);
+int cc_h_master_delete(cc_req_t *q);
 
-/* jobs.c */
-int cc_h_jobs_list(void *q);
-int cc_h_job_create(void *q);
-int cc_h_jobs_search(void *q);
-int cc_h_jobs_advanced_search(void *q);
-int cc_h_job_get(void *q);
-int cc_h_job_put(void *q);
-int cc_h_job_patch(void *q);
-int cc_h_job_delete(void *q);
+/* jobs.c; cc_h_jobs_list's arg: &cc_jobs_ranked for search/, NULL for the plain list */
+extern const struct cc_jobs_order cc_jobs_ranked;
+int cc_h_jobs_list(cc_req_t *q);
+int cc_h_jobs_advanced_search(cc_req_t *q);
+int cc_h_job_create(cc_req_t *q);
+int cc_h_job_get(cc_req_t *q);
+int cc_h_job_write(cc_req_t *q);
+int cc_h_job_delete(cc_req_t *q);
 
 /* applications.c */
-int cc_h_applications_list(void *q);
-int cc_h_applications_create(void *q);
-int cc_h_application_get(void *q);
-int cc_h_application_put(void *q);
-int cc_h_application_patch(void *q);
-int cc_h_application_delete(void *q);
-int cc_h_job_applications_list(void *q);
-int cc_h_job_applications_create(void *q);
-int cc_h_active_list(void *q);
-int cc_h_active_get(void *q);
-int cc_h_active_put(void *q);
-int cc_h_active_patch(void *q);
-int cc_h_completed_list(void *q);
-int cc_h_completed_get(void *q);
+int cc_h_applications_list(cc_req_t *q);
+int cc_h_job_applications_list(cc_req_t *q);
+int cc_h_application_create(cc_req_t *q); /* the job from the path, or from the body */
+int cc_h_application_get(cc_req_t *q);
+int cc_h_application_write(cc_req_t *q);
+int cc_h_application_delete(cc_req_t *q);
+int cc_h_active_list(cc_req_t *q);
+int cc_h_active_get(cc_req_t *q);
+int cc_h_active_write(cc_req_t *q);
+int cc_h_completed_list(cc_req_t *q);
+int cc_h_completed_get(cc_req_t *q);
 
 /* matches.c */
-int cc_h_matches(void *q);
+int cc_h_matches(cc_req_t *q);
 
 /* documents.c */
-int cc_h_documents_list(void *q);
-int cc_h_document_upload(void *q);
-int cc_h_document_get(void *q);
-int cc_h_document_put(void *q);
-int cc_h_document_patch(void *q);
-int cc_h_document_delete(void *q);
-int cc_h_document_download(void *q);
-int cc_h_document_verify(void *q);
+int cc_h_documents_list(cc_req_t *q);
+int cc_h_document_upload(cc_req_t *q);
+int cc_h_document_get(cc_req_t *q);
+int cc_h_document_write(cc_req_t *q);
+int cc_h_document_delete(cc_req_t *q);
+int cc_h_document_download(cc_req_t *q);
+int cc_h_document_verify(cc_req_t *q);
 /* Opens the process's libmagic handle (child init). Uploads answer 503 when it failed. */
 void cc_documents_child_init(apr_pool_t *p, server_rec *s);
 

@@ -4,8 +4,6 @@
  * answers the count and the page already rendered as JSON. */
 #include <stdlib.h>
 #include <apr_lib.h>
-#include "../core/cc.h"
-#include "../dbd/db.h"
 #include "handlers.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -110,10 +108,10 @@ static const char *merged(json_t *c, const char *field, const char *stored)
 
 /* Validates a job body: fields, the columns that refuse null, the currency, and the ranges
  * against the stored values (`cur`: salary_min, salary_max, start_date, end_date; NULL on
- * create). Returns the cleaned object (caller owns it) or NULL after answering 400. */
+ * create). Returns the cleaned object (pool-owned) or NULL after answering 400. */
 static json_t *clean_job(cc_req_t *q, int partial, const char *const *cur)
 {
-    json_t *errs = json_object(), *c, *v;
+    json_t *errs = cc_jobject(q), *c, *v;
     const char *lo, *hi;
     int i;
     c = cc_fields_clean(q->pool, JOB_FIELDS, N(JOB_FIELDS), q->body, partial, errs);
@@ -150,12 +148,10 @@ static json_t *clean_job(cc_req_t *q, int partial, const char *const *cur)
         && strcmp(lo, hi) > 0)
         cc_field_error(errs, "end_date", "Must be greater than or equal to start_date.");
     if (json_object_size(errs)) {
-        json_decref(c);
         cc_db_rollback(q);
         cc_validation(q, errs);
         return NULL;
     }
-    json_decref(errs);
     return c;
 }
 
@@ -163,29 +159,8 @@ static json_t *clean_job(cc_req_t *q, int partial, const char *const *cur)
  * then links them. 1 when done; 0 after answering. */
 static int check_links(cc_req_t *q, json_t *c, const char *job)
 {
-    static const struct {
-        const char *field;
-        cc_stmt_id_t missing;
-    } L[] = {{"skills", CC_ST_job_skills_missing},
-             {"qualifications", CC_ST_job_quals_missing}};
-    int i;
-    for (i = 0; i < N(L); i++) {
-        json_t *list = json_object_get(c, L[i].field);
-        PGresult *res;
-        if (!list || !json_array_size(list))
-            continue;
-        if (!cc_q(q, L[i].missing, &res, job, cc_fields_id_array(q->pool, list))) {
-            cc_db_fail(q);
-            return 0;
-        }
-        if (PQntuples(res) > 0) {
-            cc_db_invalid(q, L[i].field,
-                      apr_psprintf(q->pool, "Invalid pk \"%s\" - object does not exist.",
-                                   cc_val(q, res, 0, 0)));
-            return 0;
-        }
-    }
-    return 1;
+    return cc_db_ids_exist(q, CC_ST_job_skills_missing, job, c, "skills")
+           && cc_db_ids_exist(q, CC_ST_job_quals_missing, job, c, "qualifications");
 }
 
 static int set_links(cc_req_t *q, json_t *c, const char *job)
@@ -198,9 +173,8 @@ static int set_links(cc_req_t *q, json_t *c, const char *job)
 
 /* ---- create ----------------------------------------------------------------------------- */
 
-int cc_h_job_create(void *v)
+int cc_h_job_create(cc_req_t *q)
 {
-    cc_req_t *q = v;
     PGresult *res;
     const char *recruiter, *hospital, *job, *out;
     json_t *c;
@@ -223,24 +197,15 @@ int cc_h_job_create(void *v)
     hospital = cc_val(q, res, 0, 2);
     if (!(c = clean_job(q, 0, NULL)))
         return OK;
-    if (!cc_db_begin(q)) {
-        json_decref(c);
+    if (!cc_db_begin(q))
         return cc_db_fail(q);
-    }
-    if (!check_links(q, c, NULL)) {
-        json_decref(c);
+    if (!check_links(q, c, NULL))
         return OK;
-    }
-    if (!cc_q(q, CC_ST_job_insert, &res, hospital, recruiter, cc_json_dump(q->pool, c))) {
-        json_decref(c);
+    if (!cc_q(q, CC_ST_job_insert, &res, hospital, recruiter, cc_json_dump(q->pool, c)))
         return cc_db_fail(q);
-    }
     job = cc_val(q, res, 0, 0);
-    if (!set_links(q, c, job)) {
-        json_decref(c);
+    if (!set_links(q, c, job))
         return cc_db_fail(q);
-    }
-    json_decref(c);
     /* the candidates it matches at >= 80 hear of it in the same transaction (CONTRACT §7) */
     if (!cc_q(q, CC_ST_job_notify_matches, &res, job) || !cc_q(q, CC_ST_job_json, &res, job))
         return cc_db_fail(q);
@@ -252,9 +217,8 @@ int cc_h_job_create(void *v)
 
 /* ---- read one --------------------------------------------------------------------------- */
 
-int cc_h_job_get(void *v)
+int cc_h_job_get(cc_req_t *q)
 {
-    cc_req_t *q = v;
     PGresult *res;
     cc_cached_t cache;
     const char *key, *text;
@@ -319,8 +283,10 @@ static int closed(cc_req_t *q, const char *id)
     return cc_q(q, CC_ST_job_closed_notify, &res, id);
 }
 
-static int update(cc_req_t *q, int partial)
+/* PUT validates the whole job, PATCH the fields sent; closing an open job tells its applicants. */
+int cc_h_job_write(cc_req_t *q)
 {
+    int partial = cc_write_kind(q) == CC_UPDATE;
     const char *id = cc_id_str(q, q->ids[0]), *cur[4], *out;
     PGresult *res;
     json_t *c, *active;
@@ -333,17 +299,12 @@ static int update(cc_req_t *q, int partial)
         cur[i] = cc_val(q, res, 0, 1 + i);
     if (!(c = clean_job(q, partial, cur)))
         return OK;
-    if (!check_links(q, c, id)) {
-        json_decref(c);
+    if (!check_links(q, c, id))
         return OK;
-    }
     active = json_object_get(c, "is_active");
     if (!cc_q(q, CC_ST_job_update, &res, id, cc_json_dump(q->pool, c)) || !set_links(q, c, id)
-        || (was_active && json_is_false(active) && !closed(q, id))) {
-        json_decref(c);
+        || (was_active && json_is_false(active) && !closed(q, id)))
         return cc_db_fail(q);
-    }
-    json_decref(c);
     if (!cc_q(q, CC_ST_job_json, &res, id))
         return cc_db_fail(q);
     out = cc_val(q, res, 0, 0);
@@ -352,20 +313,9 @@ static int update(cc_req_t *q, int partial)
     return cc_json_text(q, HTTP_OK, out);
 }
 
-int cc_h_job_put(void *v)
-{
-    return update(v, 0);
-}
-
-int cc_h_job_patch(void *v)
-{
-    return update(v, 1);
-}
-
 /* A job with applications is closed instead of deleted: they are the candidates' history. */
-int cc_h_job_delete(void *v)
+int cc_h_job_delete(cc_req_t *q)
 {
-    cc_req_t *q = v;
     const char *id = cc_id_str(q, q->ids[0]);
     PGresult *res;
     if (!lock_job(q, id, &res))
@@ -387,38 +337,30 @@ int cc_h_job_delete(void *v)
 /* ---- lists and search ------------------------------------------------------------------- */
 
 /* A list filter given as "a,b" (query strings, or a string in a body) becomes a JSON list;
- * numbers in a body list (skill ids) become strings. */
-static json_t *as_list(json_t *v)
+ * numbers in a body list (skill ids) become strings. Anything else is returned as it is (the
+ * cleaning reports its type). */
+static json_t *as_list(cc_req_t *q, json_t *v)
 {
-    json_t *out = json_array(), *x;
+    json_t *out, *x;
     size_t i;
     if (json_is_string(v)) {
-        char *copy = strdup(json_string_value(v)), *tok, *last = NULL;
+        char *copy = apr_pstrdup(q->pool, json_string_value(v)), *tok, *last = NULL;
+        out = cc_jarray(q);
         for (tok = apr_strtok(copy, ",", &last); tok; tok = apr_strtok(NULL, ",", &last)) {
-            char *e = tok + strlen(tok);
-            while (apr_isspace(*tok))
-                tok++;
-            while (e > tok && apr_isspace(e[-1]))
-                *--e = 0;
+            tok = cc_trim(q->pool, tok);
             if (*tok)
                 json_array_append_new(out, json_string(tok));
         }
-        free(copy);
         return out;
     }
-    if (!json_is_array(v)) {
-        json_decref(out);
-        return json_incref(v); /* cleaning reports the type */
-    }
+    if (!json_is_array(v))
+        return v;
+    out = cc_jarray(q);
     json_array_foreach(v, i, x) {
-        char buf[32];
-        if (json_is_integer(x)) {
-            apr_snprintf(buf, sizeof(buf), "%" APR_INT64_T_FMT, (apr_int64_t)json_integer_value(x));
-            json_array_append_new(out, json_string(buf));
-        }
-        else {
+        if (json_is_integer(x))
+            json_array_append_new(out, json_string(cc_id_str(q, json_integer_value(x))));
+        else
             json_array_append(out, x);
-        }
     }
     return out;
 }
@@ -429,7 +371,7 @@ static json_t *as_list(json_t *v)
  * page) was sent and 0. */
 static int read_filters(cc_req_t *q, json_t *src, int ranked, json_t **out)
 {
-    json_t *in = json_object(), *errs = json_object(), *f, *v;
+    json_t *in = cc_jobject(q), *errs = cc_jobject(q), *f, *v;
     const char *key, *ordering = NULL, *page = NULL, *size = NULL, *bad;
     const char *const *orderings = ranked ? SEARCH_ORDERINGS : ORDERINGS;
     cc_page_t pg;
@@ -438,7 +380,7 @@ static int read_filters(cc_req_t *q, json_t *src, int ranked, json_t **out)
     json_object_foreach(src, key, v) {
         if (json_is_null(v) || (json_is_string(v) && !*json_string_value(v)))
             continue;
-        json_object_set_new(in, key, in_list(LIST_FILTERS, key) ? as_list(v) : json_incref(v));
+        json_object_set(in, key, in_list(LIST_FILTERS, key) ? as_list(q, v) : v);
     }
     f = cc_fields_clean(q->pool, FILTER_FIELDS, N(FILTER_FIELDS), in, 1, errs);
     /* blank text filters and empty lists filter nothing */
@@ -459,11 +401,9 @@ static int read_filters(cc_req_t *q, json_t *src, int ranked, json_t **out)
                                         json_is_string(v) ? ordering : cc_json_dump(q->pool, v)));
     }
     if (json_object_size(errs)) {
-        json_decref(in);
-        json_decref(f);
-        return cc_validation(q, errs), 0;
+        cc_validation(q, errs);
+        return 0;
     }
-    json_decref(errs);
     /* `search` is another name of `q` */
     if (!json_object_get(f, "q") && json_object_get(f, "search"))
         json_object_set(f, "q", json_object_get(f, "search"));
@@ -486,10 +426,8 @@ static int read_filters(cc_req_t *q, json_t *src, int ranked, json_t **out)
         else if (v)
             *dst = "x";
     }
-    json_decref(in);
     bad = cc_page_parse(page, size, CC_PAGE_SIZE_MAX, &pg);
     if (bad) {
-        json_decref(f);
         if (!strcmp(bad, "page"))
             cc_error(q, HTTP_NOT_FOUND, "not_found", "Invalid page.");
         else
@@ -513,7 +451,7 @@ static int read_filters(cc_req_t *q, json_t *src, int ranked, json_t **out)
 }
 
 /* Runs the page statement and answers; public answers that do not depend on the caller get an
- * ETag. Those are also what the response cache keeps (dbd/cached.c), keyed by the canonical
+ * ETag. Those are also what the response cache keeps (services/cached.c), keyed by the canonical
  * argument of the statement: every reader but a candidate gets the same bytes. */
 static int answer_page(cc_req_t *q, json_t *f, int cacheable)
 {
@@ -537,7 +475,6 @@ static int answer_page(cc_req_t *q, json_t *f, int cacheable)
         arg = apr_pstrdup(q->pool, k ? k : "{}");
         free(k);
     }
-    json_decref(f);
     if (shared && (hit = cc_cached_get(q, apr_pstrcat(q->pool, "jobs ", arg, NULL), JOB_READS,
                                        &cache, &total, &results)) < 0)
         return cc_db_fail(q);
@@ -561,7 +498,7 @@ static int answer_page(cc_req_t *q, json_t *f, int cacheable)
 static json_t *query_object(cc_req_t *q)
 {
     static const char *const extra[] = {"ordering", "page", "page_size", NULL};
-    json_t *o = json_object();
+    json_t *o = cc_jobject(q);
     const char *val;
     int i;
     for (i = 0; i < N(FILTER_FIELDS); i++)
@@ -573,27 +510,24 @@ static json_t *query_object(cc_req_t *q)
     return o;
 }
 
-static int list(cc_req_t *q, int ranked)
+/* search/ ranks by relevance where the list orders by date; its route's arg says so. */
+struct cc_jobs_order {
+    int ranked;
+};
+
+const struct cc_jobs_order cc_jobs_ranked = {1};
+
+int cc_h_jobs_list(cc_req_t *q)
 {
-    json_t *src = query_object(q), *f;
-    int ok = read_filters(q, src, ranked, &f);
-    json_decref(src);
-    return ok ? answer_page(q, f, 1) : OK;
+    const struct cc_jobs_order *order = q->route->arg;
+    json_t *f;
+    if (!read_filters(q, query_object(q), order && order->ranked, &f))
+        return OK;
+    return answer_page(q, f, 1);
 }
 
-int cc_h_jobs_list(void *v)
+int cc_h_jobs_advanced_search(cc_req_t *q)
 {
-    return list(v, 0);
-}
-
-int cc_h_jobs_search(void *v)
-{
-    return list(v, 1);
-}
-
-int cc_h_jobs_advanced_search(void *v)
-{
-    cc_req_t *q = v;
     json_t *f;
     if (!read_filters(q, q->body, 1, &f))
         return OK;

@@ -1,8 +1,7 @@
 /* /api/masters/: skills, qualifications and locations (CONTRACT §10). Public reads with ETags,
  * admin writes recorded in the audit log. The three kinds differ only in their fields, filters
- * and statements, so one set of handlers serves all of them from a descriptor per kind. */
-#include "../core/cc.h"
-#include "../dbd/db.h"
+ * and statements, so one set of handlers serves all of them from a descriptor per kind: the
+ * route's arg. */
 #include "handlers.h"
 
 #define LIST_MAX_PAGE_SIZE 1000
@@ -18,9 +17,8 @@ typedef struct {
 #define NFIELDS 4 /* every kind has four writable fields, in statement order */
 #define MAX_FILTERS 2
 
-typedef struct {
+struct cc_master {
     const char *kind;              /* audit target_type and action "masters.<kind>.<verb>" */
-    const char *prefix;            /* route pattern prefix */
     cc_field_t fields[NFIELDS];    /* validated by cc_fields_clean */
     const char *dflt[NFIELDS];     /* SQL value on create when absent (NULL: required) */
     unsigned nonnull;              /* bit i: optional field i may be neither null nor blank */
@@ -32,7 +30,8 @@ typedef struct {
     const char *unique_msg;
     cc_stmt_id_t st_list, st_get, st_insert, st_update, st_delete;
     int st_in_use; /* -1: nothing references this kind */
-} master_t;
+};
+typedef struct cc_master master_t;
 
 static const char *const SKILL_CATEGORIES[] = {"clinical", "administrative", "technical", NULL};
 static const char *const LEVELS[] = {"certificate", "diploma", "bachelor", "master", "doctorate",
@@ -41,9 +40,8 @@ static const char *const SKILL_ORDERINGS[] = {"name", "category", NULL};
 static const char *const QUALIFICATION_ORDERINGS[] = {"name", "level", NULL};
 static const char *const LOCATION_ORDERINGS[] = {"state", "city", NULL};
 
-static const master_t MASTERS[] = {
-    {.kind = "skill",
-     .prefix = "masters/skills/",
+const master_t cc_master_skills = {
+     .kind = "skill",
      .fields = {{"name", CC_F_STR, CC_FF_REQUIRED, 0, 100, NULL, 0},
                 {"category", CC_F_CHOICE, CC_FF_REQUIRED, 0, 0, SKILL_CATEGORIES, 0},
                 {"description", CC_F_STR, CC_FF_EMPTY, 0, 1000, NULL, 0},
@@ -61,9 +59,10 @@ static const master_t MASTERS[] = {
      .st_insert = CC_ST_skill_insert,
      .st_update = CC_ST_skill_update,
      .st_delete = CC_ST_skill_delete,
-     .st_in_use = CC_ST_skill_in_use},
-    {.kind = "qualification",
-     .prefix = "masters/qualifications/",
+     .st_in_use = CC_ST_skill_in_use};
+
+const master_t cc_master_qualifications = {
+     .kind = "qualification",
      .fields = {{"name", CC_F_STR, CC_FF_REQUIRED, 0, 150, NULL, 0},
                 {"level", CC_F_CHOICE, CC_FF_REQUIRED, 0, 0, LEVELS, 0},
                 {"field", CC_F_STR, CC_FF_EMPTY, 0, 150, NULL, 0},
@@ -82,9 +81,10 @@ static const master_t MASTERS[] = {
      .st_insert = CC_ST_qualification_insert,
      .st_update = CC_ST_qualification_update,
      .st_delete = CC_ST_qualification_delete,
-     .st_in_use = CC_ST_qualification_in_use},
-    {.kind = "location",
-     .prefix = "masters/locations/",
+     .st_in_use = CC_ST_qualification_in_use};
+
+const master_t cc_master_locations = {
+     .kind = "location",
      .fields = {{"city", CC_F_STR, CC_FF_REQUIRED, 0, 100, NULL, 0},
                 {"state", CC_F_STR, CC_FF_REQUIRED, 0, 100, NULL, 0},
                 {"country", CC_F_STR, 0, 0, 100, NULL, 0},
@@ -102,37 +102,24 @@ static const master_t MASTERS[] = {
      .st_insert = CC_ST_location_insert,
      .st_update = CC_ST_location_update,
      .st_delete = CC_ST_location_delete,
-     .st_in_use = -1},
-};
-
-/* The kind a route serves, from its pattern. */
-static const master_t *master_of(cc_req_t *q)
-{
-    apr_size_t i;
-    for (i = 0; i < sizeof(MASTERS) / sizeof(MASTERS[0]); i++)
-        if (!strncmp(q->route->pattern, MASTERS[i].prefix, strlen(MASTERS[i].prefix)))
-            return &MASTERS[i];
-    return NULL;
-}
+     .st_in_use = -1};
 
 /* ---- body validation -------------------------------------------------------------------- */
 
-typedef enum { MODE_CREATE, MODE_PUT, MODE_PATCH } write_mode_t;
-
-/* Validates the body into vals[NFIELDS] (SQL text; NULL keeps the stored value). 1 when valid;
- * else the 400 was sent and 0. */
-static int read_fields(cc_req_t *q, const master_t *m, write_mode_t mode, const char **vals)
+/* Validates the body into vals[NFIELDS] (SQL text; NULL keeps the stored value) for a create,
+ * a PUT or a PATCH. 1 when valid; else the 400 was sent and 0. */
+static int read_fields(cc_req_t *q, const master_t *m, cc_write_kind_t mode, const char **vals)
 {
-    json_t *errs = json_object(), *clean;
+    json_t *errs = cc_jobject(q), *clean;
     int i;
-    clean = cc_fields_clean(q->pool, m->fields, NFIELDS, q->body, mode == MODE_PATCH, errs);
+    clean = cc_fields_clean(q->pool, m->fields, NFIELDS, q->body, mode == CC_UPDATE, errs);
     for (i = 0; i < NFIELDS; i++) {
         const char *name = m->fields[i].name;
         json_t *v = json_object_get(clean, name);
         vals[i] = NULL;
         if (!v) {
             /* absent: the default on create; PUT keeps an absent optional field, as DRF does */
-            if (mode == MODE_CREATE)
+            if (mode == CC_CREATE)
                 vals[i] = m->dflt[i];
         }
         else if (json_is_null(v)) {
@@ -150,12 +137,10 @@ static int read_fields(cc_req_t *q, const master_t *m, write_mode_t mode, const 
             vals[i] = apr_pstrdup(q->pool, json_string_value(v));
         }
     }
-    json_decref(clean);
     if (json_object_size(errs)) {
         cc_validation(q, errs);
         return 0;
     }
-    json_decref(errs);
     return 1;
 }
 
@@ -163,10 +148,7 @@ static int read_fields(cc_req_t *q, const master_t *m, write_mode_t mode, const 
 
 static int unique_violation(cc_req_t *q, const master_t *m)
 {
-    json_t *errs = json_object();
-    cc_db_rollback(q);
-    cc_field_error(errs, m->unique_field, m->unique_msg);
-    return cc_validation(q, errs);
+    return cc_db_invalid(q, m->unique_field, m->unique_msg);
 }
 
 static int in_use(cc_req_t *q, const master_t *m)
@@ -177,22 +159,25 @@ static int in_use(cc_req_t *q, const master_t *m)
                                  "it instead (is_active=false).", m->kind));
 }
 
+/* The audit record of a write: the entry before and after it (JSON texts; NULL: none). */
 static int audit(cc_req_t *q, const master_t *m, const char *verb, apr_int64_t id,
                  const char *before, const char *after)
 {
-    const char *details = apr_pstrcat(q->pool, "{", before ? "\"before\":" : "",
-                                      before ? before : "", before && after ? "," : "",
-                                      after ? "\"after\":" : "", after ? after : "", "}", NULL);
+    cc_jtext_t details;
+    cc_jtext_begin(&details, q->pool);
+    if (before)
+        cc_jtext_raw(&details, "before", before);
+    if (after)
+        cc_jtext_raw(&details, "after", after);
     return cc_audit(q, apr_pstrcat(q->pool, "masters.", m->kind, ".", verb, NULL), m->kind, id,
-                    details);
+                    cc_jtext_end(&details));
 }
 
 /* ---- handlers --------------------------------------------------------------------------- */
 
-int cc_h_master_list(void *v)
+int cc_h_master_list(cc_req_t *q)
 {
-    cc_req_t *q = v;
-    const master_t *m = master_of(q);
+    const master_t *m = q->route->arg;
     const char *p[MAX_FILTERS + 5] = {NULL}, *ordering, *key, *results;
     apr_int64_t count = 0;
     PGresult *res;
@@ -200,8 +185,6 @@ int cc_h_master_list(void *v)
     cc_cached_t cache;
     int i, n = 0, active, rows, hit;
 
-    if (!m)
-        return cc_server_error(q);
     p[n++] = cc_query_text(q, "search");
     for (i = 0; i < m->nfilters; i++) {
         const filter_t *f = &m->filters[i];
@@ -243,13 +226,10 @@ int cc_h_master_list(void *v)
     return cc_paginated_cacheable(q, &pg, count, results);
 }
 
-int cc_h_master_get(void *v)
+int cc_h_master_get(cc_req_t *q)
 {
-    cc_req_t *q = v;
-    const master_t *m = master_of(q);
+    const master_t *m = q->route->arg;
     PGresult *res;
-    if (!m)
-        return cc_server_error(q);
     if (!cc_q(q, m->st_get, &res, cc_id_str(q, q->ids[0])))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
@@ -257,17 +237,14 @@ int cc_h_master_get(void *v)
     return cc_json_cacheable(q, cc_val(q, res, 0, 0));
 }
 
-int cc_h_master_create(void *v)
+int cc_h_master_create(cc_req_t *q)
 {
-    cc_req_t *q = v;
-    const master_t *m = master_of(q);
+    const master_t *m = q->route->arg;
     const char *vals[NFIELDS], *json;
     apr_int64_t id;
     PGresult *res;
 
-    if (!m)
-        return cc_server_error(q);
-    if (!read_fields(q, m, MODE_CREATE, vals))
+    if (!read_fields(q, m, CC_CREATE, vals))
         return OK;
     if (!cc_db_begin(q))
         return cc_db_fail(q);
@@ -280,20 +257,19 @@ int cc_h_master_create(void *v)
     return cc_json_text(q, HTTP_CREATED, json);
 }
 
-static int update(cc_req_t *q, write_mode_t mode)
+/* PUT (required fields must be given; absent optional ones are kept) or PATCH. */
+int cc_h_master_write(cc_req_t *q)
 {
-    const master_t *m = master_of(q);
+    const master_t *m = q->route->arg;
     const char *vals[NFIELDS], *id = cc_id_str(q, q->ids[0]), *after;
     PGresult *res;
 
-    if (!m)
-        return cc_server_error(q);
     /* An unknown object is a 404 whatever the body holds, as in DRF. */
     if (!cc_q(q, m->st_get, &res, id))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return cc_not_found(q);
-    if (!read_fields(q, m, mode, vals))
+    if (!read_fields(q, m, cc_write_kind(q), vals))
         return OK;
     if (!cc_db_begin(q))
         return cc_db_fail(q);
@@ -309,25 +285,12 @@ static int update(cc_req_t *q, write_mode_t mode)
     return cc_json_text(q, HTTP_OK, after);
 }
 
-int cc_h_master_put(void *v)
+int cc_h_master_delete(cc_req_t *q)
 {
-    return update(v, MODE_PUT);
-}
-
-int cc_h_master_patch(void *v)
-{
-    return update(v, MODE_PATCH);
-}
-
-int cc_h_master_delete(void *v)
-{
-    cc_req_t *q = v;
-    const master_t *m = master_of(q);
+    const master_t *m = q->route->arg;
     const char *id = cc_id_str(q, q->ids[0]);
     PGresult *res;
 
-    if (!m)
-        return cc_server_error(q);
     if (!cc_db_begin(q))
         return cc_db_fail(q);
     if (m->st_in_use >= 0) {

@@ -3,8 +3,6 @@
  * Scores, ranking and counts come from the database (cc_match_rank_jobs and
  * cc_match_rank_candidates in 0006_matching.sql), computed from current data; a candidate's
  * pages are kept in the response cache, which answers only while nothing they read changed. */
-#include "../core/cc.h"
-#include "../dbd/db.h"
 #include "handlers.h"
 
 /* ?min_score= as decimal text: "0" when absent. 0 when a 400 was sent. */
@@ -26,9 +24,7 @@ static int min_score(cc_req_t *q, const char **val)
             msg = "Ensure this value is between 0 and 100.";
     }
     if (msg) {
-        json_t *e = json_object();
-        cc_field_error(e, "min_score", msg);
-        cc_validation(q, e);
+        cc_invalid(q, "min_score", msg);
         return 0;
     }
     *val = apr_psprintf(q->pool, "%" APR_INT64_T_FMT, n);
@@ -44,9 +40,8 @@ static const char *page_rows(cc_req_t *q, PGresult *res, apr_int64_t *total)
     return cc_rows_json_array(q, res, 1, 0, n);
 }
 
-int cc_h_matches(void *v)
+int cc_h_matches(cc_req_t *q)
 {
-    cc_req_t *q = v;
     const char *job, *min, *results;
     apr_int64_t total = 0;
     cc_page_t pg;
@@ -56,7 +51,7 @@ int cc_h_matches(void *v)
         return OK;
 
     if (q->user->role_bit == CC_ROLE_CANDIDATE) {
-        /* kept in the response cache per candidate and page (dbd/cached.c) */
+        /* kept in the response cache per candidate and page (services/cached.c) */
         cc_cached_t cache;
         const char *key;
         int hit;
@@ -81,11 +76,8 @@ int cc_h_matches(void *v)
     /* recruiters (their own jobs) and admins (any job) rank candidates for ?job= */
     if (!cc_query_id(q, "job", &job))
         return OK;
-    if (!*job) {
-        json_t *e = json_object();
-        cc_field_error(e, "job", "This field is required.");
-        return cc_validation(q, e);
-    }
+    if (!*job)
+        return cc_invalid(q, "job", "This field is required.");
     if (!cc_page_from_query(q, CC_PAGE_SIZE_MAX, &pg))
         return OK;
     if (!cc_q(q, CC_ST_match_job_visible, &res, job,

@@ -1,9 +1,7 @@
 /* /api/notifications/: the caller's own notifications, paginated or as a keyset feed, reading
  * them and deleting them (CONTRACT §7; the live stream is elsewhere). Rows are written by the
- * features through cc_notify() (core/events.c). */
-#include "../core/cc.h"
+ * features through cc_notify() (services/events.c). */
 #include "../core/cursor.h"
-#include "../dbd/db.h"
 #include "handlers.h"
 
 static const char *const TYPES[] = {"job_update", "application_status", "message",
@@ -22,24 +20,6 @@ static int filters(cc_req_t *q, const char **is_read, const char **type)
         return 0;
     *is_read = b < 0 ? NULL : b ? "true" : "false";
     return 1;
-}
-
-/* A link as a JSON value: the quoted, escaped string, or null. */
-static const char *json_link(cc_req_t *q, const char *url)
-{
-    json_t *s;
-    char *text;
-    const char *out;
-    if (!url)
-        return "null";
-    s = json_string(url);
-    text = s ? json_dumps(s, JSON_ENCODE_ANY) : NULL;
-    json_decref(s);
-    if (!text)
-        return "null";
-    out = apr_pstrdup(q->pool, text);
-    free(text);
-    return out;
 }
 
 static const char *feed_link(cc_req_t *q, cc_cursor_dir_t dir, apr_int64_t position)
@@ -61,17 +41,12 @@ static int feed(cc_req_t *q, const char *uid, const char *is_read, const char *t
     apr_int64_t unread, top = 0, bottom = 0;
     const char *next = NULL, *prev = NULL, *results;
     PGresult *res;
+    cc_jtext_t out;
 
-    if (cc_page_parse(NULL, apr_table_get(q->query, "page_size"), CC_PAGE_SIZE_MAX, &pg)) {
-        json_t *e = json_object();
-        cc_field_error(e, "page_size", "A valid positive integer is required.");
-        return cc_validation(q, e);
-    }
-    if (!first && !cc_cursor_decode(text, &c)) {
-        json_t *e = json_object();
-        cc_field_error(e, "cursor", "Invalid cursor");
-        return cc_validation(q, e);
-    }
+    if (cc_page_parse(NULL, apr_table_get(q->query, "page_size"), CC_PAGE_SIZE_MAX, &pg))
+        return cc_invalid(q, "page_size", "A valid positive integer is required.");
+    if (!first && !cc_cursor_decode(text, &c))
+        return cc_invalid(q, "cursor", "Invalid cursor");
     if (!cc_q(q, c.dir == CC_CURSOR_OLDER ? CC_ST_notification_feed_older
                                           : CC_ST_notification_feed_newer,
               &res, uid, is_read, type, first ? FEED_TOP : cc_id_str(q, c.position),
@@ -105,16 +80,16 @@ static int feed(cc_req_t *q, const char *uid, const char *is_read, const char *t
             next = feed_link(q, CC_CURSOR_OLDER, to > from ? bottom : c.position + 1);
     }
     results = cc_rows_json_array(q, res, 3, from, to);
-    return cc_json_text(q, HTTP_OK,
-                        apr_psprintf(q->pool,
-                                     "{\"next\":%s,\"previous\":%s,\"unread_count\":%"
-                                     APR_INT64_T_FMT ",\"results\":%s}",
-                                     json_link(q, next), json_link(q, prev), unread, results));
+    cc_jtext_begin(&out, q->pool);
+    cc_jtext_str(&out, "next", next);
+    cc_jtext_str(&out, "previous", prev);
+    cc_jtext_int(&out, "unread_count", unread);
+    cc_jtext_raw(&out, "results", results);
+    return cc_json_text(q, HTTP_OK, cc_jtext_end(&out));
 }
 
-int cc_h_notifications_list(void *v)
+int cc_h_notifications_list(cc_req_t *q)
 {
-    cc_req_t *q = v;
     const char *uid = cc_id_str(q, q->user->id), *is_read, *type, *cursor;
     cc_page_t pg;
     PGresult *res;
@@ -131,37 +106,34 @@ int cc_h_notifications_list(void *v)
         return cc_db_fail(q);
     /* an empty page leaves one row with a NULL total: count 0, so a page past the end is 404 */
     return cc_paginated_ex(q, &pg, cc_val_int(res, 0, 1),
-                           cc_rows_json_array(q, res, 2, 0, PQntuples(res)),
-                           apr_psprintf(q->pool, "\"unread_count\":%" APR_INT64_T_FMT,
-                                        cc_val_int(res, 0, 0)));
+                           cc_rows_json_array(q, res, 2, 0, PQntuples(res)), "unread_count",
+                           cc_id_str(q, cc_val_int(res, 0, 0)));
 }
 
 /* ---- one notification ------------------------------------------------------------------- */
 
-/* Runs a statement taking (notification id, user id) that returns the JSON text or no row. */
-static int one(cc_req_t *q, cc_stmt_id_t st)
+/* Reading one notification, or marking it read: the statement (taking the notification's and the
+ * caller's id) answers its JSON text, or no row when it is not the caller's. */
+struct cc_notification_op {
+    cc_stmt_id_t st;
+};
+
+const struct cc_notification_op cc_notification_view = {CC_ST_notification_get};
+const struct cc_notification_op cc_notification_read = {CC_ST_notification_mark_read};
+
+int cc_h_notification_one(cc_req_t *q)
 {
+    const struct cc_notification_op *op = q->route->arg;
     PGresult *res;
     const char *body;
-    if (!cc_q(q, st, &res, cc_id_str(q, q->ids[0]), cc_id_str(q, q->user->id)))
+    if (!cc_q(q, op->st, &res, cc_id_str(q, q->ids[0]), cc_my_id(q)))
         return cc_db_fail(q);
     body = cc_val(q, res, 0, 0);
     return body ? cc_json_text(q, HTTP_OK, body) : cc_not_found(q);
 }
 
-int cc_h_notification_get(void *v)
+int cc_h_notification_delete(cc_req_t *q)
 {
-    return one(v, CC_ST_notification_get);
-}
-
-int cc_h_notification_mark_read(void *v)
-{
-    return one(v, CC_ST_notification_mark_read);
-}
-
-int cc_h_notification_delete(void *v)
-{
-    cc_req_t *q = v;
     PGresult *res;
     if (!cc_q(q, CC_ST_notification_delete, &res, cc_id_str(q, q->ids[0]),
               cc_id_str(q, q->user->id)))
@@ -169,13 +141,10 @@ int cc_h_notification_delete(void *v)
     return PQntuples(res) ? cc_no_content(q) : cc_not_found(q);
 }
 
-int cc_h_notifications_mark_all_read(void *v)
+int cc_h_notifications_mark_all_read(cc_req_t *q)
 {
-    cc_req_t *q = v;
     PGresult *res;
-    if (!cc_q(q, CC_ST_notification_mark_all_read, &res, cc_id_str(q, q->user->id)))
+    if (!cc_q(q, CC_ST_notification_mark_all_read, &res, cc_my_id(q)))
         return cc_db_fail(q);
-    return cc_json_text(q, HTTP_OK,
-                        apr_psprintf(q->pool, "{\"updated\":%" APR_INT64_T_FMT "}",
-                                     cc_val_int(res, 0, 0)));
+    return cc_json(q, HTTP_OK, cc_jpack(q, "{s:I}", "updated", (json_int_t)cc_val_int(res, 0, 0)));
 }

@@ -1,15 +1,13 @@
 /* Service endpoints: the API index and the health check (CONTRACT §11). */
-#include "../core/cc.h"
 #include "../dbd/db.h"
 #include "handlers.h"
 
-int cc_h_index(void *v)
+int cc_h_index(cc_req_t *q)
 {
-    cc_req_t *q = v;
     const char *b = cc_base_url(q);
     static const char *const groups[] = {"accounts", "profiles", "notifications", "masters",
-                                         "jobs", "documents", "health"};
-    json_t *out = json_object();
+                                         "jobs",     "documents", "health"};
+    json_t *out = cc_jobject(q);
     unsigned i;
     for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
         json_object_set_new(out, groups[i],
@@ -17,13 +15,11 @@ int cc_h_index(void *v)
     return cc_json(q, HTTP_OK, out);
 }
 
-int cc_h_health(void *v)
+int cc_h_health(cc_req_t *q)
 {
-    cc_req_t *q = v;
     PGresult *res;
     if (!cc_q(q, CC_ST_health_check, &res))
         return cc_db_fail(q);
-    return cc_json(q, HTTP_OK, json_pack("{s:s, s:s, s:s}", "status", "ok", "database", "ok",
-                                         "version", CC_VERSION));
+    return cc_json(q, HTTP_OK, cc_jpack(q, "{s:s, s:s, s:s}", "status", "ok", "database", "ok",
+                                        "version", CC_VERSION));
 }
-

@@ -42,6 +42,7 @@ int main(void)
     srunner_add_suite(sr, cc_multipart_suite());
     srunner_add_suite(sr, cc_filetype_suite());
     srunner_add_suite(sr, cc_respcache_suite());
+    srunner_add_suite(sr, cc_utf8_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -23,5 +23,6 @@ Suite *cc_cursor_suite(void);     /* test_cursor.c: core/cursor.c */
 Suite *cc_multipart_suite(void);  /* test_multipart.c: core/multipart.c */
 Suite *cc_filetype_suite(void);   /* test_filetype.c: core/filetype.c */
 Suite *cc_respcache_suite(void);  /* test_respcache.c: core/respcache.c */
+Suite *cc_utf8_suite(void);       /* test_utf8.c: core/utf8.c */
 
 #endif

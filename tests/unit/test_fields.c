@@ -4,6 +4,7 @@
 #include <apr_strings.h>
 
 #include "../../core/fields.h"
+#include "../../core/utf8.h"
 #include "suites.h"
 
 static const char *const GENDERS[] = {"male", "female", "other", "undisclosed", NULL};
@@ -40,7 +41,6 @@ static void run(const char *body_text, int partial, char **clean, char **errs)
     *clean = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
     *errs = json_dumps(e, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(body);
-    json_decref(c);
     json_decref(e);
 }
 

@@ -6,78 +6,79 @@
 #include <apr_pools.h>
 
 #include "../../core/router.h"
+#include "../../core/utf8.h"
 #include "suites.h"
 
 /* Distinct static handlers, so a test can tell which route matched by its handler too. */
-static int h_root(void *r)
+static int h_root(cc_req_t *r)
 {
     (void)r;
     return 1;
 }
-static int h_login(void *r)
+static int h_login(cc_req_t *r)
 {
     (void)r;
     return 2;
 }
-static int h_register(void *r)
+static int h_register(cc_req_t *r)
 {
     (void)r;
     return 3;
 }
-static int h_me_get(void *r)
+static int h_me_get(cc_req_t *r)
 {
     (void)r;
     return 4;
 }
-static int h_me_put(void *r)
+static int h_me_put(cc_req_t *r)
 {
     (void)r;
     return 5;
 }
-static int h_me_patch(void *r)
+static int h_me_patch(cc_req_t *r)
 {
     (void)r;
     return 6;
 }
-static int h_user_get(void *r)
+static int h_user_get(cc_req_t *r)
 {
     (void)r;
     return 7;
 }
-static int h_user_delete(void *r)
+static int h_user_delete(cc_req_t *r)
 {
     (void)r;
     return 8;
 }
-static int h_app_get(void *r)
+static int h_app_get(cc_req_t *r)
 {
     (void)r;
     return 9;
 }
-static int h_app_create(void *r)
+static int h_app_create(cc_req_t *r)
 {
     (void)r;
     return 10;
 }
-static int h_health(void *r)
+static int h_health(cc_req_t *r)
 {
     (void)r;
     return 11;
 }
 
 static const cc_route_t routes[] = {
-    {"GET", "", 0, CC_RF_NOAUTH, h_root},
-    {"POST", "accounts/login/", 0, CC_RF_NOAUTH | CC_RF_FORM, h_login},
-    {"POST", "accounts/register/", 0, CC_RF_NOAUTH, h_register},
-    {"GET", "accounts/me/", CC_ROLE_ANY, 0, h_me_get},
-    {"PUT", "accounts/me/", CC_ROLE_ANY, 0, h_me_put},
-    {"PATCH", "accounts/me/", CC_ROLE_ANY, 0, h_me_patch},
-    {"GET", "users/{id}/", CC_ROLE_ADMIN, 0, h_user_get},
-    {"DELETE", "users/{id}/", CC_ROLE_ADMIN, 0, h_user_delete},
-    {"GET", "jobs/{id}/applications/{id}/", CC_ROLE_RECRUITER, 0, h_app_get},
-    {"POST", "jobs/{id}/applications/", CC_ROLE_CANDIDATE, 0, h_app_create},
+    {"GET", "", 0, CC_RF_NOAUTH, h_root, NULL},
+    {"POST", "accounts/login/", 0, CC_RF_NOAUTH | CC_RF_FORM, h_login, NULL},
+    {"POST", "accounts/register/", 0, CC_RF_NOAUTH, h_register, NULL},
+    {"GET", "accounts/me/", CC_ROLE_ANY, 0, h_me_get, NULL},
+    {"PUT", "accounts/me/", CC_ROLE_ANY, 0, h_me_put, NULL},
+    {"PATCH", "accounts/me/", CC_ROLE_ANY, 0, h_me_patch, NULL},
+    {"GET", "users/{id}/", CC_ROLE_ADMIN, 0, h_user_get, NULL},
+    {"DELETE", "users/{id}/", CC_ROLE_ADMIN, 0, h_user_delete, NULL},
+    {"GET", "jobs/{id}/applications/{id}/", CC_ROLE_RECRUITER, 0, h_app_get, NULL},
+    {"POST", "jobs/{id}/applications/", CC_ROLE_CANDIDATE, 0, h_app_create, NULL},
     /* a pattern written without its trailing slash matches alike */
-    {"GET", "health", 0, CC_RF_NOAUTH, h_health},
+    {"GET", "health", 0, CC_RF_NOAUTH, h_health, NULL},
 };
 #define NROUTES ((int)(sizeof(routes) / sizeof(routes[0])))
 

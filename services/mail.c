@@ -3,8 +3,7 @@
  * row queued with a backoff, so nothing is lost (delivery is at-least-once). */
 #include <apr_file_io.h>
 #include <apr_date.h>
-#include "cc.h"
-#include "../dbd/db.h"
+#include "services.h"
 
 int cc_mail_queue(cc_req_t *q, const char *to, const char *subject, const char *body)
 {

@@ -1,7 +1,6 @@
 /* Notifications and the audit log: written by the features inside their own transactions, so an
  * event and its record land together or not at all. */
-#include "cc.h"
-#include "../dbd/db.h"
+#include "services.h"
 
 int cc_notify(cc_req_t *q, apr_int64_t user_id, const char *type, const char *title,
               const char *message, const char *data_json)

@@ -2,7 +2,7 @@
  * against (0011_content_version.sql): exact answers, from memory, on every node. */
 #include <apr_thread_cond.h>
 #include <apr_thread_mutex.h>
-#include "db.h"
+#include "services.h"
 
 static cc_rcache_t *cache;
 

@@ -1,24 +1,5 @@
 /* Bearer authentication and token issuing on top of core/jwt.c. */
-#include "cc.h"
-#include "../dbd/db.h"
-
-int cc_is_admin(const cc_req_t *q)
-{
-    return q->user && q->user->role_bit == CC_ROLE_ADMIN;
-}
-
-int cc_role_bit(const char *role)
-{
-    if (!role)
-        return 0;
-    if (!strcmp(role, "candidate"))
-        return CC_ROLE_CANDIDATE;
-    if (!strcmp(role, "recruiter"))
-        return CC_ROLE_RECRUITER;
-    if (!strcmp(role, "admin"))
-        return CC_ROLE_ADMIN;
-    return 0;
-}
+#include "services.h"
 
 static int token_error(cc_req_t *q, const char *detail)
 {

@@ -1,0 +1,431 @@
+/* The directives of mod_carechain and their records (see config.h). */
+#include <apr_file_io.h>
+#include <apr_strings.h>
+#include "cc.h"
+
+/* What a field is when no directive sets it (conf/carechain.conf documents the same values). */
+static const cc_server_conf_t defaults = {
+    .jwt = {.alg = "HS256", .issuer = "carechain"},
+    .access_ttl = 3600,
+    .refresh_ttl = 7 * 24 * 3600,
+    .bcrypt_cost = 10,
+    .mail_transport = "file:/var/spool/carechain/mail",
+    .mail_from = "CareChain <no-reply@localhost>",
+    .throttle_email = 5,
+    .throttle_client = 50,
+    .throttle_window = 900,
+    .doc_max_size = 10 * 1024 * 1024,
+    .doc_max_count = 50,
+    .doc_max_total = 100 * 1024 * 1024,
+    .response_cache = 32 * 1024 * 1024,
+};
+
+#define DEFAULT_MAX_BODY (1024 * 1024)
+
+/* ---- records ---------------------------------------------------------------------------- */
+
+void *cc_config_create_server(apr_pool_t *p, server_rec *s)
+{
+    cc_server_conf_t *c = apr_pcalloc(p, sizeof(*c));
+    (void)s;
+    c->access_ttl = c->refresh_ttl = CC_UNSET;
+    c->bcrypt_cost = CC_UNSET;
+    c->throttle_email = c->throttle_client = c->throttle_window = CC_UNSET;
+    c->doc_max_size = c->doc_max_total = CC_UNSET;
+    c->doc_max_count = CC_UNSET;
+    c->response_cache = CC_UNSET;
+    return c;
+}
+
+#define NEAR(f) (a->f != CC_UNSET ? a->f : b->f)
+#define NEAR_PTR(f) (a->f ? a->f : b->f)
+
+void *cc_config_merge_server(apr_pool_t *p, void *basev, void *addv)
+{
+    const cc_server_conf_t *b = basev, *a = addv;
+    cc_server_conf_t *c = apr_pcalloc(p, sizeof(*c));
+    c->jwt_key_file = NEAR_PTR(jwt_key_file);
+    c->jwt.alg = NEAR_PTR(jwt.alg);
+    c->jwt.issuer = NEAR_PTR(jwt.issuer);
+    c->access_ttl = NEAR(access_ttl);
+    c->refresh_ttl = NEAR(refresh_ttl);
+    c->bcrypt_cost = NEAR(bcrypt_cost);
+    c->public_base_url = NEAR_PTR(public_base_url);
+    c->mail_transport = NEAR_PTR(mail_transport);
+    c->mail_from = NEAR_PTR(mail_from);
+    /* the three numbers of CarechainLoginThrottle are set together */
+    c->throttle_email = NEAR(throttle_email);
+    c->throttle_client = NEAR(throttle_client);
+    c->throttle_window = NEAR(throttle_window);
+    c->doc_max_size = NEAR(doc_max_size);
+    /* and so are the two of CarechainDocumentLimits */
+    c->doc_max_count = NEAR(doc_max_count);
+    c->doc_max_total = NEAR(doc_max_total);
+    c->upload_dir = NEAR_PTR(upload_dir);
+    c->response_cache = NEAR(response_cache);
+    return c;
+}
+
+void *cc_config_create_dir(apr_pool_t *p, char *dir)
+{
+    cc_dir_conf_t *c = apr_pcalloc(p, sizeof(*c));
+    (void)dir;
+    c->max_body = CC_UNSET;
+    return c;
+}
+
+void *cc_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
+{
+    const cc_dir_conf_t *b = basev, *a = addv;
+    cc_dir_conf_t *c = apr_pcalloc(p, sizeof(*c));
+    c->max_body = NEAR(max_body);
+    c->cors_origins = NEAR_PTR(cors_origins);
+    return c;
+}
+
+apr_off_t cc_config_max_body(const cc_dir_conf_t *dc)
+{
+    return dc->max_body != CC_UNSET ? dc->max_body : DEFAULT_MAX_BODY;
+}
+
+/* What is still unset after merging takes the default. */
+static void fill_defaults(cc_server_conf_t *c)
+{
+    const cc_server_conf_t *a = c, *b = &defaults;
+    c->jwt.alg = NEAR_PTR(jwt.alg);
+    c->jwt.issuer = NEAR_PTR(jwt.issuer);
+    c->access_ttl = NEAR(access_ttl);
+    c->refresh_ttl = NEAR(refresh_ttl);
+    c->bcrypt_cost = NEAR(bcrypt_cost);
+    c->mail_transport = NEAR_PTR(mail_transport);
+    c->mail_from = NEAR_PTR(mail_from);
+    c->throttle_email = NEAR(throttle_email);
+    c->throttle_client = NEAR(throttle_client);
+    c->throttle_window = NEAR(throttle_window);
+    c->doc_max_size = NEAR(doc_max_size);
+    c->doc_max_count = NEAR(doc_max_count);
+    c->doc_max_total = NEAR(doc_max_total);
+    c->response_cache = NEAR(response_cache);
+}
+
+#undef NEAR
+#undef NEAR_PTR
+
+/* ---- directive values ------------------------------------------------------------------- */
+
+#define SCONF(cmd)                                                                            \
+    ((cc_server_conf_t *)ap_get_module_config((cmd)->server->module_config, &carechain_module))
+
+static const char *parse_int(cmd_parms *cmd, const char *arg, long lo, long hi, long *out)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (!*arg || *end || v < lo || v > hi)
+        return apr_psprintf(cmd->pool, "%s: '%s' is not an integer in %ld..%ld",
+                            cmd->directive->directive, arg, lo, hi);
+    *out = v;
+    return NULL;
+}
+
+/* A byte count with an optional K, M or G suffix (powers of 1024). */
+static const char *parse_size(cmd_parms *cmd, const char *arg, apr_off_t lo, apr_off_t hi,
+                              apr_off_t *out)
+{
+    char *end;
+    apr_int64_t v = apr_strtoi64(arg, &end, 10);
+    apr_int64_t mul = 1;
+    if (*end == 'K' || *end == 'k')
+        mul = 1024, end++;
+    else if (*end == 'M' || *end == 'm')
+        mul = 1024 * 1024, end++;
+    else if (*end == 'G' || *end == 'g')
+        mul = 1024 * 1024 * 1024, end++;
+    if (!*arg || *end || v < 0 || v > hi / mul || v * mul < lo || v * mul > hi)
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' is not a size in %" APR_OFF_T_FMT "..%" APR_OFF_T_FMT
+                            " bytes (a number, optionally with K, M or G)",
+                            cmd->directive->directive, arg, lo, hi);
+    *out = (apr_off_t)(v * mul);
+    return NULL;
+}
+
+/* ---- directives ------------------------------------------------------------------------- */
+
+/* Every server directive is server-scoped: secrets and keys never come from .htaccess or a
+ * <Location>. Each setter starts with this check. */
+#define SERVER_ONLY(cmd)                                                                      \
+    do {                                                                                      \
+        const char *scope_err = ap_check_cmd_context(cmd, NOT_IN_DIR_CONTEXT);                \
+        if (scope_err)                                                                        \
+            return scope_err;                                                                 \
+    } while (0)
+
+static const char *set_key_file(cmd_parms *cmd, void *d, const char *arg)
+{
+    (void)d;
+    SERVER_ONLY(cmd);
+    SCONF(cmd)->jwt_key_file = ap_server_root_relative(cmd->pool, arg);
+    return NULL;
+}
+
+static const char *set_alg(cmd_parms *cmd, void *d, const char *arg)
+{
+    (void)d;
+    SERVER_ONLY(cmd);
+    if (!cc_jwt_alg_supported(arg))
+        return "CarechainJWTAlgorithm must be HS256, HS384 or HS512";
+    SCONF(cmd)->jwt.alg = arg;
+    return NULL;
+}
+
+static const char *set_issuer(cmd_parms *cmd, void *d, const char *arg)
+{
+    (void)d;
+    SERVER_ONLY(cmd);
+    SCONF(cmd)->jwt.issuer = arg;
+    return NULL;
+}
+
+/* cmd->info: NULL for the access token, non-NULL for the refresh token. */
+static const char *set_lifetime(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *err;
+    long v = 0;
+    (void)d;
+    SERVER_ONLY(cmd);
+    if ((err = parse_int(cmd, arg, 30, 365L * 24 * 3600, &v)))
+        return err;
+    if (cmd->info)
+        SCONF(cmd)->refresh_ttl = v;
+    else
+        SCONF(cmd)->access_ttl = v;
+    return NULL;
+}
+
+static const char *set_bcrypt_cost(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *err;
+    long v = 0;
+    (void)d;
+    SERVER_ONLY(cmd);
+    if ((err = parse_int(cmd, arg, 4, 31, &v)))
+        return err;
+    SCONF(cmd)->bcrypt_cost = (int)v;
+    return NULL;
+}
+
+static const char *set_base_url(cmd_parms *cmd, void *d, const char *arg)
+{
+    apr_size_t n = strlen(arg);
+    (void)d;
+    SERVER_ONLY(cmd);
+    if (strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8))
+        return "CarechainPublicBaseURL must start with http:// or https://";
+    while (n > 0 && arg[n - 1] == '/')
+        n--;
+    SCONF(cmd)->public_base_url = apr_pstrndup(cmd->pool, arg, n);
+    return NULL;
+}
+
+static const char *set_mail_transport(cmd_parms *cmd, void *d, const char *arg)
+{
+    (void)d;
+    SERVER_ONLY(cmd);
+    if (strncmp(arg, "file:", 5) != 0 || !arg[5])
+        return "CarechainMailTransport must be file:DIRECTORY (SMTP comes later)";
+    SCONF(cmd)->mail_transport =
+        apr_pstrcat(cmd->pool, "file:", ap_server_root_relative(cmd->pool, arg + 5), NULL);
+    return NULL;
+}
+
+static const char *set_mail_from(cmd_parms *cmd, void *d, const char *arg)
+{
+    (void)d;
+    SERVER_ONLY(cmd);
+    if (strpbrk(arg, "\r\n") || !strchr(arg, '@'))
+        return "CarechainMailFrom must be one address, e.g. \"CareChain <no-reply@example.org>\"";
+    SCONF(cmd)->mail_from = arg;
+    return NULL;
+}
+
+static const char *set_throttle(cmd_parms *cmd, void *d, const char *e, const char *c,
+                                const char *w)
+{
+    const char *err;
+    long ev = 0, cv = 0, wv = 0;
+    (void)d;
+    SERVER_ONLY(cmd);
+    if ((err = parse_int(cmd, e, 1, 100000, &ev)) || (err = parse_int(cmd, c, 1, 1000000, &cv))
+        || (err = parse_int(cmd, w, 1, 86400, &wv)))
+        return err;
+    SCONF(cmd)->throttle_email = (int)ev;
+    SCONF(cmd)->throttle_client = (int)cv;
+    SCONF(cmd)->throttle_window = (int)wv;
+    return NULL;
+}
+
+static const char *set_doc_max_size(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *err;
+    apr_off_t v = 0;
+    (void)d;
+    SERVER_ONLY(cmd);
+    if ((err = parse_size(cmd, arg, 1024, APR_INT64_C(1) << 30, &v)))
+        return err;
+    SCONF(cmd)->doc_max_size = v;
+    return NULL;
+}
+
+static const char *set_doc_limits(cmd_parms *cmd, void *d, const char *count, const char *total)
+{
+    const char *err;
+    long n = 0;
+    apr_off_t v = 0;
+    (void)d;
+    SERVER_ONLY(cmd);
+    if ((err = parse_int(cmd, count, 1, 100000, &n))
+        || (err = parse_size(cmd, total, 1024, APR_INT64_C(1) << 40, &v)))
+        return err;
+    SCONF(cmd)->doc_max_count = (int)n;
+    SCONF(cmd)->doc_max_total = v;
+    return NULL;
+}
+
+static const char *set_response_cache(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *err;
+    apr_off_t v = 0;
+    (void)d;
+    SERVER_ONLY(cmd);
+    if (strcmp(arg, "0") && (err = parse_size(cmd, arg, 64 * 1024, APR_INT64_C(1) << 34, &v)))
+        return err;
+    SCONF(cmd)->response_cache = v;
+    return NULL;
+}
+
+static const char *set_upload_dir(cmd_parms *cmd, void *d, const char *arg)
+{
+    (void)d;
+    SERVER_ONLY(cmd);
+    SCONF(cmd)->upload_dir = ap_server_root_relative(cmd->pool, arg);
+    return NULL;
+}
+
+static const char *set_max_body(cmd_parms *cmd, void *dv, const char *arg)
+{
+    cc_dir_conf_t *d = dv;
+    long v = 0;
+    const char *err = parse_int(cmd, arg, 1024, 1024L * 1024 * 1024, &v);
+    if (err)
+        return err;
+    d->max_body = v;
+    return NULL;
+}
+
+static const char *add_cors_origin(cmd_parms *cmd, void *dv, const char *arg)
+{
+    cc_dir_conf_t *d = dv;
+    if (!strcmp(arg, "*"))
+        return "CarechainCORSOrigins takes explicit origins, never *";
+    if (strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8) && strcasecmp(arg, "none"))
+        return "CarechainCORSOrigins: each origin is scheme://host[:port]";
+    if (!d->cors_origins)
+        d->cors_origins = apr_array_make(cmd->pool, 2, sizeof(const char *));
+    if (strcasecmp(arg, "none"))
+        APR_ARRAY_PUSH(d->cors_origins, const char *) = arg;
+    return NULL;
+}
+
+const command_rec cc_config_cmds[] = {
+    AP_INIT_TAKE1("CarechainJWTKeyFile", set_key_file, NULL, RSRC_CONF,
+                  "File with the JWT signing key (at least 32 bytes)"),
+    AP_INIT_TAKE1("CarechainJWTAlgorithm", set_alg, NULL, RSRC_CONF,
+                  "HS256 (default), HS384 or HS512"),
+    AP_INIT_TAKE1("CarechainJWTIssuer", set_issuer, NULL, RSRC_CONF,
+                  "The iss claim issued and required (default carechain)"),
+    AP_INIT_TAKE1("CarechainAccessTokenLifetime", set_lifetime, NULL, RSRC_CONF,
+                  "Access token lifetime in seconds (default 3600)"),
+    AP_INIT_TAKE1("CarechainRefreshTokenLifetime", set_lifetime, (void *)1, RSRC_CONF,
+                  "Refresh token lifetime in seconds (default 604800)"),
+    AP_INIT_TAKE1("CarechainBcryptCost", set_bcrypt_cost, NULL, RSRC_CONF,
+                  "bcrypt cost for new password hashes, 4..31 (default 10)"),
+    AP_INIT_TAKE1("CarechainPublicBaseURL", set_base_url, NULL, RSRC_CONF,
+                  "scheme://host[:port] used for absolute links (default: from the request)"),
+    AP_INIT_TAKE1("CarechainMailTransport", set_mail_transport, NULL, RSRC_CONF,
+                  "file:DIRECTORY: one RFC 5322 file per message"),
+    AP_INIT_TAKE1("CarechainMailFrom", set_mail_from, NULL, RSRC_CONF,
+                  "Sender address of outgoing mail"),
+    AP_INIT_TAKE3("CarechainLoginThrottle", set_throttle, NULL, RSRC_CONF,
+                  "Failed logins allowed per email and per client address, and the window in "
+                  "seconds (default 5 50 900)"),
+    AP_INIT_TAKE1("CarechainMaxBodySize", set_max_body, NULL, RSRC_CONF | ACCESS_CONF,
+                  "Largest JSON or form body in bytes (default 1048576)"),
+    AP_INIT_TAKE1("CarechainDocumentMaxSize", set_doc_max_size, NULL, RSRC_CONF,
+                  "Largest uploaded document, bytes with optional K/M/G (default 10M)"),
+    AP_INIT_TAKE2("CarechainDocumentLimits", set_doc_limits, NULL, RSRC_CONF,
+                  "Documents per user and their total size (default 50 100M)"),
+    AP_INIT_TAKE1("CarechainResponseCache", set_response_cache, NULL, RSRC_CONF,
+                  "memory of each process's cache of public lists, rankings and master data"
+                  " (e.g. 32M; 0 turns it off)"),
+    AP_INIT_TAKE1("CarechainUploadTempDir", set_upload_dir, NULL, RSRC_CONF,
+                  "Directory where uploads are spooled, unlinked, before they are stored "
+                  "(default: the system temporary directory)"),
+    AP_INIT_ITERATE("CarechainCORSOrigins", add_cors_origin, NULL, RSRC_CONF | ACCESS_CONF,
+                    "Origins allowed for cross-origin requests (default: none)"),
+    {NULL}};
+
+/* ---- startup ---------------------------------------------------------------------------- */
+
+/* Reads the server's JWT key into pconf; an HTTP error status after logging why. */
+static int read_key(apr_pool_t *pconf, server_rec *sv, cc_server_conf_t *c)
+{
+    apr_file_t *f;
+    apr_finfo_t fi;
+    unsigned char *key;
+    apr_size_t got;
+    apr_status_t rv;
+    if (!c->jwt_key_file) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, sv,
+                     CC_LOGNO(01001) "CarechainJWTKeyFile is not set: mod_carechain cannot "
+                                     "sign or verify tokens without a key of at least %d bytes",
+                     CC_JWT_MIN_KEY);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    rv = apr_file_open(&f, c->jwt_key_file, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, pconf);
+    if (rv == APR_SUCCESS)
+        rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, sv,
+                     CC_LOGNO(01002) "CarechainJWTKeyFile %s cannot be read", c->jwt_key_file);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    key = apr_palloc(pconf, (apr_size_t)fi.size + 1);
+    rv = apr_file_read_full(f, key, (apr_size_t)fi.size, &got);
+    apr_file_close(f);
+    /* A trailing newline from `echo > key` is not key material. */
+    while (got > 0 && (key[got - 1] == '\n' || key[got - 1] == '\r'))
+        got--;
+    if (rv != APR_SUCCESS || got < CC_JWT_MIN_KEY) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, sv,
+                     CC_LOGNO(01003) "CarechainJWTKeyFile %s holds %lu bytes: at least %d "
+                                     "are required (e.g. head -c 48 /dev/urandom > %s)",
+                     c->jwt_key_file, (unsigned long)got, CC_JWT_MIN_KEY, c->jwt_key_file);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    c->jwt.key = key;
+    c->jwt.key_len = got;
+    return OK;
+}
+
+int cc_config_post_config(apr_pool_t *pconf, server_rec *s)
+{
+    server_rec *sv;
+    int rv;
+    for (sv = s; sv; sv = sv->next) {
+        cc_server_conf_t *c = ap_get_module_config(sv->module_config, &carechain_module);
+        fill_defaults(c);
+        if ((rv = read_key(pconf, sv, c)) != OK)
+            return rv;
+    }
+    return OK;
+}

@@ -1,0 +1,55 @@
+/* The module's configuration: the directives (every one documented with its default in
+ * conf/carechain.conf), the per-server and per-directory records and their merging. Every field
+ * starts unset (CC_UNSET or NULL); merging takes the nearer value that is set, and
+ * cc_config_post_config() gives what is still unset the value of the one defaults record, then
+ * reads the signing keys. */
+#ifndef CC_CONFIG_H
+#define CC_CONFIG_H
+
+#include <httpd.h>
+#include <http_config.h>
+#include "jwt.h"
+
+/* "not configured here" for numeric fields (pointers use NULL). */
+#define CC_UNSET (-1)
+
+typedef struct {
+    const char *jwt_key_file;
+    cc_jwt_conf_t jwt;          /* alg and issuer configured; key read at post_config (pconf) */
+    apr_int64_t access_ttl;     /* seconds */
+    apr_int64_t refresh_ttl;    /* seconds */
+    int bcrypt_cost;
+    const char *public_base_url; /* NULL after defaults too: derived from the request */
+    const char *mail_transport;  /* "file:DIR" */
+    const char *mail_from;
+    int throttle_email;          /* failed logins per email per window */
+    int throttle_client;         /* failed logins per client address per window */
+    int throttle_window;         /* seconds */
+    apr_off_t doc_max_size;      /* bytes of one uploaded file */
+    int doc_max_count;           /* documents per user */
+    apr_off_t doc_max_total;     /* bytes of documents per user */
+    const char *upload_dir;      /* where uploads are spooled (NULL: the system temp dir) */
+    apr_off_t response_cache;    /* bytes of each process's response cache (0: none) */
+} cc_server_conf_t;
+
+typedef struct {
+    apr_off_t max_body;               /* CC_UNSET: the default */
+    apr_array_header_t *cors_origins; /* NULL = unset; empty = CORS off */
+} cc_dir_conf_t;
+
+/* The directives, and the record constructors and mergers for the module record. */
+extern const command_rec cc_config_cmds[];
+void *cc_config_create_server(apr_pool_t *p, server_rec *s);
+void *cc_config_merge_server(apr_pool_t *p, void *base, void *add);
+void *cc_config_create_dir(apr_pool_t *p, char *dir);
+void *cc_config_merge_dir(apr_pool_t *p, void *base, void *add);
+
+/* At post_config, for every server: fills unset fields from the defaults and reads the JWT
+ * key file into pconf. Logs why and returns an HTTP error status (httpd then refuses to start)
+ * when a key is missing, unreadable or too short; OK otherwise. */
+int cc_config_post_config(apr_pool_t *pconf, server_rec *s);
+
+/* The largest JSON or form body a location accepts (CarechainMaxBodySize or its default). */
+apr_off_t cc_config_max_body(const cc_dir_conf_t *dc);
+
+#endif
