@@ -56,7 +56,8 @@ static int options(cc_req_t *q, int allowed_origin)
     }
     /* "OPTIONS" matches no route, so the table lists every method the path has */
     if (cc_route_match(r->pool, cc_routes, cc_routes_count, "OPTIONS", q->path, &q->route, q->ids,
-                       &q->nids, &allow) == CC_ROUTE_NOT_FOUND)
+                       &q->nids, &allow)
+        == CC_ROUTE_NOT_FOUND)
         return cc_not_found(q);
     apr_table_setn(r->headers_out, "Allow", allow);
     return cc_no_content(q);
@@ -92,8 +93,7 @@ static int cc_handler(request_rec *r)
     /* Our own parser: httpd's ap_args_to_table keeps '+' (a space in forms) and lets the last
      * of repeated keys win. */
     if (!cc_query_parse(r->pool, r->args, &q->query))
-        return cc_error(q, HTTP_BAD_REQUEST, "parse_error",
-                        "The query string is not valid UTF-8.");
+        return cc_error(q, HTTP_BAD_REQUEST, "parse_error", "The query string is not valid UTF-8.");
     allowed_origin = cc_cors(q);
     if (r->method_number == M_OPTIONS)
         return options(q, allowed_origin);
@@ -122,8 +122,7 @@ static int cc_handler(request_rec *r)
             return cc_error(q, HTTP_FORBIDDEN, "permission_denied",
                             "You do not have permission to perform this action.");
     }
-    if ((r->method_number == M_POST || r->method_number == M_PUT
-         || r->method_number == M_PATCH)
+    if ((r->method_number == M_POST || r->method_number == M_PUT || r->method_number == M_PATCH)
         && !(q->route->flags & CC_RF_STREAM) && !cc_body_load(q))
         return OK;
     return q->route->handler(q);
@@ -141,12 +140,5 @@ static void register_hooks(apr_pool_t *p)
 }
 
 module AP_MODULE_DECLARE_DATA carechain_module = {
-    STANDARD20_MODULE_STUFF,
-    cc_config_create_dir,
-    cc_config_merge_dir,
-    cc_config_create_server,
-    cc_config_merge_server,
-    cc_config_cmds,
-    register_hooks,
-    AP_MODULE_FLAG_NONE
-};
+    STANDARD20_MODULE_STUFF, cc_config_create_dir, cc_config_merge_dir, cc_config_create_server,
+    cc_config_merge_server,  cc_config_cmds,       register_hooks,      AP_MODULE_FLAG_NONE};

@@ -34,15 +34,14 @@
 
 static void usage(void)
 {
-    fprintf(stderr,
-            "usage: carechainctl [--db CONNINFO] COMMAND\n"
-            "  migrate\n"
-            "  createsuperuser --email EMAIL [--password-file FILE] [--first-name N] "
-            "[--last-name N] [--bcrypt-cost N]\n"
-            "  check [--key-file FILE]\n"
-            "  seed-masters\n"
-            "  sample-data [--scale N] [--credentials FILE|-] [--bcrypt-cost N]\n"
-            "  statement LABEL\n");
+    fprintf(stderr, "usage: carechainctl [--db CONNINFO] COMMAND\n"
+                    "  migrate\n"
+                    "  createsuperuser --email EMAIL [--password-file FILE] [--first-name N] "
+                    "[--last-name N] [--bcrypt-cost N]\n"
+                    "  check [--key-file FILE]\n"
+                    "  seed-masters\n"
+                    "  sample-data [--scale N] [--credentials FILE|-] [--bcrypt-cost N]\n"
+                    "  statement LABEL\n");
 }
 
 /* The SQL of the statement labelled label, newline-terminated, on stdout; 1 when unknown. */
@@ -140,8 +139,9 @@ static int applied_version(PGconn *c, int version)
 static int cmd_migrate(PGconn *c)
 {
     int i, applied = 0;
-    if (!exec_ok(c, "CREATE TABLE IF NOT EXISTS cc_schema_migrations (version integer PRIMARY KEY,"
-                    " name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+    if (!exec_ok(c,
+                 "CREATE TABLE IF NOT EXISTS cc_schema_migrations (version integer PRIMARY KEY,"
+                 " name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
                  "creating cc_schema_migrations"))
         return 1;
     for (i = 0; i < cc_migrations_count; i++) {
@@ -164,8 +164,8 @@ static int cmd_migrate(PGconn *c)
             return 1;
         }
         snprintf(ver, sizeof(ver), "%d", m->version);
-        r = PQexecParams(c, "INSERT INTO cc_schema_migrations (version, name) VALUES ($1, $2)",
-                         2, NULL, params, NULL, NULL, 0);
+        r = PQexecParams(c, "INSERT INTO cc_schema_migrations (version, name) VALUES ($1, $2)", 2,
+                         NULL, params, NULL, NULL, 0);
         if (PQresultStatus(r) != PGRES_COMMAND_OK) {
             fprintf(stderr, "carechainctl: recording %s failed: %s", m->name,
                     PQresultErrorMessage(r));
@@ -263,8 +263,7 @@ static int cmd_createsuperuser(apr_pool_t *p, PGconn *c, const char *email, cons
         if (ss && !strcmp(ss, "23505"))
             fprintf(stderr, "carechainctl: a user with this email already exists\n");
         else
-            fprintf(stderr, "carechainctl: creating the admin failed: %s",
-                    PQresultErrorMessage(r));
+            fprintf(stderr, "carechainctl: creating the admin failed: %s", PQresultErrorMessage(r));
         PQclear(r);
         return 1;
     }

@@ -4,9 +4,9 @@
  * each account with its own random password; 20 jobs and 50 applications with their history and
  * assignments) plus, with --scale N > 1, N - 1 generated "units" of the same shape (10
  * candidates, 5 recruiters, 5 hospitals, 20 jobs, 50 applications each, under
- * scale.carechain.test, all accounts sharing one random password). The SQL lives in cli/sample_data.sql; this file decides what
- * is missing, chooses and hashes the passwords, runs the SQL steps in one transaction and hands
- * the credentials out as JSON.
+ * scale.carechain.test, all accounts sharing one random password). The SQL lives in
+ * cli/sample_data.sql; this file decides what is missing, chooses and hashes the passwords, runs
+ * the SQL steps in one transaction and hands the credentials out as JSON.
  *
  * Idempotency: the curated accounts are created only when none of them exists (some but not all:
  * refused). Generated units are numbered; a run adds the units above the highest one present, up
@@ -192,8 +192,8 @@ static json_t *read_credentials(apr_pool_t *p, const char *path)
     j = json_load_file(path, 0, &err);
     json_cleanup_register(p, j);
     if (!j || !json_is_object(j)) {
-        fprintf(stderr, "carechainctl: %s does not hold a JSON object%s%s\n", path,
-                j ? "" : ": ", j ? "" : err.text);
+        fprintf(stderr, "carechainctl: %s does not hold a JSON object%s%s\n", path, j ? "" : ": ",
+                j ? "" : err.text);
         return NULL;
     }
     return j;
@@ -248,8 +248,10 @@ static char *write_temp(apr_pool_t *p, const char *path, json_t *obj)
  * "candidates" and "recruiters" arrays of out. */
 static int make_curated(run_t *x, json_t *out)
 {
-    PGresult *r = query(x->c, "SELECT email, first_name, last_name, role FROM cc_sample_people"
-                              " ORDER BY ord", 0, NULL, "reading the sample accounts");
+    PGresult *r = query(x->c,
+                        "SELECT email, first_name, last_name, role FROM cc_sample_people"
+                        " ORDER BY ord",
+                        0, NULL, "reading the sample accounts");
     json_t *cands = json_array(), *recs = json_array();
     const char *params[2];
     char *emails = "{", *hashes = "{";
@@ -278,8 +280,10 @@ static int make_curated(run_t *x, json_t *out)
     PQclear(r);
     params[0] = apr_pstrcat(x->p, emails, "}", NULL);
     params[1] = apr_pstrcat(x->p, hashes, "}", NULL);
-    if (!exec_sql(x->c, "CREATE TEMP TABLE cc_sample_pw (email text PRIMARY KEY,"
-                        " hash text NOT NULL) ON COMMIT DROP", "creating cc_sample_pw"))
+    if (!exec_sql(x->c,
+                  "CREATE TEMP TABLE cc_sample_pw (email text PRIMARY KEY,"
+                  " hash text NOT NULL) ON COMMIT DROP",
+                  "creating cc_sample_pw"))
         return 0;
     r = query(x->c, "INSERT INTO cc_sample_pw SELECT * FROM unnest($1::text[], $2::text[])", 2,
               params, "storing the password hashes");
@@ -312,8 +316,8 @@ static int parse_scale(const char *s, long *out)
  * qualifications. Generated emails are "candidate<n>@", "recruiter<n>@" (users) and
  * "hospital<n>@" (hospitals) SCALED_DOMAIN; string functions, not regular expressions, pick the
  * numbers out (a regex costs ~3 us a row, too slow for 150,000 rows). */
-#define SCALED_USERS                                                                           \
-    " WHERE email LIKE '%@" SCALED_DOMAIN "'"                                                  \
+#define SCALED_USERS                                                                               \
+    " WHERE email LIKE '%@" SCALED_DOMAIN "'"                                                      \
     "   AND (email LIKE 'candidate%' OR email LIKE 'recruiter%')"
 #define NUMBER_OK " WHERE num <> '' AND length(num) <= 9 AND translate(num, '0123456789', '') = ''"
 static const char STATE_SQL[] =
@@ -365,18 +369,21 @@ static int generate(run_t *x, long scale, json_t *out, const char **summary)
 
     if (!run_steps(x, "setup "))
         return -1;
-    r = query(x->c, "SELECT count(u.id), count(*) FROM cc_sample_people p"
-                    " LEFT JOIN users u ON u.email = p.email", 0, NULL,
-              "looking for the sample accounts");
+    r = query(x->c,
+              "SELECT count(u.id), count(*) FROM cc_sample_people p"
+              " LEFT JOIN users u ON u.email = p.email",
+              0, NULL, "looking for the sample accounts");
     if (!r)
         return -1;
     present = atol(PQgetvalue(r, 0, 0));
     total = atol(PQgetvalue(r, 0, 1));
     PQclear(r);
     if (present > 0 && present < total) {
-        fprintf(stderr, "carechainctl: %ld of the %ld sample accounts (*@sample.carechain.test)"
-                        " exist: delete them, or restore the others, before running sample-data"
-                        " again\n", present, total);
+        fprintf(stderr,
+                "carechainctl: %ld of the %ld sample accounts (*@sample.carechain.test)"
+                " exist: delete them, or restore the others, before running sample-data"
+                " again\n",
+                present, total);
         return -1;
     }
     curated = present == 0;
@@ -427,8 +434,9 @@ static int generate(run_t *x, long scale, json_t *out, const char **summary)
                             " generated accounts already present\n");
         }
     }
-    if (!exec_sql(x->c, "CREATE TEMP TABLE cc_sample_param (admin_id bigint, unit_from integer,"
-                        " unit_to integer, scaled_hash text, this_year integer) ON COMMIT DROP",
+    if (!exec_sql(x->c,
+                  "CREATE TEMP TABLE cc_sample_param (admin_id bigint, unit_from integer,"
+                  " unit_to integer, scaled_hash text, this_year integer) ON COMMIT DROP",
                   "creating cc_sample_param"))
         return -1;
     params[0] = admin;
@@ -464,11 +472,11 @@ static int generate(run_t *x, long scale, json_t *out, const char **summary)
         json_object_set_new(s, "hospitals", json_integer(5 * want_units));
         json_object_set_new(s, "jobs", json_integer(20 * want_units));
         json_object_set_new(s, "applications", json_integer(50 * want_units));
-        *summary = apr_psprintf(x->p, "%s%s%ld candidates, %ld recruiters, %ld hospitals,"
-                                      " %ld jobs and %ld applications (generated, n = %ld..%ld)",
-                                *summary, curated ? "; " : "", 10 * units, 5 * units,
-                                5 * units, 20 * units, 50 * units, 10 * have_units + 1,
-                                10 * want_units);
+        *summary = apr_psprintf(x->p,
+                                "%s%s%ld candidates, %ld recruiters, %ld hospitals,"
+                                " %ld jobs and %ld applications (generated, n = %ld..%ld)",
+                                *summary, curated ? "; " : "", 10 * units, 5 * units, 5 * units,
+                                20 * units, 50 * units, 10 * have_units + 1, 10 * want_units);
     }
     /* Jobs and applications that the parts above planned, written together. */
     if (!run_steps(x, "jobs "))
@@ -542,9 +550,10 @@ int cc_sample_data(apr_pool_t *p, PGconn *c, const char *scale_arg, const char *
             (double)(apr_time_now() - t0) / APR_USEC_PER_SEC);
     if (tmp) {
         if (rename(tmp, credentials) != 0) {
-            fprintf(stderr, "carechainctl: the sample data is committed, but %s could not be"
-                            " replaced (%s): its credentials are in %s\n", credentials,
-                    strerror(errno), tmp);
+            fprintf(stderr,
+                    "carechainctl: the sample data is committed, but %s could not be"
+                    " replaced (%s): its credentials are in %s\n",
+                    credentials, strerror(errno), tmp);
             return 1;
         }
         fprintf(stderr, "sample-data: credentials merged into %s\n", credentials);

@@ -13,7 +13,6 @@ extern const char cc_sample_data_sql[];
  * (NULL = 1); credentials: NULL or "-" to print the credentials JSON on stdout, else a file to
  * merge them into (mode 0600, other keys kept); cost: bcrypt cost. Progress and notes go to
  * stderr. Returns the exit status: 0 done (or nothing to do), 1 failure, 2 bad usage. */
-int cc_sample_data(apr_pool_t *p, PGconn *c, const char *scale, const char *credentials,
-                   int cost);
+int cc_sample_data(apr_pool_t *p, PGconn *c, const char *scale, const char *credentials, int cost);
 
 #endif

@@ -22,29 +22,34 @@ typedef struct {
 
 static const seed_t SEEDS[] = {
     {"skills.tsv", "skills",
-     SEED_ROWS(COL(1) " AS name, " COL(2) " AS category, " COL(3) " AS description")
-     " ins AS (INSERT INTO skills (name, category, description)"
-     " SELECT r.name, r.category, r.description FROM rows r"
-     " WHERE NOT EXISTS (SELECT 1 FROM skills s WHERE lower(s.name) = lower(r.name))"
-     " ORDER BY r.n ON CONFLICT (lower(name)) DO NOTHING RETURNING 1)"
-     " SELECT (SELECT count(*) FROM rows), (SELECT count(*) FROM ins)"},
+     SEED_ROWS(COL(1) " AS name, " COL(2) " AS category, " COL(
+         3) " AS description") " ins AS (INSERT INTO skills (name, category, description)"
+                               " SELECT r.name, r.category, r.description FROM rows r"
+                               " WHERE NOT EXISTS (SELECT 1 FROM skills s WHERE lower(s.name) = "
+                               "lower(r.name))"
+                               " ORDER BY r.n ON CONFLICT (lower(name)) DO NOTHING RETURNING 1)"
+                               " SELECT (SELECT count(*) FROM rows), (SELECT count(*) FROM ins)"},
     {"qualifications.tsv", "qualifications",
-     SEED_ROWS(COL(1) " AS name, " COL(2) " AS level, " COL(3) " AS field")
-     " ins AS (INSERT INTO qualifications (name, level, field)"
-     " SELECT r.name, r.level, r.field FROM rows r"
-     " WHERE NOT EXISTS (SELECT 1 FROM qualifications x WHERE lower(x.name) = lower(r.name))"
-     " ORDER BY r.n ON CONFLICT (lower(name)) DO NOTHING RETURNING 1)"
-     " SELECT (SELECT count(*) FROM rows), (SELECT count(*) FROM ins)"},
+     SEED_ROWS(COL(1) " AS name, " COL(2) " AS level, " COL(
+         3) " AS field") " ins AS (INSERT INTO qualifications (name, level, field)"
+                         " SELECT r.name, r.level, r.field FROM rows r"
+                         " WHERE NOT EXISTS (SELECT 1 FROM qualifications x WHERE lower(x.name) = "
+                         "lower(r.name))"
+                         " ORDER BY r.n ON CONFLICT (lower(name)) DO NOTHING RETURNING 1)"
+                         " SELECT (SELECT count(*) FROM rows), (SELECT count(*) FROM ins)"},
     {"locations.tsv", "locations",
-     SEED_ROWS(COL(1) " AS city, " COL(2) " AS state, coalesce(nullif(" COL(3)
-               ", ''), 'India') AS country")
-     " ins AS (INSERT INTO locations (city, state, country)"
-     " SELECT r.city, r.state, r.country FROM rows r"
-     " WHERE NOT EXISTS (SELECT 1 FROM locations l WHERE lower(l.city) = lower(r.city)"
-     " AND lower(l.state) = lower(r.state) AND lower(l.country) = lower(r.country))"
-     " ORDER BY r.n ON CONFLICT (lower(city), lower(state), lower(country)) DO NOTHING"
-     " RETURNING 1)"
-     " SELECT (SELECT count(*) FROM rows), (SELECT count(*) FROM ins)"},
+     SEED_ROWS(COL(1) " AS city, " COL(2) " AS state, coalesce(nullif(" COL(
+         3) ", ''), 'India') AS country") " ins AS (INSERT INTO locations (city, state, country)"
+                                          " SELECT r.city, r.state, r.country FROM rows r"
+                                          " WHERE NOT EXISTS (SELECT 1 FROM locations l WHERE "
+                                          "lower(l.city) = lower(r.city)"
+                                          " AND lower(l.state) = lower(r.state) AND "
+                                          "lower(l.country) = lower(r.country))"
+                                          " ORDER BY r.n ON CONFLICT (lower(city), lower(state), "
+                                          "lower(country)) DO NOTHING"
+                                          " RETURNING 1)"
+                                          " SELECT (SELECT count(*) FROM rows), (SELECT count(*) "
+                                          "FROM ins)"},
 };
 
 #define NSEEDS ((int)(sizeof(SEEDS) / sizeof(SEEDS[0])))

@@ -113,7 +113,7 @@ static void fill_defaults(cc_server_conf_t *c)
 
 /* ---- directive values ------------------------------------------------------------------- */
 
-#define SCONF(cmd)                                                                            \
+#define SCONF(cmd)                                                                                 \
     ((cc_server_conf_t *)ap_get_module_config((cmd)->server->module_config, &carechain_module))
 
 static const char *parse_int(cmd_parms *cmd, const char *arg, long lo, long hi, long *out)
@@ -153,11 +153,11 @@ static const char *parse_size(cmd_parms *cmd, const char *arg, apr_off_t lo, apr
 
 /* Every server directive is server-scoped: secrets and keys never come from .htaccess or a
  * <Location>. Each setter starts with this check. */
-#define SERVER_ONLY(cmd)                                                                      \
-    do {                                                                                      \
-        const char *scope_err = ap_check_cmd_context(cmd, NOT_IN_DIR_CONTEXT);                \
-        if (scope_err)                                                                        \
-            return scope_err;                                                                 \
+#define SERVER_ONLY(cmd)                                                                           \
+    do {                                                                                           \
+        const char *scope_err = ap_check_cmd_context(cmd, NOT_IN_DIR_CONTEXT);                     \
+        if (scope_err)                                                                             \
+            return scope_err;                                                                      \
     } while (0)
 
 static const char *set_key_file(cmd_parms *cmd, void *d, const char *arg)

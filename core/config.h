@@ -15,21 +15,21 @@
 
 typedef struct {
     const char *jwt_key_file;
-    cc_jwt_conf_t jwt;          /* alg and issuer configured; key read at post_config (pconf) */
-    apr_int64_t access_ttl;     /* seconds */
-    apr_int64_t refresh_ttl;    /* seconds */
+    cc_jwt_conf_t jwt;       /* alg and issuer configured; key read at post_config (pconf) */
+    apr_int64_t access_ttl;  /* seconds */
+    apr_int64_t refresh_ttl; /* seconds */
     int bcrypt_cost;
     const char *public_base_url; /* NULL after defaults too: derived from the request */
     const char *mail_transport;  /* "file:DIR" */
     const char *mail_from;
-    int throttle_email;          /* failed logins per email per window */
-    int throttle_client;         /* failed logins per client address per window */
-    int throttle_window;         /* seconds */
-    apr_off_t doc_max_size;      /* bytes of one uploaded file */
-    int doc_max_count;           /* documents per user */
-    apr_off_t doc_max_total;     /* bytes of documents per user */
-    const char *upload_dir;      /* where uploads are spooled (NULL: the system temp dir) */
-    apr_off_t response_cache;    /* bytes of each process's response cache (0: none) */
+    int throttle_email;       /* failed logins per email per window */
+    int throttle_client;      /* failed logins per client address per window */
+    int throttle_window;      /* seconds */
+    apr_off_t doc_max_size;   /* bytes of one uploaded file */
+    int doc_max_count;        /* documents per user */
+    apr_off_t doc_max_total;  /* bytes of documents per user */
+    const char *upload_dir;   /* where uploads are spooled (NULL: the system temp dir) */
+    apr_off_t response_cache; /* bytes of each process's response cache (0: none) */
 } cc_server_conf_t;
 
 typedef struct {

@@ -4,7 +4,7 @@
 
 /* Longest payload: "o:" + 18 digits. Its encoding is at most 27 characters. */
 #define PAYLOAD_MAX 20
-#define TEXT_MAX    ((PAYLOAD_MAX * 4 + 2) / 3)
+#define TEXT_MAX ((PAYLOAD_MAX * 4 + 2) / 3)
 
 static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 

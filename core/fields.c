@@ -38,14 +38,21 @@ static const char *too_long(apr_pool_t *p, apr_int64_t max)
 static const char *type_name(json_t *v)
 {
     switch (json_typeof(v)) {
-    case JSON_OBJECT: return "dict";
-    case JSON_ARRAY: return "list";
-    case JSON_STRING: return "str";
-    case JSON_INTEGER: return "int";
-    case JSON_REAL: return "float";
+    case JSON_OBJECT:
+        return "dict";
+    case JSON_ARRAY:
+        return "list";
+    case JSON_STRING:
+        return "str";
+    case JSON_INTEGER:
+        return "int";
+    case JSON_REAL:
+        return "float";
     case JSON_TRUE:
-    case JSON_FALSE: return "bool";
-    default: return "NoneType";
+    case JSON_FALSE:
+        return "bool";
+    default:
+        return "NoneType";
     }
 }
 
@@ -89,13 +96,13 @@ static json_t *clean_int(apr_pool_t *p, const cc_field_t *f, json_t *v, const ch
         return NULL;
     }
     if (n < f->min) {
-        *msg = apr_psprintf(p, "Ensure this value is greater than or equal to %" APR_INT64_T_FMT
-                            ".", f->min);
+        *msg = apr_psprintf(
+            p, "Ensure this value is greater than or equal to %" APR_INT64_T_FMT ".", f->min);
         return NULL;
     }
     if (n > f->max) {
-        *msg = apr_psprintf(p, "Ensure this value is less than or equal to %" APR_INT64_T_FMT
-                            ".", f->max);
+        *msg = apr_psprintf(p, "Ensure this value is less than or equal to %" APR_INT64_T_FMT ".",
+                            f->max);
         return NULL;
     }
     return json_integer(n);
@@ -166,14 +173,17 @@ static json_t *clean_decimal(apr_pool_t *p, const cc_field_t *f, json_t *v, cons
         return NULL;
     }
     if (int_digits > (apr_size_t)(f->max - 2)) {
-        *msg = apr_psprintf(p, "Ensure that there are no more than %" APR_INT64_T_FMT
-                            " digits before the decimal point.", f->max - 2);
+        *msg = apr_psprintf(p,
+                            "Ensure that there are no more than %" APR_INT64_T_FMT
+                            " digits before the decimal point.",
+                            f->max - 2);
         return NULL;
     }
     return json_string(apr_psprintf(p, "%.*s.%.*s%s", (int)(int_digits ? int_digits : 1),
-                                    int_digits ? s : "0", (int)frac_digits,
-                                    dot ? dot + 1 : "",
-                                    frac_digits == 0 ? "00" : frac_digits == 1 ? "0" : ""));
+                                    int_digits ? s : "0", (int)frac_digits, dot ? dot + 1 : "",
+                                    frac_digits == 0   ? "00"
+                                    : frac_digits == 1 ? "0"
+                                                       : ""));
 }
 
 static int leap(int y)
@@ -426,9 +436,7 @@ static int list_has(json_t *list, json_t *v)
 {
     size_t i;
     json_t *x;
-    json_array_foreach(list, i, x)
-        if (json_equal(x, v))
-            return 1;
+    json_array_foreach(list, i, x) if (json_equal(x, v)) return 1;
     return 0;
 }
 
@@ -440,19 +448,21 @@ static json_t *clean_list(apr_pool_t *p, const cc_field_t *f, json_t *v, json_t 
     size_t i;
     int bad = 0;
     if (!json_is_array(v)) {
-        cc_field_error(errs, f->name,
-                       apr_psprintf(p, "Expected a list of items but got type \"%s\".",
-                                    type_name(v)));
+        cc_field_error(
+            errs, f->name,
+            apr_psprintf(p, "Expected a list of items but got type \"%s\".", type_name(v)));
         return NULL;
     }
     if (f->max && (apr_int64_t)json_array_size(v) > f->max) {
-        cc_field_error(errs, f->name,
-                       apr_psprintf(p, "Ensure this field has no more than %" APR_INT64_T_FMT
-                                    " elements.", f->max));
+        cc_field_error(
+            errs, f->name,
+            apr_psprintf(p, "Ensure this field has no more than %" APR_INT64_T_FMT " elements.",
+                         f->max));
         return NULL;
     }
     out = json_array();
-    json_array_foreach(v, i, item) {
+    json_array_foreach(v, i, item)
+    {
         const char *msg = NULL;
         json_t *c = NULL;
         if (f->type == CC_F_IDLIST) {
@@ -474,10 +484,10 @@ static json_t *clean_list(apr_pool_t *p, const cc_field_t *f, json_t *v, json_t 
                 c = json_string(s);
         }
         if (!c) {
-            cc_field_error(errs, f->name, f->type == CC_F_IDLIST
-                                              ? msg
-                                              : apr_psprintf(p, "Item %lu: %s",
-                                                             (unsigned long)i + 1, msg));
+            cc_field_error(errs, f->name,
+                           f->type == CC_F_IDLIST
+                               ? msg
+                               : apr_psprintf(p, "Item %lu: %s", (unsigned long)i + 1, msg));
             bad = 1;
             continue;
         }
@@ -502,8 +512,8 @@ json_t *cc_fields_clean(apr_pool_t *p, const cc_field_t *fields, int n, json_t *
         const cc_field_t *f = &fields[i];
         json_t *v = body ? json_object_get(body, f->name) : NULL, *c = NULL;
         const char *msg = NULL;
-        int is_list = f->type == CC_F_STRLIST || f->type == CC_F_CHOICELIST
-                      || f->type == CC_F_IDLIST;
+        int is_list =
+            f->type == CC_F_STRLIST || f->type == CC_F_CHOICELIST || f->type == CC_F_IDLIST;
         if (!v) {
             if (!partial && (f->flags & CC_FF_REQUIRED))
                 cc_field_error(errs, f->name, "This field is required.");
@@ -567,8 +577,7 @@ const char *cc_fields_id_array(apr_pool_t *p, json_t *list)
     const char *s = "{";
     size_t i;
     json_t *v;
-    json_array_foreach(list, i, v)
-        s = apr_psprintf(p, "%s%s%" APR_INT64_T_FMT, s, i ? "," : "",
-                         (apr_int64_t)json_integer_value(v));
+    json_array_foreach(list, i, v) s = apr_psprintf(p, "%s%s%" APR_INT64_T_FMT, s, i ? "," : "",
+                                                    (apr_int64_t)json_integer_value(v));
     return apr_pstrcat(p, s, "}", NULL);
 }

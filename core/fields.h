@@ -26,8 +26,8 @@ typedef enum {
 } cc_ftype_t;
 
 #define CC_FF_REQUIRED 0x1 /* must be present (unless partial) and not null/blank */
-#define CC_FF_EMPTY    0x2 /* an absent value is "" rather than null (NOT NULL text columns) */
-#define CC_FF_HYPHENS  0x4 /* choices: accept '-' for '_' ("full-time") */
+#define CC_FF_EMPTY 0x2    /* an absent value is "" rather than null (NOT NULL text columns) */
+#define CC_FF_HYPHENS 0x4  /* choices: accept '-' for '_' ("full-time") */
 
 typedef struct {
     const char *name;
@@ -40,10 +40,11 @@ typedef struct {
 } cc_field_t;
 
 /* Validates `body` (a JSON object) against the `n` fields. With `partial` only the keys present
- * are validated and required fields may be absent. Returns a new object (owned by p) holding the canonical value of every present, valid field: strings trimmed (blank
- * optional strings become null, or "" with CC_FF_EMPTY), integers as integers, decimals as
- * "123.45", choices normalised, lists de-duplicated in order. Messages are added to `errs`
- * keyed by field name. Unknown keys are ignored. Messages are allocated in p. */
+ * are validated and required fields may be absent. Returns a new object (owned by p) holding the
+ * canonical value of every present, valid field: strings trimmed (blank optional strings become
+ * null, or "" with CC_FF_EMPTY), integers as integers, decimals as "123.45", choices normalised,
+ * lists de-duplicated in order. Messages are added to `errs` keyed by field name. Unknown keys are
+ * ignored. Messages are allocated in p. */
 json_t *cc_fields_clean(apr_pool_t *p, const cc_field_t *fields, int n, json_t *body, int partial,
                         json_t *errs);
 

@@ -72,10 +72,28 @@ const char *cc_magic_fd(cc_magic_t *m, apr_pool_t *p, int fd)
 
 /* Markup a browser, an XML processor or PHP would act on. Lower case; matched in any case.
  * At most sizeof(tail) bytes long. */
-static const char *const MARKUP[] = {
-    "<script", "<html", "<svg", "<?php", "<?=", "<!doctype html", "<iframe", "<body",
-    "<head>", "<object", "<embed", "<img", "<form", "<style", "<link", "<base", "<frame",
-    "<meta", "<?xml-stylesheet", "<x:script", "<math", NULL};
+static const char *const MARKUP[] = {"<script",
+                                     "<html",
+                                     "<svg",
+                                     "<?php",
+                                     "<?=",
+                                     "<!doctype html",
+                                     "<iframe",
+                                     "<body",
+                                     "<head>",
+                                     "<object",
+                                     "<embed",
+                                     "<img",
+                                     "<form",
+                                     "<style",
+                                     "<link",
+                                     "<base",
+                                     "<frame",
+                                     "<meta",
+                                     "<?xml-stylesheet",
+                                     "<x:script",
+                                     "<math",
+                                     NULL};
 
 #define TAIL_MAX 24 /* sizeof(cc_scan_t.tail); longer than every marker */
 
@@ -134,8 +152,7 @@ void cc_scan_feed(cc_scan_t *s, const void *data, apr_size_t len)
         apr_size_t n = len < TAIL_MAX ? len : TAIL_MAX;
         memcpy(joined, s->tail, s->tail_len);
         memcpy(joined + s->tail_len, buf, n);
-        scan_range(s, joined, s->tail_len + n, 0, s->tail_len,
-                   s->size - (apr_off_t)s->tail_len);
+        scan_range(s, joined, s->tail_len + n, 0, s->tail_len, s->size - (apr_off_t)s->tail_len);
     }
     scan_range(s, buf, len, 0, len, s->size);
     s->size += (apr_off_t)len;
@@ -157,12 +174,11 @@ static const struct {
     const char *mime;      /* as libmagic names it, and as stored */
     const char *signature; /* the first bytes every such file has */
     apr_size_t siglen;
-    int zip;               /* a ZIP container: its own end record is expected */
+    int zip; /* a ZIP container: its own end record is expected */
 } ACCEPTED[] = {
     {"application/pdf", "%PDF-", 5, 0},
     {"application/msword", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, 0},
-    {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "PK\003\004", 4,
-     1},
+    {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "PK\003\004", 4, 1},
     {"image/jpeg", "\xff\xd8\xff", 3, 0},
     {"image/png", "\x89PNG\r\n\x1a\n", 8, 0},
 };
@@ -198,7 +214,9 @@ const char *cc_filetype_decide(apr_pool_t *p, const char *magic_mime, const cc_s
         }
         return ACCEPTED[i].mime;
     }
-    *reason = apr_psprintf(p, "Unsupported file type (%s): only PDF, DOC, DOCX, JPEG and PNG "
-                              "files are accepted.", shown);
+    *reason = apr_psprintf(p,
+                           "Unsupported file type (%s): only PDF, DOC, DOCX, JPEG and PNG "
+                           "files are accepted.",
+                           shown);
     return NULL;
 }

@@ -29,7 +29,7 @@ const char *cc_magic_fd(cc_magic_t *m, apr_pool_t *p, int fd);
 
 /* The markers the streaming scan looks for. */
 #define CC_SCAN_MARKUP 0x1 /* "<script", "<html", "<svg", "<?php", ... (any case) */
-#define CC_SCAN_PDF    0x2 /* "%PDF-" in the first 1024 bytes (where PDF readers look) */
+#define CC_SCAN_PDF 0x2    /* "%PDF-" in the first 1024 bytes (where PDF readers look) */
 
 /* State of the streaming scan over a file's bytes. */
 typedef struct {

@@ -177,12 +177,12 @@ static const char *paginated_text(cc_req_t *q, const cc_page_t *pg, apr_int64_t 
         return NULL;
     cc_jtext_begin(&t, q->pool);
     cc_jtext_int(&t, "count", count);
-    cc_jtext_str(&t, "next", pg->offset + pg->size < count
-                                 ? cc_page_link(q->pool, base, path, q->r->args, pg->page + 1)
-                                 : NULL);
-    cc_jtext_str(&t, "previous", pg->page > 1 ? cc_page_link(q->pool, base, path, q->r->args,
-                                                             pg->page - 1)
-                                              : NULL);
+    cc_jtext_str(&t, "next",
+                 pg->offset + pg->size < count
+                     ? cc_page_link(q->pool, base, path, q->r->args, pg->page + 1)
+                     : NULL);
+    cc_jtext_str(&t, "previous",
+                 pg->page > 1 ? cc_page_link(q->pool, base, path, q->r->args, pg->page - 1) : NULL);
     if (key)
         cc_jtext_raw(&t, key, value);
     cc_jtext_raw(&t, "results", results ? results : "[]");
@@ -203,8 +203,7 @@ int cc_paginated_ex(cc_req_t *q, const cc_page_t *pg, apr_int64_t count, const c
     return cc_json_text(q, HTTP_OK, text);
 }
 
-int cc_paginated_cacheable(cc_req_t *q, const cc_page_t *pg, apr_int64_t count,
-                           const char *results)
+int cc_paginated_cacheable(cc_req_t *q, const cc_page_t *pg, apr_int64_t count, const char *results)
 {
     const char *text = paginated_text(q, pg, count, results, NULL, NULL);
     if (!text)
@@ -253,8 +252,8 @@ int cc_json_cacheable(cc_req_t *q, const char *text)
     unsigned char digest[APR_MD5_DIGESTSIZE];
     const char *etag;
     apr_md5(digest, text, strlen(text));
-    etag = apr_pstrcat(q->pool, "\"",
-                       apr_pescape_hex(q->pool, digest, sizeof(digest), 0), "\"", NULL);
+    etag =
+        apr_pstrcat(q->pool, "\"", apr_pescape_hex(q->pool, digest, sizeof(digest), 0), "\"", NULL);
     if (cc_etag_matches(q, etag)) {
         q->r->status = HTTP_NOT_MODIFIED;
         return OK;
@@ -266,8 +265,9 @@ int cc_etag_matches(cc_req_t *q, const char *etag)
 {
     const char *inm = apr_table_get(q->r->headers_in, "If-None-Match");
     apr_table_setn(q->r->headers_out, "ETag", etag);
-    return inm && (ap_find_etag_strong(q->pool, inm, etag) || ap_find_etag_weak(q->pool, inm, etag)
-                   || !strcmp(inm, "*"));
+    return inm
+           && (ap_find_etag_strong(q->pool, inm, etag) || ap_find_etag_weak(q->pool, inm, etag)
+               || !strcmp(inm, "*"));
 }
 
 /* ---- query parameters ------------------------------------------------------------------- */
@@ -313,8 +313,10 @@ int cc_query_choice(cc_req_t *q, const char *name, const char *const *choices, c
             return 1;
         }
     return query_error(q, name,
-                       apr_psprintf(q->pool, "Select a valid choice. %s is not one of the "
-                                    "available choices.", v));
+                       apr_psprintf(q->pool,
+                                    "Select a valid choice. %s is not one of the "
+                                    "available choices.",
+                                    v));
 }
 
 int cc_query_id(cc_req_t *q, const char *name, const char **val)
@@ -344,8 +346,7 @@ int cc_query_ordering(cc_req_t *q, const char *const *fields, const char *dflt, 
             *val = v;
             return 1;
         }
-    return query_error(q, "ordering",
-                       apr_psprintf(q->pool, "Invalid ordering \"%s\".", v));
+    return query_error(q, "ordering", apr_psprintf(q->pool, "Invalid ordering \"%s\".", v));
 }
 
 const char *cc_id_str(cc_req_t *q, apr_int64_t id)

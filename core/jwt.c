@@ -17,7 +17,6 @@ static apr_status_t free_jwt(void *j)
     return APR_SUCCESS;
 }
 
-
 char *cc_jwt_issue(apr_pool_t *p, const cc_jwt_conf_t *conf, const cc_claims_t *c)
 {
     jwt_t *jwt = NULL;
@@ -166,12 +165,19 @@ int cc_jwt_user_ok(const cc_claims_t *c, const cc_token_user_t *u)
 const char *cc_jwt_status_text(cc_jwt_status_t st)
 {
     switch (st) {
-    case CC_JWT_OK: return "Token is valid.";
-    case CC_JWT_EXPIRED: return "Token is expired.";
-    case CC_JWT_NOT_YET_VALID: return "Token is not yet valid.";
-    case CC_JWT_BAD_TYPE: return "Token has wrong type.";
-    case CC_JWT_BAD_ISSUER: return "Token has wrong issuer.";
-    case CC_JWT_BAD_ALG: return "Token uses a disallowed algorithm.";
-    default: return "Token is invalid or expired.";
+    case CC_JWT_OK:
+        return "Token is valid.";
+    case CC_JWT_EXPIRED:
+        return "Token is expired.";
+    case CC_JWT_NOT_YET_VALID:
+        return "Token is not yet valid.";
+    case CC_JWT_BAD_TYPE:
+        return "Token has wrong type.";
+    case CC_JWT_BAD_ISSUER:
+        return "Token has wrong issuer.";
+    case CC_JWT_BAD_ALG:
+        return "Token uses a disallowed algorithm.";
+    default:
+        return "Token is invalid or expired.";
     }
 }

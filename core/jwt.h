@@ -12,7 +12,7 @@
 typedef struct {
     const unsigned char *key;
     apr_size_t key_len;
-    const char *alg;    /* "HS256", "HS384" or "HS512" */
+    const char *alg; /* "HS256", "HS384" or "HS512" */
     const char *issuer;
 } cc_jwt_conf_t;
 

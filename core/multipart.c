@@ -70,8 +70,8 @@ static int called(cc_mp_t *mp, int rc)
 
 static int is_tchar(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           (c && strchr("!#$%&'*+-.^_`|~", c));
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+           || (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
 static const char *skip_ows(const char *s)
@@ -139,8 +139,8 @@ static int next_param(apr_pool_t *p, const char **s, char **name, char **value)
 
 static int is_bchar(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           (c && strchr("'()+_,-./:=? ", c));
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+           || (c && strchr("'()+_,-./:=? ", c));
 }
 
 const char *cc_mp_boundary(apr_pool_t *p, const char *content_type)
@@ -182,8 +182,8 @@ const char *cc_mp_boundary(apr_pool_t *p, const char *content_type)
 
 static int is_attr_char(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           (c && strchr("!#$&+-.^_`|~", c));
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+           || (c && strchr("!#$&+-.^_`|~", c));
 }
 
 /* RFC 5987 ext-value: charset "'" [ language ] "'" value-chars, as UTF-8. NULL when malformed,
@@ -203,8 +203,8 @@ static const char *ext_value(apr_pool_t *p, const char *v)
     else
         return NULL;
     for (s = q + 1; *s != '\''; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-              *s == '-'))
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')
+              || *s == '-'))
             return NULL;
     /* at most one byte per input character, doubled by ISO-8859-1 */
     out = o = apr_palloc(p, 2 * strlen(s) + 1);
@@ -245,8 +245,8 @@ static int parse_disposition(cc_mp_t *mp, const char *v)
     if ((apr_size_t)(e - s) != sizeof(type) - 1 || strncasecmp(s, type, sizeof(type) - 1))
         return fail(mp, MALFORMED "a part's Content-Disposition is not form-data.");
     while ((rc = next_param(p, &e, &name, &value)) == 1) {
-        if (!strcasecmp(name, "name") || !strcasecmp(name, "filename") ||
-            !strcasecmp(name, "filename*")) {
+        if (!strcasecmp(name, "name") || !strcasecmp(name, "filename")
+            || !strcasecmp(name, "filename*")) {
             char **slot = !strcasecmp(name, "name")       ? &field
                           : !strcasecmp(name, "filename") ? &filename
                                                           : &filename_ext;
@@ -516,9 +516,9 @@ const char *cc_mp_error(const cc_mp_t *mp)
  * bidirectional formatting characters that make "evil\u202Etxt.exe" display as "evilexe.txt". */
 static int dropped(long cp)
 {
-    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp < 0x80 && strchr("<>:\"|?*", (int)cp)) ||
-           cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
-           (cp >= 0x2066 && cp <= 0x2069);
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp < 0x80 && strchr("<>:\"|?*", (int)cp))
+           || cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e)
+           || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 static int is_strip(char c)

@@ -17,10 +17,10 @@
 
 /* Limits (the body size itself is the caller's). The header block's size counts the empty line
  * that ends it. */
-#define CC_MP_MAX_BOUNDARY     70    /* RFC 2046 */
+#define CC_MP_MAX_BOUNDARY 70        /* RFC 2046 */
 #define CC_MP_MAX_HEADER_BLOCK 16384 /* bytes of one part's header lines, CRLFs included */
-#define CC_MP_MAX_HEADERS      16    /* header lines per part */
-#define CC_MP_MAX_PARTS        32
+#define CC_MP_MAX_HEADERS 16         /* header lines per part */
+#define CC_MP_MAX_PARTS 32
 
 typedef struct cc_mp_t cc_mp_t;
 
@@ -46,10 +46,10 @@ typedef struct {
 } cc_mp_callbacks_t;
 
 typedef enum {
-    CC_MP_OK = 0,      /* more input expected */
-    CC_MP_DONE = 1,    /* the closing boundary was seen; later input is epilogue, ignored */
-    CC_MP_ERROR = 2,   /* malformed; cc_mp_error() says why. Sticky. */
-    CC_MP_ABORTED = 3  /* a callback returned nonzero. Sticky. */
+    CC_MP_OK = 0,     /* more input expected */
+    CC_MP_DONE = 1,   /* the closing boundary was seen; later input is epilogue, ignored */
+    CC_MP_ERROR = 2,  /* malformed; cc_mp_error() says why. Sticky. */
+    CC_MP_ABORTED = 3 /* a callback returned nonzero. Sticky. */
 } cc_mp_status_t;
 
 /* The boundary parameter of a Content-Type value "multipart/form-data; boundary=..." (type
@@ -59,8 +59,7 @@ typedef enum {
 const char *cc_mp_boundary(apr_pool_t *p, const char *content_type);
 
 /* A parser for `boundary` (as returned by cc_mp_boundary), allocated in p. */
-cc_mp_t *cc_mp_create(apr_pool_t *p, const char *boundary, const cc_mp_callbacks_t *cb,
-                      void *ctx);
+cc_mp_t *cc_mp_create(apr_pool_t *p, const char *boundary, const cc_mp_callbacks_t *cb, void *ctx);
 
 /* Feeds the next len bytes of the body. Returns the parser's status after them; once it is not
  * CC_MP_OK, later input is ignored. */

@@ -18,8 +18,7 @@ static int parse_positive(const char *s, apr_int64_t *out)
     return 1;
 }
 
-const char *cc_page_parse(const char *page, const char *size, apr_int64_t max_size,
-                          cc_page_t *out)
+const char *cc_page_parse(const char *page, const char *size, apr_int64_t max_size, cc_page_t *out)
 {
     out->page = 1;
     out->size = CC_PAGE_SIZE_DEFAULT;

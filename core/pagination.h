@@ -5,7 +5,7 @@
 #include <apr_pools.h>
 
 #define CC_PAGE_SIZE_DEFAULT 10
-#define CC_PAGE_SIZE_MAX     100
+#define CC_PAGE_SIZE_MAX 100
 
 typedef struct {
     apr_int64_t page; /* 1-based */
@@ -16,8 +16,7 @@ typedef struct {
 /* Parses ?page= and ?page_size= values (NULL when absent). Returns NULL on success, else the
  * name of the offending parameter ("page" or "page_size"). A page_size above max_size is
  * clamped to it, as DRF does; a non-numeric or < 1 value is an error. */
-const char *cc_page_parse(const char *page, const char *size, apr_int64_t max_size,
-                          cc_page_t *out);
+const char *cc_page_parse(const char *page, const char *size, apr_int64_t max_size, cc_page_t *out);
 
 /* 1 when the page exists for `count` rows (page 1 always exists, even when empty). */
 int cc_page_exists(const cc_page_t *pg, apr_int64_t count);

@@ -57,6 +57,7 @@ typedef struct {
 /* str.lower() for every code point whose lower case is a single, different code point: within a
  * run, first, first + step, ... map to themselves plus delta. U+0130 is handled separately because
  * it lower-cases to two code points. */
+// clang-format off
 static const lower_run lower_runs[] = {
     {0x0041, 0x005A, 1, 32}, {0x00C0, 0x00D6, 1, 32}, {0x00D8, 0x00DE, 1, 32},
     {0x0100, 0x012E, 2, 1}, {0x0132, 0x0136, 2, 1}, {0x0139, 0x0147, 2, 1},
@@ -120,8 +121,10 @@ static const lower_run lower_runs[] = {
     {0x10C80, 0x10CB2, 1, 64}, {0x118A0, 0x118BF, 1, 32}, {0x16E40, 0x16E5F, 1, 32},
     {0x1E900, 0x1E921, 1, 34},
 };
+// clang-format on
 
 /* Code points for which str.isdigit() is true. */
+// clang-format off
 static const cp_range digit_ranges[] = {
     {0x0030, 0x0039}, {0x00B2, 0x00B3}, {0x00B9, 0x00B9}, {0x0660, 0x0669},
     {0x06F0, 0x06F9}, {0x07C0, 0x07C9}, {0x0966, 0x096F}, {0x09E6, 0x09EF},
@@ -145,9 +148,11 @@ static const cp_range digit_ranges[] = {
     {0x1E140, 0x1E149}, {0x1E2F0, 0x1E2F9}, {0x1E950, 0x1E959}, {0x1F100, 0x1F10A},
     {0x1FBF0, 0x1FBF9},
 };
+// clang-format on
 
 /* Non-ASCII code points that re's \w does not match (neither str.isalnum() nor "_"). Ranges
  * may run over unassigned code points, whose class does not matter here. */
+// clang-format off
 static const cp_range nonword_ranges[] = {
     {0x0080, 0x00A9}, {0x00AB, 0x00B1}, {0x00B4, 0x00B4}, {0x00B6, 0x00B8},
     {0x00BB, 0x00BB}, {0x00BF, 0x00BF}, {0x00D7, 0x00D7}, {0x00F7, 0x00F7},
@@ -245,6 +250,7 @@ static const cp_range nonword_ranges[] = {
     {0x1ECB0, 0x1ECB0}, {0x1ED2E, 0x1ED2E}, {0x1EEF0, 0x1F0F5}, {0x1F10D, 0x1FBCA},
     {0xE0001, 0xE01EF},
 };
+// clang-format on
 
 static int in_ranges(const cp_range *r, size_t n, uint32_t c)
 {
@@ -618,10 +624,9 @@ apr_array_header_t *cc_password_problems(apr_pool_t *p, const char *password, co
                                          const char *first_name, const char *last_name)
 {
     /* DEFAULT_USER_ATTRIBUTES order; "username" is not an attribute of mod_carechain accounts. */
-    const char *const values[] = { first_name, last_name, email };
-    const char *const messages[] = {
-        msg_similar_first_name, msg_similar_last_name, msg_similar_email
-    };
+    const char *const values[] = {first_name, last_name, email};
+    const char *const messages[] = {msg_similar_first_name, msg_similar_last_name,
+                                    msg_similar_email};
     apr_array_header_t *problems = NULL;
     apr_pool_t *scratch, *work = p;
     const unsigned char *strip_start, *strip_end;
@@ -721,8 +726,8 @@ static void chain_b(matcher *m)
 /* difflib's find_longest_match(), including its tie-breaking (earliest i, then earliest j) and
  * the extension over popular elements; junk-related steps are no-ops without isjunk. Returns -1
  * once the work budget is spent. */
-static int longest_match(matcher *m, size_t alo, size_t ahi, size_t blo, size_t bhi,
-                         size_t *besti, size_t *bestj, size_t *bestsize)
+static int longest_match(matcher *m, size_t alo, size_t ahi, size_t blo, size_t bhi, size_t *besti,
+                         size_t *bestj, size_t *bestsize)
 {
     size_t i, row = 0;
 
@@ -853,7 +858,7 @@ double cc_similarity_ratio(const char *a, const char *b)
 {
     matcher m;
     uint32_t *ca, *cb;
-    size_t (*stack)[4] = NULL;
+    size_t(*stack)[4] = NULL;
     long long total = -1;
     double ratio = 0.0;
 
@@ -880,8 +885,8 @@ double cc_similarity_ratio(const char *a, const char *b)
         chain_b(&m);
         total = matching_characters(&m, stack);
     }
-    ratio = total >= 0 ? calculate_ratio((size_t)total, m.la + m.lb)
-                       : quick_ratio(ca, m.la, cb, m.lb);
+    ratio =
+        total >= 0 ? calculate_ratio((size_t)total, m.la + m.lb) : quick_ratio(ca, m.la, cb, m.lb);
 
 done:
     free(stack);

@@ -12,8 +12,8 @@
 #ifndef CC_PASSWORD_RULES_H
 #define CC_PASSWORD_RULES_H
 
-#include "apr_pools.h"
-#include "apr_tables.h"
+#include <apr_pools.h>
+#include <apr_tables.h>
 
 /* Checks a candidate password against the account's attributes. Returns NULL when the password
  * is acceptable, else an array of `const char *` messages allocated in p, in Django's wording

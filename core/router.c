@@ -56,9 +56,9 @@ static int path_matches(const char *pat, const char *path, apr_size_t plen, apr_
     return 1;
 }
 
-cc_route_result_t cc_route_match(apr_pool_t *p, const cc_route_t *table, int n,
-                                 const char *method, const char *path, const cc_route_t **out,
-                                 apr_int64_t *ids, int *nids, const char **allow)
+cc_route_result_t cc_route_match(apr_pool_t *p, const cc_route_t *table, int n, const char *method,
+                                 const char *path, const cc_route_t **out, apr_int64_t *ids,
+                                 int *nids, const char **allow)
 {
     apr_size_t plen = strlen(path);
     const char *methods[16];

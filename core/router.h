@@ -9,12 +9,12 @@
 /* Role bits a route may require. A route with roles == 0 is public. */
 #define CC_ROLE_CANDIDATE 0x1
 #define CC_ROLE_RECRUITER 0x2
-#define CC_ROLE_ADMIN     0x4
-#define CC_ROLE_ANY       (CC_ROLE_CANDIDATE | CC_ROLE_RECRUITER | CC_ROLE_ADMIN)
+#define CC_ROLE_ADMIN 0x4
+#define CC_ROLE_ANY (CC_ROLE_CANDIDATE | CC_ROLE_RECRUITER | CC_ROLE_ADMIN)
 
 /* Route flags. */
 #define CC_RF_NOAUTH 0x1 /* never look at the Authorization header (login, refresh, ...) */
-#define CC_RF_FORM   0x2 /* also accept application/x-www-form-urlencoded bodies */
+#define CC_RF_FORM 0x2   /* also accept application/x-www-form-urlencoded bodies */
 #define CC_RF_STREAM 0x4 /* the handler reads the body itself (uploads); nothing is buffered */
 
 /* The request a handler answers (core/cc.h): incomplete here, so the route table and its
@@ -25,8 +25,9 @@ typedef struct cc_req cc_req_t;
 typedef int (*cc_handler_fn)(cc_req_t *q);
 
 typedef struct {
-    const char *method;  /* "GET", "POST", ... ; GET routes also answer HEAD */
-    const char *pattern; /* relative to /api/, canonical form with trailing slash, "{id}" captures */
+    const char *method; /* "GET", "POST", ... ; GET routes also answer HEAD */
+    const char
+        *pattern; /* relative to /api/, canonical form with trailing slash, "{id}" captures */
     int roles;
     int flags;
     cc_handler_fn handler;
@@ -39,9 +40,9 @@ typedef enum { CC_ROUTE_FOUND, CC_ROUTE_NOT_FOUND, CC_ROUTE_BAD_METHOD } cc_rout
  * the table. On CC_ROUTE_FOUND *out and ids[0..*nids) are set; on CC_ROUTE_BAD_METHOD *allow
  * is a comma-separated method list allocated in p. An id capture accepts only a positive
  * integer of at most 18 digits; anything else does not match (so it ends as a 404). */
-cc_route_result_t cc_route_match(apr_pool_t *p, const cc_route_t *table, int n,
-                                 const char *method, const char *path, const cc_route_t **out,
-                                 apr_int64_t *ids, int *nids, const char **allow);
+cc_route_result_t cc_route_match(apr_pool_t *p, const cc_route_t *table, int n, const char *method,
+                                 const char *path, const cc_route_t **out, apr_int64_t *ids,
+                                 int *nids, const char **allow);
 
 #include <apr_tables.h>
 

@@ -9,8 +9,8 @@
 
 /* ap_dbd_open/ap_dbd_close rather than ap_dbd_acquire: the same pooled connections, but the
  * request may hand its connection back early (cc_db_release) before a long transfer. */
-static APR_OPTIONAL_FN_TYPE(ap_dbd_open) *dbd_open;
-static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_open) * dbd_open;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_close) * dbd_close;
 
 struct cc_db {
     ap_dbd_t *dbd;
@@ -131,8 +131,7 @@ static PGresult *run(cc_db_t *db, cc_stmt_id_t id, const char *const *params, co
         PQclear(pr);
         st->prepared[id] = 1;
     }
-    return PQexecPrepared(db->conn, s->label, s->nparams, params, lengths, formats,
-                          result_format);
+    return PQexecPrepared(db->conn, s->label, s->nparams, params, lengths, formats, result_format);
 }
 
 static void record_failure(cc_req_t *q, cc_db_t *db, const char *label, PGresult *res)
@@ -155,8 +154,8 @@ static void record_failure(cc_req_t *q, cc_db_t *db, const char *label, PGresult
                   CC_LOGNO(01104) "statement %s failed%s: SQLSTATE %s: %s", label,
                   lost ? " (connection lost)" : "", *db->sqlstate ? db->sqlstate : "-",
                   res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
-                        ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
-                        : PQerrorMessage(db->conn)
+                            ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
+                            : PQerrorMessage(db->conn)
                       : PQerrorMessage(db->conn));
 }
 
@@ -259,8 +258,7 @@ int cc_db_begin(cc_req_t *q)
             /* Registered after mod_dbd's release cleanup, so it runs first (LIFO): the
              * connection goes back to the pool with no transaction open. */
             if (!db->cleanup_registered) {
-                apr_pool_cleanup_register(q->pool, db, rollback_cleanup,
-                                          apr_pool_cleanup_null);
+                apr_pool_cleanup_register(q->pool, db, rollback_cleanup, apr_pool_cleanup_null);
                 db->cleanup_registered = 1;
             }
             return 1;
@@ -374,8 +372,8 @@ int cc_val_bool(PGresult *res, int row, int col)
 
 const char *cc_rows_json_array(cc_req_t *q, PGresult *res, int col, int from, int to)
 {
-    apr_array_header_t *items = apr_array_make(q->pool, to > from ? to - from : 1,
-                                               sizeof(const char *));
+    apr_array_header_t *items =
+        apr_array_make(q->pool, to > from ? to - from : 1, sizeof(const char *));
     int i;
     for (i = from; i < to; i++) {
         const char *body = cc_val(q, res, i, col);

@@ -18,8 +18,8 @@ cc_sql_class_t cc_sqlstate_class(const char *s)
     /* 08: connection exceptions; 57P01-57P03: admin shutdown, crash shutdown, cannot connect
      * now; 57014: statement timeout / cancel; 53: insufficient resources (too many
      * connections, out of memory or disk). */
-    if (!strncmp(s, "08", 2) || !strcmp(s, "57P01") || !strcmp(s, "57P02")
-        || !strcmp(s, "57P03") || !strcmp(s, "57014") || !strncmp(s, "53", 2))
+    if (!strncmp(s, "08", 2) || !strcmp(s, "57P01") || !strcmp(s, "57P02") || !strcmp(s, "57P03")
+        || !strcmp(s, "57014") || !strncmp(s, "53", 2))
         return CC_SQL_UNAVAILABLE;
     return CC_SQL_OTHER;
 }

@@ -3,13 +3,13 @@
 #define CC_ERRMAP_H
 
 typedef enum {
-    CC_SQL_OTHER = 0,     /* a bug or unexpected state: 500 */
-    CC_SQL_UNAVAILABLE,   /* connection lost, server shutting down, timeout: 503 */
-    CC_SQL_UNIQUE,        /* 23505: 409 or a 400 on the field */
-    CC_SQL_FOREIGN_KEY,   /* 23503 */
-    CC_SQL_CHECK,         /* 23514, 23502: validation missed something: 400 */
-    CC_SQL_RETRY,         /* 40001, 40P01: serialization failure or deadlock: retry/503 */
-    CC_SQL_STMT_MISSING   /* 26000: prepared statement gone (reset connection) */
+    CC_SQL_OTHER = 0,   /* a bug or unexpected state: 500 */
+    CC_SQL_UNAVAILABLE, /* connection lost, server shutting down, timeout: 503 */
+    CC_SQL_UNIQUE,      /* 23505: 409 or a 400 on the field */
+    CC_SQL_FOREIGN_KEY, /* 23503 */
+    CC_SQL_CHECK,       /* 23514, 23502: validation missed something: 400 */
+    CC_SQL_RETRY,       /* 40001, 40P01: serialization failure or deadlock: retry/503 */
+    CC_SQL_STMT_MISSING /* 26000: prepared statement gone (reset connection) */
 } cc_sql_class_t;
 
 /* Classifies a five-character SQLSTATE (NULL or "" = connection-level failure). */

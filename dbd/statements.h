@@ -11,7 +11,7 @@ typedef struct {
     int readonly; /* 1: safe to retry once on a fresh connection after the old one died */
 } cc_stmt_t;
 
-#define CC_READ 1  /* may be retried on a fresh connection */
+#define CC_READ 1 /* may be retried on a fresh connection */
 #define CC_WRITE 0
 
 typedef enum {

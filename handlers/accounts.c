@@ -140,9 +140,9 @@ static const char *role_field(cc_req_t *q, json_t *errs)
             cc_field_error(errs, "role", "Admin accounts cannot be registered.");
             return NULL;
         }
-        cc_field_error(errs, "role",
-                       apr_psprintf(q->pool, "\"%s\" is not a valid choice.",
-                                    r ? r : "(not a string)"));
+        cc_field_error(
+            errs, "role",
+            apr_psprintf(q->pool, "\"%s\" is not a valid choice.", r ? r : "(not a string)"));
         return NULL;
     }
     if (cand && recr) {
@@ -210,9 +210,9 @@ int cc_h_register(cc_req_t *q)
         return cc_db_fail(q);
     }
     uid = cc_val(q, res, 0, 0);
-    if (!strcmp(role, "candidate") ? !cc_q(q, CC_ST_candidate_profile_insert, &res, uid)
-                                   : !cc_q(q, CC_ST_recruiter_profile_insert, &res, uid, company,
-                                           designation, phone))
+    if (!strcmp(role, "candidate")
+            ? !cc_q(q, CC_ST_candidate_profile_insert, &res, uid)
+            : !cc_q(q, CC_ST_recruiter_profile_insert, &res, uid, company, designation, phone))
         return cc_db_fail(q);
     if (!send_token_mail(q, uid, apr_pstrdup(q->pool, email), first, "verify_email"))
         return cc_db_fail(q);
@@ -251,9 +251,9 @@ static int check_throttle(cc_req_t *q, const char *email)
     }
     if (wait > 0) {
         apr_table_setn(q->r->headers_out, "Retry-After", apr_ltoa(q->pool, wait));
-        cc_error(q, HTTP_TOO_MANY_REQUESTS, "throttled",
-                 apr_psprintf(q->pool, "Too many failed attempts. Try again in %ld seconds.",
-                              wait));
+        cc_error(
+            q, HTTP_TOO_MANY_REQUESTS, "throttled",
+            apr_psprintf(q->pool, "Too many failed attempts. Try again in %ld seconds.", wait));
         return 0;
     }
     return 1;
@@ -310,7 +310,8 @@ int cc_h_login(cc_req_t *q)
         return cc_error(q, HTTP_FORBIDDEN, "wrong_role",
                         apr_psprintf(q->pool, "This login is for %ss only.", only_role));
     if (!cc_q(q, CC_ST_login_failure_clear, &res, email)
-        || !cc_q(q, CC_ST_user_touch_login, &res, uid) || !cc_q(q, CC_ST_user_login_json, &res, uid))
+        || !cc_q(q, CC_ST_user_touch_login, &res, uid)
+        || !cc_q(q, CC_ST_user_login_json, &res, uid))
         return cc_db_fail(q);
     out = cc_jparse(q, cc_val(q, res, 0, 0));
     if (!out)
@@ -371,7 +372,8 @@ int cc_h_refresh(cc_req_t *q)
                 return cc_db_fail(q);
             ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, q->r,
                           CC_LOGNO(01401) "revoked refresh token reused for user %s: "
-                          "all of its refresh tokens revoked", uid);
+                                          "all of its refresh tokens revoked",
+                          uid);
         }
         return bad_token(q);
     }
@@ -577,4 +579,3 @@ int cc_h_profile_write(cc_req_t *q)
         return cc_db_fail(q);
     return cc_json_text(q, HTTP_OK, cc_val(q, res, 0, 0));
 }
-

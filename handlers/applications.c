@@ -13,8 +13,9 @@
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* The forward progression first (its index is the rank), then the two other final states. */
-static const char *const STATUSES[] = {"applied", "reviewed", "shortlisted", "interviewing",
-                                       "offered", "hired", "rejected", "withdrawn", NULL};
+static const char *const STATUSES[] = {"applied",      "reviewed",  "shortlisted",
+                                       "interviewing", "offered",   "hired",
+                                       "rejected",     "withdrawn", NULL};
 #define PROGRESSION 6 /* applied .. hired */
 
 static const char *const ASSIGNMENT_STATUSES[] = {"active", "completed", "terminated", NULL};
@@ -96,8 +97,10 @@ static const char *transition_error(cc_req_t *q, const char *from, const char *t
 static int bad_status(cc_req_t *q, const char *v)
 {
     cc_invalid(q, "status",
-               apr_psprintf(q->pool, "Select a valid choice. %s is not one of the available "
-                                     "choices.", v));
+               apr_psprintf(q->pool,
+                            "Select a valid choice. %s is not one of the available "
+                            "choices.",
+                            v));
     return 0;
 }
 
@@ -157,8 +160,7 @@ static int app_list(cc_req_t *q, const char *job)
               cc_id_str(q, pg.size), apr_ltoa(q->pool, (long)pg.offset)))
         return cc_db_fail(q);
     n = PQntuples(res);
-    return cc_paginated(q, &pg, n ? cc_val_int(res, 0, 0) : 0,
-                        cc_rows_json_array(q, res, 1, 0, n));
+    return cc_paginated(q, &pg, n ? cc_val_int(res, 0, 0) : 0, cc_rows_json_array(q, res, 1, 0, n));
 }
 
 int cc_h_applications_list(cc_req_t *q)
@@ -209,8 +211,8 @@ int cc_h_application_create(cc_req_t *q)
     if (PQntuples(job) == 0) {
         if (path_job)
             return cc_not_found(q);
-        return cc_db_invalid(q, "job",
-                         apr_psprintf(q->pool, "Invalid pk \"%s\" - object does not exist.", jid));
+        return cc_db_invalid(
+            q, "job", apr_psprintf(q->pool, "Invalid pk \"%s\" - object does not exist.", jid));
     }
     if (!cc_val_bool(job, 0, 1))
         return cc_db_invalid(q, "job", "This job is not accepting applications.");
@@ -242,8 +244,10 @@ int cc_h_application_create(cc_req_t *q)
 /* ---- changing an application ------------------------------------------------------------ */
 
 /* Columns of CC_ST_application_lock. */
+// clang-format off
 enum { L_ID, L_STATUS, L_COVER, L_NOTES, L_JOB, L_CAND, L_CAND_USER, L_RECR_USER, L_TITLE,
        L_EMAIL, L_FIRST };
+// clang-format on
 
 /* Locks the application and checks the caller is its candidate or its job's recruiter.
  * 1 with the row in *lk; 0 after answering (404). */
@@ -304,16 +308,17 @@ static int apply_change(cc_req_t *q, PGresult *lk, const char *status, const cha
         /* notes are the recruiter's own: the candidate hears of status changes only */
         if (status
             && !cc_notify(q, cc_val_int(lk, 0, L_CAND_USER), "application_status",
-                          apr_psprintf(q->pool, "Your application for %s is now %s", title,
-                                       status),
+                          apr_psprintf(q->pool, "Your application for %s is now %s", title, status),
                           "", app_data(q, app, job, status)))
             return 0;
     }
     else if (cc_val(q, lk, 0, L_RECR_USER)
              && !cc_notify(q, cc_val_int(lk, 0, L_RECR_USER), "application_status",
                            status ? apr_psprintf(q->pool, "A candidate withdrew from %s", title)
-                                  : apr_psprintf(q->pool, "A candidate updated a cover letter "
-                                                 "for %s", title),
+                                  : apr_psprintf(q->pool,
+                                                 "A candidate updated a cover letter "
+                                                 "for %s",
+                                                 title),
                            "", app_data(q, app, job, now_status)))
         return 0;
     return 1;
@@ -364,8 +369,8 @@ int cc_h_application_write(cc_req_t *q)
         return cc_db_conflict(q, "invalid_transition", why);
     if (cover && strcmp(cur, "applied") != 0)
         return cc_db_conflict(q, "invalid_transition",
-                        "The cover letter can only be changed while the application is "
-                        "applied.");
+                              "The cover letter can only be changed while the application is "
+                              "applied.");
     if (!status && !cover && !notes)
         return app_answer(q, HTTP_OK, 0);
     if (!apply_change(q, lk, status, cover, notes))
@@ -408,8 +413,7 @@ int cc_h_active_list(cc_req_t *q)
               cc_id_str(q, pg.size), apr_ltoa(q->pool, (long)pg.offset)))
         return cc_db_fail(q);
     n = PQntuples(res);
-    return cc_paginated(q, &pg, n ? cc_val_int(res, 0, 0) : 0,
-                        cc_rows_json_array(q, res, 1, 0, n));
+    return cc_paginated(q, &pg, n ? cc_val_int(res, 0, 0) : 0, cc_rows_json_array(q, res, 1, 0, n));
 }
 
 int cc_h_active_get(cc_req_t *q)
@@ -443,8 +447,8 @@ int cc_h_active_write(cc_req_t *q)
     if (!cc_db_begin(q) || !cc_q(q, CC_ST_active_job_lock, &lk, cc_id_str(q, q->ids[0])))
         return cc_db_fail(q);
     if (PQntuples(lk) == 0
-        || (!admin && (!cc_val(q, lk, 0, A_RECR_USER)
-                       || cc_val_int(lk, 0, A_RECR_USER) != q->user->id))) {
+        || (!admin
+            && (!cc_val(q, lk, 0, A_RECR_USER) || cc_val_int(lk, 0, A_RECR_USER) != q->user->id))) {
         cc_db_rollback(q);
         return cc_not_found(q);
     }
@@ -458,36 +462,38 @@ int cc_h_active_write(cc_req_t *q)
     if (feedback && !*feedback)
         feedback = NULL;
     if (rating_s && !same(status, "completed"))
-        return cc_db_invalid(q, "rating", "A rating can only be given when completing the "
-                                      "assignment.");
+        return cc_db_invalid(q, "rating",
+                             "A rating can only be given when completing the "
+                             "assignment.");
     if (feedback && !same(status, "completed"))
-        return cc_db_invalid(q, "feedback", "Feedback can only be given when completing the "
-                                        "assignment.");
+        return cc_db_invalid(q, "feedback",
+                             "Feedback can only be given when completing the "
+                             "assignment.");
     if (end && strcmp(end, cc_val(q, lk, 0, A_START)) < 0)
         return cc_db_invalid(q, "end_date",
-                         apr_psprintf(q->pool, "End date must be on or after the start date "
-                                      "(%s).", cc_val(q, lk, 0, A_START)));
+                             apr_psprintf(q->pool,
+                                          "End date must be on or after the start date "
+                                          "(%s).",
+                                          cc_val(q, lk, 0, A_START)));
     if ((status || end) && strcmp(cur, "active") != 0)
-        return cc_db_conflict(q, "invalid_transition",
-                        apr_psprintf(q->pool, "This assignment is %s; it can no longer change.",
-                                     cur));
+        return cc_db_conflict(
+            q, "invalid_transition",
+            apr_psprintf(q->pool, "This assignment is %s; it can no longer change.", cur));
     if (status || end) {
         if (!cc_q(q, CC_ST_active_job_update, &res, id, status, end)
             || (same(status, "completed")
                 && !cc_q(q, CC_ST_completed_job_insert, &res, id, rating_s, feedback))
-            || !cc_notify(q, cc_val_int(lk, 0, A_CAND_USER), "job_update",
-                          status ? apr_psprintf(q->pool, "Your assignment for %s was %s", title,
-                                                status)
-                                 : apr_psprintf(q->pool, "Your assignment for %s was updated",
-                                                title),
-                          "",
-                          cc_jpack_text(q, "{s:I, s:I, s:s}", "active_job",
-                                        (json_int_t)apr_atoi64(id), "job",
-                                        (json_int_t)cc_val_int(lk, 0, A_JOB),
-                                        "status", status ? status : cur))
-            || (admin && !cc_audit(q, "assignment.update", "active_job", q->ids[0],
-                                   cc_jpack_text(q, "{s:s?, s:s?}", "status", status,
-                                                 "end_date", end))))
+            || !cc_notify(
+                q, cc_val_int(lk, 0, A_CAND_USER), "job_update",
+                status ? apr_psprintf(q->pool, "Your assignment for %s was %s", title, status)
+                       : apr_psprintf(q->pool, "Your assignment for %s was updated", title),
+                "",
+                cc_jpack_text(q, "{s:I, s:I, s:s}", "active_job", (json_int_t)apr_atoi64(id), "job",
+                              (json_int_t)cc_val_int(lk, 0, A_JOB), "status",
+                              status ? status : cur))
+            || (admin
+                && !cc_audit(q, "assignment.update", "active_job", q->ids[0],
+                             cc_jpack_text(q, "{s:s?, s:s?}", "status", status, "end_date", end))))
             return cc_db_fail(q);
     }
     if (!cc_q(q, CC_ST_active_job_render, &res, id, "true"))
@@ -510,14 +516,14 @@ int cc_h_completed_list(cc_req_t *q)
               cc_id_str(q, pg.size), apr_ltoa(q->pool, (long)pg.offset)))
         return cc_db_fail(q);
     n = PQntuples(res);
-    return cc_paginated(q, &pg, n ? cc_val_int(res, 0, 0) : 0,
-                        cc_rows_json_array(q, res, 1, 0, n));
+    return cc_paginated(q, &pg, n ? cc_val_int(res, 0, 0) : 0, cc_rows_json_array(q, res, 1, 0, n));
 }
 
 int cc_h_completed_get(cc_req_t *q)
 {
     PGresult *res;
-    if (!cc_q(q, CC_ST_completed_job_get, &res, cc_my_id(q), q->user->role, cc_id_str(q, q->ids[0])))
+    if (!cc_q(q, CC_ST_completed_job_get, &res, cc_my_id(q), q->user->role,
+              cc_id_str(q, q->ids[0])))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return cc_not_found(q);

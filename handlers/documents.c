@@ -17,9 +17,9 @@
 #include "../core/filetype.h"
 #include "handlers.h"
 
-#define CHUNK (256 * 1024)    /* bytes per stored chunk: the CHECK of document_chunks.data */
-#define READ_BUF (64 * 1024)  /* bytes read from the client per call */
-#define FIELD_MAX 8192        /* bytes of one text field of the form */
+#define CHUNK (256 * 1024)        /* bytes per stored chunk: the CHECK of document_chunks.data */
+#define READ_BUF (64 * 1024)      /* bytes read from the client per call */
+#define FIELD_MAX 8192            /* bytes of one text field of the form */
 #define FORM_OVERHEAD (64 * 1024) /* multipart headers and text fields next to the file */
 
 static cc_magic_t *magic; /* per process; NULL when libmagic could not be loaded */
@@ -65,17 +65,17 @@ typedef struct {
     apr_file_t *spool;
     EVP_MD_CTX *md;
     cc_scan_t scan;
-    apr_off_t max;      /* largest file */
-    int too_large;      /* the file passed max: answer 413 */
-    int io_failed;      /* the spool could not be written */
-    int files;          /* parts named "file" with a filename */
+    apr_off_t max; /* largest file */
+    int too_large; /* the file passed max: answer 413 */
+    int io_failed; /* the spool could not be written */
+    int files;     /* parts named "file" with a filename */
     const char *filename;
     part_kind_t kind;
-    const char *field;  /* current text field */
-    char *buf;          /* its bytes so far */
+    const char *field; /* current text field */
+    char *buf;         /* its bytes so far */
     apr_size_t len;
-    json_t *form;       /* text fields: first value wins */
-    json_t *errs;       /* validation errors found while parsing */
+    json_t *form; /* text fields: first value wins */
+    json_t *errs; /* validation errors found while parsing */
 } upload_t;
 
 static apr_status_t free_md(void *md)
@@ -91,8 +91,9 @@ static int on_begin(void *ctx, const cc_mp_part_t *part)
     u->kind = PART_IGNORED;
     if (!strcmp(part->name, "file")) {
         if (!part->filename) {
-            cc_field_error(u->errs, "file", "The submitted data was not a file. Check the "
-                                            "encoding type on the form.");
+            cc_field_error(u->errs, "file",
+                           "The submitted data was not a file. Check the "
+                           "encoding type on the form.");
             return 1;
         }
         if (++u->files > 1) {
@@ -161,8 +162,9 @@ static int too_large(cc_req_t *q, apr_off_t max)
     /* 413 drops the connection, so httpd does not read the rest of the body either. */
     q->r->connection->keepalive = AP_CONN_CLOSE;
     return cc_error(q, HTTP_REQUEST_ENTITY_TOO_LARGE, "file_too_large",
-                    apr_psprintf(q->pool, "The file is larger than the limit of %" APR_OFF_T_FMT
-                                          " bytes.", max));
+                    apr_psprintf(q->pool,
+                                 "The file is larger than the limit of %" APR_OFF_T_FMT " bytes.",
+                                 max));
 }
 
 /* Creates the spool file and unlinks it at once: it lives while it is open, and nothing of it
@@ -175,8 +177,10 @@ static apr_status_t open_spool(cc_req_t *q, apr_file_t **f)
     if (!dir && (rv = apr_temp_dir_get(&dir, q->pool)) != APR_SUCCESS)
         return rv;
     tmpl = apr_pstrcat(q->pool, dir, "/carechain-upload-XXXXXX", NULL);
-    rv = apr_file_mktemp(f, tmpl, APR_FOPEN_CREATE | APR_FOPEN_READ | APR_FOPEN_WRITE
-                                      | APR_FOPEN_EXCL | APR_FOPEN_BINARY, q->pool);
+    rv = apr_file_mktemp(f, tmpl,
+                         APR_FOPEN_CREATE | APR_FOPEN_READ | APR_FOPEN_WRITE | APR_FOPEN_EXCL
+                             | APR_FOPEN_BINARY,
+                         q->pool);
     if (rv != APR_SUCCESS)
         return rv;
     if (apr_file_name_get(&name, *f) == APR_SUCCESS)
@@ -216,8 +220,7 @@ static int receive(cc_req_t *q, upload_t *u, const char *boundary)
                               CC_LOGNO(01402) "upload aborted after %" APR_OFF_T_FMT " bytes",
                               total);
                 r->connection->keepalive = AP_CONN_CLOSE;
-                cc_error(q, HTTP_BAD_REQUEST, "parse_error",
-                         "The request body could not be read.");
+                cc_error(q, HTTP_BAD_REQUEST, "parse_error", "The request body could not be read.");
                 return 0;
             }
             total += n;
@@ -362,14 +365,16 @@ int cc_h_document_upload(cc_req_t *q)
         return cc_db_fail(q);
     if (cc_val_int(res, 0, 0) >= q->sc->doc_max_count)
         return cc_db_invalid(q, "file",
-                             apr_psprintf(q->pool, "You have %d documents, the most allowed; "
-                                                   "delete one before uploading another.",
+                             apr_psprintf(q->pool,
+                                          "You have %d documents, the most allowed; "
+                                          "delete one before uploading another.",
                                           q->sc->doc_max_count));
     if (cc_val_int(res, 0, 1) + u.scan.size > q->sc->doc_max_total)
         return cc_db_invalid(q, "file",
-                             apr_psprintf(q->pool, "This file would take your documents over "
-                                                   "the total of %" APR_OFF_T_FMT " bytes "
-                                                   "allowed; delete some first.",
+                             apr_psprintf(q->pool,
+                                          "This file would take your documents over "
+                                          "the total of %" APR_OFF_T_FMT " bytes "
+                                          "allowed; delete some first.",
                                           q->sc->doc_max_total));
     {
         json_t *desc = json_object_get(clean, "description");
@@ -417,8 +422,10 @@ int cc_h_documents_list(cc_req_t *q)
     if (!cc_page_from_query(q, CC_PAGE_SIZE_MAX, &pg))
         return OK;
     if (!cc_q(q, CC_ST_document_page, &res, owner, cc_base_url(q), type,
-              verified < 0 ? NULL : verified ? "true" : "false", cc_id_str(q, pg.size),
-              cc_id_str(q, pg.offset)))
+              verified < 0 ? NULL
+              : verified   ? "true"
+                           : "false",
+              cc_id_str(q, pg.size), cc_id_str(q, pg.offset)))
         return cc_db_fail(q);
     return cc_paginated(q, &pg, cc_val_int(res, 0, 0),
                         cc_rows_json_array(q, res, 1, 0, PQntuples(res)));
@@ -442,8 +449,8 @@ int cc_h_document_write(cc_req_t *q)
     PGresult *res;
     const char *body;
 
-    clean = cc_fields_clean(q->pool, META_FIELDS, NMETA, q->body, cc_write_kind(q) == CC_UPDATE,
-                            errs);
+    clean =
+        cc_fields_clean(q->pool, META_FIELDS, NMETA, q->body, cc_write_kind(q) == CC_UPDATE, errs);
     expiry_rule(clean, errs);
     if (json_object_size(errs))
         return cc_validation(q, errs);
@@ -502,8 +509,7 @@ int cc_h_document_verify(cc_req_t *q)
                       : "An administrator marked one of your documents as not verified.",
                    cc_jpack_text(q, "{s:I, s:s, s:b}", "document_id", (json_int_t)q->ids[0],
                                  "document_type", doc_type, "is_verified", ok))
-        || !cc_audit(q, ok ? "documents.verify" : "documents.unverify", "document", q->ids[0],
-                     NULL)
+        || !cc_audit(q, ok ? "documents.verify" : "documents.unverify", "document", q->ids[0], NULL)
         || !cc_db_commit(q))
         return cc_db_fail(q);
     return cc_json_text(q, HTTP_OK, body);
@@ -551,7 +557,8 @@ int cc_h_document_download(cc_req_t *q)
         if (!ok || PQntuples(res) != 1) {
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                           CC_LOGNO(01406) "document %s: chunk %" APR_INT64_T_FMT
-                                          " unavailable; download cut short", id, seq);
+                                          " unavailable; download cut short",
+                          id, seq);
             r->connection->keepalive = AP_CONN_CLOSE;
             r->connection->aborted = 1;
             return OK;

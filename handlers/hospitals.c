@@ -108,20 +108,19 @@ int cc_h_hospital_create(cc_req_t *q)
 static int hospital_requeue(cc_req_t *q, const char *hid, const char *regno)
 {
     PGresult *res;
-    const char *body =
-        cc_jpack_text(q, "{s:s, s:b}", "registration_number", regno, "resubmit", 1);
+    const char *body = cc_jpack_text(q, "{s:s, s:b}", "registration_number", regno, "resubmit", 1);
     return cc_q(q, CC_ST_hospital_reverify, &res, hid)
            && cc_q(q, CC_ST_verification_upsert_hospital, &res, hid, cc_my_id(q), body)
-           && cc_q(q, CC_ST_verification_event, &res, cc_val(q, res, 0, 0), "pending",
-                   cc_my_id(q), "Name or registration number changed after verification.");
+           && cc_q(q, CC_ST_verification_event, &res, cc_val(q, res, 0, 0), "pending", cc_my_id(q),
+                   "Name or registration number changed after verification.");
 }
 
 /* PUT (every required field) or PATCH (the fields sent). A verified hospital whose name or
  * registration number changes goes back to the admin queue. */
 int cc_h_hospital_write(cc_req_t *q)
 {
-    json_t *c = cc_body_clean(q, HOSPITAL_FIELDS, N(HOSPITAL_FIELDS),
-                              cc_write_kind(q) == CC_UPDATE);
+    json_t *c =
+        cc_body_clean(q, HOSPITAL_FIELDS, N(HOSPITAL_FIELDS), cc_write_kind(q) == CC_UPDATE);
     json_t *name, *reg;
     PGresult *h, *res;
     const char *hid, *regno;

@@ -9,17 +9,17 @@
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static const char *const JOB_TYPES[] = {"full_time", "part_time", "contract", "temporary",
-                                        "locum", "per_diem", NULL};
+                                        "locum",     "per_diem",  NULL};
 static const char *const LEVELS[] = {"entry", "mid", "senior", "executive", NULL};
-static const char *const PAY_UNITS[] = {"hourly", "daily", "weekly", "monthly", "yearly",
-                                        "per_shift", NULL};
+static const char *const PAY_UNITS[] = {"hourly", "daily",     "weekly", "monthly",
+                                        "yearly", "per_shift", NULL};
 static const char *const SHIFTS[] = {"day", "night", "rotating", "flexible", NULL};
-static const char *const HOSPITAL_TYPES[] = {"public", "private", "specialty", "clinic",
-                                             "nursing_home", NULL};
-static const char *const ORDERINGS[] = {"created_at", "salary_min", "salary_max", "start_date",
-                                        "expires_at", NULL};
-static const char *const SEARCH_ORDERINGS[] = {"rank", "created_at", "salary_min", "salary_max",
-                                               "start_date", "expires_at", NULL};
+static const char *const HOSPITAL_TYPES[] = {"public", "private",      "specialty",
+                                             "clinic", "nursing_home", NULL};
+static const char *const ORDERINGS[] = {"created_at", "salary_min", "salary_max",
+                                        "start_date", "expires_at", NULL};
+static const char *const SEARCH_ORDERINGS[] = {
+    "rank", "created_at", "salary_min", "salary_max", "start_date", "expires_at", NULL};
 
 static const cc_field_t JOB_FIELDS[] = {
     {"title", CC_F_STR, CC_FF_REQUIRED, 0, 200, NULL, 0},
@@ -47,8 +47,8 @@ static const cc_field_t JOB_FIELDS[] = {
 };
 
 /* Optional fields whose columns cannot hold NULL. */
-static const char *const NOT_NULL[] = {"min_experience_years", "salary_currency", "pay_unit",
-                                       "vacancies", "is_active", NULL};
+static const char *const NOT_NULL[] = {
+    "min_experience_years", "salary_currency", "pay_unit", "vacancies", "is_active", NULL};
 
 /* List filters (the same names in a query string and in an advanced-search body). */
 static const cc_field_t FILTER_FIELDS[] = {
@@ -75,7 +75,6 @@ static const char *const LIST_FILTERS[] = {"job_type", "experience_level", "hosp
                                            "skills", NULL};
 
 /* ---- helpers ---------------------------------------------------------------------------- */
-
 
 /* What a job reads, for the response cache: master data names, the job and its hospital, and
  * its applications (applications_count); a candidate's own fields read the candidate too. */
@@ -134,8 +133,7 @@ static json_t *clean_job(cc_req_t *q, int partial, const char *const *cur)
         if (ok)
             json_object_set_new(c, "salary_currency", json_string(s));
         else
-            cc_field_error(errs, "salary_currency",
-                           "Enter a three-letter ISO 4217 currency code.");
+            cc_field_error(errs, "salary_currency", "Enter a three-letter ISO 4217 currency code.");
     }
     lo = merged(c, "salary_min", cur ? cur[0] : NULL);
     hi = merged(c, "salary_max", cur ? cur[1] : NULL);
@@ -230,7 +228,8 @@ int cc_h_job_get(cc_req_t *q)
                                          q->ids[0], q->user->id)
                           : apr_psprintf(q->pool, "job %" APR_INT64_T_FMT, q->ids[0]);
     if ((hit = cc_cached_get(q, key, is_candidate(q) ? JOB_READS | CC_CV_CANDIDATES : JOB_READS,
-                             &cache, &unused, &text)) < 0)
+                             &cache, &unused, &text))
+        < 0)
         return cc_db_fail(q);
     if (!hit) {
         if (!cc_q(q, CC_ST_job_get, &res, cc_id_str(q, q->ids[0]),
@@ -322,8 +321,7 @@ int cc_h_job_delete(cc_req_t *q)
         return OK;
     if (cc_val_bool(res, 0, 5)) {
         if (cc_val_bool(res, 0, 0)
-            && (!cc_q(q, CC_ST_job_update, &res, id, "{\"is_active\": false}")
-                || !closed(q, id)))
+            && (!cc_q(q, CC_ST_job_update, &res, id, "{\"is_active\": false}") || !closed(q, id)))
             return cc_db_fail(q);
     }
     else if (!cc_q(q, CC_ST_job_delete, &res, id)) {
@@ -356,7 +354,8 @@ static json_t *as_list(cc_req_t *q, json_t *v)
     if (!json_is_array(v))
         return v;
     out = cc_jarray(q);
-    json_array_foreach(v, i, x) {
+    json_array_foreach(v, i, x)
+    {
         if (json_is_integer(x))
             json_array_append_new(out, json_string(cc_id_str(q, json_integer_value(x))));
         else
@@ -377,7 +376,8 @@ static int read_filters(cc_req_t *q, json_t *src, int ranked, json_t **out)
     cc_page_t pg;
     int i, mine = 0;
 
-    json_object_foreach(src, key, v) {
+    json_object_foreach(src, key, v)
+    {
         if (json_is_null(v) || (json_is_string(v) && !*json_string_value(v)))
             continue;
         json_object_set(in, key, in_list(LIST_FILTERS, key) ? as_list(q, v) : v);
@@ -475,16 +475,20 @@ static int answer_page(cc_req_t *q, json_t *f, int cacheable)
         arg = apr_pstrdup(q->pool, k ? k : "{}");
         free(k);
     }
-    if (shared && (hit = cc_cached_get(q, apr_pstrcat(q->pool, "jobs ", arg, NULL), JOB_READS,
-                                       &cache, &total, &results)) < 0)
+    if (shared
+        && (hit = cc_cached_get(q, apr_pstrcat(q->pool, "jobs ", arg, NULL), JOB_READS, &cache,
+                                &total, &results))
+               < 0)
         return cc_db_fail(q);
     if (!hit) {
         if (!cc_q(q, CC_ST_job_page, &res, arg))
             return cc_db_fail(q);
         if ((bad = cc_val(q, res, 0, 2)))
             return cc_db_invalid(q, "skills",
-                                 apr_psprintf(q->pool, "Select a valid choice. %s is not one of "
-                                              "the available choices.", bad));
+                                 apr_psprintf(q->pool,
+                                              "Select a valid choice. %s is not one of "
+                                              "the available choices.",
+                                              bad));
         total = cc_val_int(res, 0, 0);
         results = cc_val(q, res, 0, 1);
         cc_cached_put(&cache, total, results);

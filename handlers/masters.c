@@ -34,75 +34,75 @@ struct cc_master {
 typedef struct cc_master master_t;
 
 static const char *const SKILL_CATEGORIES[] = {"clinical", "administrative", "technical", NULL};
-static const char *const LEVELS[] = {"certificate", "diploma", "bachelor", "master", "doctorate",
-                                     NULL};
+static const char *const LEVELS[] = {"certificate", "diploma",   "bachelor",
+                                     "master",      "doctorate", NULL};
 static const char *const SKILL_ORDERINGS[] = {"name", "category", NULL};
 static const char *const QUALIFICATION_ORDERINGS[] = {"name", "level", NULL};
 static const char *const LOCATION_ORDERINGS[] = {"state", "city", NULL};
 
 const master_t cc_master_skills = {
-     .kind = "skill",
-     .fields = {{"name", CC_F_STR, CC_FF_REQUIRED, 0, 100, NULL, 0},
-                {"category", CC_F_CHOICE, CC_FF_REQUIRED, 0, 0, SKILL_CATEGORIES, 0},
-                {"description", CC_F_STR, CC_FF_EMPTY, 0, 1000, NULL, 0},
-                {"is_active", CC_F_BOOL, 0, 0, 0, NULL, 0}},
-     .dflt = {NULL, NULL, "", "true"},
-     .nonnull = 1u << 3,
-     .filters = {{"category", SKILL_CATEGORIES}},
-     .nfilters = 1,
-     .orderings = SKILL_ORDERINGS,
-     .dflt_ordering = "name",
-     .unique_field = "name",
-     .unique_msg = "skill with this name already exists.",
-     .st_list = CC_ST_skill_list,
-     .st_get = CC_ST_skill_get,
-     .st_insert = CC_ST_skill_insert,
-     .st_update = CC_ST_skill_update,
-     .st_delete = CC_ST_skill_delete,
-     .st_in_use = CC_ST_skill_in_use};
+    .kind = "skill",
+    .fields = {{"name", CC_F_STR, CC_FF_REQUIRED, 0, 100, NULL, 0},
+               {"category", CC_F_CHOICE, CC_FF_REQUIRED, 0, 0, SKILL_CATEGORIES, 0},
+               {"description", CC_F_STR, CC_FF_EMPTY, 0, 1000, NULL, 0},
+               {"is_active", CC_F_BOOL, 0, 0, 0, NULL, 0}},
+    .dflt = {NULL, NULL, "", "true"},
+    .nonnull = 1u << 3,
+    .filters = {{"category", SKILL_CATEGORIES}},
+    .nfilters = 1,
+    .orderings = SKILL_ORDERINGS,
+    .dflt_ordering = "name",
+    .unique_field = "name",
+    .unique_msg = "skill with this name already exists.",
+    .st_list = CC_ST_skill_list,
+    .st_get = CC_ST_skill_get,
+    .st_insert = CC_ST_skill_insert,
+    .st_update = CC_ST_skill_update,
+    .st_delete = CC_ST_skill_delete,
+    .st_in_use = CC_ST_skill_in_use};
 
 const master_t cc_master_qualifications = {
-     .kind = "qualification",
-     .fields = {{"name", CC_F_STR, CC_FF_REQUIRED, 0, 150, NULL, 0},
-                {"level", CC_F_CHOICE, CC_FF_REQUIRED, 0, 0, LEVELS, 0},
-                {"field", CC_F_STR, CC_FF_EMPTY, 0, 150, NULL, 0},
-                {"is_active", CC_F_BOOL, 0, 0, 0, NULL, 0}},
-     .dflt = {NULL, NULL, "", "true"},
-     .nonnull = 1u << 3,
-     /* `category` is accepted as another name of `level` (the contract's filter name) */
-     .filters = {{"level", LEVELS}, {"category", LEVELS}},
-     .nfilters = 2,
-     .orderings = QUALIFICATION_ORDERINGS,
-     .dflt_ordering = "name",
-     .unique_field = "name",
-     .unique_msg = "qualification with this name already exists.",
-     .st_list = CC_ST_qualification_list,
-     .st_get = CC_ST_qualification_get,
-     .st_insert = CC_ST_qualification_insert,
-     .st_update = CC_ST_qualification_update,
-     .st_delete = CC_ST_qualification_delete,
-     .st_in_use = CC_ST_qualification_in_use};
+    .kind = "qualification",
+    .fields = {{"name", CC_F_STR, CC_FF_REQUIRED, 0, 150, NULL, 0},
+               {"level", CC_F_CHOICE, CC_FF_REQUIRED, 0, 0, LEVELS, 0},
+               {"field", CC_F_STR, CC_FF_EMPTY, 0, 150, NULL, 0},
+               {"is_active", CC_F_BOOL, 0, 0, 0, NULL, 0}},
+    .dflt = {NULL, NULL, "", "true"},
+    .nonnull = 1u << 3,
+    /* `category` is accepted as another name of `level` (the contract's filter name) */
+    .filters = {{"level", LEVELS}, {"category", LEVELS}},
+    .nfilters = 2,
+    .orderings = QUALIFICATION_ORDERINGS,
+    .dflt_ordering = "name",
+    .unique_field = "name",
+    .unique_msg = "qualification with this name already exists.",
+    .st_list = CC_ST_qualification_list,
+    .st_get = CC_ST_qualification_get,
+    .st_insert = CC_ST_qualification_insert,
+    .st_update = CC_ST_qualification_update,
+    .st_delete = CC_ST_qualification_delete,
+    .st_in_use = CC_ST_qualification_in_use};
 
 const master_t cc_master_locations = {
-     .kind = "location",
-     .fields = {{"city", CC_F_STR, CC_FF_REQUIRED, 0, 100, NULL, 0},
-                {"state", CC_F_STR, CC_FF_REQUIRED, 0, 100, NULL, 0},
-                {"country", CC_F_STR, 0, 0, 100, NULL, 0},
-                {"is_active", CC_F_BOOL, 0, 0, 0, NULL, 0}},
-     .dflt = {NULL, NULL, "India", "true"},
-     .nonnull = 1u << 2 | 1u << 3,
-     .filters = {{"state", NULL}, {"country", NULL}},
-     .nfilters = 2,
-     .orderings = LOCATION_ORDERINGS,
-     .dflt_ordering = "state",
-     .unique_field = "non_field_errors",
-     .unique_msg = "The fields city, state, country must make a unique set.",
-     .st_list = CC_ST_location_list,
-     .st_get = CC_ST_location_get,
-     .st_insert = CC_ST_location_insert,
-     .st_update = CC_ST_location_update,
-     .st_delete = CC_ST_location_delete,
-     .st_in_use = -1};
+    .kind = "location",
+    .fields = {{"city", CC_F_STR, CC_FF_REQUIRED, 0, 100, NULL, 0},
+               {"state", CC_F_STR, CC_FF_REQUIRED, 0, 100, NULL, 0},
+               {"country", CC_F_STR, 0, 0, 100, NULL, 0},
+               {"is_active", CC_F_BOOL, 0, 0, 0, NULL, 0}},
+    .dflt = {NULL, NULL, "India", "true"},
+    .nonnull = 1u << 2 | 1u << 3,
+    .filters = {{"state", NULL}, {"country", NULL}},
+    .nfilters = 2,
+    .orderings = LOCATION_ORDERINGS,
+    .dflt_ordering = "state",
+    .unique_field = "non_field_errors",
+    .unique_msg = "The fields city, state, country must make a unique set.",
+    .st_list = CC_ST_location_list,
+    .st_get = CC_ST_location_get,
+    .st_insert = CC_ST_location_insert,
+    .st_update = CC_ST_location_update,
+    .st_delete = CC_ST_location_delete,
+    .st_in_use = -1};
 
 /* ---- body validation -------------------------------------------------------------------- */
 
@@ -155,8 +155,10 @@ static int in_use(cc_req_t *q, const master_t *m)
 {
     cc_db_rollback(q);
     return cc_error(q, HTTP_CONFLICT, "in_use",
-                    apr_psprintf(q->pool, "This %s is in use and cannot be deleted; deactivate "
-                                 "it instead (is_active=false).", m->kind));
+                    apr_psprintf(q->pool,
+                                 "This %s is in use and cannot be deleted; deactivate "
+                                 "it instead (is_active=false).",
+                                 m->kind));
 }
 
 /* The audit record of a write: the entry before and after it (JSON texts; NULL: none). */
@@ -210,8 +212,8 @@ int cc_h_master_list(cc_req_t *q)
     /* the same answer for every reader: kept in the response cache (dbd/cached.c) */
     key = apr_pstrcat(q->pool, "masters ", m->kind, NULL);
     for (i = 0; i < n; i++)
-        key = apr_pstrcat(q->pool, key, p[i] ? " =" : " -", p[i] ? cc_json_quote(q->pool, p[i])
-                          : "", NULL);
+        key = apr_pstrcat(q->pool, key, p[i] ? " =" : " -",
+                          p[i] ? cc_json_quote(q->pool, p[i]) : "", NULL);
     if ((hit = cc_cached_get(q, key, CC_CV_CATALOG, &cache, &count, &results)) < 0)
         return cc_db_fail(q);
     if (!hit) {

@@ -57,11 +57,13 @@ int cc_h_matches(cc_req_t *q)
         int hit;
         if (!cc_page_from_query(q, CC_PAGE_SIZE_MAX, &pg))
             return OK;
-        key = apr_psprintf(q->pool, "matches %" APR_INT64_T_FMT " %s %" APR_INT64_T_FMT
-                           " %" APR_INT64_T_FMT, q->user->id, min, pg.size, pg.offset);
+        key = apr_psprintf(q->pool,
+                           "matches %" APR_INT64_T_FMT " %s %" APR_INT64_T_FMT " %" APR_INT64_T_FMT,
+                           q->user->id, min, pg.size, pg.offset);
         /* a ranking reads master data, the open jobs and the candidate, never applications */
         if ((hit = cc_cached_get(q, key, CC_CV_CATALOG | CC_CV_JOBS | CC_CV_CANDIDATES, &cache,
-                                 &total, &results)) < 0)
+                                 &total, &results))
+            < 0)
             return cc_db_fail(q);
         if (!hit) {
             if (!cc_q(q, CC_ST_match_jobs_page, &res, cc_id_str(q, q->user->id), min,

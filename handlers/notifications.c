@@ -4,8 +4,8 @@
 #include "../core/cursor.h"
 #include "handlers.h"
 
-static const char *const TYPES[] = {"job_update", "application_status", "message",
-                                    "verification", "match", "system", NULL};
+static const char *const TYPES[] = {
+    "job_update", "application_status", "message", "verification", "match", "system", NULL};
 
 /* The first page of a feed: a boundary above every id. */
 #define FEED_TOP "9223372036854775807"
@@ -47,8 +47,9 @@ static int feed(cc_req_t *q, const char *uid, const char *is_read, const char *t
         return cc_invalid(q, "page_size", "A valid positive integer is required.");
     if (!first && !cc_cursor_decode(text, &c))
         return cc_invalid(q, "cursor", "Invalid cursor");
-    if (!cc_q(q, c.dir == CC_CURSOR_OLDER ? CC_ST_notification_feed_older
-                                          : CC_ST_notification_feed_newer,
+    if (!cc_q(q,
+              c.dir == CC_CURSOR_OLDER ? CC_ST_notification_feed_older
+                                       : CC_ST_notification_feed_newer,
               &res, uid, is_read, type, first ? FEED_TOP : cc_id_str(q, c.position),
               cc_id_str(q, pg.size + 1)))
         return cc_db_fail(q);

@@ -53,10 +53,10 @@ static int candidate_apply(cc_req_t *q, const char *pid, json_t *c)
         return 0;
     if (!cc_q(q, CC_ST_candidate_update, &res, pid, cc_json_dump(q->pool, c))
         || (skills
-            && !cc_q(q, CC_ST_candidate_skills_set, &res, pid,
-                     cc_fields_id_array(q->pool, skills)))
+            && !cc_q(q, CC_ST_candidate_skills_set, &res, pid, cc_fields_id_array(q->pool, skills)))
         || (quals
-            && !cc_q(q, CC_ST_candidate_quals_set, &res, pid, cc_fields_id_array(q->pool, quals)))) {
+            && !cc_q(q, CC_ST_candidate_quals_set, &res, pid,
+                     cc_fields_id_array(q->pool, quals)))) {
         cc_db_fail(q);
         return 0;
     }
@@ -151,8 +151,7 @@ static int recruiter_link(cc_req_t *q, json_t *c)
         }
         if (PQntuples(res) == 0) {
             cc_db_invalid(q, "hospital",
-                          apr_psprintf(q->pool, "Invalid pk \"%s\" - object does not exist.",
-                                       hid));
+                          apr_psprintf(q->pool, "Invalid pk \"%s\" - object does not exist.", hid));
             return 0;
         }
     }

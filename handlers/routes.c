@@ -140,4 +140,3 @@ const cc_route_t cc_routes[] = {
 };
 // clang-format on
 const int cc_routes_count = sizeof(cc_routes) / sizeof(cc_routes[0]);
-

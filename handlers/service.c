@@ -5,7 +5,7 @@
 int cc_h_index(cc_req_t *q)
 {
     const char *b = cc_base_url(q);
-    static const char *const groups[] = {"accounts", "profiles", "notifications", "masters",
+    static const char *const groups[] = {"accounts", "profiles",  "notifications", "masters",
                                          "jobs",     "documents", "health"};
     json_t *out = cc_jobject(q);
     unsigned i;
@@ -20,6 +20,7 @@ int cc_h_health(cc_req_t *q)
     PGresult *res;
     if (!cc_q(q, CC_ST_health_check, &res))
         return cc_db_fail(q);
-    return cc_json(q, HTTP_OK, cc_jpack(q, "{s:s, s:s, s:s}", "status", "ok", "database", "ok",
-                                        "version", CC_VERSION));
+    return cc_json(
+        q, HTTP_OK,
+        cc_jpack(q, "{s:s, s:s, s:s}", "status", "ok", "database", "ok", "version", CC_VERSION));
 }

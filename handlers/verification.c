@@ -10,8 +10,8 @@
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-static const char *const ID_DOC_TYPES[] = {"aadhaar",  "pan",             "passport",
-                                           "voter_id", "driving_licence", NULL};
+static const char *const ID_DOC_TYPES[] = {"aadhaar",         "pan", "passport", "voter_id",
+                                           "driving_licence", NULL};
 
 // clang-format off
 static const cc_field_t CANDIDATE_VERIFICATION_FIELDS[] = {
@@ -45,10 +45,9 @@ static int verification_view(cc_req_t *q, int status, int commit)
             return cc_db_fail(q);
         if (PQntuples(res) == 0)
             return cc_json(q, HTTP_OK,
-                           cc_jpack(q, "{s:s, s:n, s:n, s:n, s:n, s:n, s:n}", "subject",
-                                    "hospital", "candidate_profile", "hospital",
-                                    "verification_status", "verified_at", "rejection_reason",
-                                    "request"));
+                           cc_jpack(q, "{s:s, s:n, s:n, s:n, s:n, s:n, s:n}", "subject", "hospital",
+                                    "candidate_profile", "hospital", "verification_status",
+                                    "verified_at", "rejection_reason", "request"));
         if (!cc_q(q, CC_ST_verification_view_hospital, &res, cc_val(q, res, 0, 0)))
             return cc_db_fail(q);
     }
@@ -84,8 +83,9 @@ static int lock_subject(cc_req_t *q, int cand, PGresult **s)
         }
         return 1;
     }
-    if (!cc_hospital_lock_mine(q, s, "Create or link a hospital before asking for its "
-                                     "verification."))
+    if (!cc_hospital_lock_mine(q, s,
+                               "Create or link a hospital before asking for its "
+                               "verification."))
         return 0;
     if (!cc_q(q, CC_ST_verification_hospital_lock, s, cc_val(q, *s, 0, 0))) {
         cc_db_fail(q);
@@ -99,10 +99,9 @@ int cc_h_verification_submit(cc_req_t *q)
 {
     int create = cc_write_kind(q) == CC_CREATE;
     int cand = q->user->role_bit == CC_ROLE_CANDIDATE;
-    json_t *c = cand ? cc_body_clean(q, CANDIDATE_VERIFICATION_FIELDS,
-                                     N(CANDIDATE_VERIFICATION_FIELDS), 0)
-                     : cc_body_clean(q, HOSPITAL_VERIFICATION_FIELDS,
-                                     N(HOSPITAL_VERIFICATION_FIELDS), 0);
+    json_t *c =
+        cand ? cc_body_clean(q, CANDIDATE_VERIFICATION_FIELDS, N(CANDIDATE_VERIFICATION_FIELDS), 0)
+             : cc_body_clean(q, HOSPITAL_VERIFICATION_FIELDS, N(HOSPITAL_VERIFICATION_FIELDS), 0);
     PGresult *s, *res;
     const char *subject, *status, *req_status, *reason;
     json_t *spec;
@@ -130,7 +129,7 @@ int cc_h_verification_submit(cc_req_t *q)
     if (!create && !req_status)
         return cc_db_invalid(q, "non_field_errors",
                              "No verification request was submitted yet; submit one with POST.");
-    reason = !req_status                   ? "Submitted."
+    reason = !req_status                       ? "Submitted."
              : !strcmp(req_status, "rejected") ? "Resubmitted."
                                                : "Updated.";
     if (!cc_q(q, cand ? CC_ST_verification_upsert_candidate : CC_ST_verification_upsert_hospital,
@@ -139,11 +138,13 @@ int cc_h_verification_submit(cc_req_t *q)
                  reason))
         return cc_db_fail(q);
     spec = json_object_get(c, "specialization");
-    if (cand && !cc_q(q, CC_ST_candidate_set_pending, &res, subject,
-                      json_is_string(spec) ? json_string_value(spec) : NULL))
+    if (cand
+        && !cc_q(q, CC_ST_candidate_set_pending, &res, subject,
+                 json_is_string(spec) ? json_string_value(spec) : NULL))
         return cc_db_fail(q);
-    if (!cand && !cc_q(q, CC_ST_hospital_set_pending, &res, subject,
-                       json_string_value(json_object_get(c, "registration_number"))))
+    if (!cand
+        && !cc_q(q, CC_ST_hospital_set_pending, &res, subject,
+                 json_string_value(json_object_get(c, "registration_number"))))
         return cc_db_unique_violation(q) ? cc_hospital_registration_taken(q) : cc_db_fail(q);
     return verification_view(q, create ? HTTP_CREATED : HTTP_OK, 1);
 }
@@ -199,8 +200,7 @@ int cc_h_verification_queue(cc_req_t *q)
         return cc_db_fail(q);
     n = PQntuples(res);
     /* no row on a page past the end: count 0, which cc_paginated answers as an invalid page */
-    return cc_paginated(q, &pg, n ? cc_val_int(res, 0, 0) : 0,
-                        cc_rows_json_array(q, res, 1, 0, n));
+    return cc_paginated(q, &pg, n ? cc_val_int(res, 0, 0) : 0, cc_rows_json_array(q, res, 1, 0, n));
 }
 
 /* ---- admin decisions -------------------------------------------------------------------- */
@@ -252,8 +252,8 @@ static apr_int64_t subject_id(cc_req_t *q, const char *field)
  * when *ok is 0. */
 static const char *decision_text(cc_req_t *q, int approve, int *ok)
 {
-    cc_field_t f = {approve ? "notes" : "reason", CC_F_STR, approve ? 0 : CC_FF_REQUIRED, 0,
-                    2000, NULL, 0};
+    cc_field_t f = {
+        approve ? "notes" : "reason", CC_F_STR, approve ? 0 : CC_FF_REQUIRED, 0, 2000, NULL, 0};
     json_t *c = cc_body_clean(q, &f, 1, 0), *v;
     *ok = c != NULL;
     v = json_object_get(c, f.name);
@@ -315,8 +315,8 @@ static int decide_recruiter(cc_req_t *q, apr_int64_t rid, int approve, const cha
                            : apr_pstrcat(q->pool, "Reason: ", text, NULL),
                    cc_jpack_text(q, "{s:I, s:s}", "recruiter_profile", (json_int_t)rid,
                                  "verification_status", new_status))
-        || !decision_mail(q, cc_val(q, s, 0, 2), cc_val(q, s, 0, 3), "recruiter account",
-                          approve, text)
+        || !decision_mail(q, cc_val(q, s, 0, 2), cc_val(q, s, 0, 3), "recruiter account", approve,
+                          text)
         || !cc_audit(q,
                      approve ? "verification.recruiter.approve" : "verification.recruiter.reject",
                      "recruiter_profile", rid, NULL)

@@ -76,8 +76,7 @@ int cc_issue_tokens(cc_req_t *q, apr_int64_t user_id, const char *role, apr_int6
     apr_int64_t now = apr_time_sec(apr_time_now());
     const char *uid = apr_ltoa(q->pool, (long)user_id);
 
-    if (!cc_q(q, CC_ST_refresh_insert, &res, uid,
-              apr_ltoa(q->pool, (long)q->sc->refresh_ttl)))
+    if (!cc_q(q, CC_ST_refresh_insert, &res, uid, apr_ltoa(q->pool, (long)q->sc->refresh_ttl)))
         return 0;
     c.token_type = "refresh";
     c.user_id = user_id;

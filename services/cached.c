@@ -50,14 +50,15 @@ void cc_cached_child_init(apr_pool_t *p, server_rec *s, apr_size_t bytes)
 {
     cache = cc_rcache_create(p, bytes);
 #if APR_HAS_THREADS
-    if (cache && (apr_thread_mutex_create(&share.mutex, APR_THREAD_MUTEX_DEFAULT, p)
-                  || apr_thread_cond_create(&share.cond, p)))
+    if (cache
+        && (apr_thread_mutex_create(&share.mutex, APR_THREAD_MUTEX_DEFAULT, p)
+            || apr_thread_cond_create(&share.cond, p)))
         cache = NULL;
 #endif
     if (bytes && !cache)
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                      CC_LOGNO(01106) "could not create the response cache; answers are"
-                     " computed every time");
+                                     " computed every time");
 }
 
 static int read_stamp(cc_req_t *q, stamp_t *st)
@@ -113,8 +114,8 @@ static int current_stamp(cc_req_t *q, stamp_t *st)
     return ok;
 }
 
-int cc_cached_get(cc_req_t *q, const char *key, unsigned groups, cc_cached_t *c,
-                  apr_int64_t *total, const char **text)
+int cc_cached_get(cc_req_t *q, const char *key, unsigned groups, cc_cached_t *c, apr_int64_t *total,
+                  const char **text)
 {
     stamp_t st;
     int i;

@@ -51,11 +51,12 @@ static const char *deliver_file(cc_req_t *q, const char *dir, const char *id, co
         return "line break in a header value";
     domain = at ? apr_pstrndup(p, at + 1, strcspn(at + 1, ">")) : "localhost";
     apr_rfc822_date(date, created);
-    msg = apr_pstrcat(p, "From: ", from, "\r\nTo: ", to, "\r\nSubject: ", subject,
-                      "\r\nDate: ", date, "\r\nMessage-ID: <", id, ".",
-                      cc_random_token(p, 9), "@", domain, ">",
-                      "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8"
-                      "\r\nContent-Transfer-Encoding: 8bit\r\n\r\n", crlf(p, body), NULL);
+    msg =
+        apr_pstrcat(p, "From: ", from, "\r\nTo: ", to, "\r\nSubject: ", subject, "\r\nDate: ", date,
+                    "\r\nMessage-ID: <", id, ".", cc_random_token(p, 9), "@", domain, ">",
+                    "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8"
+                    "\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
+                    crlf(p, body), NULL);
     tmp = apr_pstrcat(p, dir, "/.tmp-", id, NULL);
     final = apr_psprintf(p, "%s/%" APR_INT64_T_FMT "-%s.eml", dir,
                          (apr_int64_t)apr_time_sec(created), id);
@@ -94,9 +95,9 @@ void cc_mail_flush(cc_req_t *q)
     n = PQntuples(res);
     for (i = 0; i < n; i++) {
         const char *id = cc_val(q, res, i, 0);
-        const char *err = deliver_file(q, transport + 5, id, cc_val(q, res, i, 1),
-                                       cc_val(q, res, i, 2), cc_val(q, res, i, 3),
-                                       apr_time_from_sec(cc_val_int(res, i, 4)));
+        const char *err =
+            deliver_file(q, transport + 5, id, cc_val(q, res, i, 1), cc_val(q, res, i, 2),
+                         cc_val(q, res, i, 3), apr_time_from_sec(cc_val_int(res, i, 4)));
         PGresult *r2;
         if (err)
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r,

@@ -61,8 +61,8 @@ void cc_cached_child_init(apr_pool_t *p, server_rec *s, apr_size_t bytes);
  * stamp current when the request arrived: 1 and (*total, *text) on a hit; 0 on a miss
  * (compute the answer, then cc_cached_put it); -1 when the stamp could not be read (answer with
  * cc_db_fail). Sets the X-Carechain-Cache response header (hit or miss) when a cache exists. */
-int cc_cached_get(cc_req_t *q, const char *key, unsigned groups, cc_cached_t *c,
-                  apr_int64_t *total, const char **text);
+int cc_cached_get(cc_req_t *q, const char *key, unsigned groups, cc_cached_t *c, apr_int64_t *total,
+                  const char **text);
 /* Stores what a miss computed (statements run after cc_cached_get read its stamp). */
 void cc_cached_put(const cc_cached_t *c, apr_int64_t total, const char *text);
 

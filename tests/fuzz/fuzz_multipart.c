@@ -69,8 +69,8 @@ static int clean_utf8(const unsigned char *u)
         for (i = 1; i <= n; i++)
             if ((u[i] & 0xc0) != 0x80)
                 return 0;
-        if ((u[0] == 0xe0 && u[1] < 0xa0) || (u[0] == 0xed && u[1] > 0x9f) ||
-            (u[0] == 0xf0 && u[1] < 0x90) || (u[0] == 0xf4 && u[1] > 0x8f))
+        if ((u[0] == 0xe0 && u[1] < 0xa0) || (u[0] == 0xed && u[1] > 0x9f)
+            || (u[0] == 0xf0 && u[1] < 0x90) || (u[0] == 0xf4 && u[1] > 0x8f))
             return 0;
         u += n + 1;
     }
@@ -111,8 +111,8 @@ static void check_filename(apr_pool_t *p, const char *raw)
             q += 2;
         }
         else {
-            CHECK(strchr("!#$&+-.^_`|~", *q) || (*q >= '0' && *q <= '9') ||
-                  (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'));
+            CHECK(strchr("!#$&+-.^_`|~", *q) || (*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'z')
+                  || (*q >= 'A' && *q <= 'Z'));
             *d++ = *q;
         }
     }
@@ -255,8 +255,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
         /* however the body is cut, the same callbacks with the same content */
         CHECK(s1 == s2);
         CHECK((!err1 && !err2) || (err1 && err2 && !strcmp(err1, err2)));
-        CHECK(r1.hash == r2.hash && r1.data == r2.data && r1.begins == r2.begins &&
-              r1.ends == r2.ends);
+        CHECK(r1.hash == r2.hash && r1.data == r2.data && r1.begins == r2.begins
+              && r1.ends == r2.ends);
     }
 
     /* the body as a string: a filename, and a Content-Type */
@@ -269,8 +269,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
         apr_size_t i, n = strlen(b);
         CHECK(n >= 1 && n <= CC_MP_MAX_BOUNDARY && b[n - 1] != ' ');
         for (i = 0; i < n; i++)
-            CHECK(strchr("'()+_,-./:=? ", b[i]) || (b[i] >= '0' && b[i] <= '9') ||
-                  (b[i] >= 'a' && b[i] <= 'z') || (b[i] >= 'A' && b[i] <= 'Z'));
+            CHECK(strchr("'()+_,-./:=? ", b[i]) || (b[i] >= '0' && b[i] <= '9')
+                  || (b[i] >= 'a' && b[i] <= 'z') || (b[i] >= 'A' && b[i] <= 'Z'));
         CHECK(cc_mp_error(cc_mp_create(p, b, NULL, NULL)) == NULL);
     }
     apr_pool_destroy(p);

@@ -30,8 +30,7 @@ START_TEST(test_encode_clamps)
 {
     ck_assert_str_eq(cc_cursor_encode(cc_test_pool, CC_CURSOR_NEWER, -1),
                      cc_cursor_encode(cc_test_pool, CC_CURSOR_NEWER, 0));
-    ck_assert_str_eq(cc_cursor_encode(cc_test_pool, CC_CURSOR_OLDER,
-                                      CC_CURSOR_POSITION_MAX + 1),
+    ck_assert_str_eq(cc_cursor_encode(cc_test_pool, CC_CURSOR_OLDER, CC_CURSOR_POSITION_MAX + 1),
                      cc_cursor_encode(cc_test_pool, CC_CURSOR_OLDER, CC_CURSOR_POSITION_MAX));
     ck_assert_str_eq(cc_cursor_encode(cc_test_pool, CC_CURSOR_OLDER, APR_INT64_MAX),
                      "bzo5OTk5OTk5OTk5OTk5OTk5OTk");
@@ -42,10 +41,11 @@ START_TEST(test_encode_is_url_safe)
 {
     apr_int64_t v;
     for (v = 0; v < 5000; v += 7) {
-        const char *s = cc_cursor_encode(cc_test_pool, v % 2 ? CC_CURSOR_NEWER : CC_CURSOR_OLDER,
-                                         v * 104729);
+        const char *s =
+            cc_cursor_encode(cc_test_pool, v % 2 ? CC_CURSOR_NEWER : CC_CURSOR_OLDER, v * 104729);
         ck_assert_uint_eq(strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                    "0123456789-_"), strlen(s));
+                                    "0123456789-_"),
+                          strlen(s));
     }
 }
 END_TEST
@@ -54,16 +54,18 @@ END_TEST
 
 START_TEST(test_round_trip)
 {
-    static const apr_int64_t values[] = {0, 1, 9, 10, 99, 100, 12345, 4294967296LL,
-                                         APR_INT64_C(100000000000000000),
-                                         CC_CURSOR_POSITION_MAX - 1, CC_CURSOR_POSITION_MAX};
+    // clang-format off
+    static const apr_int64_t values[] = {
+        0, 1, 9, 10, 99, 100, 12345, 4294967296LL, APR_INT64_C(100000000000000000),
+        CC_CURSOR_POSITION_MAX - 1, CC_CURSOR_POSITION_MAX};
+    // clang-format on
     apr_size_t i;
     int d;
     for (d = 0; d < 2; d++)
         for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
             cc_cursor_t c;
-            const char *s = cc_cursor_encode(cc_test_pool, d ? CC_CURSOR_NEWER : CC_CURSOR_OLDER,
-                                             values[i]);
+            const char *s =
+                cc_cursor_encode(cc_test_pool, d ? CC_CURSOR_NEWER : CC_CURSOR_OLDER, values[i]);
             memset(&c, 0x5a, sizeof(c));
             ck_assert_msg(cc_cursor_decode(s, &c), "%s does not decode", s);
             ck_assert_int_eq(c.dir, d ? CC_CURSOR_NEWER : CC_CURSOR_OLDER);
@@ -90,39 +92,39 @@ START_TEST(test_decode_rejects)
 {
     /* each with why it is refused; the payload is shown where it is valid base64url */
     static const char *const bad[] = {
-        "",                              /* empty */
-        "bzo",                           /* "o:" without a number */
-        "bw",                            /* "o" */
-        "eDo1",                          /* "x:5": unknown direction */
-        "Tzo1",                          /* "O:5": directions are lower case */
-        "bzs1",                          /* "o;5" */
-        "bzotNQ",                        /* "o:-5" */
-        "bzorNQ",                        /* "o:+5" */
-        "bzowNQ",                        /* "o:05": leading zero */
-        "bzowMA",                        /* "o:00" */
-        "bzo1IA",                        /* "o:5 " */
-        "IG86NQ",                        /* " o:5" */
-        "bzo1YQ",                        /* "o:5a" */
-        "bzo1LjA",                       /* "o:5.0" */
-        "bzoxMDAwMDAwMDAwMDAwMDAwMDAw",  /* "o:1000000000000000000": 19 digits */
-        "bzo5MjIzMzcyMDM2ODU0Nzc1ODA4",  /* "o:9223372036854775808": overflows int64 */
-        "bzo1AA",                        /* "o:5\0": an embedded NUL */
-        "bzo1bzo2",                      /* "o:5o:6" */
-        "bzo1=",                         /* padding */
-        "bzo0Mg==",                      /* padding */
-        "bzo1 ",                         /* whitespace */
+        "",                             /* empty */
+        "bzo",                          /* "o:" without a number */
+        "bw",                           /* "o" */
+        "eDo1",                         /* "x:5": unknown direction */
+        "Tzo1",                         /* "O:5": directions are lower case */
+        "bzs1",                         /* "o;5" */
+        "bzotNQ",                       /* "o:-5" */
+        "bzorNQ",                       /* "o:+5" */
+        "bzowNQ",                       /* "o:05": leading zero */
+        "bzowMA",                       /* "o:00" */
+        "bzo1IA",                       /* "o:5 " */
+        "IG86NQ",                       /* " o:5" */
+        "bzo1YQ",                       /* "o:5a" */
+        "bzo1LjA",                      /* "o:5.0" */
+        "bzoxMDAwMDAwMDAwMDAwMDAwMDAw", /* "o:1000000000000000000": 19 digits */
+        "bzo5MjIzMzcyMDM2ODU0Nzc1ODA4", /* "o:9223372036854775808": overflows int64 */
+        "bzo1AA",                       /* "o:5\0": an embedded NUL */
+        "bzo1bzo2",                     /* "o:5o:6" */
+        "bzo1=",                        /* padding */
+        "bzo0Mg==",                     /* padding */
+        "bzo1 ",                        /* whitespace */
         " bzo1",
         "bzo1\n",
         "bz o1",
-        "bzo+Mg",                        /* standard alphabet '+' */
-        "bzo/Mg",                        /* standard alphabet '/' */
-        "bzo0Mh",                        /* "o:42" with stray low bits: not canonical */
-        "bzo0M",                         /* a length of 4k+1 */
+        "bzo+Mg", /* standard alphabet '+' */
+        "bzo/Mg", /* standard alphabet '/' */
+        "bzo0Mh", /* "o:42" with stray low bits: not canonical */
+        "bzo0M",  /* a length of 4k+1 */
         "b",
         "bzo1!",
-        "%62zo1",                        /* still percent-encoded */
-        "YQ",                            /* "a" */
-        "bzo5OTk5OTk5OTk5OTk5OTk5OTk5",  /* "o:9999999999999999999": too long */
+        "%62zo1",                       /* still percent-encoded */
+        "YQ",                           /* "a" */
+        "bzo5OTk5OTk5OTk5OTk5OTk5OTk5", /* "o:9999999999999999999": too long */
         "bzo1bzo1bzo1bzo1bzo1bzo1bzo1bzo1bzo1bzo1bzo1bzo1bzo1bzo1bzo1bzo1", /* far too long */
         NULL};
     int i;
@@ -189,9 +191,9 @@ START_TEST(test_link_replaces_cursor_and_drops_page)
                                     "bzo1"),
                      BASE PATH "?is_read=false&page_size=5&notification_type=match&cursor=bzo1");
     /* only exact parameter names go */
-    ck_assert_str_eq(cc_cursor_link(cc_test_pool, BASE, PATH,
-                                    "cursors=1&xcursor=2&pages=3&page_size=4", "bzo1"),
-                     BASE PATH "?cursors=1&xcursor=2&pages=3&page_size=4&cursor=bzo1");
+    ck_assert_str_eq(
+        cc_cursor_link(cc_test_pool, BASE, PATH, "cursors=1&xcursor=2&pages=3&page_size=4", "bzo1"),
+        BASE PATH "?cursors=1&xcursor=2&pages=3&page_size=4&cursor=bzo1");
 }
 END_TEST
 

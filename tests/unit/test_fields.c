@@ -44,14 +44,14 @@ static void run(const char *body_text, int partial, char **clean, char **errs)
     json_decref(e);
 }
 
-#define CHECK(body, partial, want_clean, want_errs)                                               \
-    do {                                                                                          \
-        char *c_, *e_;                                                                            \
-        run(body, partial, &c_, &e_);                                                             \
-        ck_assert_str_eq(e_, want_errs);                                                          \
-        ck_assert_str_eq(c_, want_clean);                                                         \
-        free(c_);                                                                                 \
-        free(e_);                                                                                 \
+#define CHECK(body, partial, want_clean, want_errs)                                                \
+    do {                                                                                           \
+        char *c_, *e_;                                                                             \
+        run(body, partial, &c_, &e_);                                                              \
+        ck_assert_str_eq(e_, want_errs);                                                           \
+        ck_assert_str_eq(c_, want_clean);                                                          \
+        free(c_);                                                                                  \
+        free(e_);                                                                                  \
     } while (0)
 
 START_TEST(test_required)
@@ -76,9 +76,11 @@ START_TEST(test_strings)
           "{\"name\":[\"Ensure this field has no more than 10 characters.\"]}");
     /* characters, not bytes: ten two-byte letters fit */
     CHECK("{\"name\":\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-          "\xc3\xa9\"}", 1,
+          "\xc3\xa9\"}",
+          1,
           "{\"name\":\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-          "\xc3\xa9\"}", "{}");
+          "\xc3\xa9\"}",
+          "{}");
 }
 END_TEST
 
@@ -138,8 +140,8 @@ START_TEST(test_dates)
 }
 END_TEST
 
-#define BAD_DATETIME                                                                      \
-    "{\"expires\":[\"Datetime has wrong format. Use one of these formats instead: "         \
+#define BAD_DATETIME                                                                               \
+    "{\"expires\":[\"Datetime has wrong format. Use one of these formats instead: "                \
     "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].\"]}"
 
 START_TEST(test_datetimes)

@@ -81,7 +81,7 @@ END_TEST
 /* A marker placed at every offset around piece boundaries, fed in pieces of every size. */
 START_TEST(test_markup_found_across_every_split)
 {
-    const char *const markers[] = {"<script", "<HTML", "<sVg", "<?php", "<!DOCTYPE html",
+    const char *const markers[] = {"<script",          "<HTML",  "<sVg", "<?php", "<!DOCTYPE html",
                                    "<?xml-stylesheet", "<iframe"};
     char buf[128];
     unsigned m;
@@ -167,9 +167,9 @@ START_TEST(test_libmagic_on_a_file)
     char path[] = "/tmp/cc-filetype-XXXXXX";
     int fd;
     /* a 1x1 PNG: signature and IHDR are what libmagic reads */
-    static const unsigned char png[] = {
-        0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 'I', 'H', 'D', 'R',
-        0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0, 0x90, 0x77, 0x53, 0xde};
+    static const unsigned char png[] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0,   0, 0, 13,
+                                        'I',  'H', 'D', 'R', 0,    0,    0,    1,    0,   0, 0, 1,
+                                        8,    2,   0,   0,   0,    0x90, 0x77, 0x53, 0xde};
     ck_assert_msg(m != NULL, "%s", err ? err : "?");
     fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);

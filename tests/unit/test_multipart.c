@@ -755,8 +755,8 @@ static int valid_utf8(const char *s)
         for (i = 1; i <= n; i++)
             if ((u[i] & 0xc0) != 0x80)
                 return 0;
-        if ((u[0] == 0xe0 && u[1] < 0xa0) || (u[0] == 0xed && u[1] > 0x9f) ||
-            (u[0] == 0xf0 && u[1] < 0x90) || (u[0] == 0xf4 && u[1] > 0x8f))
+        if ((u[0] == 0xe0 && u[1] < 0xa0) || (u[0] == 0xed && u[1] > 0x9f)
+            || (u[0] == 0xf0 && u[1] < 0x90) || (u[0] == 0xf4 && u[1] > 0x8f))
             return 0;
         u += n + 1;
     }

@@ -7,7 +7,6 @@
 #include "../../core/pagination.h"
 #include "suites.h"
 
-
 static cc_page_t page_of(apr_int64_t page, apr_int64_t size)
 {
     cc_page_t pg;
@@ -244,7 +243,8 @@ START_TEST(test_link_only_page)
     ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "page", 1), BASE PATH);
     ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "page=", 2), BASE PATH "?page=2");
     /* a repeated page parameter does not survive */
-    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "page=1&page=2", 5), BASE PATH "?page=5");
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "page=1&page=2", 5),
+                     BASE PATH "?page=5");
 }
 END_TEST
 
@@ -256,18 +256,21 @@ START_TEST(test_link_keeps_other_params)
                      BASE PATH "?search=bob&ordering=-id");
     ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "page=2&z=1&a=2", 3),
                      BASE PATH "?z=1&a=2&page=3");
-    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "z=1&a=2", 2), BASE PATH "?z=1&a=2&page=2");
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "z=1&a=2", 2),
+                     BASE PATH "?z=1&a=2&page=2");
     ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "z=1&a=2", 1), BASE PATH "?z=1&a=2");
     /* page_size and other names beginning with "page" are not the page parameter */
-    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "page_size=5&pages=2&page=2&xpage=9", 3),
-                     BASE PATH "?page_size=5&pages=2&xpage=9&page=3");
+    ck_assert_str_eq(
+        cc_page_link(cc_test_pool, BASE, PATH, "page_size=5&pages=2&page=2&xpage=9", 3),
+        BASE PATH "?page_size=5&pages=2&xpage=9&page=3");
     ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "page_size=5&page=2", 1),
                      BASE PATH "?page_size=5");
     /* the encoding of the other parameters is kept byte for byte */
     ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "q=a%20b+c&x=%26%3D&page=9", 10),
                      BASE PATH "?q=a%20b+c&x=%26%3D&page=10");
     /* empty pieces between ampersands are dropped */
-    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "&a=1&&b=2&", 2), BASE PATH "?a=1&b=2&page=2");
+    ck_assert_str_eq(cc_page_link(cc_test_pool, BASE, PATH, "&a=1&&b=2&", 2),
+                     BASE PATH "?a=1&b=2&page=2");
 }
 END_TEST
 

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "apr_general.h"
-#include "apr_pools.h"
-#include "apr_tables.h"
+#include <apr_general.h>
+#include <apr_pools.h>
+#include <apr_tables.h>
 
 #include "../../core/password_rules.h"
 #include "suites.h"
@@ -28,7 +28,6 @@
 #define NUMERIC "This password is entirely numeric."
 
 #define RATIO_TOLERANCE 1e-12
-
 
 /* Asserts that problems holds exactly the NULL-terminated list expected, in that order. */
 static void expect_problems(const char *what, const apr_array_header_t *problems,
@@ -58,21 +57,22 @@ static void expect_ok(const char *what, const apr_array_header_t *problems)
 
 #define EXPECT_OK(what, problems) expect_ok((what), (problems))
 
-#define EXPECT(what, problems, ...) \
-    expect_problems((what), (problems), (const char *const []){ __VA_ARGS__, NULL })
-
+#define EXPECT(what, problems, ...)                                                                \
+    expect_problems((what), (problems), (const char *const[]){__VA_ARGS__, NULL})
 
 START_TEST(test_acceptable_password)
 {
     EXPECT_OK("passphrase", cc_password_problems(cc_test_pool, "correct horse battery staple",
-                                                  "jane.doe@example.com", "Jane", "Doe"));
-    EXPECT_OK("8 mixed characters", cc_password_problems(cc_test_pool, "Xk9#mQ2z", NULL, NULL, NULL));
+                                                 "jane.doe@example.com", "Jane", "Doe"));
+    EXPECT_OK("8 mixed characters",
+              cc_password_problems(cc_test_pool, "Xk9#mQ2z", NULL, NULL, NULL));
 }
 END_TEST
 
 START_TEST(test_too_short)
 {
-    EXPECT("7 characters", cc_password_problems(cc_test_pool, "Xk9#mQ2", NULL, NULL, NULL), TOO_SHORT);
+    EXPECT("7 characters", cc_password_problems(cc_test_pool, "Xk9#mQ2", NULL, NULL, NULL),
+           TOO_SHORT);
     EXPECT("empty", cc_password_problems(cc_test_pool, "", NULL, NULL, NULL), TOO_SHORT);
 }
 END_TEST
@@ -80,7 +80,8 @@ END_TEST
 START_TEST(test_length_counts_code_points)
 {
     /* 7 code points in 11 bytes, then 8 in 12. */
-    EXPECT("7 accented", cc_password_problems(cc_test_pool, "Ünïcödé", NULL, NULL, NULL), TOO_SHORT);
+    EXPECT("7 accented", cc_password_problems(cc_test_pool, "Ünïcödé", NULL, NULL, NULL),
+           TOO_SHORT);
     EXPECT_OK("8 accented", cc_password_problems(cc_test_pool, "Ünïcödé!", NULL, NULL, NULL));
     /* 4-byte sequences: 28 and 32 bytes. */
     EXPECT("7 emoji", cc_password_problems(cc_test_pool, "😀😀😀😀😀😀😀", NULL, NULL, NULL), TOO_SHORT);
@@ -90,9 +91,11 @@ END_TEST
 
 START_TEST(test_common)
 {
-    EXPECT("iloveyou", cc_password_problems(cc_test_pool, "iloveyou", NULL, NULL, NULL), TOO_COMMON);
+    EXPECT("iloveyou", cc_password_problems(cc_test_pool, "iloveyou", NULL, NULL, NULL),
+           TOO_COMMON);
     /* The list is lower-case; the lookup lower-cases and strips the candidate first. */
-    EXPECT("Password1", cc_password_problems(cc_test_pool, "Password1", NULL, NULL, NULL), TOO_COMMON);
+    EXPECT("Password1", cc_password_problems(cc_test_pool, "Password1", NULL, NULL, NULL),
+           TOO_COMMON);
     EXPECT("padded qwerty", cc_password_problems(cc_test_pool, "  qwerty\t", NULL, NULL, NULL),
            TOO_COMMON);
 }
@@ -101,15 +104,14 @@ END_TEST
 START_TEST(test_is_common_hits)
 {
     static const char *const hits[] = {
-        "password", "PASSWORD", "Password1", "passw0rd", "123456", "trustno1", "letmein!",
-        "dragon", "abc123",
+        "password", "PASSWORD", "Password1", "passw0rd", "123456", "trustno1", "letmein!", "dragon",
+        "abc123",
         /* first and last entries in byte order, to catch an off-by-one in the search */
         "!", "zzzzzzzzzz",
         /* an entry with an inner space and one full of trigraph-prone question marks */
         "z k.lovemom", "??????@mail.ru",
         /* str.strip() also removes Unicode spaces such as U+3000 and U+00A0 */
-        "\xe3\x80\x80monkey\xc2\xa0", "\tqwerty\n"
-    };
+        "\xe3\x80\x80monkey\xc2\xa0", "\tqwerty\n"};
     size_t i;
 
     for (i = 0; i < sizeof(hits) / sizeof(hits[0]); i++) {
@@ -120,10 +122,15 @@ END_TEST
 
 START_TEST(test_is_common_misses)
 {
-    static const char *const misses[] = {
-        "", "wG7#pLq9vZ", "correct horse battery staple", "passwordd", "passwor",
-        "z k.lovemo", "zzzzzzzzzzz", "pass\xffword", "\xc3"
-    };
+    static const char *const misses[] = {"",
+                                         "wG7#pLq9vZ",
+                                         "correct horse battery staple",
+                                         "passwordd",
+                                         "passwor",
+                                         "z k.lovemo",
+                                         "zzzzzzzzzzz",
+                                         "pass\xffword",
+                                         "\xc3"};
     size_t i;
 
     for (i = 0; i < sizeof(misses) / sizeof(misses[0]); i++) {
@@ -136,10 +143,13 @@ END_TEST
 
 START_TEST(test_numeric)
 {
-    EXPECT("ascii digits", cc_password_problems(cc_test_pool, "83920174", NULL, NULL, NULL), NUMERIC);
+    EXPECT("ascii digits", cc_password_problems(cc_test_pool, "83920174", NULL, NULL, NULL),
+           NUMERIC);
     /* str.isdigit() accepts any Unicode digit: Arabic-Indic and full-width here. */
-    EXPECT("arabic-indic", cc_password_problems(cc_test_pool, "١٢٣٤٥٦٧٨٩", NULL, NULL, NULL), NUMERIC);
-    EXPECT("full-width", cc_password_problems(cc_test_pool, "１２３４５６７８", NULL, NULL, NULL), NUMERIC);
+    EXPECT("arabic-indic", cc_password_problems(cc_test_pool, "١٢٣٤٥٦٧٨٩", NULL, NULL, NULL),
+           NUMERIC);
+    EXPECT("full-width", cc_password_problems(cc_test_pool, "１２３４５６７８", NULL, NULL, NULL),
+           NUMERIC);
     EXPECT_OK("one letter", cc_password_problems(cc_test_pool, "8392017a4", NULL, NULL, NULL));
 }
 END_TEST
@@ -148,7 +158,8 @@ START_TEST(test_message_order)
 {
     EXPECT("common and numeric", cc_password_problems(cc_test_pool, "12345678", NULL, NULL, NULL),
            TOO_COMMON, NUMERIC);
-    EXPECT("every rule", cc_password_problems(cc_test_pool, "12345", "12345@example.com", NULL, NULL),
+    EXPECT("every rule",
+           cc_password_problems(cc_test_pool, "12345", "12345@example.com", NULL, NULL),
            SIMILAR_EMAIL, TOO_SHORT, TOO_COMMON, NUMERIC);
 }
 END_TEST
@@ -156,19 +167,21 @@ END_TEST
 START_TEST(test_similar_to_email_local_part)
 {
     /* "margareth1" against the part "margaret": quick_ratio 16/18. */
-    EXPECT("local part", cc_password_problems(cc_test_pool, "MargaretH1", "margaret.hamilton@example.org",
-                                              NULL, NULL),
+    EXPECT("local part",
+           cc_password_problems(cc_test_pool, "MargaretH1", "margaret.hamilton@example.org", NULL,
+                                NULL),
            SIMILAR_EMAIL);
-    EXPECT("leetspeak", cc_password_problems(cc_test_pool, "tr0ub4dor&3", "troubador@example.com", NULL,
-                                             NULL),
+    EXPECT("leetspeak",
+           cc_password_problems(cc_test_pool, "tr0ub4dor&3", "troubador@example.com", NULL, NULL),
            SIMILAR_EMAIL);
 }
 END_TEST
 
 START_TEST(test_similar_to_names)
 {
-    EXPECT("first name", cc_password_problems(cc_test_pool, "bartholomew99", "b.jones@example.org",
-                                              "Bartholomew", "Jones"),
+    EXPECT("first name",
+           cc_password_problems(cc_test_pool, "bartholomew99", "b.jones@example.org", "Bartholomew",
+                                "Jones"),
            SIMILAR_FIRST);
     /* Compared per code point after Unicode lower-casing: "MÜLLER" matches "Müller". */
     EXPECT("last name", cc_password_problems(cc_test_pool, "MÜLLER2024", NULL, NULL, "Müller"),
@@ -182,8 +195,9 @@ END_TEST
 START_TEST(test_only_first_similar_attribute_reported)
 {
     /* Similar to both the first name and the e-mail; Django stops at the first name. */
-    EXPECT("first wins", cc_password_problems(cc_test_pool, "bartholomew99", "bartholomew@example.org",
-                                              "Bartholomew", "Jones"),
+    EXPECT("first wins",
+           cc_password_problems(cc_test_pool, "bartholomew99", "bartholomew@example.org",
+                                "Bartholomew", "Jones"),
            SIMILAR_FIRST);
 }
 END_TEST
@@ -191,10 +205,11 @@ END_TEST
 START_TEST(test_near_but_not_similar)
 {
     /* quick_ratio 20/33 against the whole address and 10/16 against "smith": below 0.7. */
-    EXPECT_OK("john.smith1", cc_password_problems(cc_test_pool, "john.smith1", "john.smith@example.com",
-                                                  "John", "Smith"));
-    EXPECT_OK("jonesy-2024", cc_password_problems(cc_test_pool, "jonesy-2024", "bartholomew@example.org",
-                                                  "Bartholomew", "Jones"));
+    EXPECT_OK("john.smith1", cc_password_problems(cc_test_pool, "john.smith1",
+                                                  "john.smith@example.com", "John", "Smith"));
+    EXPECT_OK("jonesy-2024",
+              cc_password_problems(cc_test_pool, "jonesy-2024", "bartholomew@example.org",
+                                   "Bartholomew", "Jones"));
     /* No accent folding: "muller2024" shares too little with "müller". */
     EXPECT_OK("unaccented", cc_password_problems(cc_test_pool, "MULLER2024", NULL, NULL, "Müller"));
 }
@@ -216,7 +231,8 @@ START_TEST(test_null_and_empty_attributes)
     EXPECT_OK("all empty", cc_password_problems(cc_test_pool, "bartholomew99", "", "", ""));
     EXPECT("NULL password", cc_password_problems(cc_test_pool, NULL, NULL, NULL, NULL), TOO_SHORT);
     EXPECT("NULL password, attributes",
-           cc_password_problems(cc_test_pool, NULL, "jane.doe@example.com", "Jane", "Doe"), TOO_SHORT);
+           cc_password_problems(cc_test_pool, NULL, "jane.doe@example.com", "Jane", "Doe"),
+           TOO_SHORT);
 }
 END_TEST
 
@@ -236,10 +252,12 @@ START_TEST(test_long_inputs_are_fast)
     }
     big[n] = dotted[n] = digits[n] = '\0';
 
-    EXPECT_OK("100 KB", cc_password_problems(cc_test_pool, big, "jane.doe@example.com", "Jane", "Doe"));
+    EXPECT_OK("100 KB",
+              cc_password_problems(cc_test_pool, big, "jane.doe@example.com", "Jane", "Doe"));
     EXPECT("100 KB against 100 KB", cc_password_problems(cc_test_pool, big, dotted, big, dotted),
            SIMILAR_FIRST);
-    EXPECT("100 KB numeric", cc_password_problems(cc_test_pool, digits, dotted, NULL, NULL), NUMERIC);
+    EXPECT("100 KB numeric", cc_password_problems(cc_test_pool, digits, dotted, NULL, NULL),
+           NUMERIC);
     ck_assert_int_eq(cc_password_is_common(big), 0);
     ck_assert(cc_similarity_ratio(big, dotted) >= 0.0);
     ck_assert(cc_similarity_ratio(big, big) > 0.99);
@@ -257,20 +275,28 @@ START_TEST(test_invalid_utf8)
 {
     /* Each byte that is not part of valid UTF-8 counts as one character, as in Python with
      * "surrogateescape". */
-    EXPECT_OK("8 stray bytes", cc_password_problems(cc_test_pool, "\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8",
-                                                    NULL, NULL, NULL));
-    EXPECT("e-acute and a stray byte", cc_password_problems(cc_test_pool, "\xc3\xa9\xff", NULL, NULL,
-                                                            NULL),
-           TOO_SHORT);
-    EXPECT_OK("truncated sequence", cc_password_problems(cc_test_pool, "\xe2\x82" "abcdef", NULL, NULL,
-                                                         NULL));
-    EXPECT_OK("overlong", cc_password_problems(cc_test_pool, "\xc0\xaf\xc0\xaf\xc0\xaf\xc0\xaf", NULL,
-                                               NULL, NULL));
-    EXPECT_OK("surrogate", cc_password_problems(cc_test_pool, "\xed\xa0\x80" "abcde", NULL, NULL, NULL));
-    EXPECT_OK("above U+10FFFF", cc_password_problems(cc_test_pool, "\xf4\x90\x80\x80" "abcd", NULL, NULL,
-                                                     NULL));
-    EXPECT("in attribute", cc_password_problems(cc_test_pool, "\xffjohnny\xfe", "johnny\xff@example.com",
-                                                "\xc3", "\xe2\x82"),
+    EXPECT_OK(
+        "8 stray bytes",
+        cc_password_problems(cc_test_pool, "\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8", NULL, NULL, NULL));
+    EXPECT("e-acute and a stray byte",
+           cc_password_problems(cc_test_pool, "\xc3\xa9\xff", NULL, NULL, NULL), TOO_SHORT);
+    EXPECT_OK("truncated sequence", cc_password_problems(cc_test_pool,
+                                                         "\xe2\x82"
+                                                         "abcdef",
+                                                         NULL, NULL, NULL));
+    EXPECT_OK("overlong", cc_password_problems(cc_test_pool, "\xc0\xaf\xc0\xaf\xc0\xaf\xc0\xaf",
+                                               NULL, NULL, NULL));
+    EXPECT_OK("surrogate", cc_password_problems(cc_test_pool,
+                                                "\xed\xa0\x80"
+                                                "abcde",
+                                                NULL, NULL, NULL));
+    EXPECT_OK("above U+10FFFF", cc_password_problems(cc_test_pool,
+                                                     "\xf4\x90\x80\x80"
+                                                     "abcd",
+                                                     NULL, NULL, NULL));
+    EXPECT("in attribute",
+           cc_password_problems(cc_test_pool, "\xffjohnny\xfe", "johnny\xff@example.com", "\xc3",
+                                "\xe2\x82"),
            SIMILAR_EMAIL);
     ck_assert_double_eq_tol(cc_similarity_ratio("\xff\xfe", "\xff"), 0.6666666666666666,
                             RATIO_TOLERANCE);
@@ -284,20 +310,20 @@ START_TEST(test_similarity_ratio)
         const char *b;
         double ratio;
     } cases[] = {
-        { "abcd", "bcde", 0.75 },
-        { "john.smith", "johnsmith", 0.9473684210526315 },
-        { "password", "passw0rd", 0.875 },
-        { "kitten", "sitting", 0.6153846153846154 },
-        { "abxcd", "abcd", 0.8888888888888888 },
+        {"abcd", "bcde", 0.75},
+        {"john.smith", "johnsmith", 0.9473684210526315},
+        {"password", "passw0rd", 0.875},
+        {"kitten", "sitting", 0.6153846153846154},
+        {"abxcd", "abcd", 0.8888888888888888},
         /* Order matters to ratio(), unlike quick_ratio() (1.0 for this pair). */
-        { "abcd", "dcba", 0.25 },
-        { "private Thread currentThread;", "private volatile Thread currentThread;",
-          0.8656716417910447 },
+        {"abcd", "dcba", 0.25},
+        {"private Thread currentThread;", "private volatile Thread currentThread;",
+         0.8656716417910447},
         /* Code points, not bytes. */
-        { "Müller", "Muller", 0.8333333333333334 },
-        { "ñandú", "nandu", 0.6 },
-        { "", "", 1.0 },
-        { "abc", "", 0.0 },
+        {"Müller", "Muller", 0.8333333333333334},
+        {"ñandú", "nandu", 0.6},
+        {"", "", 1.0},
+        {"abc", "", 0.0},
     };
     size_t i;
     char *a = malloc(252), *b = malloc(252);

@@ -231,8 +231,7 @@ START_TEST(test_threads_only_ever_see_what_was_stored)
         w[i].c = c;
         w[i].id = i;
         w[i].wrong = 0;
-        ck_assert_int_eq(apr_thread_create(&t[i], NULL, worker, &w[i], cc_test_pool),
-                         APR_SUCCESS);
+        ck_assert_int_eq(apr_thread_create(&t[i], NULL, worker, &w[i], cc_test_pool), APR_SUCCESS);
     }
     for (i = 0; i < THREADS; i++) {
         apr_thread_join(&rv, t[i]);

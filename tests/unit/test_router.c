@@ -87,7 +87,6 @@ static apr_int64_t ids[CC_MAX_PATH_IDS];
 static int nids;
 static const char *allow;
 
-
 static cc_route_result_t match(const char *method, const char *path)
 {
     int i;
@@ -357,8 +356,8 @@ END_TEST
 START_TEST(test_query_form_decoding)
 {
     apr_table_t *t;
-    ck_assert_int_eq(cc_query_parse(cc_test_pool, "search=ICU+nurse&city=Navi%20Mumbai&x=%2B1",
-                                    &t), 1);
+    ck_assert_int_eq(cc_query_parse(cc_test_pool, "search=ICU+nurse&city=Navi%20Mumbai&x=%2B1", &t),
+                     1);
     ck_assert_str_eq(apr_table_get(t, "search"), "ICU nurse");
     ck_assert_str_eq(apr_table_get(t, "city"), "Navi Mumbai");
     ck_assert_str_eq(apr_table_get(t, "x"), "+1");
@@ -368,8 +367,8 @@ END_TEST
 START_TEST(test_query_first_value_wins_and_edges)
 {
     apr_table_t *t;
-    ck_assert_int_eq(cc_query_parse(cc_test_pool, "a=1&a=2&flag&&=v&b=&c=%zz%4&d=%e2%82%ac",
-                                    &t), 1);
+    ck_assert_int_eq(cc_query_parse(cc_test_pool, "a=1&a=2&flag&&=v&b=&c=%zz%4&d=%e2%82%ac", &t),
+                     1);
     ck_assert_str_eq(apr_table_get(t, "a"), "1");
     ck_assert_str_eq(apr_table_get(t, "flag"), "");
     ck_assert_str_eq(apr_table_get(t, "b"), "");
@@ -385,12 +384,12 @@ START_TEST(test_query_refuses_bad_utf8)
 {
     apr_table_t *t;
     ck_assert_int_eq(cc_query_parse(cc_test_pool, "q=%ff", &t), 0);
-    ck_assert_int_eq(cc_query_parse(cc_test_pool, "q=%c0%af", &t), 0);     /* overlong '/' */
-    ck_assert_int_eq(cc_query_parse(cc_test_pool, "q=a%00b", &t), 0);      /* NUL */
-    ck_assert_int_eq(cc_query_parse(cc_test_pool, "%ed%a0%80=1", &t), 0);  /* surrogate */
-    ck_assert_int_eq(cc_query_parse(cc_test_pool, "q=%e2%82", &t), 0);     /* truncated */
+    ck_assert_int_eq(cc_query_parse(cc_test_pool, "q=%c0%af", &t), 0);    /* overlong '/' */
+    ck_assert_int_eq(cc_query_parse(cc_test_pool, "q=a%00b", &t), 0);     /* NUL */
+    ck_assert_int_eq(cc_query_parse(cc_test_pool, "%ed%a0%80=1", &t), 0); /* surrogate */
+    ck_assert_int_eq(cc_query_parse(cc_test_pool, "q=%e2%82", &t), 0);    /* truncated */
     ck_assert_int_eq(cc_utf8_valid("\xf0\x9f\x98\x80", 4), 1);
-    ck_assert_int_eq(cc_utf8_valid("\xf4\x90\x80\x80", 4), 0);          /* > U+10FFFF */
+    ck_assert_int_eq(cc_utf8_valid("\xf4\x90\x80\x80", 4), 0); /* > U+10FFFF */
 }
 END_TEST
 

@@ -125,8 +125,8 @@ START_TEST(test_readonly_statements_are_plain_selects)
             continue;
         ck_assert_msg(strncmp(sql, "SELECT ", 7) == 0, "%s is readonly but not a SELECT",
                       cc_statements[i].label);
-        ck_assert_msg(strstr(sql, "FOR UPDATE") == NULL && strstr(sql, "INSERT") == NULL &&
-                          strstr(sql, "UPDATE ") == NULL && strstr(sql, "DELETE") == NULL,
+        ck_assert_msg(strstr(sql, "FOR UPDATE") == NULL && strstr(sql, "INSERT") == NULL
+                          && strstr(sql, "UPDATE ") == NULL && strstr(sql, "DELETE") == NULL,
                       "%s is readonly but writes or locks", cc_statements[i].label);
     }
 }

@@ -70,8 +70,7 @@ START_TEST(test_every_short_sequence)
                     ck_abort_msg("%02X %02X %02X: length %lu", a, b, c, (unsigned long)n);
                 if (cp < 0)
                     continue;
-                if ((cp >= 0xd800 && cp <= 0xdfff) || encode(cp, e) != (int)n
-                    || memcmp(e, s, n))
+                if ((cp >= 0xd800 && cp <= 0xdfff) || encode(cp, e) != (int)n || memcmp(e, s, n))
                     ck_abort_msg("%02X %02X %02X is not the encoding of %lX", a, b, c, cp);
                 if (n == 3)
                     accepted++;
@@ -84,8 +83,8 @@ END_TEST
 /* Unicode 15, section 3.9, table 3-8: each maximal subpart is one replacement. */
 START_TEST(test_maximal_subparts)
 {
-    static const unsigned char s[] = {0x61, 0xf1, 0x80, 0x80, 0xe1, 0x80, 0xc2, 0x62,
-                                      0x80, 0x63, 0x80, 0xbf, 0x64};
+    static const unsigned char s[] = {0x61, 0xf1, 0x80, 0x80, 0xe1, 0x80, 0xc2,
+                                      0x62, 0x80, 0x63, 0x80, 0xbf, 0x64};
     static const long want[] = {0x61, -1, -1, -1, 0x62, -1, 0x63, -1, -1, 0x64};
     apr_size_t i = 0;
     int k = 0;
