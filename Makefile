@@ -161,13 +161,13 @@ format:
 	$(CLANG_FORMAT) -i $(C_FILES)
 
 check-format:
-	$(CLANG_FORMAT) --dry-run --Werror $(C_FILES)
+	@$(CLANG_FORMAT) --dry-run --Werror $(C_FILES)
 	@echo "check-format: $(words $(C_FILES)) files formatted"
 
 # Includes go one way (core -> dbd -> services -> handlers -> mod_carechain.c) and core/ stays
-# pure where it can: tests/check_layers.py.
+# pure where it can; one call site per log tag: tests/check_sources.py.
 check-layers:
-	$(PY) tests/check_layers.py
+	$(PY) tests/check_sources.py
 
 clean:
 	rm -rf $(B)

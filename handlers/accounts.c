@@ -371,7 +371,7 @@ int cc_h_refresh(cc_req_t *q)
             if (!cc_q(q, CC_ST_refresh_revoke_all, &res, uid, "reuse") || !cc_db_commit(q))
                 return cc_db_fail(q);
             ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, q->r,
-                          CC_LOGNO(01401) "revoked refresh token reused for user %s: "
+                          CC_LOGNO(01501) "revoked refresh token reused for user %s: "
                                           "all of its refresh tokens revoked",
                           uid);
         }

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""The include rules of the C sources (`make check-layers`, run by `make test`).
+"""The rules of the C sources that a compiler does not check (`make check-layers`, run by
+`make test`).
 
 1. Layers, one direction: core/ -> dbd/ -> services/ -> handlers/ -> mod_carechain.c. A file may
    include its own layer and the layers before it, never one after it (dbd/ never includes
@@ -9,6 +10,7 @@
    no local header that includes one), so the unit tests link them without httpd. The core
    files that face httpd are named in HTTPD_FACING; a new one must be added there on purpose.
    The unit tests and the fuzzers include pure headers only.
+3. Log tags: every CC_LOGNO(nnnnn) names one call site, so a log line leads to one place.
 
 Prints every violation as `file:line: message` and exits 1 when there is any.
 """
@@ -22,6 +24,7 @@ LAYERS = ["core", "dbd", "services", "handlers", "mod_carechain.c"]
 HTTPD_FACING = {"core/cc.h", "core/config.h", "core/config.c", "core/body.c", "core/http.c"}
 # Headers of httpd itself (<httpd.h>, <http_*.h>, <util_*.h>, <ap_*.h>, <mod_*.h>).
 HTTPD_HEADER = re.compile(r"^(httpd|http_\w+|util_\w+|ap_\w+|mod_\w+)\.h$")
+LOGNO = re.compile(r"CC_LOGNO\((\d+)\)")
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 
 
@@ -103,9 +106,19 @@ def main():
     for rel in sorted(HTTPD_FACING - set(graph)):
         problems.append(f"{rel}: named in HTTPD_FACING but not in the tree")
 
+    # 3. one call site per log tag
+    seen = {}
+    for path in files:
+        rel = path.relative_to(ROOT).as_posix()
+        for n, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+            for tag in LOGNO.findall(line):
+                if tag in seen and not rel.endswith(".h"):
+                    problems.append(f"{rel}:{n}: CC_LOGNO({tag}) is used at {seen[tag]} too")
+                seen.setdefault(tag, f"{rel}:{n}")
+
     for p in problems:
         print(p)
-    print(f"check-layers: {len(graph)} files, {sum(len(d) for d in graph.values())} includes, "
+    print(f"check-sources: {len(graph)} files, {sum(len(d) for d in graph.values())} includes, "
           f"{len(problems)} problems")
     return 1 if problems else 0
 
