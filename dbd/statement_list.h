@@ -13,7 +13,7 @@
 // clang-format off
 CC_STMT(health_check, 0, CC_READ,
         "SELECT 1")
-/* What a cached answer is checked against (dbd/cached.c, 0011_content_version.sql): the
+/* What a cached answer is checked against (services/cached.c, 0011_content_version.sql): the
  * versions of the groups catalog, jobs, applications and candidates, the database clock
  * and the first upcoming expiry of an open job (NULL: none), both in microseconds since
  * the epoch. */
@@ -119,7 +119,7 @@ CC_STMT(mail_failed, 2, CC_WRITE,
         "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2,"
         " next_attempt_at = now() + make_interval(secs => least(3600, 30 * power(2, attempts))::int)"
         " WHERE id = $1")
-/* ---- profiles, hospitals and verification (handlers/profiles.c) ---- */
+/* ---- profiles (handlers/profiles.c, hospitals.c, verification.c) ---- */
 CC_STMT(candidate_get, 1, CC_READ,
         "SELECT p.id, cc_candidate_profile_json(p) FROM candidate_profiles p WHERE"
         " p.user_id = $1")

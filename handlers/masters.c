@@ -209,7 +209,7 @@ int cc_h_master_list(cc_req_t *q)
     p[n++] = ordering;
     p[n++] = apr_psprintf(q->pool, "%" APR_INT64_T_FMT, pg.size);
     p[n++] = apr_psprintf(q->pool, "%" APR_INT64_T_FMT, pg.offset);
-    /* the same answer for every reader: kept in the response cache (dbd/cached.c) */
+    /* the same answer for every reader: kept in the response cache (services/cached.c) */
     key = apr_pstrcat(q->pool, "masters ", m->kind, NULL);
     for (i = 0; i < n; i++)
         key = apr_pstrcat(q->pool, key, p[i] ? " =" : " -",

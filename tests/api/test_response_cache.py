@@ -1,4 +1,4 @@
-"""The response cache (dbd/cached.c, core/respcache.c, 0011_content_version.sql): public job
+"""The response cache (services/cached.c, core/respcache.c, 0011_content_version.sql): public job
 pages, job details, a candidate's matches and master data lists are kept in each httpd
 process's memory, and every answer is still exactly what the database holds when the request
 arrives: after any write (through the API, or straight into the database), on another node, and
@@ -295,7 +295,7 @@ def test_master_list_follows_writes(w, api):
 
 
 def test_a_write_is_seen_by_the_next_request_under_load(w, api, stack):
-    """Requests share stamp reads (dbd/cached.c); a request may only use one that began after it
+    """Requests share stamp reads (services/cached.c); a request may only use one that began after it
     arrived. With readers keeping the same page busy, each write must show in the first read
     made after the write returned."""
     city = uniq("Loadville")

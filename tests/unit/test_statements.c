@@ -1,4 +1,4 @@
-/* Unit tests for dbd/statements.c: the statement table is well formed. */
+/* Unit tests for dbd/statements.c and dbd/statement_list.h: the statement table is well formed. */
 #include <ctype.h>
 #include <string.h>
 #include <check.h>
