@@ -140,45 +140,37 @@ static const char *app_data(cc_req_t *q, const char *app, const char *job, const
 
 /* ---- applications: lists and detail ----------------------------------------------------- */
 
-/* Lists the caller's applications; `job` (from the path) limits them to one job. */
-static int app_list(cc_req_t *q, const char *job)
+/* The caller's applications (a candidate's own, a recruiter's jobs', every one for an admin), of
+ * one job with jobs/<id>/applications/ or ?job=. A job from the path must be one whose
+ * applications the caller may see (its own for a recruiter, any for an admin, one it applied to
+ * for a candidate): otherwise 404, never an empty list. */
+int cc_h_applications_list(cc_req_t *q)
 {
     cc_page_t pg;
-    const char *ordering, *status, *jobq;
+    const char *ordering, *status, *job;
     PGresult *res;
     int n;
+    if (q->nids) {
+        job = cc_id_str(q, q->ids[0]);
+        if (!cc_q(q, CC_ST_application_job_visible, &res, cc_my_id(q), q->user->role, job))
+            return cc_db_fail(q);
+        if (PQntuples(res) == 0)
+            return cc_not_found(q);
+    }
     if (!cc_page_from_query(q, CC_PAGE_SIZE_MAX, &pg)
         || !cc_query_ordering(q, APP_ORDERING, "-applied_at", &ordering)
         || !status_filter(q, STATUSES, &status))
         return OK;
-    if (!job) {
-        if (!cc_query_id(q, "job", &jobq))
+    if (!q->nids) {
+        if (!cc_query_id(q, "job", &job))
             return OK;
-        job = *jobq ? jobq : NULL;
+        job = *job ? job : NULL;
     }
     if (!cc_q(q, CC_ST_application_list, &res, cc_my_id(q), q->user->role, status, job, ordering,
-              cc_id_str(q, pg.size), apr_ltoa(q->pool, (long)pg.offset)))
+              cc_id_str(q, pg.size), cc_id_str(q, pg.offset)))
         return cc_db_fail(q);
     n = PQntuples(res);
     return cc_paginated(q, &pg, n ? cc_val_int(res, 0, 0) : 0, cc_rows_json_array(q, res, 1, 0, n));
-}
-
-int cc_h_applications_list(cc_req_t *q)
-{
-    return app_list(q, NULL);
-}
-
-/* Only for a job whose applications the caller may see: its own (recruiter), any (admin), or
- * the caller's own application to it (candidate). */
-int cc_h_job_applications_list(cc_req_t *q)
-{
-    PGresult *res;
-    const char *job = cc_id_str(q, q->ids[0]);
-    if (!cc_q(q, CC_ST_application_job_visible, &res, cc_my_id(q), q->user->role, job))
-        return cc_db_fail(q);
-    if (PQntuples(res) == 0)
-        return cc_not_found(q);
-    return app_list(q, job);
 }
 
 int cc_h_application_get(cc_req_t *q)

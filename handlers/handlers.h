@@ -92,8 +92,7 @@ int cc_h_job_write(cc_req_t *q);
 int cc_h_job_delete(cc_req_t *q);
 
 /* applications.c */
-int cc_h_applications_list(cc_req_t *q);
-int cc_h_job_applications_list(cc_req_t *q);
+int cc_h_applications_list(cc_req_t *q);  /* all, or of the job in the path */
 int cc_h_application_create(cc_req_t *q); /* the job from the path, or from the body */
 int cc_h_application_get(cc_req_t *q);
 int cc_h_application_write(cc_req_t *q);

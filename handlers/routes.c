@@ -116,7 +116,7 @@ const cc_route_t cc_routes[] = {
     {"PATCH",  "jobs/applications/{id}/",                   CAND | RECR,  0,             cc_h_application_write,    NULL},
     {"DELETE", "jobs/applications/{id}/",                   CAND,         0,             cc_h_application_delete,   NULL},
     /* any role: a job whose applications the caller may not see is a 404, never a 403 */
-    {"GET",    "jobs/{id}/applications/",                   ANY,          0,             cc_h_job_applications_list, NULL},
+    {"GET",    "jobs/{id}/applications/",                   ANY,          0,             cc_h_applications_list,    NULL},
     {"POST",   "jobs/{id}/applications/",                   CAND,         0,             cc_h_application_create,   NULL},
     {"GET",    "jobs/active/",                              ANY,          0,             cc_h_active_list,          NULL},
     {"GET",    "jobs/active/{id}/",                         ANY,          0,             cc_h_active_get,           NULL},
