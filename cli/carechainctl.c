@@ -134,15 +134,15 @@ static int exec_ok(PGconn *c, const char *sql, const char *what)
 /* One file of dbd/schema/ or dbd/sql/, as shipped (embedded, or read from --sql-dir), with what
  * the database's ledgers say about it. */
 typedef struct {
-    int version;             /* schema files: NNNN; function files: 0 */
-    const char *name;        /* the ledger's name: "0001_accounts", or "sql/render.sql" */
-    const char *path;        /* for messages: "dbd/schema/0001_accounts.sql" */
-    const char *text;        /* the file's bytes */
-    char sha256[65];         /* hex SHA-256 of text */
+    int version;                  /* schema files: NNNN; function files: 0 */
+    const char *name;             /* the ledger's name: "0001_accounts", or "sql/render.sql" */
+    const char *path;             /* for messages: "dbd/schema/0001_accounts.sql" */
+    const char *text;             /* the file's bytes */
+    char sha256[65];              /* hex SHA-256 of text */
     apr_array_header_t *requires; /* schema files: the function files named by `-- requires:` */
-    int recorded;            /* the ledger has a row for it */
-    const char *recorded_sha256; /* that row's sha256 (NULL: a row of an earlier carechainctl) */
-    int last_applied;        /* this run: the step at which it was applied last, 0: not applied */
+    int recorded;                 /* the ledger has a row for it */
+    const char *recorded_sha256;  /* that row's sha256 (NULL: a row of an earlier carechainctl) */
+    int applied;                  /* applied in this run */
 } sqlfile_t;
 
 typedef struct {
@@ -185,9 +185,9 @@ static int sqlset_add(apr_pool_t *p, sqlset_t *set, const char *rel, const char 
     sha256_hex(text, f.sha256);
     if (!strncmp(rel, "schema/", 7)) {
         const char *s;
-        if (!(isdigit((unsigned char)base[0]) && isdigit((unsigned char)base[1])
-              && isdigit((unsigned char)base[2]) && isdigit((unsigned char)base[3])
-              && base[4] == '_' && strlen(base) > 9)) {
+        if (!(isdigit((unsigned char)base[0]) && isdigit((unsigned char)base[1]) &&
+              isdigit((unsigned char)base[2]) && isdigit((unsigned char)base[3]) &&
+              base[4] == '_' && strlen(base) > 9)) {
             fprintf(stderr, "carechainctl: %s: a schema file is named NNNN_name.sql\n", shown);
             return 1;
         }
@@ -209,9 +209,8 @@ static int sqlset_add(apr_pool_t *p, sqlset_t *set, const char *rel, const char 
                  tok = apr_strtok(NULL, " \t,", &last))
                 APR_ARRAY_PUSH(f.requires, const char *) = tok;
         }
-        if (set->schema->nelts
-            && APR_ARRAY_IDX(set->schema, set->schema->nelts - 1, sqlfile_t).version
-                   >= f.version) {
+        if (set->schema->nelts &&
+            APR_ARRAY_IDX(set->schema, set->schema->nelts - 1, sqlfile_t).version >= f.version) {
             fprintf(stderr, "carechainctl: %s: version %04d comes twice or out of order\n", shown,
                     f.version);
             return 1;
@@ -299,8 +298,8 @@ static sqlset_t *sqlset_load(apr_pool_t *p, const char *sqldir)
             if (!names)
                 return NULL;
             for (i = 0; i < names->nelts; i++) {
-                const char *rel = apr_pstrcat(p, subs[j], "/",
-                                              APR_ARRAY_IDX(names, i, const char *), NULL);
+                const char *rel =
+                    apr_pstrcat(p, subs[j], "/", APR_ARRAY_IDX(names, i, const char *), NULL);
                 const char *shown = apr_pstrcat(p, sqldir, "/", rel, NULL);
                 char *text = read_whole_file(p, shown);
                 if (!text || sqlset_add(p, set, rel, shown, text))
@@ -313,8 +312,7 @@ static sqlset_t *sqlset_load(apr_pool_t *p, const char *sqldir)
         for (j = 0; j < f->requires->nelts; j++) {
             const char *r = APR_ARRAY_IDX(f->requires, j, const char *);
             if (!find_func(set, r)) {
-                fprintf(stderr, "carechainctl: %s requires %s, which is not shipped\n", f->path,
-                        r);
+                fprintf(stderr, "carechainctl: %s requires %s, which is not shipped\n", f->path, r);
                 return NULL;
             }
         }
@@ -373,8 +371,9 @@ static int ledger_read(apr_pool_t *p, PGconn *c, sqlset_t *set, apr_array_header
                 highest = v;
             if (!f) {
                 APR_ARRAY_PUSH(problems, const char *) = apr_psprintf(
-                    p, "the database has schema version %d (%s), which this carechainctl does not"
-                       " ship: it was migrated by a newer one",
+                    p,
+                    "the database has schema version %d (%s), which this carechainctl does not"
+                    " ship: it was migrated by a newer one",
                     v, name);
                 continue;
             }
@@ -388,9 +387,10 @@ static int ledger_read(apr_pool_t *p, PGconn *c, sqlset_t *set, apr_array_header
             f->recorded_sha256 = PQgetisnull(r, i, 2) ? NULL : apr_pstrdup(p, PQgetvalue(r, i, 2));
             if (f->recorded_sha256 && strcmp(f->recorded_sha256, f->sha256) != 0)
                 APR_ARRAY_PUSH(problems, const char *) = apr_psprintf(
-                    p, "%s was changed after it was applied to this database (recorded sha256 %s,"
-                       " shipped %s): schema files are never edited once released; add a new"
-                       " schema file instead",
+                    p,
+                    "%s was changed after it was applied to this database (recorded sha256 %s,"
+                    " shipped %s): schema files are never edited once released; add a new"
+                    " schema file instead",
                     f->path, f->recorded_sha256, f->sha256);
         }
         PQclear(r);
@@ -399,8 +399,9 @@ static int ledger_read(apr_pool_t *p, PGconn *c, sqlset_t *set, apr_array_header
         sqlfile_t *f = &APR_ARRAY_IDX(set->schema, j, sqlfile_t);
         if (!f->recorded && f->version < highest)
             APR_ARRAY_PUSH(problems, const char *) = apr_psprintf(
-                p, "%s is not applied, but schema version %d is: the ledger cc_schema_migrations"
-                   " does not match the schema files",
+                p,
+                "%s is not applied, but schema version %d is: the ledger cc_schema_migrations"
+                " does not match the schema files",
                 f->path, highest);
     }
     if (has_column(c, "cc_sql_files", "sha256") == 1) {
@@ -445,16 +446,17 @@ static int exec_file(PGconn *c, const char *sql, const char *what)
 
 /* Applies a function file and records it: with function bodies unchecked (as pg_dump's
  * restores do), so the order of functions and files does not matter. */
-static int apply_func(PGconn *c, sqlfile_t *f, int step, const char *why)
+static int apply_func(PGconn *c, sqlfile_t *f, const char *why)
 {
     const char *params[2] = {f->name, f->sha256};
     PGresult *r;
-    if (!exec_file(c, "SET LOCAL check_function_bodies = off", "SET") || !exec_file(c, f->text, f->path)
-        || !exec_file(c, "RESET check_function_bodies", "RESET"))
+    if (!exec_file(c, "SET LOCAL check_function_bodies = off", "SET") ||
+        !exec_file(c, f->text, f->path) || !exec_file(c, "RESET check_function_bodies", "RESET"))
         return 0;
-    r = PQexecParams(c, "INSERT INTO cc_sql_files (name, sha256) VALUES ($1, $2)"
-                        " ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256,"
-                        " applied_at = now()",
+    r = PQexecParams(c,
+                     "INSERT INTO cc_sql_files (name, sha256) VALUES ($1, $2)"
+                     " ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256,"
+                     " applied_at = now()",
                      2, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         fprintf(stderr, "carechainctl: migrate: recording %s failed: %s", f->name,
@@ -465,7 +467,7 @@ static int apply_func(PGconn *c, sqlfile_t *f, int step, const char *why)
     PQclear(r);
     f->recorded = 1;
     f->recorded_sha256 = f->sha256;
-    f->last_applied = step;
+    f->applied = 1;
     printf("applied %s%s\n", f->name, why);
     return 1;
 }
@@ -473,26 +475,29 @@ static int apply_func(PGconn *c, sqlfile_t *f, int step, const char *why)
 static int migrate_steps(apr_pool_t *p, PGconn *c, sqlset_t *set)
 {
     apr_array_header_t *problems = apr_array_make(p, 4, sizeof(const char *));
-    int i, j, step = 0, last_schema = 0, schema_applied = 0, funcs_applied = 0, adopted = 0;
+    int i, j, schema_applied = 0, funcs_applied = 0, adopted = 0;
     char lock[80];
 
     snprintf(lock, sizeof(lock), "SELECT pg_advisory_xact_lock(%d)", MIGRATE_LOCK_KEY);
-    if (!exec_file(c, lock, "taking the migration lock")
-        || !exec_file(c, "CREATE TABLE IF NOT EXISTS cc_schema_migrations (version integer"
-                         " PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL"
-                         " DEFAULT now())",
-                      "creating cc_schema_migrations")
-        || !exec_file(c, "ALTER TABLE cc_schema_migrations ADD COLUMN IF NOT EXISTS sha256 text",
-                      "adding cc_schema_migrations.sha256")
-        || !exec_file(c, "CREATE TABLE IF NOT EXISTS cc_sql_files (name text PRIMARY KEY,"
-                         " sha256 text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
-                      "creating cc_sql_files"))
+    if (!exec_file(c, lock, "taking the migration lock") ||
+        !exec_file(c,
+                   "CREATE TABLE IF NOT EXISTS cc_schema_migrations (version integer"
+                   " PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL"
+                   " DEFAULT now())",
+                   "creating cc_schema_migrations") ||
+        !exec_file(c, "ALTER TABLE cc_schema_migrations ADD COLUMN IF NOT EXISTS sha256 text",
+                   "adding cc_schema_migrations.sha256") ||
+        !exec_file(c,
+                   "CREATE TABLE IF NOT EXISTS cc_sql_files (name text PRIMARY KEY,"
+                   " sha256 text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+                   "creating cc_sql_files"))
         return 1;
     if (ledger_read(p, c, set, problems))
         return 1;
     if (problems->nelts) {
         for (i = 0; i < problems->nelts; i++)
-            fprintf(stderr, "carechainctl: migrate: %s\n", APR_ARRAY_IDX(problems, i, const char *));
+            fprintf(stderr, "carechainctl: migrate: %s\n",
+                    APR_ARRAY_IDX(problems, i, const char *));
         fprintf(stderr, "carechainctl: migrate: refused, nothing was changed\n");
         return 1;
     }
@@ -518,8 +523,7 @@ static int migrate_steps(apr_pool_t *p, PGconn *c, sqlset_t *set)
         }
         PQclear(r);
         f->recorded_sha256 = f->sha256;
-        printf("adopted %s (recorded by an earlier carechainctl): sha256 %s\n", f->name,
-               f->sha256);
+        printf("adopted %s (recorded by an earlier carechainctl): sha256 %s\n", f->name, f->sha256);
         adopted++;
     }
     if (adopted)
@@ -535,15 +539,16 @@ static int migrate_steps(apr_pool_t *p, PGconn *c, sqlset_t *set)
             continue;
         for (j = 0; j < f->requires->nelts; j++) {
             sqlfile_t *g = find_func(set, APR_ARRAY_IDX(f->requires, j, const char *));
-            if (!func_current(g)
-                && !apply_func(c, g, ++step, apr_pstrcat(p, " (required by ", f->name, ")", NULL)))
+            if (!func_current(g) &&
+                !apply_func(c, g, apr_pstrcat(p, " (required by ", f->name, ")", NULL)))
                 return 1;
         }
         if (!exec_file(c, f->text, f->path))
             return 1;
         snprintf(ver, sizeof(ver), "%d", f->version);
-        r = PQexecParams(c, "INSERT INTO cc_schema_migrations (version, name, sha256)"
-                            " VALUES ($1, $2, $3)",
+        r = PQexecParams(c,
+                         "INSERT INTO cc_schema_migrations (version, name, sha256)"
+                         " VALUES ($1, $2, $3)",
                          3, NULL, params, NULL, NULL, 0);
         if (PQresultStatus(r) != PGRES_COMMAND_OK) {
             fprintf(stderr, "carechainctl: migrate: recording %s failed: %s", f->name,
@@ -554,22 +559,22 @@ static int migrate_steps(apr_pool_t *p, PGconn *c, sqlset_t *set)
         PQclear(r);
         f->recorded = 1;
         f->recorded_sha256 = f->sha256;
-        last_schema = ++step;
         printf("applied %s\n", f->name);
         schema_applied++;
     }
 
-    /* Then every function file that changed, is new, or was applied before a schema file of
-     * this run (which may have dropped or changed what it defines); all of them on adoption. */
+    /* Then every function file that is new or changed; all of them on adoption, and after any
+     * schema file (which may have dropped or changed what a function defines or refers to,
+     * also one applied as required before it). */
     for (i = 0; i < set->funcs->nelts; i++) {
         sqlfile_t *g = &APR_ARRAY_IDX(set->funcs, i, sqlfile_t);
-        if (g->last_applied > last_schema || (func_current(g) && !adopted && !last_schema))
+        if (func_current(g) && !adopted && !schema_applied)
             continue;
-        if (!apply_func(c, g, ++step, ""))
+        if (!apply_func(c, g, ""))
             return 1;
     }
     for (i = 0; i < set->funcs->nelts; i++)
-        funcs_applied += APR_ARRAY_IDX(set->funcs, i, sqlfile_t).last_applied > 0;
+        funcs_applied += APR_ARRAY_IDX(set->funcs, i, sqlfile_t).applied;
     printf("schema files: %d applied, %d total\n", schema_applied, set->schema->nelts);
     printf("sql files: %d applied, %d total\n", funcs_applied, set->funcs->nelts);
     return 0;
@@ -583,8 +588,8 @@ static int cmd_migrate(apr_pool_t *p, PGconn *c, const char *sqldir)
     if (!set)
         return 1;
     /* The role's statement_timeout would cut a long rewrite, or the wait for another node. */
-    if (!exec_ok(c, "SET statement_timeout = 0", "SET statement_timeout")
-        || !exec_ok(c, "BEGIN", "BEGIN"))
+    if (!exec_ok(c, "SET statement_timeout = 0", "SET statement_timeout") ||
+        !exec_ok(c, "BEGIN", "BEGIN"))
         return 1;
     if (migrate_steps(p, c, set)) {
         exec_ok(c, "ROLLBACK", "ROLLBACK");
