@@ -40,7 +40,7 @@ CLI_SRC  := cli/carechainctl.c cli/seed_masters.c cli/sample_data.c core/passwor
             core/validate.c dbd/statements.c
 UNIT_SRC := $(wildcard tests/unit/*.c)
 HEADERS  := $(wildcard core/*.h dbd/*.h services/*.h handlers/*.h cli/*.h)
-MIGRATIONS := $(sort $(wildcard dbd/migrations/*.sql))
+MIGRATIONS := $(sort $(wildcard dbd/schema/*.sql)) $(sort $(wildcard dbd/sql/*.sql))
 
 .PHONY: all build deps run test unit unit-asan fuzz fuzz-short api api-event api-prefork clean \
         format check-format check-layers bench bench-documents
@@ -54,7 +54,8 @@ $(GEN_WORDS): core/data/common-passwords.txt core/gen_wordlist.sh
 	@mkdir -p $(G)
 	sh core/gen_wordlist.sh $< $@ cc_common_passwords
 
-$(GEN_MIGR): $(MIGRATIONS) cli/gen_migrations.sh
+# The directories too: removing or renaming a file changes only them.
+$(GEN_MIGR): $(MIGRATIONS) dbd/schema dbd/sql cli/gen_migrations.sh
 	@mkdir -p $(G)
 	sh cli/gen_migrations.sh $@ $(MIGRATIONS)
 

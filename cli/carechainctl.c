@@ -1,5 +1,6 @@
 /* carechainctl: the administration tool of mod_carechain.
- *   migrate                       apply the embedded schema migrations (idempotent)
+ *   migrate                       apply the embedded schema files and function files of dbd/
+ *                                 (dbd/README.md; idempotent, one transaction)
  *   createsuperuser --email E     create an admin (password from --password-file F, or asked)
  *   check [--key-file F]          database reachable, schema current, every statement valid
  *   seed-masters                  add the missing curated skills, qualifications and locations
@@ -9,7 +10,9 @@
  *   statement LABEL               print the SQL of one statement of the statement table (no
  *                                 database needed; `make bench` runs it with pgbench)
  * The database comes from --db CONNINFO, $CARECHAIN_DB, <binary dir>/../var/conninfo (the
- * development stack of `make run`) or /etc/carechain/conninfo, in that order. */
+ * development stack of `make run`) or /etc/carechain/conninfo, in that order.
+ * --sql-dir DIR makes migrate and check read DIR/schema/NNNN_name.sql and DIR/sql/name.sql
+ * (DIR is a dbd/ directory) instead of the copies built in: for tests and developers. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +20,10 @@
 #include <limits.h>
 #include <termios.h>
 #include <ctype.h>
+#include <errno.h>
+#include <dirent.h>
 #include <libpq-fe.h>
+#include <openssl/evp.h>
 #include <apr_general.h>
 #include <apr_pools.h>
 #include <apr_strings.h>
@@ -34,7 +40,7 @@
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: carechainctl [--db CONNINFO] COMMAND\n"
+    fprintf(stderr, "usage: carechainctl [--db CONNINFO] [--sql-dir DIR] COMMAND\n"
                     "  migrate\n"
                     "  createsuperuser --email EMAIL [--password-file FILE] [--first-name N] "
                     "[--last-name N] [--bcrypt-cost N]\n"
@@ -122,65 +128,508 @@ static int exec_ok(PGconn *c, const char *sql, const char *what)
     return 1;
 }
 
-static int applied_version(PGconn *c, int version)
+/* ---- migrate: the schema files and the function files (dbd/README.md) -------------------- */
+
+/* One file of dbd/schema/ or dbd/sql/, as shipped (embedded, or read from --sql-dir), with what
+ * the database's ledgers say about it. */
+typedef struct {
+    int version;                  /* schema files: NNNN; function files: 0 */
+    const char *name;             /* the ledger's name: "0001_accounts", or "sql/render.sql" */
+    const char *path;             /* for messages: "dbd/schema/0001_accounts.sql" */
+    const char *text;             /* the file's bytes */
+    char sha256[65];              /* hex SHA-256 of text */
+    apr_array_header_t *requires; /* schema files: the function files named by `-- requires:` */
+    int recorded;                 /* the ledger has a row for it */
+    const char *recorded_sha256;  /* that row's sha256 (NULL: a row of an earlier carechainctl) */
+    int applied;                  /* applied in this run */
+} sqlfile_t;
+
+typedef struct {
+    apr_array_header_t *schema; /* sqlfile_t, ascending version */
+    apr_array_header_t *funcs;  /* sqlfile_t, by name */
+} sqlset_t;
+
+static void sha256_hex(const char *text, char out[65])
 {
-    char v[16];
-    const char *params[1] = {v};
-    PGresult *r;
-    int yes;
-    snprintf(v, sizeof(v), "%d", version);
-    r = PQexecParams(c, "SELECT 1 FROM cc_schema_migrations WHERE version = $1", 1, NULL, params,
-                     NULL, NULL, 0);
-    yes = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0, i;
+    if (!EVP_Digest(text, strlen(text), md, &n, EVP_sha256(), NULL))
+        n = 0;
+    for (i = 0; i < n && i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    out[2 * i] = 0;
+}
+
+static sqlfile_t *find_func(sqlset_t *set, const char *name)
+{
+    int i;
+    for (i = 0; i < set->funcs->nelts; i++) {
+        sqlfile_t *f = &APR_ARRAY_IDX(set->funcs, i, sqlfile_t);
+        if (!strcmp(f->name, name))
+            return f;
+    }
+    return NULL;
+}
+
+/* Adds one file given by its path relative to dbd/ ("schema/0001_x.sql", "sql/x.sql"); shown is
+ * the path messages name. Returns 0, or 1 (after a message) when the name is not one of those. */
+static int sqlset_add(apr_pool_t *p, sqlset_t *set, const char *rel, const char *shown,
+                      const char *text)
+{
+    sqlfile_t f;
+    const char *base = strchr(rel, '/') + 1;
+    memset(&f, 0, sizeof(f));
+    f.path = shown;
+    f.text = text;
+    sha256_hex(text, f.sha256);
+    if (!strncmp(rel, "schema/", 7)) {
+        const char *s;
+        if (!(isdigit((unsigned char)base[0]) && isdigit((unsigned char)base[1])
+              && isdigit((unsigned char)base[2]) && isdigit((unsigned char)base[3])
+              && base[4] == '_' && strlen(base) > 9)) {
+            fprintf(stderr, "carechainctl: %s: a schema file is named NNNN_name.sql\n", shown);
+            return 1;
+        }
+        f.version = atoi(apr_pstrndup(p, base, 4));
+        f.name = apr_pstrndup(p, base, strlen(base) - 4);
+        f.requires = apr_array_make(p, 2, sizeof(const char *));
+        /* `-- requires: sql/a.sql [sql/b.sql ...]` among the comment lines the file starts with */
+        for (s = text; *s == '-' || *s == '\n'; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : "") {
+            const char *end = strchr(s, '\n');
+            char *line, *tok, *last;
+            if (*s == '\n')
+                continue;
+            if (strncmp(s, "--", 2) != 0)
+                break;
+            line = apr_pstrndup(p, s, end ? (apr_size_t)(end - s) : strlen(s));
+            if (strncmp(line, "-- requires:", 12) != 0)
+                continue;
+            for (tok = apr_strtok(line + 12, " \t,", &last); tok;
+                 tok = apr_strtok(NULL, " \t,", &last))
+                APR_ARRAY_PUSH(f.requires, const char *) = tok;
+        }
+        if (set->schema->nelts
+            && APR_ARRAY_IDX(set->schema, set->schema->nelts - 1, sqlfile_t).version >= f.version) {
+            fprintf(stderr, "carechainctl: %s: version %04d comes twice or out of order\n", shown,
+                    f.version);
+            return 1;
+        }
+        APR_ARRAY_PUSH(set->schema, sqlfile_t) = f;
+    }
+    else {
+        f.name = rel;
+        APR_ARRAY_PUSH(set->funcs, sqlfile_t) = f;
+    }
+    return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The *.sql files of dir/sub, sorted; NULL (after a message) when the directory is unreadable. */
+static apr_array_header_t *list_sql(apr_pool_t *p, const char *dir, const char *sub)
+{
+    const char *path = apr_pstrcat(p, dir, "/", sub, NULL);
+    apr_array_header_t *names = apr_array_make(p, 16, sizeof(const char *));
+    DIR *d = opendir(path);
+    struct dirent *e;
+    if (!d) {
+        fprintf(stderr, "carechainctl: --sql-dir: cannot read %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    while ((e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (n > 4 && e->d_name[0] != '.' && !strcmp(e->d_name + n - 4, ".sql"))
+            APR_ARRAY_PUSH(names, const char *) = apr_pstrdup(p, e->d_name);
+    }
+    closedir(d);
+    qsort(names->elts, (size_t)names->nelts, sizeof(const char *), cmp_names);
+    return names;
+}
+
+static char *read_whole_file(apr_pool_t *p, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+    if (!f || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fprintf(stderr, "carechainctl: cannot read %s: %s\n", path, strerror(errno));
+        if (f)
+            fclose(f);
+        return NULL;
+    }
+    buf = apr_palloc(p, (apr_size_t)n + 1);
+    if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        fprintf(stderr, "carechainctl: cannot read %s\n", path);
+        fclose(f);
+        return NULL;
+    }
+    fclose(f);
+    buf[n] = 0;
+    if (strlen(buf) != (size_t)n) {
+        fprintf(stderr, "carechainctl: %s holds a NUL byte\n", path);
+        return NULL;
+    }
+    return buf;
+}
+
+/* The files carechainctl ships (embedded), or those under sqldir (DIR/schema, DIR/sql) with
+ * --sql-dir. NULL (after a message) when they are not a consistent set. */
+static sqlset_t *sqlset_load(apr_pool_t *p, const char *sqldir)
+{
+    sqlset_t *set = apr_pcalloc(p, sizeof(*set));
+    int i, j;
+    set->schema = apr_array_make(p, 16, sizeof(sqlfile_t));
+    set->funcs = apr_array_make(p, 16, sizeof(sqlfile_t));
+    if (!sqldir) {
+        for (i = 0; i < cc_embedded_sql_count; i++) {
+            const cc_sql_source_t *s = &cc_embedded_sql[i];
+            if (sqlset_add(p, set, s->path, apr_pstrcat(p, "dbd/", s->path, NULL), s->text))
+                return NULL;
+        }
+    }
+    else {
+        static const char *const subs[] = {"schema", "sql"};
+        for (j = 0; j < 2; j++) {
+            apr_array_header_t *names = list_sql(p, sqldir, subs[j]);
+            if (!names)
+                return NULL;
+            for (i = 0; i < names->nelts; i++) {
+                const char *rel =
+                    apr_pstrcat(p, subs[j], "/", APR_ARRAY_IDX(names, i, const char *), NULL);
+                const char *shown = apr_pstrcat(p, sqldir, "/", rel, NULL);
+                char *text = read_whole_file(p, shown);
+                if (!text || sqlset_add(p, set, rel, shown, text))
+                    return NULL;
+            }
+        }
+    }
+    for (i = 0; i < set->schema->nelts; i++) {
+        sqlfile_t *f = &APR_ARRAY_IDX(set->schema, i, sqlfile_t);
+        for (j = 0; j < f->requires->nelts; j++) {
+            const char *r = APR_ARRAY_IDX(f->requires, j, const char *);
+            if (!find_func(set, r)) {
+                fprintf(stderr, "carechainctl: %s requires %s, which is not shipped\n", f->path, r);
+                return NULL;
+            }
+        }
+    }
+    return set;
+}
+
+/* Whether relation rel (in the search path) has column col; -1 on a query error. */
+static int has_column(PGconn *c, const char *rel, const char *col)
+{
+    const char *params[2] = {rel, col};
+    PGresult *r = PQexecParams(c,
+                               "SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass($1)"
+                               " AND attname = $2 AND attnum > 0 AND NOT attisdropped",
+                               2, NULL, params, NULL, NULL, 0);
+    int yes = -1;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK)
+        yes = atoi(PQgetvalue(r, 0, 0)) > 0;
+    else
+        fprintf(stderr, "carechainctl: reading the catalog failed: %s", PQresultErrorMessage(r));
     PQclear(r);
     return yes;
 }
 
-static int cmd_migrate(PGconn *c)
+/* Reads the ledgers into set (recorded, recorded_sha256) and appends to problems (strings) what
+ * forbids migrating: schema versions this carechainctl does not ship or ships under another
+ * name, schema files changed after they were applied, and a schema file missing below applied
+ * ones. Either ledger may be missing (nothing recorded), cc_schema_migrations may lack sha256
+ * (rows of an earlier carechainctl). Returns 0, or 1 on a query error. */
+static int ledger_read(apr_pool_t *p, PGconn *c, sqlset_t *set, apr_array_header_t *problems)
 {
-    int i, applied = 0;
-    if (!exec_ok(c,
-                 "CREATE TABLE IF NOT EXISTS cc_schema_migrations (version integer PRIMARY KEY,"
-                 " name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
-                 "creating cc_schema_migrations"))
+    PGresult *r;
+    int i, j, with_sha, highest = 0;
+    with_sha = has_column(c, "cc_schema_migrations", "sha256");
+    if (with_sha < 0)
         return 1;
-    for (i = 0; i < cc_migrations_count; i++) {
-        const cc_migration_t *m = &cc_migrations[i];
-        char lock[80], ver[16];
-        const char *params[2] = {ver, m->name};
-        PGresult *r;
-        /* Each migration in its own transaction: it lands whole or not at all. */
-        if (!exec_ok(c, "BEGIN", "BEGIN"))
-            return 1;
-        snprintf(lock, sizeof(lock), "SELECT pg_advisory_xact_lock(%d)", MIGRATE_LOCK_KEY);
-        if (!exec_ok(c, lock, "taking the migration lock"))
-            return 1;
-        if (applied_version(c, m->version)) {
-            exec_ok(c, "ROLLBACK", "ROLLBACK");
-            continue;
-        }
-        if (!exec_ok(c, m->sql, m->name)) {
-            exec_ok(c, "ROLLBACK", "ROLLBACK");
-            return 1;
-        }
-        snprintf(ver, sizeof(ver), "%d", m->version);
-        r = PQexecParams(c, "INSERT INTO cc_schema_migrations (version, name) VALUES ($1, $2)", 2,
-                         NULL, params, NULL, NULL, 0);
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-            fprintf(stderr, "carechainctl: recording %s failed: %s", m->name,
+    if (has_column(c, "cc_schema_migrations", "version") == 1) {
+        r = PQexec(c, with_sha ? "SELECT version, name, sha256 FROM cc_schema_migrations"
+                                 " ORDER BY version"
+                               : "SELECT version, name, NULL FROM cc_schema_migrations"
+                                 " ORDER BY version");
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            fprintf(stderr, "carechainctl: reading cc_schema_migrations failed: %s",
                     PQresultErrorMessage(r));
             PQclear(r);
-            exec_ok(c, "ROLLBACK", "ROLLBACK");
+            return 1;
+        }
+        for (i = 0; i < PQntuples(r); i++) {
+            int v = atoi(PQgetvalue(r, i, 0));
+            const char *name = PQgetvalue(r, i, 1);
+            sqlfile_t *f = NULL;
+            for (j = 0; j < set->schema->nelts; j++)
+                if (APR_ARRAY_IDX(set->schema, j, sqlfile_t).version == v)
+                    f = &APR_ARRAY_IDX(set->schema, j, sqlfile_t);
+            if (v > highest)
+                highest = v;
+            if (!f) {
+                APR_ARRAY_PUSH(problems, const char *) = apr_psprintf(
+                    p,
+                    "the database has schema version %d (%s), which this carechainctl does not"
+                    " ship: it was migrated by a newer one",
+                    v, name);
+                continue;
+            }
+            if (strcmp(f->name, name) != 0) {
+                APR_ARRAY_PUSH(problems, const char *) = apr_psprintf(
+                    p, "schema version %d is recorded as %s, but this carechainctl ships %s", v,
+                    name, f->path);
+                continue;
+            }
+            f->recorded = 1;
+            f->recorded_sha256 = PQgetisnull(r, i, 2) ? NULL : apr_pstrdup(p, PQgetvalue(r, i, 2));
+            if (f->recorded_sha256 && strcmp(f->recorded_sha256, f->sha256) != 0)
+                APR_ARRAY_PUSH(problems, const char *) = apr_psprintf(
+                    p,
+                    "%s was changed after it was applied to this database (recorded sha256 %s,"
+                    " shipped %s): schema files are never edited once released; add a new"
+                    " schema file instead",
+                    f->path, f->recorded_sha256, f->sha256);
+        }
+        PQclear(r);
+    }
+    for (j = 0; j < set->schema->nelts; j++) {
+        sqlfile_t *f = &APR_ARRAY_IDX(set->schema, j, sqlfile_t);
+        if (!f->recorded && f->version < highest)
+            APR_ARRAY_PUSH(problems, const char *) = apr_psprintf(
+                p,
+                "%s is not applied, but schema version %d is: the ledger cc_schema_migrations"
+                " does not match the schema files",
+                f->path, highest);
+    }
+    if (has_column(c, "cc_sql_files", "sha256") == 1) {
+        r = PQexec(c, "SELECT name, sha256 FROM cc_sql_files");
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            fprintf(stderr, "carechainctl: reading cc_sql_files failed: %s",
+                    PQresultErrorMessage(r));
+            PQclear(r);
+            return 1;
+        }
+        for (i = 0; i < PQntuples(r); i++) {
+            sqlfile_t *f = find_func(set, PQgetvalue(r, i, 0));
+            if (f) { /* rows of files no longer shipped stay as they are */
+                f->recorded = 1;
+                f->recorded_sha256 = apr_pstrdup(p, PQgetvalue(r, i, 1));
+            }
+        }
+        PQclear(r);
+    }
+    return 0;
+}
+
+static int func_current(const sqlfile_t *f)
+{
+    return f->recorded_sha256 && !strcmp(f->recorded_sha256, f->sha256);
+}
+
+/* Runs sql (several statements) in the open transaction; PGRES_EMPTY_QUERY (only comments) is
+ * fine. On failure prints what names. */
+static int exec_file(PGconn *c, const char *sql, const char *what)
+{
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
+        fprintf(stderr, "carechainctl: migrate: %s failed: %s", what, PQresultErrorMessage(r));
+        PQclear(r);
+        return 0;
+    }
+    PQclear(r);
+    return 1;
+}
+
+/* Applies a function file and records it: with function bodies unchecked (as pg_dump's
+ * restores do), so the order of functions and files does not matter. */
+static int apply_func(PGconn *c, sqlfile_t *f, const char *why)
+{
+    const char *params[2] = {f->name, f->sha256};
+    PGresult *r;
+    if (!exec_file(c, "SET LOCAL check_function_bodies = off", "SET")
+        || !exec_file(c, f->text, f->path) || !exec_file(c, "RESET check_function_bodies", "RESET"))
+        return 0;
+    r = PQexecParams(c,
+                     "INSERT INTO cc_sql_files (name, sha256) VALUES ($1, $2)"
+                     " ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256,"
+                     " applied_at = now()",
+                     2, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        fprintf(stderr, "carechainctl: migrate: recording %s failed: %s", f->name,
+                PQresultErrorMessage(r));
+        PQclear(r);
+        return 0;
+    }
+    PQclear(r);
+    f->recorded = 1;
+    f->recorded_sha256 = f->sha256;
+    f->applied = 1;
+    printf("applied %s%s\n", f->name, why);
+    return 1;
+}
+
+static int migrate_steps(apr_pool_t *p, PGconn *c, sqlset_t *set)
+{
+    apr_array_header_t *problems = apr_array_make(p, 4, sizeof(const char *));
+    int i, j, schema_applied = 0, funcs_applied = 0, adopted = 0;
+    char lock[80];
+
+    snprintf(lock, sizeof(lock), "SELECT pg_advisory_xact_lock(%d)", MIGRATE_LOCK_KEY);
+    if (!exec_file(c, lock, "taking the migration lock")
+        || !exec_file(c,
+                      "CREATE TABLE IF NOT EXISTS cc_schema_migrations (version integer"
+                      " PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL"
+                      " DEFAULT now())",
+                      "creating cc_schema_migrations")
+        || !exec_file(c, "ALTER TABLE cc_schema_migrations ADD COLUMN IF NOT EXISTS sha256 text",
+                      "adding cc_schema_migrations.sha256")
+        || !exec_file(c,
+                      "CREATE TABLE IF NOT EXISTS cc_sql_files (name text PRIMARY KEY,"
+                      " sha256 text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+                      "creating cc_sql_files"))
+        return 1;
+    if (ledger_read(p, c, set, problems))
+        return 1;
+    if (problems->nelts) {
+        for (i = 0; i < problems->nelts; i++)
+            fprintf(stderr, "carechainctl: migrate: %s\n",
+                    APR_ARRAY_IDX(problems, i, const char *));
+        fprintf(stderr, "carechainctl: migrate: refused, nothing was changed\n");
+        return 1;
+    }
+
+    /* Rows of an earlier carechainctl (no sha256): they are trusted to describe the tables the
+     * shipped schema files of the same version create (dbd/README.md), and every function file
+     * is applied, which replaces whatever function bodies that database kept. */
+    for (i = 0; i < set->schema->nelts; i++) {
+        sqlfile_t *f = &APR_ARRAY_IDX(set->schema, i, sqlfile_t);
+        char ver[16];
+        const char *params[2] = {f->sha256, ver};
+        PGresult *r;
+        if (!f->recorded || f->recorded_sha256)
+            continue;
+        snprintf(ver, sizeof(ver), "%d", f->version);
+        r = PQexecParams(c, "UPDATE cc_schema_migrations SET sha256 = $1 WHERE version = $2", 2,
+                         NULL, params, NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            fprintf(stderr, "carechainctl: migrate: adopting %s failed: %s", f->name,
+                    PQresultErrorMessage(r));
+            PQclear(r);
             return 1;
         }
         PQclear(r);
-        if (!exec_ok(c, "COMMIT", "COMMIT"))
-            return 1;
-        printf("applied %s\n", m->name);
-        applied++;
+        f->recorded_sha256 = f->sha256;
+        printf("adopted %s (recorded by an earlier carechainctl): sha256 %s\n", f->name, f->sha256);
+        adopted++;
     }
-    printf("migrations: %d applied, %d total\n", applied, cc_migrations_count);
+    if (adopted)
+        printf("adopted %d schema files: every sql file is applied\n", adopted);
+
+    /* Pending schema files, in order, each after the function files it requires. */
+    for (i = 0; i < set->schema->nelts; i++) {
+        sqlfile_t *f = &APR_ARRAY_IDX(set->schema, i, sqlfile_t);
+        char ver[16];
+        const char *params[3] = {ver, f->name, f->sha256};
+        PGresult *r;
+        if (f->recorded)
+            continue;
+        for (j = 0; j < f->requires->nelts; j++) {
+            sqlfile_t *g = find_func(set, APR_ARRAY_IDX(f->requires, j, const char *));
+            if (!func_current(g)
+                && !apply_func(c, g, apr_pstrcat(p, " (required by ", f->name, ")", NULL)))
+                return 1;
+        }
+        if (!exec_file(c, f->text, f->path))
+            return 1;
+        snprintf(ver, sizeof(ver), "%d", f->version);
+        r = PQexecParams(c,
+                         "INSERT INTO cc_schema_migrations (version, name, sha256)"
+                         " VALUES ($1, $2, $3)",
+                         3, NULL, params, NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            fprintf(stderr, "carechainctl: migrate: recording %s failed: %s", f->name,
+                    PQresultErrorMessage(r));
+            PQclear(r);
+            return 1;
+        }
+        PQclear(r);
+        f->recorded = 1;
+        f->recorded_sha256 = f->sha256;
+        printf("applied %s\n", f->name);
+        schema_applied++;
+    }
+
+    /* Then every function file that is new or changed; all of them on adoption, and after any
+     * schema file (which may have dropped or changed what a function defines or refers to,
+     * also one applied as required before it). */
+    for (i = 0; i < set->funcs->nelts; i++) {
+        sqlfile_t *g = &APR_ARRAY_IDX(set->funcs, i, sqlfile_t);
+        if (func_current(g) && !adopted && !schema_applied)
+            continue;
+        if (!apply_func(c, g, ""))
+            return 1;
+    }
+    for (i = 0; i < set->funcs->nelts; i++)
+        funcs_applied += APR_ARRAY_IDX(set->funcs, i, sqlfile_t).applied;
+    printf("schema files: %d applied, %d total\n", schema_applied, set->schema->nelts);
+    printf("sql files: %d applied, %d total\n", funcs_applied, set->funcs->nelts);
     return 0;
+}
+
+/* One transaction for the whole run, under an advisory lock: a second migrate (another node)
+ * waits, then finds nothing to do; a failure or a refusal changes nothing. */
+static int cmd_migrate(apr_pool_t *p, PGconn *c, const char *sqldir)
+{
+    sqlset_t *set = sqlset_load(p, sqldir);
+    if (!set)
+        return 1;
+    /* The role's statement_timeout would cut a long rewrite, or the wait for another node. */
+    if (!exec_ok(c, "SET statement_timeout = 0", "SET statement_timeout")
+        || !exec_ok(c, "BEGIN", "BEGIN"))
+        return 1;
+    if (migrate_steps(p, c, set)) {
+        exec_ok(c, "ROLLBACK", "ROLLBACK");
+        return 1;
+    }
+    return exec_ok(c, "COMMIT", "COMMIT") ? 0 : 1;
+}
+
+/* check: what migrate would do, or forbid, without changing anything. Prints the reasons and
+ * returns 1 when the schema is not current. */
+static int schema_not_current(apr_pool_t *p, PGconn *c, sqlset_t *set, int *latest)
+{
+    apr_array_header_t *problems = apr_array_make(p, 4, sizeof(const char *));
+    int i, legacy = 0;
+    if (ledger_read(p, c, set, problems))
+        return 1;
+    for (i = 0; i < set->schema->nelts; i++) {
+        sqlfile_t *f = &APR_ARRAY_IDX(set->schema, i, sqlfile_t);
+        if (!f->recorded)
+            APR_ARRAY_PUSH(problems, const char *) = apr_psprintf(p, "%s is pending", f->path);
+        else if (!f->recorded_sha256)
+            legacy++;
+        if (f->version > *latest)
+            *latest = f->version;
+    }
+    if (legacy)
+        APR_ARRAY_PUSH(problems, const char *) = apr_psprintf(
+            p, "%d schema files were recorded without checksums by an earlier carechainctl",
+            legacy);
+    for (i = 0; i < set->funcs->nelts; i++) {
+        sqlfile_t *g = &APR_ARRAY_IDX(set->funcs, i, sqlfile_t);
+        if (!func_current(g))
+            APR_ARRAY_PUSH(problems, const char *) = apr_psprintf(
+                p, "%s is %s", g->path, g->recorded ? "changed since it was applied" : "pending");
+    }
+    if (!problems->nelts)
+        return 0;
+    fprintf(stderr, "check: schema is not current (run carechainctl migrate):\n");
+    for (i = 0; i < problems->nelts; i++)
+        fprintf(stderr, "check:   %s\n", APR_ARRAY_IDX(problems, i, const char *));
+    return 1;
 }
 
 static char *prompt_password(apr_pool_t *p, const char *prompt)
@@ -272,13 +721,13 @@ static int cmd_createsuperuser(apr_pool_t *p, PGconn *c, const char *email, cons
     return 0;
 }
 
-static int cmd_check(apr_pool_t *p, PGconn *c, const char *keyfile)
+static int cmd_check(apr_pool_t *p, PGconn *c, const char *keyfile, const char *sqldir)
 {
     int i, bad = 0, latest = 0;
     PGresult *r;
-    for (i = 0; i < cc_migrations_count; i++)
-        if (cc_migrations[i].version > latest)
-            latest = cc_migrations[i].version;
+    sqlset_t *set = sqlset_load(p, sqldir);
+    if (!set)
+        return 1;
     if (keyfile) {
         FILE *f = fopen(keyfile, "rb");
         long n = -1;
@@ -295,13 +744,8 @@ static int cmd_check(apr_pool_t *p, PGconn *c, const char *keyfile)
             printf("check: key file ok (%ld bytes)\n", n);
         }
     }
-    r = PQexec(c, "SELECT coalesce(max(version), 0) FROM cc_schema_migrations");
-    if (PQresultStatus(r) != PGRES_TUPLES_OK || atoi(PQgetvalue(r, 0, 0)) != latest) {
-        fprintf(stderr, "check: schema is not current (run carechainctl migrate)\n");
-        PQclear(r);
+    if (schema_not_current(p, c, set, &latest))
         return 1;
-    }
-    PQclear(r);
     printf("check: database reachable, schema at version %d\n", latest);
     for (i = 0; i < CC_ST__COUNT; i++) {
         const cc_stmt_t *s = &cc_statements[i];
@@ -313,7 +757,6 @@ static int cmd_check(apr_pool_t *p, PGconn *c, const char *keyfile)
         }
         PQclear(r);
     }
-    (void)p;
     printf("check: %d statements, %d failed\n", (int)CC_ST__COUNT, bad);
     return bad ? 1 : 0;
 }
@@ -323,6 +766,7 @@ int main(int argc, const char *const *argv)
     apr_pool_t *p;
     const char *db = NULL, *cmd = NULL, *email = NULL, *pwfile = NULL, *keyfile = NULL;
     const char *first = "", *last = "", *scale = NULL, *credentials = NULL, *label = NULL;
+    const char *sqldir = NULL;
     int cost = 10, i, rc;
     PGconn *c;
 
@@ -358,6 +802,8 @@ int main(int argc, const char *const *argv)
             scale = argv[++i];
         else if (!strcmp(a, "--credentials"))
             credentials = argv[++i];
+        else if (!strcmp(a, "--sql-dir"))
+            sqldir = argv[++i];
         else if (a[0] != '-' && !cmd)
             cmd = a;
         else if (a[0] != '-' && !label && !strcmp(cmd, "statement"))
@@ -392,11 +838,11 @@ int main(int argc, const char *const *argv)
     if (!c)
         return 1;
     if (!strcmp(cmd, "migrate"))
-        rc = cmd_migrate(c);
+        rc = cmd_migrate(p, c, sqldir);
     else if (!strcmp(cmd, "createsuperuser"))
         rc = cmd_createsuperuser(p, c, email, pwfile, first, last, cost);
     else if (!strcmp(cmd, "check"))
-        rc = cmd_check(p, c, keyfile);
+        rc = cmd_check(p, c, keyfile, sqldir);
     else if (!strcmp(cmd, "seed-masters"))
         rc = cc_ctl_seed_masters(c);
     else if (!strcmp(cmd, "sample-data"))

@@ -1,7 +1,10 @@
--- 0006: matching (CONTRACT §4 "Matching"). The real cc_match_score, cc_match_json with every
--- factor, the job renderer of the matches list, and the set-based rankings behind
--- GET jobs/matches/ for both directions. Scores are computed from current data on every call;
--- the only stored helpers are per-row keys and arrays the database keeps current itself.
+-- Matching (CONTRACT §4 "Matching"): the score of a candidate profile for a job, its factors as
+-- shown, the renderers of the matches lists, the set-based rankings behind GET jobs/matches/ for
+-- both directions, the candidate's ranking cache, and the id arrays the rankings read. Scores
+-- are computed from current data on every call; the only stored helpers are per-row keys and
+-- arrays the database keeps current itself (schema/0006, whose key functions cc_loc_key,
+-- cc_loc_keys, cc_job_match_keys and cc_candidate_match_keys stay there: columns and indexes
+-- store their results).
 --
 -- The formula, in points (each factor exact; the sum is rounded once, half up):
 --   skills          40 * matched / job skills        (a job without skills: 40)
@@ -18,154 +21,35 @@
 -- Pruning bound used by the rankings: a pair without a common skill (the job having skills)
 -- and without a location hit scores at most 20 + 10 + 10 + 5 = 45.
 
--- ---- keys kept by the database -------------------------------------------------------------
-
--- A place name as compared: trimmed, lower-cased; blank is NULL (matches nothing).
-CREATE FUNCTION cc_loc_key(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT nullif(lower(btrim(t)), '') $$;
-
--- The keys of a list of places (preferred_locations), blanks dropped.
-CREATE FUNCTION cc_loc_keys(t text[]) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$$ SELECT coalesce(array_agg(DISTINCT k), '{}') FROM unnest(t) x, cc_loc_key(x) k
-   WHERE k IS NOT NULL $$;
-
-ALTER TABLE jobs
-    ADD COLUMN city_key  text GENERATED ALWAYS AS (cc_loc_key(city)) STORED,
-    ADD COLUMN state_key text GENERATED ALWAYS AS (cc_loc_key(state)) STORED,
-    -- the job's skill and qualification ids, kept by the triggers below
-    ADD COLUMN skill_ids bigint[] NOT NULL DEFAULT '{}',
-    ADD COLUMN qualification_ids bigint[] NOT NULL DEFAULT '{}';
-
-ALTER TABLE candidate_profiles
-    ADD COLUMN city_key  text GENERATED ALWAYS AS (cc_loc_key(city)) STORED,
-    ADD COLUMN state_key text GENERATED ALWAYS AS (cc_loc_key(state)) STORED,
-    ADD COLUMN preferred_location_keys text[] GENERATED ALWAYS AS
-        (cc_loc_keys(preferred_locations)) STORED;
-
-UPDATE jobs j SET skill_ids = ARRAY(SELECT skill_id FROM job_skills WHERE job_id = j.id
-                                    ORDER BY skill_id),
-                  qualification_ids = ARRAY(SELECT qualification_id FROM job_qualifications
-                                            WHERE job_id = j.id ORDER BY qualification_id);
-
--- Statement-level, set-based (one UPDATE per statement whatever the number of rows); rows
--- already right are not written (a loader that fills the arrays itself spares the jobs a write).
-CREATE FUNCTION cc_jobs_refresh_match_ids(ids bigint[]) RETURNS void LANGUAGE sql AS $$
-    UPDATE jobs j SET skill_ids = n.skill_ids, qualification_ids = n.qualification_ids
-    FROM (SELECT i.id,
-                 ARRAY(SELECT skill_id FROM job_skills WHERE job_id = i.id
-                       ORDER BY skill_id) AS skill_ids,
-                 ARRAY(SELECT qualification_id FROM job_qualifications WHERE job_id = i.id
-                       ORDER BY qualification_id) AS qualification_ids
-          FROM unnest(ids) AS i (id)) n
-    WHERE j.id = n.id
-      AND (j.skill_ids, j.qualification_ids) IS DISTINCT FROM (n.skill_ids, n.qualification_ids)
-$$;
-
-CREATE FUNCTION cc_job_links_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM cc_jobs_refresh_match_ids(ARRAY(SELECT DISTINCT job_id FROM new_rows));
-    ELSIF TG_OP = 'DELETE' THEN
-        PERFORM cc_jobs_refresh_match_ids(ARRAY(SELECT DISTINCT job_id FROM old_rows));
-    ELSE
-        PERFORM cc_jobs_refresh_match_ids(ARRAY(SELECT job_id FROM new_rows
-                                                UNION SELECT job_id FROM old_rows));
-    END IF;
-    RETURN NULL;
-END
-$$;
-CREATE TRIGGER job_skills_match_insert AFTER INSERT ON job_skills
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
-CREATE TRIGGER job_skills_match_update AFTER UPDATE ON job_skills
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
-CREATE TRIGGER job_skills_match_delete AFTER DELETE ON job_skills
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
-CREATE TRIGGER job_quals_match_insert AFTER INSERT ON job_qualifications
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
-CREATE TRIGGER job_quals_match_update AFTER UPDATE ON job_qualifications
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
-CREATE TRIGGER job_quals_match_delete AFTER DELETE ON job_qualifications
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_job_links_changed();
-
--- The candidate's skill ids, kept by the triggers below (the recruiter's ranking looks
--- candidates up by skill pairs).
-ALTER TABLE candidate_profiles ADD COLUMN skill_ids bigint[] NOT NULL DEFAULT '{}';
-UPDATE candidate_profiles c SET skill_ids = ARRAY(SELECT skill_id FROM candidate_skills
-                                                  WHERE profile_id = c.id ORDER BY skill_id);
-CREATE FUNCTION cc_candidates_refresh_skill_ids(ids bigint[]) RETURNS void LANGUAGE sql AS $$
-    UPDATE candidate_profiles c
-    SET skill_ids = ARRAY(SELECT skill_id FROM candidate_skills WHERE profile_id = c.id
-                          ORDER BY skill_id)
-    WHERE c.id = ANY (ids)
-$$;
-CREATE FUNCTION cc_candidate_skills_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM cc_candidates_refresh_skill_ids(ARRAY(SELECT DISTINCT profile_id FROM new_rows));
-    ELSIF TG_OP = 'DELETE' THEN
-        PERFORM cc_candidates_refresh_skill_ids(ARRAY(SELECT DISTINCT profile_id FROM old_rows));
-    ELSE
-        PERFORM cc_candidates_refresh_skill_ids(ARRAY(SELECT profile_id FROM new_rows
-                                                      UNION SELECT profile_id FROM old_rows));
-    END IF;
-    RETURN NULL;
-END
-$$;
-CREATE TRIGGER candidate_skills_match_insert AFTER INSERT ON candidate_skills
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION cc_candidate_skills_changed();
-CREATE TRIGGER candidate_skills_match_update AFTER UPDATE ON candidate_skills
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION cc_candidate_skills_changed();
-CREATE TRIGGER candidate_skills_match_delete AFTER DELETE ON candidate_skills
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION cc_candidate_skills_changed();
-
--- Open jobs (is_active, unexpired) by place and the ones without skills; candidates by place.
--- the seed filters the jobs of a city by their skills without reading the rows (index only)
-CREATE INDEX jobs_open_city_idx ON jobs (city_key) INCLUDE (skill_ids, id) WHERE is_active;
-CREATE INDEX jobs_open_state_idx ON jobs (state_key) WHERE is_active;
-CREATE INDEX jobs_open_no_skills_idx ON jobs (id) WHERE is_active AND skill_ids = '{}';
-CREATE INDEX jobs_open_expires_idx ON jobs (expires_at) WHERE is_active;
-CREATE INDEX candidate_profiles_city_key_idx ON candidate_profiles (city_key);
-CREATE INDEX candidate_profiles_state_key_idx ON candidate_profiles (state_key);
-CREATE INDEX candidate_profiles_pref_keys_idx ON candidate_profiles
-    USING gin (preferred_location_keys);
--- candidate_skills has (profile_id, skill_id) and (skill_id); the rankings aggregate by skill
-CREATE INDEX candidate_skills_skill_profile_idx ON candidate_skills (skill_id, profile_id);
-CREATE INDEX candidate_quals_q_profile_idx ON candidate_qualifications
-    (qualification_id, profile_id);
-
--- ---- the formula, one function per factor (inlined by the planner) ----------------------
+-- ---- the formula, one function per factor (inlined by the planner) -------------------------
 
 -- share of `total` items matched, worth max_points; nothing required: full points
-CREATE FUNCTION cc_mf_share(matched bigint, total integer, max_points integer) RETURNS numeric
+CREATE OR REPLACE FUNCTION cc_mf_share(matched bigint, total integer, max_points integer)
+RETURNS numeric
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN total > 0 THEN max_points::numeric * matched / total
                 ELSE max_points::numeric END
 $$;
 
-CREATE FUNCTION cc_mf_experience(years integer, required integer) RETURNS numeric
+CREATE OR REPLACE FUNCTION cc_mf_experience(years integer, required integer) RETURNS numeric
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN required <= 0 OR coalesce(years, 0) >= required THEN 20::numeric
                 ELSE 20::numeric * coalesce(years, 0) / required END
 $$;
 
-CREATE FUNCTION cc_mf_location(city_hit boolean, state_hit boolean) RETURNS numeric
+CREATE OR REPLACE FUNCTION cc_mf_location(city_hit boolean, state_hit boolean) RETURNS numeric
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN city_hit THEN 15::numeric WHEN state_hit THEN 8::numeric ELSE 0::numeric END
 $$;
 
-CREATE FUNCTION cc_mf_job_type(preferred text[], job_type text) RETURNS numeric
+CREATE OR REPLACE FUNCTION cc_mf_job_type(preferred text[], job_type text) RETURNS numeric
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN cardinality(preferred) = 0 OR job_type = ANY (preferred) THEN 10::numeric
                 ELSE 0::numeric END
 $$;
 
 -- expected > salary_max >= 0 in the last branch, so never a division by zero
-CREATE FUNCTION cc_mf_salary(expected numeric, salary_max numeric) RETURNS numeric
+CREATE OR REPLACE FUNCTION cc_mf_salary(expected numeric, salary_max numeric) RETURNS numeric
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN expected IS NULL OR expected <= salary_max THEN 10::numeric
                 ELSE 10 * salary_max / expected END
@@ -173,19 +57,19 @@ $$;
 
 -- One rounding of the exact sum, half up (the inner round only absorbs the last digit of the
 -- decimal divisions, so 72.4999999999999999 from thirds cannot flip a true 72.5).
-CREATE FUNCTION cc_match_total(skills numeric, experience numeric, location numeric,
-                               job_type numeric, salary numeric, quals numeric) RETURNS integer
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION cc_match_total(skills numeric, experience numeric, location numeric,
+                                          job_type numeric, salary numeric, quals numeric)
+RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT round(round(skills + experience + location + job_type + salary + quals, 9))::integer
 $$;
 
 -- The whole score from the pair's numbers (what the rankings evaluate per row).
-CREATE FUNCTION cc_match_points(skills_matched bigint, skills_total integer,
-                                quals_matched bigint, quals_total integer,
-                                years integer, required integer,
-                                city_hit boolean, state_hit boolean,
-                                preferred text[], job_type text,
-                                expected numeric, salary_max numeric) RETURNS integer
+CREATE OR REPLACE FUNCTION cc_match_points(skills_matched bigint, skills_total integer,
+                                           quals_matched bigint, quals_total integer,
+                                           years integer, required integer,
+                                           city_hit boolean, state_hit boolean,
+                                           preferred text[], job_type text,
+                                           expected numeric, salary_max numeric) RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT cc_match_total(cc_mf_share(skills_matched, skills_total, 40),
                           cc_mf_experience(years, required),
@@ -196,17 +80,18 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 
 -- Location hits of a candidate (its keys) for a job (its keys).
-CREATE FUNCTION cc_city_hit(c_city text, c_prefs text[], j_city text) RETURNS boolean
+CREATE OR REPLACE FUNCTION cc_city_hit(c_city text, c_prefs text[], j_city text) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT coalesce(j_city = c_city OR j_city = ANY (c_prefs), false)
 $$;
-CREATE FUNCTION cc_state_hit(c_state text, c_prefs text[], j_state text) RETURNS boolean
+
+CREATE OR REPLACE FUNCTION cc_state_hit(c_state text, c_prefs text[], j_state text) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT coalesce(j_state = c_state OR j_state = ANY (c_prefs), false)
 $$;
 
 -- A factor's points as shown: two decimals, a JSON number.
-CREATE FUNCTION cc_mf_shown(points numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS
+CREATE OR REPLACE FUNCTION cc_mf_shown(points numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS
 $$ SELECT round(points, 2) $$;
 
 -- ---- one pair ------------------------------------------------------------------------------
@@ -214,7 +99,7 @@ $$ SELECT round(points, 2) $$;
 -- {"match_score", "match_factors"} of a candidate profile for a job; NULL when either is
 -- missing. Computed from the current rows on every call. PL/pgSQL so its plan is cached per
 -- connection (a SQL function that is not inlined is planned again in every query).
-CREATE FUNCTION cc_match_json(candidate bigint, job bigint) RETURNS jsonb
+CREATE OR REPLACE FUNCTION cc_match_json(candidate bigint, job bigint) RETURNS jsonb
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (SELECT jsonb_build_object(
@@ -281,7 +166,8 @@ BEGIN
 END
 $$;
 
--- The score alone (job and application renderers call it per row): same factors, no names.
+-- The match score (0-100) of a candidate profile for a job; NULL when either is missing. The
+-- score alone (job and application renderers call it per row): same factors, no names.
 CREATE OR REPLACE FUNCTION cc_match_score(candidate bigint, job bigint) RETURNS integer
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
@@ -305,8 +191,8 @@ $$;
 
 -- ---- renderers -----------------------------------------------------------------------------
 
--- The job as the matches list shows it (the jobs work has its own full cc_job_json).
-CREATE FUNCTION cc_match_job_json(j jobs) RETURNS json LANGUAGE sql STABLE AS $$
+-- The job as the matches list shows it (jobs.sql has the full cc_job_json).
+CREATE OR REPLACE FUNCTION cc_match_job_json(j jobs) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'id', j.id, 'title', j.title, 'hospital', cc_hospital_brief_json(h),
         'department', j.department, 'location', j.location, 'city', j.city, 'state', j.state,
@@ -320,7 +206,8 @@ CREATE FUNCTION cc_match_job_json(j jobs) RETURNS json LANGUAGE sql STABLE AS $$
 $$;
 
 -- The candidate as the recruiter's matches list shows it.
-CREATE FUNCTION cc_match_candidate_json(c candidate_profiles) RETURNS json LANGUAGE sql STABLE AS $$
+CREATE OR REPLACE FUNCTION cc_match_candidate_json(c candidate_profiles) RETURNS json
+LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'id', c.id, 'first_name', u.first_name, 'last_name', u.last_name,
         'headline', c.headline, 'years_of_experience', c.years_of_experience,
@@ -334,44 +221,15 @@ $$;
 -- formula: they score X, the pairs that share a skill or a place (or whose job has no skills),
 -- and stop there when the page's last score is above 45, the most any pair outside X can
 -- reach; otherwise (deep pages, weak matches, min_score 1-45 counted) they score every pair.
+-- They find pairs through the GIN keys of schema/0006 (cc_job_match_keys,
+-- cc_candidate_match_keys).
 
--- Open jobs are counted by cc_open_jobs_count() of 0004 (per expiry day, trigger-kept).
-
--- The GIN keys of an open job for the ranking: its skill ids and, as a negative number, a hash
--- of its state key (a collision only adds jobs to score, never hides one). `@> ARRAY[a, b]`
--- finds the jobs with both skills, `@> ARRAY[state, a]` those of a state with skill a.
-CREATE FUNCTION cc_job_match_keys(skill_ids bigint[], state_key text) RETURNS bigint[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN state_key IS NULL THEN skill_ids
-                ELSE skill_ids || (-1 - (hashtext(state_key)::bigint & 2147483647)) END
-$$;
-CREATE INDEX jobs_open_match_keys_idx ON jobs USING gin (cc_job_match_keys(skill_ids, state_key))
-    WHERE is_active;
--- The same keys for verified candidates: skill ids, and the hashes of the state and of every
--- preferred location (a preferred location may name a state).
-CREATE FUNCTION cc_candidate_match_keys(skill_ids bigint[], state_key text, prefs text[])
-RETURNS bigint[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT skill_ids || ARRAY(SELECT (cc_job_match_keys('{}', k))[1]
-                              FROM unnest(array_remove(state_key || prefs, NULL)) k)
-$$;
-CREATE INDEX candidate_profiles_match_keys_idx ON candidate_profiles
-    USING gin (cc_candidate_match_keys(skill_ids, state_key, preferred_location_keys))
-    WHERE verification_status = 'verified';
-CREATE INDEX candidate_profiles_verified_city_idx ON candidate_profiles (city_key)
-    WHERE verification_status = 'verified';
-CREATE INDEX candidate_profiles_verified_prefs_idx ON candidate_profiles
-    USING gin (preferred_location_keys) WHERE verification_status = 'verified';
--- open jobs with one, two or three skills (a single shared skill matters only on those)
-CREATE INDEX jobs_open_1_skill_idx ON jobs USING gin (skill_ids)
-    WHERE is_active AND cardinality(skill_ids) = 1;
-CREATE INDEX jobs_open_2_skills_idx ON jobs USING gin (skill_ids)
-    WHERE is_active AND cardinality(skill_ids) = 2;
-CREATE INDEX jobs_open_3_skills_idx ON jobs USING gin (skill_ids)
-    WHERE is_active AND cardinality(skill_ids) = 3;
+-- Open jobs are counted by cc_open_jobs_count() of jobs.sql (per expiry day, trigger-kept).
 
 -- Exact scores of a candidate for the open jobs among `ids` (the candidate's data passed in,
 -- read once per request).
-CREATE FUNCTION cc_match_score_jobs(c candidate_profiles, cs bigint[], cq bigint[], ids bigint[])
+CREATE OR REPLACE FUNCTION cc_match_score_jobs(c candidate_profiles, cs bigint[], cq bigint[],
+                                               ids bigint[])
 RETURNS TABLE (id bigint, s integer, city_key text, skill_n integer) LANGUAGE plpgsql STABLE AS $$
 #variable_conflict use_column
 BEGIN
@@ -408,8 +266,8 @@ $$;
 --    T > 85. Those are scored too, and the page comes from the union.
 -- 3. otherwise (weak seeds, more than 12 candidate skills, min_score 1-55) the X ranking.
 -- The count is the open-job counter when min_score is 0, else the exact count of that set.
-CREATE FUNCTION cc_match_rank_jobs(p_candidate bigint, p_min integer, p_limit integer,
-                                   p_offset integer)
+CREATE OR REPLACE FUNCTION cc_match_rank_jobs(p_candidate bigint, p_min integer, p_limit integer,
+                                              p_offset integer)
 RETURNS TABLE (total bigint, id bigint, score integer) LANGUAGE plpgsql STABLE
 -- generic plans of these queries are costed far above jit_above_cost: JIT compiling them cost
 -- ~65 ms a call, the queries themselves a few
@@ -612,16 +470,16 @@ END
 $$;
 
 -- The number of candidates a recruiter's ranking covers (verified profiles of active users):
--- an index-only count of the verified profiles less the few of deactivated users.
-CREATE INDEX users_inactive_idx ON users (id) WHERE NOT is_active;
-CREATE FUNCTION cc_match_candidates_count() RETURNS bigint LANGUAGE sql STABLE AS $$
+-- an index-only count of the verified profiles less the few of deactivated users
+-- (users_inactive_idx).
+CREATE OR REPLACE FUNCTION cc_match_candidates_count() RETURNS bigint LANGUAGE sql STABLE AS $$
     SELECT (SELECT count(*) FROM candidate_profiles WHERE verification_status = 'verified')
          - (SELECT count(*) FROM users u JOIN candidate_profiles c ON c.user_id = u.id
             WHERE NOT u.is_active AND c.verification_status = 'verified')
 $$;
 
 -- Exact scores for a job of the eligible candidates among `ids` (verified, active users).
-CREATE FUNCTION cc_match_score_candidates(j jobs, ids bigint[])
+CREATE OR REPLACE FUNCTION cc_match_score_candidates(j jobs, ids bigint[])
 RETURNS TABLE (id bigint, s integer) LANGUAGE plpgsql STABLE AS $$
 #variable_conflict use_column
 BEGIN
@@ -646,8 +504,8 @@ $$;
 -- recruiter may approach), same formula, the same three steps
 -- as for jobs (seed: the candidates of the job's city; then those that can still reach the
 -- page: two shared skills anywhere, one in the job's state; else X, else everyone).
-CREATE FUNCTION cc_match_rank_candidates(p_job bigint, p_min integer, p_limit integer,
-                                         p_offset integer)
+CREATE OR REPLACE FUNCTION cc_match_rank_candidates(p_job bigint, p_min integer, p_limit integer,
+                                                    p_offset integer)
 RETURNS TABLE (total bigint, id bigint, score integer) LANGUAGE plpgsql STABLE
 -- generic plans of these queries are costed far above jit_above_cost: JIT compiling them cost
 -- ~65 ms a call, the queries themselves a few
@@ -801,5 +659,138 @@ BEGIN
          counted AS (SELECT t.id, t.s, count(*) OVER () AS n FROM scored t WHERE t.s >= p_min)
     SELECT t.n, t.id, t.s FROM counted t ORDER BY t.s DESC, t.id DESC
     LIMIT p_limit OFFSET p_offset;
+END
+$$;
+
+-- ---- the candidate's ranking cache (match_cache: schema/0009) ------------------------------
+
+-- The search cache's idea (jobs.sql, cc_job_page_cached) for GET jobs/matches/ of a candidate:
+-- the ranking (cc_match_rank_jobs) is kept per (candidate, min_score) as deep as it was asked
+-- for (the ranking prunes by the depth it needs, so a miss costs what the uncached call costs; a
+-- deeper page recomputes and keeps the deeper list, up to 100 results) and reused while
+-- nothing it read has changed:
+--   * the jobs: job_search_version again (skills and qualifications of a job reach the job row
+--     through the triggers below, so they bump it too);
+--   * the candidate: a digest of the profile row (skills ids, places, preferences, salary,
+--     experience) and of its qualification ids, compared on every read;
+--   * time: the earliest upcoming expiry of any open job (any job can enter a ranking), and at
+--     most 5 minutes.
+-- Scores and factors shown are computed from the current rows on every request (the
+-- renderers above); only the order and the total are reused.
+
+-- The candidate's digest: the profile row and its qualification ids.
+CREATE OR REPLACE FUNCTION cc_candidate_match_digest(p candidate_profiles) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT md5(p::text || ARRAY(SELECT qualification_id FROM candidate_qualifications
+                                WHERE profile_id = p.id ORDER BY qualification_id)::text)
+$$;
+
+-- cc_match_rank_jobs with the cache in front (same arguments and rows).
+CREATE OR REPLACE FUNCTION cc_match_rank_jobs_cached(p_candidate bigint, p_min integer,
+                                                     p_limit integer, p_offset integer)
+RETURNS TABLE (total bigint, id bigint, score integer) LANGUAGE plpgsql VOLATILE AS $$
+#variable_conflict use_column
+DECLARE
+    cap constant integer := 100;
+    k integer := p_limit + p_offset;
+    ver bigint;
+    dig text;
+    e match_cache%ROWTYPE;
+BEGIN
+    IF k > cap THEN
+        RETURN QUERY SELECT * FROM cc_match_rank_jobs(p_candidate, p_min, p_limit, p_offset);
+        RETURN;
+    END IF;
+    SELECT v.version INTO ver FROM job_search_version v;  -- before the jobs are read
+    SELECT cc_candidate_match_digest(p) INTO dig FROM candidate_profiles p WHERE p.id = p_candidate;
+    IF dig IS NULL THEN
+        RETURN;
+    END IF;
+    SELECT * INTO e FROM match_cache m WHERE m.candidate_id = p_candidate AND m.min_score = p_min;
+    IF NOT FOUND OR e.version <> ver OR e.digest <> dig OR e.valid_until <= now()
+       OR e.created_at <= now() - interval '5 minutes'
+       -- kept, but not as deep as this page (and there are more)
+       OR (cardinality(e.ids) < k AND coalesce(e.total, 0) > cardinality(e.ids)) THEN
+        e.candidate_id := p_candidate;
+        e.min_score := p_min;
+        e.version := ver;
+        e.digest := dig;
+        e.created_at := now();
+        e.valid_until := coalesce((SELECT min(j.expires_at) FROM jobs j
+                                   WHERE j.is_active AND j.expires_at > now()), 'infinity');
+        SELECT max(r.total), coalesce(array_agg(r.id ORDER BY r.o), '{}'),
+               coalesce(array_agg(r.score ORDER BY r.o), '{}')
+          INTO e.total, e.ids, e.scores
+        FROM cc_match_rank_jobs(p_candidate, p_min, k, 0) WITH ORDINALITY AS r (total, id, score, o);
+        DELETE FROM match_cache m WHERE m.created_at <= now() - interval '5 minutes';
+        INSERT INTO match_cache AS m VALUES (e.*)
+        ON CONFLICT (candidate_id, min_score) DO UPDATE SET version = EXCLUDED.version,
+            digest = EXCLUDED.digest, created_at = EXCLUDED.created_at,
+            valid_until = EXCLUDED.valid_until, total = EXCLUDED.total, ids = EXCLUDED.ids,
+            scores = EXCLUDED.scores
+        WHERE m.version <= EXCLUDED.version;
+    END IF;
+    RETURN QUERY SELECT e.total, u.id, u.s
+                 FROM unnest(e.ids[p_offset + 1:p_offset + p_limit],
+                             e.scores[p_offset + 1:p_offset + p_limit])
+                      WITH ORDINALITY AS u (id, s, o) ORDER BY u.o;
+END
+$$;
+
+-- ---- the id arrays the rankings read (columns and triggers: schema/0006) -------------------
+
+-- jobs.skill_ids and jobs.qualification_ids from job_skills and job_qualifications.
+-- Statement-level, set-based (one UPDATE per statement whatever the number of rows); rows
+-- already right are not written (a loader that fills the arrays itself spares the jobs a write).
+CREATE OR REPLACE FUNCTION cc_jobs_refresh_match_ids(ids bigint[]) RETURNS void
+LANGUAGE sql AS $$
+    UPDATE jobs j SET skill_ids = n.skill_ids, qualification_ids = n.qualification_ids
+    FROM (SELECT i.id,
+                 ARRAY(SELECT skill_id FROM job_skills WHERE job_id = i.id
+                       ORDER BY skill_id) AS skill_ids,
+                 ARRAY(SELECT qualification_id FROM job_qualifications WHERE job_id = i.id
+                       ORDER BY qualification_id) AS qualification_ids
+          FROM unnest(ids) AS i (id)) n
+    WHERE j.id = n.id
+      AND (j.skill_ids, j.qualification_ids) IS DISTINCT FROM (n.skill_ids, n.qualification_ids)
+$$;
+
+-- The triggers job_skills_match_* and job_quals_match_*.
+CREATE OR REPLACE FUNCTION cc_job_links_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM cc_jobs_refresh_match_ids(ARRAY(SELECT DISTINCT job_id FROM new_rows));
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM cc_jobs_refresh_match_ids(ARRAY(SELECT DISTINCT job_id FROM old_rows));
+    ELSE
+        PERFORM cc_jobs_refresh_match_ids(ARRAY(SELECT job_id FROM new_rows
+                                                UNION SELECT job_id FROM old_rows));
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- candidate_profiles.skill_ids from candidate_skills (the recruiter's ranking looks candidates
+-- up by skill pairs).
+CREATE OR REPLACE FUNCTION cc_candidates_refresh_skill_ids(ids bigint[]) RETURNS void
+LANGUAGE sql AS $$
+    UPDATE candidate_profiles c
+    SET skill_ids = ARRAY(SELECT skill_id FROM candidate_skills WHERE profile_id = c.id
+                          ORDER BY skill_id)
+    WHERE c.id = ANY (ids)
+$$;
+
+-- The triggers candidate_skills_match_*.
+CREATE OR REPLACE FUNCTION cc_candidate_skills_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM cc_candidates_refresh_skill_ids(ARRAY(SELECT DISTINCT profile_id FROM new_rows));
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM cc_candidates_refresh_skill_ids(ARRAY(SELECT DISTINCT profile_id FROM old_rows));
+    ELSE
+        PERFORM cc_candidates_refresh_skill_ids(ARRAY(SELECT profile_id FROM new_rows
+                                                      UNION SELECT profile_id FROM old_rows));
+    END IF;
+    RETURN NULL;
 END
 $$;

@@ -1,9 +1,6 @@
--- 0001: accounts. Users, role profiles (filled out by later migrations), refresh tokens,
--- single-use tokens, login throttling and the mail outbox, plus the JSON renderers handlers use.
-
--- Datetimes leave the database as ISO-8601 UTC with microseconds and Z (CONTRACT §1).
-CREATE FUNCTION cc_ts(t timestamptz) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS
-$$ SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') $$;
+-- 0001: accounts. Users, role profiles (filled out by later schema files), refresh tokens,
+-- single-use tokens, login throttling and the mail outbox. Their JSON renderers are in
+-- sql/render.sql.
 
 CREATE TABLE users (
     id            bigserial PRIMARY KEY,
@@ -89,32 +86,3 @@ CREATE TABLE mail_outbox (
     last_error      text
 );
 CREATE INDEX mail_outbox_pending_idx ON mail_outbox (next_attempt_at) WHERE sent_at IS NULL;
-
--- <user> of CONTRACT §2.
-CREATE FUNCTION cc_user_json(u users) RETURNS json LANGUAGE sql STABLE AS $$
-    SELECT json_build_object(
-        'id', u.id, 'email', u.email, 'first_name', u.first_name, 'last_name', u.last_name,
-        'role', u.role, 'is_candidate', u.role = 'candidate',
-        'is_recruiter', u.role = 'recruiter', 'is_admin', u.role = 'admin',
-        'is_active', u.is_active, 'is_verified', u.is_verified,
-        'date_joined', cc_ts(u.date_joined), 'last_login', cc_ts(u.last_login))
-$$;
-
--- The candidate profile as login shows it; later migrations replace it as fields arrive.
-CREATE FUNCTION cc_candidate_profile_json(p candidate_profiles) RETURNS json LANGUAGE sql STABLE AS $$
-    SELECT json_build_object(
-        'id', p.id, 'user', p.user_id, 'email', u.email, 'first_name', u.first_name,
-        'last_name', u.last_name, 'verification_status', p.verification_status,
-        'created_at', cc_ts(p.created_at), 'updated_at', cc_ts(p.updated_at))
-    FROM users u WHERE u.id = p.user_id
-$$;
-
--- What login adds to <user>: the candidate profile object, or the recruiter profile id.
-CREATE FUNCTION cc_login_extra_json(u users) RETURNS json LANGUAGE sql STABLE AS $$
-    SELECT CASE u.role
-        WHEN 'candidate' THEN (SELECT cc_candidate_profile_json(p) FROM candidate_profiles p
-                               WHERE p.user_id = u.id)
-        WHEN 'recruiter' THEN (SELECT to_json(p.id) FROM recruiter_profiles p
-                               WHERE p.user_id = u.id)
-    END
-$$;

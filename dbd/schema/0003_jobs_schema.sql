@@ -1,7 +1,10 @@
 -- 0003: the jobs schema of CONTRACT §4. Jobs get every field, their skills and qualifications,
 -- a full-text search vector the database keeps current; applications get their text, history and
--- status machine values; active and completed assignments. Renderers, search and matching come
--- in the migrations after this one.
+-- status machine values; active and completed assignments. Renderers, search and matching are
+-- functions in sql/jobs.sql, sql/applications.sql and sql/matching.sql.
+--
+-- requires: sql/jobs.sql
+-- (cc_job_skills_changed and cc_skills_renamed, the functions of the skill_names triggers)
 
 -- ---- jobs ----------------------------------------------------------------------------------
 
@@ -61,41 +64,12 @@ CREATE TABLE job_qualifications (
 CREATE INDEX job_qualifications_q_idx ON job_qualifications (qualification_id, job_id);
 
 -- skill_names follows job_skills and skill renames (statement-level: one UPDATE per statement,
--- whatever the number of rows, so bulk loads stay set-based).
--- Rows whose value is already right are not written (a loader that fills skill_names itself
--- spares every job a second write).
-CREATE FUNCTION cc_jobs_refresh_skill_names(ids bigint[]) RETURNS void LANGUAGE sql AS $$
-    UPDATE jobs j SET skill_names = n.names
-    FROM (SELECT i.id, coalesce((SELECT string_agg(s.name, ' ' ORDER BY s.name)
-                                 FROM job_skills js JOIN skills s ON s.id = js.skill_id
-                                 WHERE js.job_id = i.id), '') AS names
-          FROM unnest(ids) AS i (id)) n
-    WHERE j.id = n.id AND j.skill_names IS DISTINCT FROM n.names
-$$;
-
-CREATE FUNCTION cc_job_skills_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM cc_jobs_refresh_skill_names(ARRAY(SELECT DISTINCT job_id FROM new_rows));
-    ELSE
-        PERFORM cc_jobs_refresh_skill_names(ARRAY(SELECT DISTINCT job_id FROM old_rows));
-    END IF;
-    RETURN NULL;
-END
-$$;
+-- whatever the number of rows, so bulk loads stay set-based; cc_jobs_refresh_skill_names in
+-- sql/jobs.sql).
 CREATE TRIGGER job_skills_insert AFTER INSERT ON job_skills
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_job_skills_changed();
 CREATE TRIGGER job_skills_delete AFTER DELETE ON job_skills
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_job_skills_changed();
-
-CREATE FUNCTION cc_skills_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM cc_jobs_refresh_skill_names(ARRAY(
-        SELECT DISTINCT js.job_id FROM new_rows n JOIN old_rows o ON o.id = n.id
-        JOIN job_skills js ON js.skill_id = n.id WHERE n.name IS DISTINCT FROM o.name));
-    RETURN NULL;
-END
-$$;
 CREATE TRIGGER skills_renamed AFTER UPDATE ON skills
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION cc_skills_renamed();
@@ -156,19 +130,3 @@ CREATE TABLE completed_jobs (
 );
 CREATE INDEX completed_jobs_job_idx ON completed_jobs (job_id, id);
 CREATE INDEX completed_jobs_candidate_idx ON completed_jobs (candidate_id, id);
-
--- ---- shared renderers and interfaces -------------------------------------------------------
-
--- The hospital as jobs and applications show it.
-CREATE FUNCTION cc_hospital_brief_json(h hospitals) RETURNS json LANGUAGE sql STABLE AS $$
-    SELECT json_build_object('id', h.id, 'name', h.name, 'type', h.type, 'city', h.city,
-                             'verification_status', h.verification_status)
-$$;
-
--- The match score (0-100) of a candidate profile for a job; NULL when either is missing.
--- Placeholder with the final signature: the matching migration replaces the body, and job and
--- application renderers call it from the start.
-CREATE FUNCTION cc_match_score(candidate bigint, job bigint) RETURNS integer
-LANGUAGE sql STABLE AS $$
-    SELECT NULL::integer WHERE candidate IS NOT NULL AND job IS NOT NULL
-$$;

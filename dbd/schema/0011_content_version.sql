@@ -27,7 +27,10 @@
 -- Logged, not UNLOGGED: after a crash an unlogged table would start again from zero and could
 -- meet a version a cache still holds for older content.
 -- The reading statement is cc_content_stamp in dbd/statements.c (static SQL, planned once per
--- connection; a SQL function around it would be planned again on every call).
+-- connection; a SQL function around it would be planned again on every call). The triggers'
+-- WHEN and their function, cc_content_first and cc_content_bump, are in sql/versions.sql.
+--
+-- requires: sql/versions.sql
 
 CREATE TABLE content_version (
     grp  text NOT NULL CHECK (grp IN ('catalog', 'jobs', 'applications', 'candidates')),
@@ -38,27 +41,6 @@ CREATE TABLE content_version (
 INSERT INTO content_version (grp, slot)
 SELECT g, s FROM unnest(ARRAY['catalog', 'jobs', 'applications', 'candidates']) g,
                  generate_series(0, 31) s;
-
--- True for the first row a transaction writes in a group, and marks the group as raised (the
--- setting is local to the transaction, and goes back with a rolled back savepoint, whose
--- queued trigger event goes too). The triggers' WHEN: evaluated when the row is written, so
--- a transaction queues one event per group however many rows it writes.
-CREATE FUNCTION cc_content_first(grp text) RETURNS boolean LANGUAGE sql VOLATILE AS $$
-    SELECT CASE WHEN current_setting('carechain.content_' || grp, true)
-                     IS DISTINCT FROM pg_current_xact_id()::text
-                THEN set_config('carechain.content_' || grp, pg_current_xact_id()::text, true)
-                     IS NOT NULL
-                ELSE false END
-$$;
-
--- Raises this backend's counter of the group named by the trigger's argument.
-CREATE FUNCTION cc_content_bump() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE content_version SET v = v + 1
-    WHERE grp = TG_ARGV[0] AND slot = pg_backend_pid() % 32;
-    RETURN NULL;
-END
-$$;
 
 -- The tables cached answers read, by group. Every other table is listed in tests/api/
 -- test_response_cache.py with the reason it is left out (written by logins, by reads, or never

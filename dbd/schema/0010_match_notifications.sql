@@ -1,0 +1,3 @@
+-- 0010: "a new job matching a candidate at >= 80" (CONTRACT §7) added no table, index or
+-- trigger: its function, cc_notify_job_matches, is in sql/events.sql. The version stays, so the
+-- numbering goes on from the migrations these schema files replaced (dbd/README.md).
