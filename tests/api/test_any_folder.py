@@ -173,6 +173,44 @@ def test_stack_from_a_private_folder(checkout):
     _check_layout(c, s2)
 
 
+def test_temporary_stack_of_a_private_checkout(checkout):
+    """A throw-away stack under /tmp (as the API suite makes) reached by every user, of a
+    checkout in the 0700 folder: it stays where it is, and serves the frontend."""
+    c = checkout
+    d = Path(tempfile.mkdtemp(prefix="cc-tmpstack-"))
+    s = c.mod.Stack(d, mpm=MPM, bcrypt_cost=4, pg_fsync=False)
+    try:
+        s.start_postgres()
+        s.migrate()
+        s.start_httpd()
+        _check_serving(s.base_url, c.co)
+        assert s.error_log_problems() == []
+    finally:
+        s.stop()
+        shutil.rmtree(d, ignore_errors=True)
+    assert s.base_dir == d and not d.is_symlink()
+    assert s.document_root == (d / "htdocs" if ROOT else c.co / "htdocs")
+    assert c.unchanged()
+
+
+def test_files_already_in_var_are_kept(checkout):
+    """A var/ directory from before (a run when the folder was open, or the empty one an
+    earlier version left when it refused): its files stay reachable as var/..."""
+    c = checkout
+    (c.var / "mail").mkdir(parents=True)
+    (c.var / "mail" / "old.eml").write_text("kept\n")
+    s = c.stack()
+    try:
+        s.start_postgres()
+        assert s.psql("SELECT 1") == [["1"]]
+    finally:
+        s.stop()
+    assert (c.var / "mail" / "old.eml").read_text() == "kept\n"
+    assert (s.base_dir / "mail" / "old.eml").exists()
+    assert c.var.is_symlink() if ROOT else c.var.is_dir() and not c.var.is_symlink()
+    assert c.unchanged()
+
+
 def _start_run(c, out, port):
     f = open(out, "w")
     proc = subprocess.Popen(["/usr/bin/python3", str(c.stack_py), "run", "--dir", "var",
