@@ -379,6 +379,13 @@ class Stack:
                 except FileNotFoundError:
                     pass
 
+    def prepare_dir(self):
+        """Create base_dir for the servers (as root: owned by the service user, moved to a
+        runtime directory when that user cannot reach it; see the module docstring) and return
+        it; start_postgres and start_httpd do this themselves."""
+        self._prepare_base_dir()
+        return self.base_dir
+
     def _service_test(self, *expr):
         """As root: True when `test EXPR` succeeds as the service user (it resolves every
         parent directory with that user's rights)."""
