@@ -125,8 +125,13 @@ def free_port():
 
 
 def port_in_use(port):
-    """True when something already holds 127.0.0.1:port (or the port cannot be bound)."""
+    """True when something already holds 127.0.0.1:port (or the port cannot be bound).
+
+    SO_REUSEADDR, as httpd binds: connections of a server that just stopped linger in TIME_WAIT
+    for a minute and must not make a second `make run` on the same port fail; a listener still
+    refuses the bind."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:

@@ -235,8 +235,8 @@ def _stop_run(proc, out):
 
 
 def test_make_run_from_a_private_folder(checkout):
-    """`stack.py run --dir var` (what `make run` starts) from the 0700 folder, twice: the
-    credentials, conninfo and logs appear under var/, the second run reuses the data."""
+    """`stack.py run --dir var` (what `make run` starts) from the 0700 folder, twice on the same
+    port: the credentials, conninfo and logs appear under var/, the second run reuses the data."""
     c = checkout
     port = c.mod.free_port()
     out = c.top / "run.out"
@@ -270,7 +270,6 @@ def test_make_run_from_a_private_folder(checkout):
     assert c.unchanged()
 
     out2 = c.top / "run2.out"
-    port = c.mod.free_port()  # the first port may linger in TIME_WAIT
     proc = _start_run(c, out2, port)
     try:
         _check_serving(f"http://127.0.0.1:{port}", c.co)
