@@ -344,13 +344,9 @@ class Bench:
         if self.reference_name not in {s.name for s in SCENARIOS}:
             sys.exit(f"bench: BENCH_REFERENCE={self.reference_name} is no scenario")
         self.pg_labels = [x for x in (os.environ.get("BENCH_PG_LABELS") or "").split(",") if x]
-        self.dir = Path(os.environ.get("BENCH_DIR") or REPO / "bench" / "var").resolve()
+        self._use_dir(Path(os.environ.get("BENCH_DIR") or REPO / "bench" / "var").resolve())
         self.workers = env_int("BENCH_WORKERS", 48)
         self.dbd_max = env_int("BENCH_DBD_MAX", self.workers)
-        self.static_dir = self.dir / "static"
-        self.work = self.dir / "run"
-        self.state_file = self.dir / "bench-state.json"
-        self.cleanup_file = self.dir / "cleanup-pending.json"
         self.stack = None
         self.ctx = Context()
         self.results = {"started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -362,6 +358,13 @@ class Bench:
                                    "workers": self.workers, "dbd_max": self.dbd_max,
                                    "bcrypt_cost": 10, "cpus": os.cpu_count()},
                         "notes": []}
+
+    def _use_dir(self, path):
+        self.dir = path
+        self.static_dir = self.dir / "static"
+        self.work = self.dir / "run"
+        self.state_file = self.dir / "bench-state.json"
+        self.cleanup_file = self.dir / "cleanup-pending.json"
 
     def note(self, text):
         print(f"bench: {text}", flush=True)
@@ -397,7 +400,9 @@ DBDKeep {self.dbd_max}
 """
 
     def start(self):
-        self.dir.mkdir(parents=True, exist_ok=True)
+        # As root in a folder the service user cannot enter, bench/var becomes a symlink to a
+        # runtime directory (tests/stack.py): httpd must be given the static file's real path.
+        self._use_dir(Stack(self.dir).prepare_dir())
         self.static_dir.mkdir(exist_ok=True)
         if self.work.exists():
             shutil.rmtree(self.work)

@@ -19,6 +19,9 @@ Layout of a stack directory (``base_dir``)::
     jwt.key             48 random bytes, mode 0600
     mail/               CarechainMailTransport file: target
     upload/             CarechainUploadTempDir (mode 0700; spool files are unlinked at once)
+    htdocs/             a copy of the repository's htdocs/, only when the servers cannot read that
+    dev-credentials.json  written by `run` (root's, mode 0600: the servers never read it)
+    origin              only in a runtime directory (below): the path that links to it
 
 PostgreSQL listens on its unix socket only (listen_addresses=''); httpd on 127.0.0.1.
 
@@ -26,10 +29,28 @@ Root: initdb/postgres refuse to run as root, so when euid == 0 a system user ``c
 created if needed, base_dir is chowned to it, and initdb, pg_ctl, psql and apache2 run through
 ``runuser -u carechain --`` (httpd then never needs a User directive). carechainctl itself is a
 plain libpq client and runs as the invoking user.
+
+Root, from a folder the service user cannot reach (a checkout in root's 0700 home, a 0700
+mktemp -d): the permissions of the caller's folders are never changed. Instead, when that user
+cannot search the parent of the stack directory, the files live in a runtime directory
+``/var/lib/carechain-dev/<first 12 hex digits of the SHA-256 of the stack directory's absolute
+path>/`` (/var/lib/carechain-dev 0755 root, the leaf 0700 carechain) and the stack directory
+becomes a symlink to it: var/dev-credentials.json, var/conninfo (which carechainctl reads as
+<its directory>/../var/conninfo), the logs and the mails stay where the README says, the same
+path always finds the same runtime directory (a second `make run` reuses the data, even after
+``rm var``), and ``stop --dir var`` follows the link. Files already in a real stack directory
+there move into the runtime directory. The servers are given the resolved paths only, so they
+never walk the caller's folders. Whatever the stack directory, httpd's DocumentRoot is the
+repository's htdocs/ when the service user can read every file of it, otherwise a copy in
+base_dir/htdocs/ made afresh at each start_httpd (temporary stacks under /tmp are reachable,
+their repository may not be); everything else httpd and PostgreSQL read is under base_dir or
+in the system (module copy, key, config, sockets). Remove a runtime directory by hand when its
+checkout is gone (its ``origin`` file names the path).
 """
 
 import argparse
 import csv
+import hashlib
 import io
 import json
 import os
@@ -54,6 +75,8 @@ APACHE2 = "/usr/sbin/apache2"
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
 RUNUSER = "/usr/sbin/runuser"
 SERVICE_USER = "carechain"
+# As root, the files of a stack directory the service user cannot reach (see the docstring).
+RUNTIME_ROOT = Path("/var/lib/carechain-dev")
 
 DB_NAME = "carechain"
 DB_ROLE = "carechain"
@@ -102,8 +125,13 @@ def free_port():
 
 
 def port_in_use(port):
-    """True when something already holds 127.0.0.1:port (or the port cannot be bound)."""
+    """True when something already holds 127.0.0.1:port (or the port cannot be bound).
+
+    SO_REUSEADDR, as httpd binds: connections of a server that just stopped linger in TIME_WAIT
+    for a minute and must not make a second `make run` on the same port fail; a listener still
+    refuses the bind."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
@@ -211,7 +239,12 @@ class Stack:
                  extra_conf="", pg_fsync=True, verbose=False, new_session=False):
         if mpm not in ("event", "prefork"):
             raise ValueError(f"mpm must be 'event' or 'prefork', not {mpm!r}")
-        self.base_dir = Path(os.path.abspath(base_dir))
+        # stack_dir: the directory as the caller named it (var); base_dir: where the files are,
+        # the same directory unless stack_dir is a symlink (to a runtime directory, see the
+        # module docstring), resolved so that the servers never walk the caller's parents.
+        self.stack_dir = Path(os.path.abspath(base_dir))
+        self.base_dir = (Path(os.path.realpath(self.stack_dir)) if self.stack_dir.is_symlink()
+                         else self.stack_dir)
         self.repo = Path(os.path.abspath(repo))
         self.http_port = int(http_port) if http_port else None
         self.mpm = mpm
@@ -225,6 +258,29 @@ class Stack:
         # Regexes of error-log lines a test expects; see error_log_problems().
         self.allowed_log_patterns = []
 
+        self._set_layout()
+
+        self.ctl = self.repo / "build" / "carechainctl"
+        self.module_so = self.repo / "build" / "mod_carechain.so"
+        self.template = self.repo / "conf" / "dev" / "httpd.conf.in"
+
+        self.document_root = None  # chosen by start_httpd (the repository's htdocs/ or a copy)
+        self.pg_port = None
+        self.sockdir = None
+        self._tmp_sockdir = None  # a /tmp/ccpg-XXXX we created and must remove
+        self.conninfo = None
+        self.pg_created = False  # True when this object ran initdb
+        self.migrated = False
+        self._pg_started = False
+        self._httpd_started = False
+        self._log_offset = None
+
+        self.as_root = os.geteuid() == 0
+        self._uid = None
+        self._gid = None
+
+    def _set_layout(self):
+        """The paths of the files under base_dir (again after _relocate() moved it)."""
         self.pg_dir = self.base_dir / "pg"
         self.pg_data = self.pg_dir / "data"
         self.pg_log = self.pg_dir / "log"
@@ -241,24 +297,17 @@ class Stack:
         self.mail_dir = self.base_dir / "mail"
         self.upload_dir = self.base_dir / "upload"
         self.credentials_file = self.base_dir / "dev-credentials.json"
+        self.htdocs_copy = self.base_dir / "htdocs"
 
-        self.ctl = self.repo / "build" / "carechainctl"
-        self.module_so = self.repo / "build" / "mod_carechain.so"
-        self.template = self.repo / "conf" / "dev" / "httpd.conf.in"
-
-        self.pg_port = None
-        self.sockdir = None
-        self._tmp_sockdir = None  # a /tmp/ccpg-XXXX we created and must remove
-        self.conninfo = None
-        self.pg_created = False  # True when this object ran initdb
-        self.migrated = False
-        self._pg_started = False
-        self._httpd_started = False
-        self._log_offset = None
-
-        self.as_root = os.geteuid() == 0
-        self._uid = None
-        self._gid = None
+    def shown(self, path):
+        """path as the user knows it: through stack_dir (var/...) when base_dir lies elsewhere."""
+        path = Path(path)
+        if self.base_dir != self.stack_dir:
+            try:
+                return self.stack_dir / path.relative_to(self.base_dir)
+            except ValueError:
+                pass
+        return path
 
     # -- context manager --------------------------------------------------------------------------
 
@@ -282,15 +331,16 @@ class Stack:
             return [RUNUSER, "-u", SERVICE_USER, "--"] + argv
         return argv
 
-    def _run(self, argv, service=True, check=True, timeout=120, input=None, env=None):
-        """Run a command (as the service user if service and root); CompletedProcess, text mode."""
+    def _run(self, argv, service=True, check=True, timeout=120, input=None, env=None, cwd=None):
+        """Run a command (as the service user if service and root) in cwd (default base_dir);
+        CompletedProcess, text mode."""
         cmd = self._as_service(argv) if service else [str(a) for a in argv]
         if self.verbose:
             print("+", " ".join(shlex.quote(c) for c in cmd), file=sys.stderr)
         try:
             proc = subprocess.run(cmd, input=input, capture_output=True, text=True,
                                   encoding="utf-8", errors="replace", timeout=timeout,
-                                  cwd=str(self.base_dir), env=env or clean_env(),
+                                  cwd=str(cwd or self.base_dir), env=env or clean_env(),
                                   start_new_session=self.new_session)
         except subprocess.TimeoutExpired as e:
             raise StackError(f"timed out after {timeout}s: {' '.join(cmd)}") from e
@@ -334,16 +384,63 @@ class Stack:
                 except FileNotFoundError:
                     pass
 
+    def prepare_dir(self):
+        """Create base_dir for the servers (as root: owned by the service user, moved to a
+        runtime directory when that user cannot reach it; see the module docstring) and return
+        it; start_postgres and start_httpd do this themselves."""
+        self._prepare_base_dir()
+        return self.base_dir
+
+    def _service_test(self, *expr):
+        """As root: True when `test EXPR` succeeds as the service user (it resolves every
+        parent directory with that user's rights)."""
+        return self._run(["/usr/bin/test"] + list(expr), check=False, cwd="/").returncode == 0
+
     def _prepare_base_dir(self):
         self._ensure_user()
+        if self.as_root:
+            if self.base_dir.parent == RUNTIME_ROOT:  # var links here: (re)create the target
+                self._make_runtime_dir(self.base_dir)
+            else:
+                self.base_dir.parent.mkdir(parents=True, exist_ok=True)
+                if not self._service_test("-x", self.base_dir.parent):
+                    self._relocate()
         self.base_dir.mkdir(parents=True, exist_ok=True)
         self._chown_tree(self.base_dir)
-        if self.as_root:
-            probe = self._run(["/usr/bin/test", "-w", self.base_dir, "-a", "-x", self.base_dir],
-                              check=False)
-            if probe.returncode != 0:
-                raise StackError(f"{self.base_dir} is not reachable by user {SERVICE_USER}: "
-                                 "every parent directory must be searchable (o+x)")
+        if self.as_root and not self._service_test("-w", self.base_dir, "-a", "-x", self.base_dir):
+            raise StackError(f"{self.base_dir} is not reachable by user {SERVICE_USER}: "
+                             "every parent directory must be searchable (o+x)")
+
+    def _make_runtime_dir(self, path):
+        """RUNTIME_ROOT (0755, root) and path below it (0700, the service user's)."""
+        if not RUNTIME_ROOT.is_dir():
+            RUNTIME_ROOT.mkdir(parents=True, exist_ok=True)
+            RUNTIME_ROOT.chmod(0o755)  # whatever root's umask: the service user must search it
+        path.mkdir(mode=0o700, exist_ok=True)
+        self._chown(path)
+
+    def _relocate(self):
+        """As root, when the service user cannot search the parent of base_dir: keep the files
+        in RUNTIME_ROOT/<hash of the path> and make base_dir a symlink to it. Files already in
+        base_dir (a run from before its parents were closed) move there."""
+        link = Path(os.path.realpath(self.base_dir.parent)) / self.base_dir.name
+        target = RUNTIME_ROOT / hashlib.sha256(os.fsencode(str(link))).hexdigest()[:12]
+        self._make_runtime_dir(target)
+        if link.is_dir():
+            entries = list(link.iterdir())
+            if entries and any(target.iterdir()):
+                raise StackError(f"{link} cannot be reached by user {SERVICE_USER} and holds"
+                                 f" files, and {target} (where they would go) holds others:"
+                                 " remove one of the two")
+            for entry in entries:
+                shutil.move(str(entry), str(target / entry.name))
+            link.rmdir()
+        os.symlink(target, link)
+        write_atomic(target / "origin", f"{link}\n")  # which checkout this is, for a cleanup
+        print(f"stack.py: user {SERVICE_USER} cannot reach {link}: its files are in {target}"
+              f" ({link.name} links there)", file=sys.stderr)
+        self.base_dir = target
+        self._set_layout()
 
     # -- PostgreSQL -------------------------------------------------------------------------------
 
@@ -581,12 +678,29 @@ class Stack:
                 pass
             raise
 
+    def _choose_document_root(self):
+        """The repository's htdocs/ when the servers' user can read all of it; otherwise (root,
+        a checkout that user cannot reach) a fresh copy in base_dir/htdocs."""
+        src = self.repo / "htdocs"
+        if not src.is_dir():
+            self.htdocs_copy.mkdir(exist_ok=True)  # frontend not written yet: serve an empty dir
+            return self.htdocs_copy
+        if not self.as_root:
+            return src
+        # find prints the first entry the service user cannot read (or search), and fails when
+        # it cannot reach src at all.
+        probe = self._run(["/usr/bin/find", src, "(", "!", "-readable", "-o", "-type", "d",
+                           "!", "-executable", ")", "-print", "-quit"], check=False, cwd="/")
+        if probe.returncode == 0 and not probe.stdout.strip():
+            return src
+        shutil.rmtree(self.htdocs_copy, ignore_errors=True)
+        shutil.copytree(src, self.htdocs_copy)
+        self._chown_tree(self.htdocs_copy)
+        return self.htdocs_copy
+
     def render_conf(self):
         """httpd.conf text from the template (placeholders @NAME@) plus extra_conf."""
-        docroot = self.repo / "htdocs"
-        if not docroot.is_dir():
-            docroot = self.base_dir / "htdocs"  # frontend not written yet: serve an empty dir
-            docroot.mkdir(exist_ok=True)
+        docroot = self.document_root or self._choose_document_root()
         values = {
             "SERVER_ROOT": self.base_dir,
             "PORT": self.http_port,
@@ -634,6 +748,7 @@ class Stack:
         self.upload_dir.chmod(0o700)
         self._write_jwt_key()
         self._copy_module()
+        self.document_root = self._choose_document_root()
         if self.http_port is None:
             self.http_port = free_port()
         elif port_in_use(self.http_port):
@@ -641,10 +756,8 @@ class Stack:
         write_atomic(self.httpd_conf, self.render_conf())
         self._chown_tree(self.base_dir)
         if self.as_root:
-            docroot = self.repo / "htdocs"
-            for path, test in ((self.module_copy, "-r"), (docroot, "-x")):
-                if path.exists() and self._run(["/usr/bin/test", test, path],
-                                               check=False).returncode != 0:
+            for path, test in ((self.module_copy, "-r"), (self.document_root, "-x")):
+                if path.exists() and not self._service_test(test, path):
                     raise StackError(f"{path} is not readable by user {SERVICE_USER}")
         if self._log_offset is None:
             try:
@@ -793,8 +906,8 @@ def load_sample_data(stack, creds):
         return
     if not data:
         print(f"stack.py: the sample data is already in the database, but its passwords are not"
-              f" in {stack.credentials_file}\nstack.py: (delete {stack.pg_dir} to start from an"
-              f" empty database)", file=sys.stderr)
+              f" in {stack.shown(stack.credentials_file)}\nstack.py: (delete"
+              f" {stack.shown(stack.pg_dir)} to start from an empty database)", file=sys.stderr)
         return
     creds.update(data)
     save_credentials(stack.credentials_file, creds)
@@ -819,7 +932,8 @@ def cmd_run(args):
     rc = 0
     try:
         stack.start_postgres()
-        print(f"PostgreSQL: {stack.conninfo}  (data {stack.pg_data}, log {stack.pg_log})")
+        print(f"PostgreSQL: {stack.conninfo}  (data {stack.shown(stack.pg_data)},"
+              f" log {stack.shown(stack.pg_log)})")
         out = stack.migrate()
         if out.strip():
             print(out.rstrip())
@@ -838,8 +952,8 @@ def cmd_run(args):
                 save_credentials(stack.credentials_file, creds)
             except StackError as e:
                 print(f"stack.py: could not create the development admin:\n{e}\n"
-                      f"stack.py: (delete {stack.pg_dir} to start from an empty database)",
-                      file=sys.stderr)
+                      f"stack.py: (delete {stack.shown(stack.pg_dir)} to start from an empty"
+                      " database)", file=sys.stderr)
         # Sample accounts on first start: after the master data (their skills and
         # qualifications are linked by name) and after the admin (recorded as the one who
         # decided the sample verifications).
@@ -847,21 +961,21 @@ def cmd_run(args):
             load_sample_data(stack, creds)
         stack.start_httpd()
         print(f"\nmod_carechain is running at {stack.base_url}/  (MPM {stack.mpm})")
-        print(f"  error log:   {stack.error_log}")
-        print(f"  mail:        {stack.mail_dir}")
-        print(f"  credentials: {stack.credentials_file}")
+        print(f"  error log:   {stack.shown(stack.error_log)}")
+        print(f"  mail:        {stack.shown(stack.mail_dir)}")
+        print(f"  credentials: {stack.shown(stack.credentials_file)}")
         admin = creds.get("admin")
         if admin:
             print(f"  admin:       {admin.get('email')} / {admin.get('password')}")
         if "candidates" in creds:
             print(f"  sample data: {len(creds['candidates'])} candidates and"
                   f" {len(creds.get('recruiters', []))} recruiters, passwords in"
-                  f" {stack.credentials_file}")
+                  f" {stack.shown(stack.credentials_file)}")
         print("Press Ctrl-C to stop.", flush=True)
         while True:
             time.sleep(1)
             if not stack.httpd_running():
-                print(f"stack.py: httpd exited unexpectedly; see {stack.error_log}:\n"
+                print(f"stack.py: httpd exited unexpectedly; see {stack.shown(stack.error_log)}:\n"
                       f"{tail(stack.error_log, 20)}", file=sys.stderr)
                 rc = 1
                 break
