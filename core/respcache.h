@@ -4,7 +4,8 @@
  * it was computed from and the time until which it is valid. The caller reads the current stamp
  * from the database (cc_content_stamp: the version, the database clock, the next job expiry) and
  * gets an entry only when its version is that version and the clock is before its end: the
- * cache never answers anything the database would not answer now (0011_content_version.sql).
+ * cache never answers anything the database would not answer now
+ * (dbd/schema/0011_content_version.sql).
  *
  * Bounded in bytes; the least recently used entries go first. Plain APR, no httpd: the unit
  * tests link it. Thread-safe when APR has threads. */

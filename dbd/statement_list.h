@@ -13,10 +13,10 @@
 // clang-format off
 CC_STMT(health_check, 0, CC_READ,
         "SELECT 1")
-/* What a cached answer is checked against (services/cached.c, 0011_content_version.sql): the
- * versions of the groups catalog, jobs, applications and candidates, the database clock
- * and the first upcoming expiry of an open job (NULL: none), both in microseconds since
- * the epoch. */
+/* What a cached answer is checked against (services/cached.c,
+ * dbd/schema/0011_content_version.sql): the versions of the groups catalog, jobs, applications
+ * and candidates, the database clock and the first upcoming expiry of an open job (NULL: none),
+ * both in microseconds since the epoch. */
 CC_STMT(content_stamp, 0, CC_READ,
         "SELECT sum(v) FILTER (WHERE grp = 'catalog')::bigint,"
         " sum(v) FILTER (WHERE grp = 'jobs')::bigint,"
@@ -581,8 +581,8 @@ CC_STMT(job_closed_notify, 1, CC_WRITE,
         " FROM applications a JOIN jobs j ON j.id = a.job_id"
         " JOIN candidate_profiles c ON c.id = a.candidate_id"
         " WHERE a.job_id = $1 AND a.status <> 'withdrawn'")
-/* one page of jobs for the list and search endpoints, rendered: see cc_job_page (0004)
- * and the search cache in front of it (0008). Repeatable: the cache write is an upsert. */
+/* one page of jobs for the list and search endpoints, rendered: see cc_job_page (dbd/sql/jobs.sql)
+ * and cc_job_page_cached in front of it (same file). Repeatable: the cache write is an upsert. */
 CC_STMT(job_page, 1, CC_READ,
         "SELECT total, results, bad_skill FROM cc_job_page_cached($1::jsonb)")
 
@@ -689,8 +689,8 @@ CC_STMT(completed_job_get, 3, CC_READ,
 #undef CC_APP_SCOPE
 
 /* ---- matching (handlers/matches.c) ---- */
-/* The ranking functions (0006; the candidate's behind the cache of 0009) return one page in
- * rank order with the total; the rows are rendered here. $1 = the caller's user id
+/* The ranking functions (dbd/sql/matching.sql; the candidate's behind cc_match_rank_jobs_cached)
+ * return one page in rank order with the total; the rows are rendered here. $1 = the caller's user id
  * (candidate) or the job id; then min_score, limit, offset. */
 CC_STMT(match_jobs_page, 4, CC_READ,
         "SELECT m.total, json_build_object('job', cc_match_job_json(j), 'match_score', m.score,"
@@ -712,7 +712,8 @@ CC_STMT(match_candidates_page, 4, CC_READ,
         " JOIN candidate_profiles c ON c.id = m.id ORDER BY m.o")
 
 
-/* a new open job: notify the candidates it matches at >= 80 (0010) */
+/* a new open job: notify the candidates it matches at >= 80 (cc_notify_job_matches,
+ * dbd/sql/events.sql) */
 CC_STMT(job_notify_matches, 1, CC_WRITE,
         "SELECT cc_notify_job_matches($1::bigint)")
 

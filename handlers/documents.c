@@ -4,11 +4,11 @@
  * they arrive; they are hashed, scanned for polyglot markers and written to a spool file that is
  * unlinked the moment it is created (so no crash, disconnect or error can leave it behind), in
  * CarechainUploadTempDir. Only when the whole body has arrived and the file is accepted does a
- * short transaction copy the spool into PostgreSQL in 256 KiB chunks (migration 0007) with its
- * metadata. A slow client therefore holds a worker but not a database connection (the one
- * authentication took goes back to the pool first), and the database never sees a
- * half-written document. A download reads the chunks one statement at a time and writes each
- * to the client with the connection handed back meanwhile. */
+ * short transaction copy the spool into PostgreSQL in 256 KiB chunks
+ * (dbd/schema/0007_documents.sql) with its metadata. A slow client therefore holds a worker but not
+ * a database connection (the one authentication took goes back to the pool first), and the database
+ * never sees a half-written document. A download reads the chunks one statement at a time and
+ * writes each to the client with the connection handed back meanwhile. */
 #include <string.h>
 #include <openssl/evp.h>
 #include <apr_file_io.h>

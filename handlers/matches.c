@@ -1,7 +1,7 @@
 /* GET /api/jobs/matches/ (CONTRACT §4 "Matching"): a candidate's open jobs ranked by match
  * score, or the candidates ranked for one job (?job=<id>) for its recruiter and for admins.
  * Scores, ranking and counts come from the database (cc_match_rank_jobs and
- * cc_match_rank_candidates in 0006_matching.sql), computed from current data; a candidate's
+ * cc_match_rank_candidates in dbd/sql/matching.sql), computed from current data; a candidate's
  * pages are kept in the response cache, which answers only while nothing they read changed. */
 #include "handlers.h"
 

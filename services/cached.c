@@ -1,5 +1,6 @@
 /* The response cache of this httpd process (core/respcache.c) and the content stamp it is checked
- * against (0011_content_version.sql): exact answers, from memory, on every node. */
+ * against (dbd/schema/0011_content_version.sql, dbd/sql/versions.sql): exact answers, from memory,
+ * on every node. */
 #include <apr_thread_cond.h>
 #include <apr_thread_mutex.h>
 #include "services.h"

@@ -40,7 +40,7 @@ int cc_audit(cc_req_t *q, const char *action, const char *target_type, apr_int64
 
 /* ---- the response cache (services/cached.c on core/respcache.c) ------------------------- */
 
-/* The groups of tables an answer reads (0011_content_version.sql). */
+/* The groups of tables an answer reads (dbd/schema/0011_content_version.sql). */
 enum {
     CC_CV_CATALOG = 1,      /* skills, qualifications, locations */
     CC_CV_JOBS = 2,         /* jobs, their links, hospitals, recruiter profiles */

@@ -8,7 +8,7 @@
 -- A job as every endpoint shows it (CONTRACT §4), without the per-candidate fields.
 -- plpgsql, not sql: a sql function with sub-selects is not inlined and PostgreSQL 15 parses and
 -- plans its body again in every statement that calls it (~2 ms for one job); plpgsql keeps the
--- plans of its queries for the session (docs/jobs-perf.md).
+-- plans of its queries for the session (docs/notes/jobs-perf.md).
 CREATE OR REPLACE FUNCTION cc_job_base_json(j jobs) RETURNS json LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN json_build_object(
@@ -87,7 +87,7 @@ $$ SELECT '%' || replace(replace(replace(s, '\', '\\'), '%', '\%'), '_', '\_') |
 -- every match is ranked and sorted anyway.
 -- The unfiltered public list (the busiest path) runs static SQL, whose plans plpgsql keeps for
 -- the session, and counts with the open-jobs counter. Rendering is static SQL on every path.
--- See docs/jobs-perf.md.
+-- See docs/notes/jobs-perf.md.
 CREATE OR REPLACE FUNCTION cc_job_page(f jsonb, OUT total bigint, OUT results text,
                                        OUT bad_skill text)
 LANGUAGE plpgsql STABLE AS $$
