@@ -690,8 +690,8 @@ CC_STMT(completed_job_get, 3, CC_READ,
 
 /* ---- matching (handlers/matches.c) ---- */
 /* The ranking functions (dbd/sql/matching.sql; the candidate's behind cc_match_rank_jobs_cached)
- * return one page in rank order with the total; the rows are rendered here. $1 = the caller's user id
- * (candidate) or the job id; then min_score, limit, offset. */
+ * return one page in rank order with the total; the rows are rendered here. $1 = the caller's
+ * user id (candidate) or the job id; then min_score, limit, offset. */
 CC_STMT(match_jobs_page, 4, CC_READ,
         "SELECT m.total, json_build_object('job', cc_match_job_json(j), 'match_score', m.score,"
         " 'match_factors', cc_match_json(p.id, j.id)->'match_factors')::text"
