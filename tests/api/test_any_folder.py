@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[2]
 ROOT = os.geteuid() == 0
 MPM = os.environ.get("CC_MPM", "event")
 PASSWORD = "Theatre-Sister-42"
-MIGRATIONS = len(list((REPO / "dbd" / "migrations").glob("*.sql")))
+SCHEMA_FILES = len(list((REPO / "dbd" / "schema").glob("*.sql")))
 
 
 def _mode_owner(path):
@@ -134,7 +134,7 @@ def test_stack_from_a_private_folder(checkout):
     try:
         s.start_postgres()
         assert s.pg_created
-        assert f"migrations: {MIGRATIONS} applied" in s.migrate()
+        assert f"schema files: {SCHEMA_FILES} applied" in s.migrate()
         s.start_httpd()
         _check_serving(s.base_url, c.co)
         # A row written through carechainctl's own discovery of var/conninfo.
@@ -253,7 +253,7 @@ def test_make_run_from_a_private_folder(checkout):
         assert r.status_code == 200
         assert (c.var / "httpd" / "error.log").exists()
         r = _ctl(c, "migrate")
-        assert r.stdout.strip().endswith(f"0 applied, {MIGRATIONS} total"), r.stdout + r.stderr
+        assert f"schema files: 0 applied, {SCHEMA_FILES} total" in r.stdout, r.stdout + r.stderr
     finally:
         if proc.poll() is None:
             _stop_run(proc, out)
@@ -274,7 +274,7 @@ def test_make_run_from_a_private_folder(checkout):
     try:
         _check_serving(f"http://127.0.0.1:{port}", c.co)
         text = out2.read_text()
-        assert "migrations: 0 applied" in text and "skills:" not in text
+        assert "schema files: 0 applied" in text and "skills:" not in text
         assert json.loads((c.var / "dev-credentials.json").read_text()) == creds
         admin = creds["admin"]
         r = _get(f"http://127.0.0.1:{port}/api/accounts/admin-login/", "POST",
