@@ -88,26 +88,6 @@ apr_off_t cc_config_max_body(const cc_dir_conf_t *dc)
     return dc->max_body != CC_UNSET ? dc->max_body : DEFAULT_MAX_BODY;
 }
 
-/* What is still unset after merging takes the default. */
-static void fill_defaults(cc_server_conf_t *c)
-{
-    const cc_server_conf_t *a = c, *b = &defaults;
-    c->jwt.alg = NEAR_PTR(jwt.alg);
-    c->jwt.issuer = NEAR_PTR(jwt.issuer);
-    c->access_ttl = NEAR(access_ttl);
-    c->refresh_ttl = NEAR(refresh_ttl);
-    c->bcrypt_cost = NEAR(bcrypt_cost);
-    c->mail_transport = NEAR_PTR(mail_transport);
-    c->mail_from = NEAR_PTR(mail_from);
-    c->throttle_email = NEAR(throttle_email);
-    c->throttle_client = NEAR(throttle_client);
-    c->throttle_window = NEAR(throttle_window);
-    c->doc_max_size = NEAR(doc_max_size);
-    c->doc_max_count = NEAR(doc_max_count);
-    c->doc_max_total = NEAR(doc_max_total);
-    c->response_cache = NEAR(response_cache);
-}
-
 #undef NEAR
 #undef NEAR_PTR
 
@@ -423,7 +403,8 @@ int cc_config_post_config(apr_pool_t *pconf, server_rec *s)
     int rv;
     for (sv = s; sv; sv = sv->next) {
         cc_server_conf_t *c = ap_get_module_config(sv->module_config, &carechain_module);
-        fill_defaults(c);
+        /* what is still unset takes the default: the defaults are merged in as the base */
+        *c = *(cc_server_conf_t *)cc_config_merge_server(pconf, (void *)&defaults, c);
         if ((rv = read_key(pconf, sv, c)) != OK)
             return rv;
     }
