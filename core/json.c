@@ -24,10 +24,14 @@ json_t *cc_json_own(apr_pool_t *p, json_t *o)
     return o;
 }
 
+/* On hot paths (every page's envelope): the string lives only while it is written out, so it
+ * needs no pool cleanup. */
 const char *cc_json_quote(apr_pool_t *p, const char *s)
 {
-    json_t *j = cc_json_own(p, s ? json_string(s) : NULL);
-    return j ? cc_json_dump(p, j) : "null";
+    json_t *j = s ? json_string(s) : NULL;
+    const char *out = j ? cc_json_dump(p, j) : "null";
+    json_decref(j);
+    return out;
 }
 
 /* ---- object texts of JSON members ------------------------------------------------------- */
