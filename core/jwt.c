@@ -44,7 +44,8 @@ char *cc_jwt_issue(apr_pool_t *p, const cc_jwt_conf_t *conf, const cc_claims_t *
 }
 
 /* Reads the header segment ourselves so the algorithm is refused before libjwt sees the token
- * (libjwt 1.10 accepts "none" and any algorithm the key can compute). */
+ * (libjwt 1.10 accepts "none" and any algorithm the key can compute), and so are a typ other
+ * than JWT and any "crit" (libjwt ignores it). */
 static cc_jwt_status_t check_header(apr_pool_t *p, const char *token, const char *want_alg)
 {
     const char *dot = strchr(token, '.');
@@ -67,6 +68,9 @@ static cc_jwt_status_t check_header(apr_pool_t *p, const char *token, const char
     if (!json_is_string(alg) || strcmp(json_string_value(alg), want_alg) != 0)
         st = CC_JWT_BAD_ALG;
     else if (typ && (!json_is_string(typ) || strcmp(json_string_value(typ), "JWT") != 0))
+        st = CC_JWT_MALFORMED;
+    /* RFC 7515 4.1.11: critical extensions we do not understand (we understand none) */
+    else if (json_object_get(h, "crit"))
         st = CC_JWT_MALFORMED;
     json_decref(h);
     return st;

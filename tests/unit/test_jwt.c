@@ -391,6 +391,34 @@ START_TEST(test_typ_not_jwt_refused)
 }
 END_TEST
 
+/* RFC 7515 4.1.11: a recipient must refuse a JWS with critical header parameters it does not
+ * understand; no extension is understood here, so any "crit" is refused, even correctly signed. */
+START_TEST(test_crit_header_refused)
+{
+    static const char *const crits[] = {"{\"crit\":[\"exp\"],\"exp\":1}",
+                                        "{\"crit\":[\"b64\"],\"b64\":false}", "{\"crit\":[]}",
+                                        "{\"crit\":\"x\"}", "{\"crit\":null}"};
+    size_t i;
+    for (i = 0; i < sizeof(crits) / sizeof(crits[0]); i++) {
+        jwt_t *jwt = NULL;
+        json_t *c = claims_json();
+        char *grants = json_dumps(c, JSON_COMPACT), *s;
+        json_decref(c);
+        ck_assert_int_eq(jwt_new(&jwt), 0);
+        ck_assert_int_eq(jwt_set_alg(jwt, JWT_ALG_HS256, key, (int)sizeof(key)), 0);
+        ck_assert_int_eq(jwt_add_headers_json(jwt, crits[i]), 0);
+        ck_assert_int_eq(jwt_add_grants_json(jwt, grants), 0);
+        free(grants);
+        s = jwt_encode_str(jwt);
+        jwt_free(jwt);
+        ck_assert_ptr_nonnull(s);
+        ck_assert_msg(verify(apr_pstrdup(pool, s), "access", NOW) == CC_JWT_MALFORMED,
+                      "header %s was accepted", crits[i]);
+        free(s);
+    }
+}
+END_TEST
+
 START_TEST(test_extra_header_any_length)
 {
     /* header segments of every length modulo 4 decode (base64url has no padding) */
@@ -764,6 +792,7 @@ Suite *cc_jwt_suite(void)
     tcase_add_test(tc, test_alg_none_refused);
     tcase_add_test(tc, test_header_alg_odd_values);
     tcase_add_test(tc, test_typ_not_jwt_refused);
+    tcase_add_test(tc, test_crit_header_refused);
     tcase_add_test(tc, test_extra_header_any_length);
     tcase_add_test(tc, test_tampered_payload);
     tcase_add_test(tc, test_tampered_signature);
