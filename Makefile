@@ -34,7 +34,7 @@ GEN_MIGR  := $(G)/migrations.c
 GEN_DATA  := $(G)/seed_data.c
 SEED_DATA := $(sort $(wildcard cli/data/*.tsv))
 GEN_SAMPLE := $(G)/sample_data_sql.c
-MOD_SRC  := mod_carechain.c core/config.c core/body.c core/http.c core/passwords.c dbd/db.c \
+MOD_SRC  := mod_carechain.c core/config.c core/body.c core/http.c core/errors.c core/passwords.c dbd/db.c \
             $(wildcard services/*.c) $(wildcard handlers/*.c) $(PURE_SRC)
 CLI_SRC  := cli/carechainctl.c cli/seed_masters.c cli/sample_data.c core/password_rules.c core/utf8.c \
             core/validate.c dbd/statements.c

@@ -137,6 +137,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, after, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(cc_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    cc_errors_register_hooks();
 }
 
 module AP_MODULE_DECLARE_DATA carechain_module = {

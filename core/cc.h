@@ -94,8 +94,13 @@ int cc_unsupported_media_type(cc_req_t *q, const char *content_type);
 /* 204 No Content. */
 int cc_no_content(cc_req_t *q);
 /* The JSON answer to an error httpd raised itself and sent to `ErrorDocument NNN
- * /api/_httpd_error` (REDIRECT_STATUS). */
+ * /api/_httpd_error` (REDIRECT_STATUS). core/errors.c. */
 int cc_httpd_error(cc_req_t *q);
+/* 1 when the request (however broken) names an /api/ URL: its errors are answered in JSON. */
+int cc_error_is_api(request_rec *r);
+/* Registers the output filter that turns httpd's own error pages for /api/ URLs into the JSON
+ * error shape, and the insert_error_filter hook that adds it (register_hooks). */
+void cc_errors_register_hooks(void);
 /* Sets the CORS headers when the Origin is one of CarechainCORSOrigins; 1 when it is. */
 int cc_cors(cc_req_t *q);
 

@@ -91,36 +91,6 @@ int cc_no_content(cc_req_t *q)
     return OK;
 }
 
-/* httpd answers some errors itself before or around the handler (a malformed chunked body,
- * LimitRequestBody, access control). `ErrorDocument NNN /api/_httpd_error` in the /api location
- * sends them here as an internal redirect, so they too get the JSON error shape. */
-int cc_httpd_error(cc_req_t *q)
-{
-    static const struct {
-        int status;
-        const char *code, *detail;
-    } map[] = {
-        {400, "parse_error", "The request could not be parsed."},
-        {401, "not_authenticated", "Authentication credentials were not provided."},
-        {403, "permission_denied", "You do not have permission to perform this action."},
-        {404, "not_found", "Not found."},
-        {405, "method_not_allowed", "Method not allowed."},
-        {408, "request_timeout", "The request took too long to arrive."},
-        {411, "length_required", "A Content-Length or chunked body is required."},
-        {413, "request_too_large", "Request body is too large."},
-        {417, "expectation_failed", "Only the 100-continue expectation is supported."},
-        {503, "service_unavailable", "The service is temporarily unavailable. Try again shortly."},
-    };
-    const char *st = apr_table_get(q->r->subprocess_env, "REDIRECT_STATUS");
-    int status = st ? atoi(st) : 500;
-    unsigned i;
-    for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-        if (map[i].status == status)
-            return cc_error(q, status, map[i].code, map[i].detail);
-    return cc_error(q, status >= 400 && status < 600 ? status : 500, "server_error",
-                    "A server error occurred.");
-}
-
 int cc_cors(cc_req_t *q)
 {
     const char *origin = apr_table_get(q->r->headers_in, "Origin");

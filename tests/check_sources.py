@@ -21,7 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ["core", "dbd", "services", "handlers", "mod_carechain.c"]
-HTTPD_FACING = {"core/cc.h", "core/config.h", "core/config.c", "core/body.c", "core/http.c"}
+HTTPD_FACING = {"core/cc.h", "core/config.h", "core/config.c", "core/body.c", "core/http.c",
+                "core/errors.c"}
 # Headers of httpd itself (<httpd.h>, <http_*.h>, <util_*.h>, <ap_*.h>, <mod_*.h>).
 HTTPD_HEADER = re.compile(r"^(httpd|http_\w+|util_\w+|ap_\w+|mod_\w+)\.h$")
 LOGNO = re.compile(r"CC_LOGNO\((\d+)\)")

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import re
+import socket
 import time
 import uuid
 
@@ -248,3 +249,26 @@ def jwt_sign(claims, key, alg="HS256", header=None):
 
 def now():
     return int(time.time())
+
+
+def raw_request(stack, data, timeout=10):
+    """Sends raw bytes to httpd and returns (status, headers dict, body bytes)."""
+    with socket.create_connection(("127.0.0.1", stack.http_port), timeout=timeout) as c:
+        c.sendall(data)
+        out = b""
+        while True:
+            try:
+                chunk = c.recv(65536)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            out += chunk
+    head, _, body = out.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        headers[k.strip().lower()] = v.strip()
+    return status, headers, body

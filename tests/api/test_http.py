@@ -1,12 +1,11 @@
 """HTTP conventions every /api/ answer follows (CONTRACT §1 and §11): JSON errors, routing,
 methods, trailing slashes, body decoding and limits, headers, the index and the health check."""
 
-import socket
-
 import pytest
 
 from helpers import (create_admin, JSON_CT, PASSWORD, assert_error, assert_json, clear_login_failures,
-                     logged_in_user, register_body, verification_token)
+                     logged_in_user, raw_request, register_body,
+                     verification_token)
 
 NOT_FOUND = {"detail": "Not found.", "code": "not_found"}
 
@@ -16,29 +15,6 @@ def _fresh_login_failures(db):
     clear_login_failures(db)
     yield
     clear_login_failures(db)
-
-
-def raw_request(stack, data, timeout=10):
-    """Sends raw bytes to httpd and returns (status, headers dict, body bytes)."""
-    with socket.create_connection(("127.0.0.1", stack.http_port), timeout=timeout) as c:
-        c.sendall(data)
-        out = b""
-        while True:
-            try:
-                chunk = c.recv(65536)
-            except socket.timeout:
-                break
-            if not chunk:
-                break
-            out += chunk
-    head, _, body = out.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    headers = {}
-    for line in lines[1:]:
-        k, _, v = line.partition(":")
-        headers[k.strip().lower()] = v.strip()
-    return status, headers, body
 
 
 # ==== routing ===================================================================================
