@@ -123,8 +123,13 @@ static int cc_handler(request_rec *r)
                             "You do not have permission to perform this action.");
     }
     if ((r->method_number == M_POST || r->method_number == M_PUT || r->method_number == M_PATCH)
-        && !(q->route->flags & CC_RF_STREAM) && !cc_body_load(q))
-        return OK;
+        && !(q->route->flags & CC_RF_STREAM)) {
+        /* The body arrives at the client's pace: the connection authentication took goes back
+         * to mod_dbd's pool meanwhile, so slow bodies cannot hold the database's connections. */
+        cc_db_release(q);
+        if (!cc_body_load(q))
+            return OK;
+    }
     return q->route->handler(q);
 }
 

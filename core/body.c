@@ -4,47 +4,89 @@
 #include <apr_strings.h>
 #include "cc.h"
 
-/* Reads the whole body into the request pool, at most `max` bytes. OK, HTTP_BAD_REQUEST (the
- * client went away or sent a broken chunk) or HTTP_REQUEST_ENTITY_TOO_LARGE. */
-static int read_body(cc_req_t *q, apr_off_t max, char **out, apr_size_t *outlen)
+/* ---- reading ---------------------------------------------------------------------------- */
+
+int cc_body_begin(cc_req_t *q, cc_body_reader_t *rd)
 {
-    request_rec *r = q->r;
-    apr_size_t cap = 8192, len = 0;
+    int rv = ap_setup_client_block(q->r, REQUEST_CHUNKED_DECHUNK);
+    rd->r = q->r;
+    rd->bb = apr_brigade_create(q->pool, q->r->connection->bucket_alloc);
+    rd->done = rv != OK || !ap_should_client_block(q->r);
+    return rv;
+}
+
+/* What ap_get_client_block does, but the status of a failed read is kept: a client too slow
+ * for mod_reqtimeout or httpd's Timeout (APR_TIMEUP) is told 408, not 400. */
+apr_status_t cc_body_read(cc_body_reader_t *rd, char *buf, apr_size_t len, apr_size_t *got)
+{
+    apr_status_t rv;
+    apr_bucket *last;
+    *got = 0;
+    if (rd->done)
+        return APR_SUCCESS;
+    rv = ap_get_brigade(rd->r->input_filters, rd->bb, AP_MODE_READBYTES, APR_BLOCK_READ, len);
+    if (rv != APR_SUCCESS) {
+        apr_brigade_cleanup(rd->bb);
+        rd->done = 1;
+        rd->r->connection->keepalive = AP_CONN_CLOSE; /* the rest of the body is unread */
+        return rv;
+    }
+    last = APR_BRIGADE_LAST(rd->bb);
+    if (last != APR_BRIGADE_SENTINEL(rd->bb) && APR_BUCKET_IS_EOS(last))
+        rd->done = 1;
+    rv = apr_brigade_flatten(rd->bb, buf, &len);
+    apr_brigade_cleanup(rd->bb);
+    *got = len;
+    return rv;
+}
+
+int cc_body_read_failed(cc_req_t *q, apr_status_t rv)
+{
+    if (APR_STATUS_IS_TIMEUP(rv))
+        return cc_error(q, HTTP_REQUEST_TIME_OUT, "request_timeout",
+                        "The request body took too long to arrive.");
+    return cc_error(q, HTTP_BAD_REQUEST, "parse_error", "The request body could not be read.");
+}
+
+/* Reads the whole body into the request pool, at most `max` bytes. APR_SUCCESS, APR_ENOSPC for
+ * a body over max (or over LimitRequestBody), APR_EGENERAL when httpd refuses its framing, or
+ * the status of the failed read. */
+static apr_status_t read_body(cc_req_t *q, apr_off_t max, char **out, apr_size_t *outlen)
+{
+    cc_body_reader_t rd;
+    apr_size_t cap = 8192, len = 0, got;
     char *buf;
-    long n;
-    int rv = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK);
+    apr_status_t rv;
+    int st = cc_body_begin(q, &rd);
     *out = NULL;
     *outlen = 0;
-    if (rv != OK)
-        return rv;
-    if (r->remaining > max)
-        return HTTP_REQUEST_ENTITY_TOO_LARGE;
-    if (!ap_should_client_block(r))
-        return OK;
+    if (st != OK)
+        return st == HTTP_REQUEST_ENTITY_TOO_LARGE ? APR_ENOSPC : APR_EGENERAL;
+    if (q->r->remaining > max)
+        return APR_ENOSPC;
     buf = apr_palloc(q->pool, cap + 1);
     for (;;) {
         if (len == cap) {
             char *nb;
             if ((apr_off_t)cap > max)
-                return HTTP_REQUEST_ENTITY_TOO_LARGE;
+                return APR_ENOSPC;
             cap *= 2;
             nb = apr_palloc(q->pool, cap + 1);
             memcpy(nb, buf, len);
             buf = nb;
         }
-        n = ap_get_client_block(r, buf + len, cap - len);
-        if (n == 0)
+        if ((rv = cc_body_read(&rd, buf + len, cap - len, &got)) != APR_SUCCESS)
+            return rv;
+        if (got == 0 && rd.done)
             break;
-        if (n < 0)
-            return HTTP_BAD_REQUEST;
-        len += (apr_size_t)n;
+        len += got;
         if ((apr_off_t)len > max)
-            return HTTP_REQUEST_ENTITY_TOO_LARGE;
+            return APR_ENOSPC;
     }
     buf[len] = 0;
     *out = buf;
     *outlen = len;
-    return OK;
+    return APR_SUCCESS;
 }
 
 /* Decodes a form body into obj (strings; the first of repeated keys wins). 0 when a value is not
@@ -107,16 +149,17 @@ int cc_body_load(cc_req_t *q)
     const char *ct = apr_table_get(r->headers_in, "Content-Type"), *mt;
     char *buf;
     apr_size_t len;
-    int rv = read_body(q, cc_config_max_body(q->dc), &buf, &len);
+    apr_status_t rv = read_body(q, cc_config_max_body(q->dc), &buf, &len);
 
     q->body = cc_jobject(q);
-    if (rv == HTTP_REQUEST_ENTITY_TOO_LARGE) {
+    if (rv == APR_ENOSPC) {
         r->connection->keepalive = AP_CONN_CLOSE; /* do not read the rest */
-        cc_error(q, rv, "request_too_large", "Request body is too large.");
+        cc_error(q, HTTP_REQUEST_ENTITY_TOO_LARGE, "request_too_large",
+                 "Request body is too large.");
         return 0;
     }
-    if (rv != OK) {
-        cc_error(q, HTTP_BAD_REQUEST, "parse_error", "The request body could not be read.");
+    if (rv != APR_SUCCESS) {
+        cc_body_read_failed(q, rv);
         return 0;
     }
     if (len == 0)

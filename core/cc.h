@@ -142,6 +142,21 @@ int cc_query_ordering(cc_req_t *q, const char *const *fields, const char *dflt, 
 
 /* ---- bodies (core/body.c) --------------------------------------------------------------- */
 
+/* Reading a body piece by piece (uploads; cc_body_load reads JSON and form bodies with it). */
+typedef struct {
+    request_rec *r;
+    apr_bucket_brigade *bb;
+    int done; /* the body ended (or there is none) */
+} cc_body_reader_t;
+/* Prepares reading q's body, dechunked (ap_setup_client_block): OK, or the HTTP status httpd
+ * found (413 over LimitRequestBody, 400 or 411 for its framing). */
+int cc_body_begin(cc_req_t *q, cc_body_reader_t *rd);
+/* Reads at most len bytes into buf; *got is 0 (with rd->done) at the end. APR_SUCCESS, or the
+ * status of a failed read (APR_TIMEUP: the client was too slow); the connection then closes. */
+apr_status_t cc_body_read(cc_body_reader_t *rd, char *buf, apr_size_t len, apr_size_t *got);
+/* Answers a failed read: 408 request_timeout for a timeout, else 400 parse_error. OK. */
+int cc_body_read_failed(cc_req_t *q, apr_status_t rv);
+
 /* Reads and decodes the body of a POST/PUT/PATCH into q->body (JSON, or a form where the route
  * allows it), at most CarechainMaxBodySize bytes. 1 to continue; 0 when an error was answered. */
 int cc_body_load(cc_req_t *q);

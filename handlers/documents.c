@@ -198,9 +198,9 @@ static int receive(cc_req_t *q, upload_t *u, const char *boundary)
     cc_mp_t *mp = cc_mp_create(q->pool, boundary, &cb, u);
     cc_mp_status_t st = CC_MP_OK;
     char *buf = apr_palloc(q->pool, READ_BUF);
-    int rv = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK);
+    cc_body_reader_t rd;
 
-    if (rv != OK) {
+    if (cc_body_begin(q, &rd) != OK) {
         cc_error(q, HTTP_BAD_REQUEST, "parse_error", "The request body could not be read.");
         return 0;
     }
@@ -208,31 +208,28 @@ static int receive(cc_req_t *q, upload_t *u, const char *boundary)
         too_large(q, u->max);
         return 0;
     }
-    if (ap_should_client_block(r)) {
-        for (;;) {
-            long n = ap_get_client_block(r, buf, READ_BUF);
-            if (n == 0)
-                break;
-            if (n < 0) {
-                /* The client went away or sent a broken chunked body. Nothing was stored:
-                 * the spool is already unlinked and the database was not touched. */
-                ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                              CC_LOGNO(01402) "upload aborted after %" APR_OFF_T_FMT " bytes",
-                              total);
-                r->connection->keepalive = AP_CONN_CLOSE;
-                cc_error(q, HTTP_BAD_REQUEST, "parse_error", "The request body could not be read.");
-                return 0;
-            }
-            total += n;
-            if (total > body_max) {
-                too_large(q, u->max);
-                return 0;
-            }
-            if (st == CC_MP_OK)
-                st = cc_mp_feed(mp, buf, (apr_size_t)n);
-            if (st == CC_MP_ERROR || st == CC_MP_ABORTED)
-                break; /* answered below; the rest is not read (the connection closes) */
+    for (;;) {
+        apr_size_t n;
+        apr_status_t rv = cc_body_read(&rd, buf, READ_BUF, &n);
+        if (rv != APR_SUCCESS) {
+            /* The client went away, was too slow or sent a broken chunked body. Nothing was
+             * stored: the spool is already unlinked and the database was not touched. */
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, r,
+                          CC_LOGNO(01402) "upload aborted after %" APR_OFF_T_FMT " bytes", total);
+            cc_body_read_failed(q, rv);
+            return 0;
         }
+        if (n == 0 && rd.done)
+            break;
+        total += (apr_off_t)n;
+        if (total > body_max) {
+            too_large(q, u->max);
+            return 0;
+        }
+        if (st == CC_MP_OK)
+            st = cc_mp_feed(mp, buf, n);
+        if (st == CC_MP_ERROR || st == CC_MP_ABORTED)
+            break; /* answered below; the rest is not read (the connection closes) */
     }
     if (st == CC_MP_OK || st == CC_MP_DONE)
         st = cc_mp_finish(mp);

@@ -99,3 +99,121 @@ def test_token_with_crit_header_is_refused(api, stack, read_mails):
         assert r.status_code == 401, r.text
         assert r.json()["code"] == "token_not_valid"
     assert claims["exp"] > now()
+
+
+# ---- slow bodies: no database connection held (finding 2), 408 on a timeout (finding 10) ---
+
+SLOW_APP = "cc-slow-bodies"
+# A body must start within 4 s and then keep 100 bytes/s (each 100 bytes buy a second more).
+SLOW_CONF = """
+<IfModule !reqtimeout_module>
+    LoadModule reqtimeout_module "/usr/lib/apache2/modules/mod_reqtimeout.so"
+</IfModule>
+RequestReadTimeout handshake=0 header=20 body=4,MinRate=100
+"""
+
+
+@pytest.fixture(scope="module")
+def slow_stack(stack):
+    """A second httpd on the session's database and key, with short body timeouts; its
+    connections carry their own application_name so they can be counted."""
+    import shutil
+    import tempfile
+    from stack import Stack
+    d = tempfile.mkdtemp(prefix="cc-slow-")
+    s = Stack(d, mpm=stack.mpm, bcrypt_cost=4, extra_conf=SLOW_CONF)
+    s.conninfo = stack.conninfo + f" application_name={SLOW_APP}"
+    s.sockdir, s.pg_port = stack.sockdir, stack.pg_port
+    s.base_dir.mkdir(parents=True, exist_ok=True)
+    s.jwt_key.write_bytes(stack.jwt_key.read_bytes())
+    s.jwt_key.chmod(0o600)
+    s.start_httpd()
+    yield s
+    problems = s.error_log_problems(allow=[r"AH01382", r"Request body read timeout"])
+    s.stop_httpd()
+    shutil.rmtree(d, ignore_errors=True)
+    assert not problems, problems
+
+
+def _slow_patch(s, token, body, first):
+    """A PATCH of the caller's profile whose headers are sent and `first` bytes of the body."""
+    import socket
+    c = socket.create_connection(("127.0.0.1", s.http_port), timeout=15)
+    c.sendall(b"PATCH /api/accounts/profile/ HTTP/1.1\r\nHost: a\r\nConnection: close\r\n"
+              b"Content-Type: application/json\r\nAuthorization: Bearer " + token.encode()
+              + b"\r\nContent-Length: %d\r\n\r\n" % len(body) + body[:first])
+    return c
+
+
+def _answer(c):
+    out = b""
+    while True:
+        d = c.recv(65536)
+        if not d:
+            break
+        out += d
+    c.close()
+    head, _, body = out.partition(b"\r\n\r\n")
+    return int(head.split()[1]), head.decode("latin-1"), body
+
+
+def _backends(stack):
+    return int(stack.psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                          f"'{SLOW_APP}'")[0][0])
+
+
+def test_slow_bodies_hold_no_database_connection(slow_stack, stack, api, read_mails):
+    import json
+    import time
+    from helpers import create_user
+    if slow_stack.mpm == "prefork":
+        pytest.skip("prefork: every child keeps its own connection (DBDKeep) whatever a request "
+                    "does, so a count of connections cannot tell a held one; measured under event")
+    user = create_user(api, read_mails, login_now=True)
+    n = 12
+    body = json.dumps({"first_name": "Slowly"}).encode()
+    # warm the pool of the second httpd (an authenticated request opens a connection)
+    r = api.session.get(slow_stack.base_url + "/api/accounts/profile/",
+                        headers={"Authorization": "Bearer " + user["access"]}, timeout=10)
+    assert r.status_code == 200
+    before = _backends(stack)
+    socks = []
+    for _ in range(n):  # one after the other: a connection given back is there for the next
+        socks.append(_slow_patch(slow_stack, user["access"], body, 1))
+        time.sleep(0.15)
+    time.sleep(0.5)  # every request authenticated and now waiting for its body
+    during = _backends(stack)
+    for c in socks:
+        c.sendall(body[1:])
+    answers = [_answer(c) for c in socks]
+    assert [a[0] for a in answers] == [200] * n, answers[0]
+    assert all(json.loads(a[2])["first_name"] == "Slowly" for a in answers)
+    # Before the fix each waiting request kept the connection its authentication took: n of
+    # them. Now the pool serves the authentications one after the other.
+    assert during <= max(before, 1) + 2 < n, (before, during)
+
+
+def test_slow_body_times_out_with_408_json(slow_stack, api, read_mails):
+    import json
+    import time
+    from helpers import create_user
+    user = create_user(api, read_mails, login_now=True)
+    body = json.dumps({"first_name": "Trickle" * 20}).encode()
+    c = _slow_patch(slow_stack, user["access"], body, 1)
+    started = time.monotonic()
+    try:
+        for i in range(1, 60):  # one byte every half second: far below 100 bytes/s
+            time.sleep(0.5)
+            c.sendall(body[i:i + 1])
+    except OSError:
+        pass  # the server gave up and closed: the answer is already in the socket
+    status, head, data = _answer(c)
+    elapsed = time.monotonic() - started
+    assert status == 408, (status, head, data)
+    assert "application/json" in head
+    assert json.loads(data) == {"detail": "The request body took too long to arrive.",
+                                "code": "request_timeout"}
+    assert 3 < elapsed < 15
+    # and nothing was written
+    r = api.get("accounts/profile/", token=user["access"])
+    assert r.json()["first_name"] != "Trickle" * 20
