@@ -20,7 +20,7 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
 static void child_init(apr_pool_t *p, server_rec *s)
 {
     cc_server_conf_t *c = ap_get_module_config(s->module_config, &carechain_module);
-    if (!cc_db_init())
+    if (!cc_db_init(p))
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
                      CC_LOGNO(01004) "mod_dbd is not loaded: the API will answer 503");
     cc_password_init_dummy(p, c->bcrypt_cost);

@@ -1,6 +1,8 @@
 #include <stdarg.h>
 #include <string.h>
+#include <apr_atomic.h>
 #include <apr_optional.h>
+#include <apr_thread_mutex.h>
 #include <apr_dbd.h>
 #include <mod_dbd.h>
 #include <http_request.h>
@@ -30,10 +32,140 @@ typedef struct {
     unsigned char prepared[CC_ST__COUNT];
 } cc_conn_prep_t;
 
-int cc_db_init(void)
+/* ---- outages ----------------------------------------------------------------------------
+ * When PostgreSQL is down every request would ask mod_dbd for a connection, and mod_dbd logs two
+ * errors for each failed connect: a busy site wrote megabytes of error log a second. So this
+ * process notes the outage once (and its end, with how many requests it answered 503), and while
+ * it lasts asks the server with PQping (no log, no authentication, about a millisecond when the
+ * server is down) before going to mod_dbd: the first request after the server is back gets a
+ * connection, so recovery is as quick as before. The address comes from the last connection that
+ * worked; a process that never had one asks mod_dbd at most once a second. */
+
+#define BLIND_PROBE_INTERVAL apr_time_from_sec(1)
+
+static struct {
+#if APR_HAS_THREADS
+    apr_thread_mutex_t *mutex;
+#endif
+    volatile apr_uint32_t down;   /* read without the mutex on every request */
+    apr_time_t since, next_blind; /* when it began; next mod_dbd attempt without a ping */
+    apr_uint32_t refused;         /* requests answered 503 without asking mod_dbd */
+    char ping[512];               /* "host=... port=... dbname=... user=..." or "" */
+} outage;
+
+static void outage_lock(void)
+{
+#if APR_HAS_THREADS
+    if (outage.mutex)
+        apr_thread_mutex_lock(outage.mutex);
+#endif
+}
+
+static void outage_unlock(void)
+{
+#if APR_HAS_THREADS
+    if (outage.mutex)
+        apr_thread_mutex_unlock(outage.mutex);
+#endif
+}
+
+/* Remembers where the server is, from a connection that works (once per process). */
+static void outage_learn(PGconn *c)
+{
+    static const char *const keys[] = {"host", "hostaddr", "port", "dbname", "user", NULL};
+    char buf[sizeof(outage.ping)] = "";
+    int i;
+    if (outage.ping[0] || !c)
+        return;
+    for (i = 0; keys[i]; i++) {
+        const char *v = !strcmp(keys[i], "host")       ? PQhost(c)
+                        : !strcmp(keys[i], "hostaddr") ? PQhostaddr(c)
+                        : !strcmp(keys[i], "port")     ? PQport(c)
+                        : !strcmp(keys[i], "dbname")   ? PQdb(c)
+                                                       : PQuser(c);
+        if (v && *v && !strpbrk(v, "' \\"))
+            apr_snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s=%s ", keys[i], v);
+    }
+    apr_cpystrn(buf + strlen(buf), "connect_timeout=2", sizeof(buf) - strlen(buf));
+    outage_lock();
+    if (!outage.ping[0])
+        apr_cpystrn(outage.ping, buf, sizeof(outage.ping));
+    outage_unlock();
+}
+
+static void outage_begin(request_rec *r)
+{
+    int first = 0;
+    outage_lock();
+    if (!outage.down) {
+        outage.since = apr_time_now();
+        outage.next_blind = outage.since + BLIND_PROBE_INTERVAL;
+        outage.refused = 0;
+        apr_atomic_set32(&outage.down, 1);
+        first = 1;
+    }
+    outage_unlock();
+    if (first)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      CC_LOGNO(01107) "the database cannot be reached: requests answer 503 "
+                                      "until it is back (logged once for this process; mod_dbd "
+                                      "says why above)");
+}
+
+static void outage_end(request_rec *r)
+{
+    apr_time_t since = 0;
+    apr_uint32_t refused = 0;
+    if (!apr_atomic_read32(&outage.down))
+        return;
+    outage_lock();
+    if (outage.down) {
+        since = outage.since;
+        refused = outage.refused;
+        apr_atomic_set32(&outage.down, 0);
+    }
+    outage_unlock();
+    if (since)
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      CC_LOGNO(01108) "the database is reachable again after %.1f s; this process "
+                                      "answered %u requests 503 meanwhile without logging each",
+                      (double)(apr_time_now() - since) / APR_USEC_PER_SEC, refused);
+}
+
+/* 1 when the request should not ask mod_dbd for a connection (the server is still down). */
+static int outage_refuse(void)
+{
+    int refuse;
+    char ping[sizeof(outage.ping)];
+    if (!apr_atomic_read32(&outage.down))
+        return 0;
+    outage_lock();
+    apr_cpystrn(ping, outage.ping, sizeof(ping));
+    if (ping[0]) {
+        refuse = -1; /* decided by the ping, outside the lock */
+    }
+    else {
+        refuse = apr_time_now() < outage.next_blind;
+        if (!refuse)
+            outage.next_blind = apr_time_now() + BLIND_PROBE_INTERVAL;
+    }
+    outage_unlock();
+    if (refuse < 0)
+        refuse = PQping(ping) != PQPING_OK;
+    if (refuse)
+        apr_atomic_inc32(&outage.refused);
+    return refuse;
+}
+
+int cc_db_init(apr_pool_t *p)
 {
     dbd_open = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
     dbd_close = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
+#if APR_HAS_THREADS
+    apr_thread_mutex_create(&outage.mutex, APR_THREAD_MUTEX_DEFAULT, p);
+#else
+    (void)p;
+#endif
     return dbd_open && dbd_close;
 }
 
@@ -71,16 +203,21 @@ static cc_db_t *get_db(cc_req_t *q)
                       CC_LOGNO(01101) "mod_dbd is not loaded: add LoadModule dbd_module");
         return NULL;
     }
+    if (outage_refuse())
+        return NULL;
     d = dbd_open(q->pool, q->r->server);
     if (!d) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, q->r,
-                      CC_LOGNO(01102) "no database connection available");
+        outage_begin(q->r);
         return NULL;
     }
     q->db->dbd = d;
     q->db->conn = apr_dbd_native_handle(d->driver, d->handle);
     apr_pool_cleanup_register(q->pool, q->db, release_cleanup, apr_pool_cleanup_null);
-    return q->db->conn ? q->db : NULL;
+    if (!q->db->conn)
+        return NULL;
+    outage_learn(q->db->conn);
+    outage_end(q->r);
+    return q->db;
 }
 
 void cc_db_release(cc_req_t *q)
@@ -150,6 +287,8 @@ static void record_failure(cc_req_t *q, cc_db_t *db, const char *label, PGresult
                       db->sqlstate, cn ? cn : "-");
         return;
     }
+    if (lost && apr_atomic_read32(&outage.down))
+        return; /* the outage is logged once, not per statement */
     ap_log_rerror(APLOG_MARK, lost ? APLOG_WARNING : APLOG_ERR, 0, q->r,
                   CC_LOGNO(01104) "statement %s failed%s: SQLSTATE %s: %s", label,
                   lost ? " (connection lost)" : "", *db->sqlstate ? db->sqlstate : "-",
@@ -166,8 +305,10 @@ static int reconnect(cc_req_t *q, cc_db_t *db)
     if (PQstatus(db->conn) == CONNECTION_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, q->r,
                       CC_LOGNO(01105) "database connection re-established");
+        outage_end(q->r);
         return 1;
     }
+    outage_begin(q->r);
     return 0;
 }
 

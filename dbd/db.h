@@ -62,6 +62,6 @@ const char *cc_rows_json_array(cc_req_t *q, PGresult *res, int col, int from, in
 int cc_val_bool(PGresult *res, int row, int col);
 
 /* Registered at child init: fetches mod_dbd's optional functions. 0 when mod_dbd is absent. */
-int cc_db_init(void);
+int cc_db_init(apr_pool_t *p);
 
 #endif

@@ -24,7 +24,8 @@ RESTART_LOG_PATTERNS = [
     r"AH00629",  # mod_dbd: can't connect
     r"AH00633",  # mod_dbd: failed to acquire a connection
     r"AH00628",
-    r"CC01102",  # no database connection available
+    r"CC01107",  # the database cannot be reached (once per process and outage)
+    r"CC01108",  # the database is reachable again
     r"CC01104.*connection lost",
     r"AH00161",  # prefork: 16 client threads against 8 children is the point of the test
 ]
