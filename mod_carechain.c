@@ -14,6 +14,7 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
 {
     (void)plog;
     (void)ptemp;
+    cc_db_post_config(pconf);
     return cc_config_post_config(pconf, s);
 }
 

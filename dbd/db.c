@@ -5,6 +5,7 @@
 #include <apr_thread_mutex.h>
 #include <apr_dbd.h>
 #include <mod_dbd.h>
+#include <http_config.h>
 #include <http_request.h>
 #include "db.h"
 #include "errmap.h"
@@ -38,8 +39,9 @@ typedef struct {
  * process notes the outage once (and its end, with how many requests it answered 503), and while
  * it lasts asks the server with PQping (no log, no authentication, about a millisecond when the
  * server is down) before going to mod_dbd: the first request after the server is back gets a
- * connection, so recovery is as quick as before. The address comes from the last connection that
- * worked; a process that never had one asks mod_dbd at most once a second. */
+ * connection, so recovery is as quick as before. The address comes from the first connection that
+ * worked, or else from the configuration's DBDParams (cc_db_post_config); without either, a
+ * process asks mod_dbd at most once a second. */
 
 #define BLIND_PROBE_INTERVAL apr_time_from_sec(1)
 
@@ -155,6 +157,33 @@ static int outage_refuse(void)
     if (refuse)
         apr_atomic_inc32(&outage.refused);
     return refuse;
+}
+
+/* The first DBDParams of the directive tree, depth first (a <VirtualHost> holds it in the site
+ * example); NULL when there is none. */
+static const ap_directive_t *find_dbd_params(const ap_directive_t *d)
+{
+    for (; d; d = d->next) {
+        const ap_directive_t *in;
+        if (!strcasecmp(d->directive, "DBDParams") && d->args)
+            return d;
+        if (d->first_child && (in = find_dbd_params(d->first_child)))
+            return in;
+    }
+    return NULL;
+}
+
+void cc_db_post_config(apr_pool_t *p)
+{
+    /* mod_dbd keeps its parameters to itself; the directive tree still has them (the first
+     * DBDParams, which for the usual single database is the one every server uses) */
+    const ap_directive_t *d = find_dbd_params(ap_conftree);
+    if (d) {
+        const char *args = d->args;
+        char *conninfo = ap_getword_conf(p, &args);
+        if (*conninfo && strlen(conninfo) + 20 < sizeof(outage.ping))
+            apr_snprintf(outage.ping, sizeof(outage.ping), "%s connect_timeout=2", conninfo);
+    }
 }
 
 int cc_db_init(apr_pool_t *p)
