@@ -49,11 +49,13 @@ struct cc_req {
     const cc_route_t *route;
     apr_int64_t ids[CC_MAX_PATH_IDS];
     int nids;
-    const char *path;   /* relative to /api/ */
-    apr_table_t *query; /* decoded query parameters (first value wins) */
-    json_t *body;       /* parsed body for POST/PUT/PATCH: always an object (pool-owned) */
-    cc_user_t *user;    /* NULL when anonymous */
-    cc_db_t *db;        /* acquired on first use */
+    const char *path;       /* relative to /api/ */
+    apr_table_t *query;     /* decoded query parameters (first value wins) */
+    json_t *body;           /* parsed body for POST/PUT/PATCH: always an object (pool-owned) */
+    cc_user_t *user;        /* NULL when anonymous */
+    cc_db_t *db;            /* acquired on first use */
+    const char *link_query; /* the query of next/previous links when not the request's own
+                             * (a POSTed search: its filters as query parameters) */
 };
 
 /* ---- JSON values: every json_t is owned by the request pool from the moment it exists ----- */

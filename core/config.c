@@ -14,6 +14,9 @@ static const cc_server_conf_t defaults = {
     .throttle_email = 5,
     .throttle_client = 50,
     .throttle_window = 900,
+    .register_client = 50,
+    .register_domain = 200,
+    .register_window = 3600,
     .doc_max_size = 10 * 1024 * 1024,
     .doc_max_count = 50,
     .doc_max_total = 100 * 1024 * 1024,
@@ -31,6 +34,7 @@ void *cc_config_create_server(apr_pool_t *p, server_rec *s)
     c->access_ttl = c->refresh_ttl = CC_UNSET;
     c->bcrypt_cost = CC_UNSET;
     c->throttle_email = c->throttle_client = c->throttle_window = CC_UNSET;
+    c->register_client = c->register_domain = c->register_window = CC_UNSET;
     c->doc_max_size = c->doc_max_total = CC_UNSET;
     c->doc_max_count = CC_UNSET;
     c->response_cache = CC_UNSET;
@@ -57,6 +61,10 @@ void *cc_config_merge_server(apr_pool_t *p, void *basev, void *addv)
     c->throttle_email = NEAR(throttle_email);
     c->throttle_client = NEAR(throttle_client);
     c->throttle_window = NEAR(throttle_window);
+    /* and the three of CarechainRegisterThrottle */
+    c->register_client = NEAR(register_client);
+    c->register_domain = NEAR(register_domain);
+    c->register_window = NEAR(register_window);
     c->doc_max_size = NEAR(doc_max_size);
     /* and so are the two of CarechainDocumentLimits */
     c->doc_max_count = NEAR(doc_max_count);
@@ -244,6 +252,22 @@ static const char *set_throttle(cmd_parms *cmd, void *d, const char *e, const ch
     return NULL;
 }
 
+static const char *set_register_throttle(cmd_parms *cmd, void *d, const char *c, const char *m,
+                                         const char *w)
+{
+    const char *err;
+    long cv = 0, mv = 0, wv = 0;
+    (void)d;
+    SERVER_ONLY(cmd);
+    if ((err = parse_int(cmd, c, 1, 1000000, &cv)) || (err = parse_int(cmd, m, 1, 1000000, &mv))
+        || (err = parse_int(cmd, w, 1, 86400, &wv)))
+        return err;
+    SCONF(cmd)->register_client = (int)cv;
+    SCONF(cmd)->register_domain = (int)mv;
+    SCONF(cmd)->register_window = (int)wv;
+    return NULL;
+}
+
 static const char *set_doc_max_size(cmd_parms *cmd, void *d, const char *arg)
 {
     const char *err;
@@ -338,6 +362,9 @@ const command_rec cc_config_cmds[] = {
     AP_INIT_TAKE3("CarechainLoginThrottle", set_throttle, NULL, RSRC_CONF,
                   "Failed logins allowed per email and per client address, and the window in "
                   "seconds (default 5 50 900)"),
+    AP_INIT_TAKE3("CarechainRegisterThrottle", set_register_throttle, NULL, RSRC_CONF,
+                  "Registrations allowed per client address and per mail domain, and the window "
+                  "in seconds (default 50 200 3600)"),
     AP_INIT_TAKE1("CarechainMaxBodySize", set_max_body, NULL, RSRC_CONF | ACCESS_CONF,
                   "Largest JSON or form body in bytes (default 1048576)"),
     AP_INIT_TAKE1("CarechainDocumentMaxSize", set_doc_max_size, NULL, RSRC_CONF,

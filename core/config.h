@@ -25,6 +25,9 @@ typedef struct {
     int throttle_email;       /* failed logins per email per window */
     int throttle_client;      /* failed logins per client address per window */
     int throttle_window;      /* seconds */
+    int register_client;      /* registrations per client address per window */
+    int register_domain;      /* registrations per mail domain per window */
+    int register_window;      /* seconds */
     apr_off_t doc_max_size;   /* bytes of one uploaded file */
     int doc_max_count;        /* documents per user */
     apr_off_t doc_max_total;  /* bytes of documents per user */

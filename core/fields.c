@@ -374,6 +374,11 @@ static int phone_valid(const char *s)
 
 /* Strings (STR, EMAIL, URL, PHONE): returns the trimmed value, JSON null for a blank optional
  * one, or NULL with *msg. */
+const char *const CC_MSG_CONTROLS_LINE =
+    "This field may not contain line breaks, tabs or other control characters.";
+#define MSG_CONTROLS_LINE CC_MSG_CONTROLS_LINE
+#define MSG_CONTROLS "This field may not contain control characters."
+
 static json_t *clean_string(apr_pool_t *p, const cc_field_t *f, json_t *v, const char **msg)
 {
     char *s;
@@ -396,6 +401,10 @@ static json_t *clean_string(apr_pool_t *p, const cc_field_t *f, json_t *v, const
             return NULL;
         }
         return (f->flags & CC_FF_EMPTY) ? json_string("") : json_null();
+    }
+    if (cc_utf8_has_controls(s, (f->flags & CC_FF_TEXT) != 0)) {
+        *msg = (f->flags & CC_FF_TEXT) ? MSG_CONTROLS : MSG_CONTROLS_LINE;
+        return NULL;
     }
     if (f->type == CC_F_EMAIL && !max)
         max = 254;
@@ -478,6 +487,8 @@ static json_t *clean_list(apr_pool_t *p, const cc_field_t *f, json_t *v, json_t 
             const char *s = cc_trim(p, json_string_value(item));
             if (!*s)
                 msg = "This field may not be blank.";
+            else if (cc_utf8_has_controls(s, 0))
+                msg = MSG_CONTROLS_LINE;
             else if (f->item_max && (apr_int64_t)cc_utf8_len(s) > f->item_max)
                 msg = too_long(p, f->item_max);
             else

@@ -28,6 +28,7 @@ typedef enum {
 #define CC_FF_REQUIRED 0x1 /* must be present (unless partial) and not null/blank */
 #define CC_FF_EMPTY 0x2    /* an absent value is "" rather than null (NOT NULL text columns) */
 #define CC_FF_HYPHENS 0x4  /* choices: accept '-' for '_' ("full-time") */
+#define CC_FF_TEXT 0x8     /* strings: long text, line breaks and tabs allowed (else one line) */
 
 typedef struct {
     const char *name;
@@ -47,6 +48,9 @@ typedef struct {
  * ignored. Messages are allocated in p. */
 json_t *cc_fields_clean(apr_pool_t *p, const cc_field_t *fields, int n, json_t *body, int partial,
                         json_t *errs);
+
+/* The message for a one-line field that holds a control character. */
+extern const char *const CC_MSG_CONTROLS_LINE;
 
 /* Adds `message` to the list errs[field] of a validation dict, creating it on first use. */
 void cc_field_error(json_t *errs, const char *field, const char *message);

@@ -142,6 +142,7 @@ static const char *paginated_text(cc_req_t *q, const cc_page_t *pg, apr_int64_t 
 {
     const char *base = cc_base_url(q);
     const char *path = q->r->uri;
+    const char *args = q->link_query ? q->link_query : q->r->args;
     cc_jtext_t t;
     if (!cc_page_exists(pg, count))
         return NULL;
@@ -149,10 +150,10 @@ static const char *paginated_text(cc_req_t *q, const cc_page_t *pg, apr_int64_t 
     cc_jtext_int(&t, "count", count);
     cc_jtext_str(&t, "next",
                  pg->offset + pg->size < count
-                     ? cc_page_link(q->pool, base, path, q->r->args, pg->page + 1)
+                     ? cc_page_link(q->pool, base, path, args, pg->page + 1)
                      : NULL);
     cc_jtext_str(&t, "previous",
-                 pg->page > 1 ? cc_page_link(q->pool, base, path, q->r->args, pg->page - 1) : NULL);
+                 pg->page > 1 ? cc_page_link(q->pool, base, path, args, pg->page - 1) : NULL);
     if (key)
         cc_jtext_raw(&t, key, value);
     cc_jtext_raw(&t, "results", results ? results : "[]");

@@ -73,3 +73,20 @@ apr_size_t cc_utf8_len(const char *str)
     }
     return n;
 }
+
+int cc_utf8_has_controls(const char *str, int text)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    apr_size_t len = strlen(str), i = 0;
+    while (i < len) {
+        long cp;
+        i += cc_utf8_decode(s + i, len - i, &cp);
+        if (cp < 0x20 && !(text && (cp == '\t' || cp == '\n' || cp == '\r')))
+            return 1; /* also an ill-formed sequence (-1) */
+        if (cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
+            return 1;
+        if (!text && (cp == 0x2028 || cp == 0x2029))
+            return 1;
+    }
+    return 0;
+}

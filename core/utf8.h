@@ -18,4 +18,9 @@ int cc_utf8_valid(const char *s, apr_size_t len);
 /* Number of code points of a NUL-terminated string; an ill-formed subpart counts as one. */
 apr_size_t cc_utf8_len(const char *s);
 
+/* 1 when the NUL-terminated s holds a control character: C0 (but tab, LF and CR when `text`),
+ * DEL, C1, or the Unicode line and paragraph separators (U+2028, U+2029) unless `text`. Names,
+ * titles and the like are one line; only long text fields (`text`) may break lines. */
+int cc_utf8_has_controls(const char *s, int text);
+
 #endif

@@ -102,6 +102,16 @@ CC_STMT(throttle_client, 3, CC_READ,
 CC_STMT(login_failure_insert, 2, CC_WRITE,
         "WITH old AS (DELETE FROM login_failures WHERE at < now() - interval '1 day')"
         " INSERT INTO login_failures (email, client) VALUES (lower($1), $2)")
+/* the seconds until the $3-th most recent event of (kind $1, key $2) leaves the window of $4 s,
+ * when there are more than $3 of them in it; no row otherwise */
+CC_STMT(throttle_wait, 4, CC_READ,
+        "SELECT greatest(1, ceil(extract(epoch FROM at + make_interval(secs => $4::int)"
+        " - now())))::bigint FROM throttle_events WHERE kind = $1 AND key = $2"
+        " AND at > now() - make_interval(secs => $4::int) ORDER BY at DESC OFFSET $3 LIMIT 1")
+/* also drops rows too old to matter for any window */
+CC_STMT(throttle_event, 2, CC_WRITE,
+        "WITH old AS (DELETE FROM throttle_events WHERE at < now() - interval '1 day')"
+        " INSERT INTO throttle_events (kind, key) VALUES ($1, $2)")
 CC_STMT(login_failure_clear, 1, CC_WRITE,
         "DELETE FROM login_failures WHERE email = lower($1)")
 CC_STMT(mail_insert, 3, CC_WRITE,

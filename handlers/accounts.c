@@ -70,6 +70,24 @@ static int password_rules(cc_req_t *q, json_t *errs, const char *field, const ch
     return 1;
 }
 
+/* v, unless it holds a line break, a tab or another control character (then the message is
+ * added for `name` and NULL returned): names and the like are one line, and they are shown in
+ * lists, mails and logs where a line break would let them pass for something else. */
+static const char *one_line(json_t *errs, const char *name, const char *v)
+{
+    if (v && cc_utf8_has_controls(v, 0)) {
+        cc_field_error(errs, name, CC_MSG_CONTROLS_LINE);
+        return NULL;
+    }
+    return v;
+}
+
+/* A name: required, at most NAME_MAX_LEN characters, one line. */
+static const char *name_field(cc_req_t *q, json_t *errs, const char *name)
+{
+    return one_line(errs, name, cc_body_required(q, errs, name, NAME_MAX_LEN));
+}
+
 /* Answers 400 with errs when it holds any message; 1 when it did. */
 static int finish_errors(cc_req_t *q, json_t *errs)
 {
@@ -79,9 +97,10 @@ static int finish_errors(cc_req_t *q, json_t *errs)
     return 1;
 }
 
-/* Creates a single-use token for `purpose` and queues its email, in the open transaction. */
-static int send_token_mail(cc_req_t *q, const char *uid, const char *email, const char *first,
-                           const char *purpose)
+/* Creates a single-use token for `purpose` and queues its email, in the open transaction. The
+ * mail holds nothing the registering client typed (not even the name): anyone can register any
+ * address, so the message must read as ours alone. */
+static int send_token_mail(cc_req_t *q, const char *uid, const char *email, const char *purpose)
 {
     PGresult *res;
     char *token = cc_random_token(q->pool, 32);
@@ -96,21 +115,21 @@ static int send_token_mail(cc_req_t *q, const char *uid, const char *email, cons
     if (verify) {
         subject = "Confirm your CareChain email address";
         body = apr_psprintf(q->pool,
-                            "Hello %s,\n\nWelcome to CareChain. Confirm your email address with "
+                            "Hello,\n\nWelcome to CareChain. Confirm your email address with "
                             "this code:\n\n%s\n\nor open this link:\n%s/#/verify-email?token=%s\n\n"
                             "The code expires in 24 hours and works once. If you did not create "
                             "an account, ignore this message.\n",
-                            first && *first ? first : "there", token, base, token);
+                            token, base, token);
     }
     else {
         subject = "Reset your CareChain password";
         body = apr_psprintf(q->pool,
-                            "Hello %s,\n\nSomeone asked to reset the password of your CareChain "
+                            "Hello,\n\nSomeone asked to reset the password of your CareChain "
                             "account. To choose a new password, use this code:\n\n%s\n\nor open "
                             "this link:\n%s/#/reset-password?token=%s\n\nThe code expires in one "
                             "hour and works once. If it was not you, ignore this message: your "
                             "password stays as it is.\n",
-                            first && *first ? first : "there", token, base, token);
+                            token, base, token);
     }
     return cc_mail_queue(q, email, subject, body);
 }
@@ -160,7 +179,7 @@ static const char *role_field(cc_req_t *q, json_t *errs)
 
 static const char *optional_str(cc_req_t *q, json_t *errs, const char *name, apr_size_t max)
 {
-    const char *v = cc_body_str(q, errs, name, NULL);
+    const char *v = one_line(errs, name, cc_body_str(q, errs, name, NULL));
     if (v && strlen(v) > max) {
         cc_field_error(errs, name,
                        apr_psprintf(q->pool, "Ensure this field has no more than %lu characters.",
@@ -168,6 +187,54 @@ static const char *optional_str(cc_req_t *q, json_t *errs, const char *name, apr
         return NULL;
     }
     return v;
+}
+
+/* Seconds until one more event of (kind, key) fits in `window`, when `max` are already in it;
+ * 0 when it fits now; -1 on a database failure. */
+static long event_wait(cc_req_t *q, const char *kind, const char *key, int max, int window)
+{
+    PGresult *res;
+    if (!cc_q(q, CC_ST_throttle_wait, &res, kind, key, apr_itoa(q->pool, max - 1),
+              apr_itoa(q->pool, window)))
+        return -1;
+    return PQntuples(res) ? (long)cc_val_int(res, 0, 0) : 0;
+}
+
+/* 429 with Retry-After for `wait` seconds (0 after answering). */
+static int too_many(cc_req_t *q, long wait, const char *what)
+{
+    apr_table_setn(q->r->headers_out, "Retry-After", apr_ltoa(q->pool, wait));
+    cc_error(q, HTTP_TOO_MANY_REQUESTS, "throttled",
+             apr_psprintf(q->pool, "Too many %s. Try again in %ld seconds.", what, wait));
+    return 0;
+}
+
+/* Registrations per client address and per domain of the address mailed (CarechainRegister-
+ * Throttle): every registration mails the address it names, so this bounds what one client, or
+ * many aimed at one hospital's domain, can make us send. The attempt is counted before the
+ * account is made, outside its transaction, so a refused duplicate counts too. 1 to go on; 0
+ * after answering 429 or 503. */
+static int register_throttle(cc_req_t *q, const char *email)
+{
+    const char *domain = strrchr(email, '@') + 1;
+    PGresult *res;
+    long wait = event_wait(q, "register_client", cc_client_ip(q), q->sc->register_client,
+                           q->sc->register_window);
+    if (wait == 0)
+        wait = event_wait(q, "register_domain", domain, q->sc->register_domain,
+                          q->sc->register_window);
+    if (wait < 0) {
+        cc_db_fail(q);
+        return 0;
+    }
+    if (wait > 0)
+        return too_many(q, wait, "registrations from here or for this email domain");
+    if (!cc_q(q, CC_ST_throttle_event, &res, "register_client", cc_client_ip(q))
+        || !cc_q(q, CC_ST_throttle_event, &res, "register_domain", domain)) {
+        cc_db_fail(q);
+        return 0;
+    }
+    return 1;
 }
 
 int cc_h_register(cc_req_t *q)
@@ -180,8 +247,8 @@ int cc_h_register(cc_req_t *q)
 
     email = email_field(q, errs);
     password = password_field(q, errs, "password");
-    first = cc_body_required(q, errs, "first_name", NAME_MAX_LEN);
-    last = cc_body_required(q, errs, "last_name", NAME_MAX_LEN);
+    first = name_field(q, errs, "first_name");
+    last = name_field(q, errs, "last_name");
     role = role_field(q, errs);
     password2 = cc_body_str(q, errs, "password2", &present);
     if (password && present && json_is_string(json_object_get(q->body, "password2"))
@@ -195,7 +262,7 @@ int cc_h_register(cc_req_t *q)
     }
     if (password)
         password_rules(q, errs, "password", password, email, first, last);
-    if (finish_errors(q, errs))
+    if (finish_errors(q, errs) || !register_throttle(q, email))
         return OK;
 
     /* Hash before the transaction: bcrypt takes tens of milliseconds. */
@@ -214,7 +281,7 @@ int cc_h_register(cc_req_t *q)
             ? !cc_q(q, CC_ST_candidate_profile_insert, &res, uid)
             : !cc_q(q, CC_ST_recruiter_profile_insert, &res, uid, company, designation, phone))
         return cc_db_fail(q);
-    if (!send_token_mail(q, uid, apr_pstrdup(q->pool, email), first, "verify_email"))
+    if (!send_token_mail(q, uid, apr_pstrdup(q->pool, email), "verify_email"))
         return cc_db_fail(q);
     if (!cc_q(q, CC_ST_user_json, &res, uid))
         return cc_db_fail(q);
@@ -249,13 +316,8 @@ static int check_throttle(cc_req_t *q, const char *email)
         cc_db_fail(q);
         return 0;
     }
-    if (wait > 0) {
-        apr_table_setn(q->r->headers_out, "Retry-After", apr_ltoa(q->pool, wait));
-        cc_error(
-            q, HTTP_TOO_MANY_REQUESTS, "throttled",
-            apr_psprintf(q->pool, "Too many failed attempts. Try again in %ld seconds.", wait));
-        return 0;
-    }
+    if (wait > 0)
+        return too_many(q, wait, "failed attempts");
     return 1;
 }
 
@@ -462,7 +524,7 @@ int cc_h_token_mail(cc_req_t *q)
             return cc_db_fail(q);
         if (cc_val_int(r2, 0, 0) == 0) {
             if (!cc_q(q, CC_ST_user_secrets, &r2, uid)
-                || !send_token_mail(q, uid, cc_val(q, r2, 0, 1), cc_val(q, r2, 0, 2), purpose))
+                || !send_token_mail(q, uid, cc_val(q, r2, 0, 1), purpose))
                 return cc_db_fail(q);
         }
     }
@@ -570,9 +632,9 @@ int cc_h_profile_write(cc_req_t *q)
     PGresult *res;
 
     if (!partial || json_object_get(q->body, "first_name"))
-        first = cc_body_required(q, errs, "first_name", NAME_MAX_LEN);
+        first = name_field(q, errs, "first_name");
     if (!partial || json_object_get(q->body, "last_name"))
-        last = cc_body_required(q, errs, "last_name", NAME_MAX_LEN);
+        last = name_field(q, errs, "last_name");
     if (finish_errors(q, errs))
         return OK;
     if (!cc_q(q, CC_ST_user_update_names, &res, cc_id_str(q, q->user->id), first, last))

@@ -23,24 +23,24 @@ static const char *const APP_ORDERING[] = {"applied_at", "updated_at", NULL};
 
 static const cc_field_t APPLY_FIELDS[] = {
     {"job", CC_F_ID, CC_FF_REQUIRED, 0, 0, NULL, 0},
-    {"cover_letter", CC_F_STR, CC_FF_EMPTY, 0, 5000, NULL, 0},
+    {"cover_letter", CC_F_STR, CC_FF_EMPTY | CC_FF_TEXT, 0, 5000, NULL, 0},
 };
 
 static const cc_field_t RECRUITER_FIELDS[] = {
     {"status", CC_F_CHOICE, CC_FF_REQUIRED, 0, 0, STATUSES, 0},
-    {"notes", CC_F_STR, CC_FF_EMPTY, 0, 5000, NULL, 0},
+    {"notes", CC_F_STR, CC_FF_EMPTY | CC_FF_TEXT, 0, 5000, NULL, 0},
 };
 
 static const cc_field_t CANDIDATE_FIELDS[] = {
     {"status", CC_F_CHOICE, CC_FF_REQUIRED, 0, 0, STATUSES, 0},
-    {"cover_letter", CC_F_STR, CC_FF_EMPTY, 0, 5000, NULL, 0},
+    {"cover_letter", CC_F_STR, CC_FF_EMPTY | CC_FF_TEXT, 0, 5000, NULL, 0},
 };
 
 static const cc_field_t ASSIGNMENT_FIELDS[] = {
     {"status", CC_F_CHOICE, CC_FF_REQUIRED, 0, 0, ASSIGNMENT_STATUSES, 0},
     {"end_date", CC_F_DATE, CC_FF_REQUIRED, 0, 0, NULL, 0},
     {"rating", CC_F_INT, 0, 1, 5, NULL, 0},
-    {"feedback", CC_F_STR, CC_FF_EMPTY, 0, 5000, NULL, 0},
+    {"feedback", CC_F_STR, CC_FF_EMPTY | CC_FF_TEXT, 0, 5000, NULL, 0},
 };
 
 /* ---- helpers ---------------------------------------------------------------------------- */
@@ -265,16 +265,18 @@ static int lock_application(cc_req_t *q, PGresult **lk)
     return 1;
 }
 
+/* The candidate's mail of a status change. It opens with our words, not the candidate's name
+ * (no user's free text in a mail's first lines); the job's title is a verified recruiter's. */
 static int status_mail(cc_req_t *q, PGresult *lk, const char *status)
 {
-    const char *first = cc_val(q, lk, 0, L_FIRST), *title = cc_val(q, lk, 0, L_TITLE);
+    const char *title = cc_val(q, lk, 0, L_TITLE);
     return cc_mail_queue(
         q, cc_val(q, lk, 0, L_EMAIL),
         apr_psprintf(q->pool, "Your application for %s: %s", title, status),
         apr_psprintf(q->pool,
-                     "Hello %s,\n\nThe status of your application for \"%s\" is now: %s.\n\n"
+                     "Hello,\n\nThe status of your application for \"%s\" is now: %s.\n\n"
                      "See your applications at %s/.\n",
-                     first && *first ? first : "there", title, status, cc_base_url(q)));
+                     title, status, cc_base_url(q)));
 }
 
 /* Applies a change to the locked application (NULL = unchanged): the row, its history, the

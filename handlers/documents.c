@@ -38,7 +38,7 @@ static const char *const DOC_TYPES[] = {"resume", "certificate", "id", "medical_
 /* The editable metadata (upload form fields, PUT and PATCH bodies). */
 static const cc_field_t META_FIELDS[] = {
     {"document_type", CC_F_CHOICE, CC_FF_REQUIRED, 0, 0, DOC_TYPES, 0},
-    {"description", CC_F_STR, CC_FF_EMPTY, 0, 1000, NULL, 0},
+    {"description", CC_F_STR, CC_FF_EMPTY | CC_FF_TEXT, 0, 1000, NULL, 0},
     {"expires_on", CC_F_DATE, 0, 0, 0, NULL, 0},
 };
 #define NMETA ((int)(sizeof(META_FIELDS) / sizeof(META_FIELDS[0])))
@@ -475,7 +475,7 @@ int cc_h_document_delete(cc_req_t *q)
 
 static const cc_field_t VERIFY_FIELDS[] = {
     {"is_verified", CC_F_BOOL, CC_FF_REQUIRED, 0, 0, NULL, 0},
-    {"notes", CC_F_STR, CC_FF_EMPTY, 0, 1000, NULL, 0},
+    {"notes", CC_F_STR, CC_FF_EMPTY | CC_FF_TEXT, 0, 1000, NULL, 0},
 };
 
 int cc_h_document_verify(cc_req_t *q)

@@ -15,7 +15,7 @@ static const cc_field_t HOSPITAL_FIELDS[] = {
     {"name",                CC_F_STR,    CC_FF_REQUIRED,                 0, 200,    NULL,           0},
     {"registration_number", CC_F_STR,    CC_FF_REQUIRED,                 0, 100,    NULL,           0},
     {"type",                CC_F_CHOICE, CC_FF_REQUIRED | CC_FF_HYPHENS, 0, 0,      HOSPITAL_TYPES, 0},
-    {"address",             CC_F_STR,    0,                              0, 500,    NULL,           0},
+    {"address",             CC_F_STR,    CC_FF_TEXT,                              0, 500,    NULL,           0},
     {"city",                CC_F_STR,    0,                              0, 100,    NULL,           0},
     {"state",               CC_F_STR,    0,                              0, 100,    NULL,           0},
     {"country",             CC_F_STR,    0,                              0, 100,    NULL,           0},

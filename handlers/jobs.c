@@ -23,8 +23,8 @@ static const char *const SEARCH_ORDERINGS[] = {
 
 static const cc_field_t JOB_FIELDS[] = {
     {"title", CC_F_STR, CC_FF_REQUIRED, 0, 200, NULL, 0},
-    {"description", CC_F_STR, CC_FF_REQUIRED, 0, 10000, NULL, 0},
-    {"requirements", CC_F_STR, CC_FF_EMPTY, 0, 10000, NULL, 0},
+    {"description", CC_F_STR, CC_FF_REQUIRED | CC_FF_TEXT, 0, 10000, NULL, 0},
+    {"requirements", CC_F_STR, CC_FF_EMPTY | CC_FF_TEXT, 0, 10000, NULL, 0},
     {"department", CC_F_STR, 0, 0, 100, NULL, 0},
     {"location", CC_F_STR, 0, 0, 200, NULL, 0},
     {"city", CC_F_STR, 0, 0, 100, NULL, 0},
@@ -530,10 +530,57 @@ int cc_h_jobs_list(cc_req_t *q)
     return answer_page(q, f, 1);
 }
 
+/* A body's filter value as a query parameter's: lists joined with commas (as query strings
+ * write them), numbers and booleans as their JSON text. NULL for what a query cannot say. */
+static const char *query_value(cc_req_t *q, json_t *v)
+{
+    size_t i;
+    json_t *x;
+    const char *out = NULL;
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v) || json_is_real(v) || json_is_boolean(v))
+        return cc_json_dump(q->pool, v);
+    if (!json_is_array(v))
+        return NULL;
+    json_array_foreach(v, i, x)
+    {
+        const char *s = json_is_string(x) || json_is_integer(x) ? query_value(q, x) : NULL;
+        if (!s)
+            return NULL;
+        out = out ? apr_pstrcat(q->pool, out, ",", s, NULL) : s;
+    }
+    return out ? out : "";
+}
+
+/* The filters, ordering and page size of an advanced-search body as the query string of the
+ * same search by GET, for its next/previous links. */
+static const char *body_as_query(cc_req_t *q)
+{
+    static const char *const extra[] = {"ordering", "page_size", NULL};
+    const char *out = "";
+    int i;
+    for (i = 0; i < N(FILTER_FIELDS) + 2; i++) {
+        const char *key =
+            i < N(FILTER_FIELDS) ? FILTER_FIELDS[i].name : extra[i - N(FILTER_FIELDS)];
+        const char *v = query_value(q, json_object_get(q->body, key));
+        if (v && *v)
+            out = apr_pstrcat(q->pool, out, *out ? "&" : "", key, "=",
+                              ap_escape_urlencoded(q->pool, v), NULL);
+    }
+    return out;
+}
+
+/* POST with the filters in a JSON body, or GET with them in the query as search/ takes them:
+ * the next and previous links of a POST are GET links that carry its filters, so following them
+ * walks the same result list. */
 int cc_h_jobs_advanced_search(cc_req_t *q)
 {
     json_t *f;
+    if (q->r->method_number != M_POST)
+        return read_filters(q, query_object(q), 1, &f) ? answer_page(q, f, 1) : OK;
     if (!read_filters(q, q->body, 1, &f))
         return OK;
+    q->link_query = body_as_query(q);
     return answer_page(q, f, 0);
 }

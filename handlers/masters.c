@@ -44,7 +44,7 @@ const master_t cc_master_skills = {
     .kind = "skill",
     .fields = {{"name", CC_F_STR, CC_FF_REQUIRED, 0, 100, NULL, 0},
                {"category", CC_F_CHOICE, CC_FF_REQUIRED, 0, 0, SKILL_CATEGORIES, 0},
-               {"description", CC_F_STR, CC_FF_EMPTY, 0, 1000, NULL, 0},
+               {"description", CC_F_STR, CC_FF_EMPTY | CC_FF_TEXT, 0, 1000, NULL, 0},
                {"is_active", CC_F_BOOL, 0, 0, 0, NULL, 0}},
     .dflt = {NULL, NULL, "", "true"},
     .nonnull = 1u << 3,

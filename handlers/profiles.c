@@ -15,12 +15,12 @@ static const cc_field_t CANDIDATE_FIELDS[] = {
     {"phone_number",        CC_F_PHONE,      0,             0, 20,   NULL,      0},
     {"date_of_birth",       CC_F_DATE,       0,             0, 0,    NULL,      0},
     {"gender",              CC_F_CHOICE,     0,             0, 0,    GENDERS,   0},
-    {"address",             CC_F_STR,        0,             0, 500,  NULL,      0},
+    {"address",             CC_F_STR,        CC_FF_TEXT,             0, 500,  NULL,      0},
     {"city",                CC_F_STR,        0,             0, 100,  NULL,      0},
     {"state",               CC_F_STR,        0,             0, 100,  NULL,      0},
     {"country",             CC_F_STR,        0,             0, 100,  NULL,      0},
     {"headline",            CC_F_STR,        0,             0, 200,  NULL,      0},
-    {"summary",             CC_F_STR,        0,             0, 5000, NULL,      0},
+    {"summary",             CC_F_STR,        CC_FF_TEXT,             0, 5000, NULL,      0},
     {"years_of_experience", CC_F_INT,        0,             0, 70,   NULL,      0},
     {"specialization",      CC_F_STR,        0,             0, 200,  NULL,      0},
     {"skills",              CC_F_IDLIST,     0,             0, 100,  NULL,      0},
@@ -36,7 +36,7 @@ static const cc_field_t RECRUITER_FIELDS[] = {
     {"company_name",    CC_F_STR,   CC_FF_EMPTY, 0, 200, NULL, 0},
     {"designation",     CC_F_STR,   CC_FF_EMPTY, 0, 100, NULL, 0},
     {"phone_number",    CC_F_PHONE, CC_FF_EMPTY, 0, 20,  NULL, 0},
-    {"company_address", CC_F_STR,   CC_FF_EMPTY, 0, 500, NULL, 0},
+    {"company_address", CC_F_STR,   CC_FF_EMPTY | CC_FF_TEXT, 0, 500, NULL, 0},
     {"hospital",        CC_F_ID,    0,           0, 0,   NULL, 0},
 };
 // clang-format on

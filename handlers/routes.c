@@ -102,6 +102,7 @@ const cc_route_t cc_routes[] = {
     {"GET",    "jobs/",                                     0,            0,             cc_h_jobs_list,            NULL},
     {"POST",   "jobs/",                                     RECR,         0,             cc_h_job_create,           NULL},
     {"GET",    "jobs/search/",                              0,            0,             cc_h_jobs_list,            &cc_jobs_ranked},
+    {"GET",    "jobs/advanced-search/",                     0,            0,             cc_h_jobs_advanced_search, NULL},
     {"POST",   "jobs/advanced-search/",                     0,            0,             cc_h_jobs_advanced_search, NULL},
     {"GET",    "jobs/{id}/",                                0,            0,             cc_h_job_get,              NULL},
     {"PUT",    "jobs/{id}/",                                RECR | ADMIN, 0,             cc_h_job_write,            NULL},

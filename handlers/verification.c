@@ -216,24 +216,25 @@ const struct cc_decision cc_reject_candidate = {0, 0};
 const struct cc_decision cc_approve_hospital = {1, 1};
 const struct cc_decision cc_reject_hospital = {1, 0};
 
-/* Sends the candidate/recruiter mail that says a decision was made. */
-static int decision_mail(cc_req_t *q, const char *to, const char *first, const char *what,
-                         int approved, const char *reason)
+/* Sends the candidate/recruiter mail that says a decision was made (the admin's reason, the only
+ * free text, comes after our words, labelled). */
+static int decision_mail(cc_req_t *q, const char *to, const char *what, int approved,
+                         const char *reason)
 {
     const char *subject = apr_psprintf(q->pool, "Your CareChain %s was %s", what,
                                        approved ? "verified" : "not verified");
     const char *body;
     if (approved)
         body = apr_psprintf(q->pool,
-                            "Hello %s,\n\nGood news: an administrator has verified your %s on "
+                            "Hello,\n\nGood news: an administrator has verified your %s on "
                             "CareChain.\n\nSign in at %s/ to continue.\n",
-                            first && *first ? first : "there", what, cc_base_url(q));
+                            what, cc_base_url(q));
     else
         body = apr_psprintf(q->pool,
-                            "Hello %s,\n\nAn administrator could not verify your %s on CareChain."
+                            "Hello,\n\nAn administrator could not verify your %s on CareChain."
                             "\n\nReason: %s\n\nYou can correct the details and submit again at "
                             "%s/.\n",
-                            first && *first ? first : "there", what, reason, cc_base_url(q));
+                            what, reason, cc_base_url(q));
     return cc_mail_queue(q, to, subject, body);
 }
 
@@ -252,8 +253,13 @@ static apr_int64_t subject_id(cc_req_t *q, const char *field)
  * when *ok is 0. */
 static const char *decision_text(cc_req_t *q, int approve, int *ok)
 {
-    cc_field_t f = {
-        approve ? "notes" : "reason", CC_F_STR, approve ? 0 : CC_FF_REQUIRED, 0, 2000, NULL, 0};
+    cc_field_t f = {approve ? "notes" : "reason",
+                    CC_F_STR,
+                    approve ? CC_FF_TEXT : CC_FF_REQUIRED | CC_FF_TEXT,
+                    0,
+                    2000,
+                    NULL,
+                    0};
     json_t *c = cc_body_clean(q, &f, 1, 0), *v;
     *ok = c != NULL;
     v = json_object_get(c, f.name);
@@ -315,8 +321,7 @@ static int decide_recruiter(cc_req_t *q, apr_int64_t rid, int approve, const cha
                            : apr_pstrcat(q->pool, "Reason: ", text, NULL),
                    cc_jpack_text(q, "{s:I, s:s}", "recruiter_profile", (json_int_t)rid,
                                  "verification_status", new_status))
-        || !decision_mail(q, cc_val(q, s, 0, 2), cc_val(q, s, 0, 3), "recruiter account", approve,
-                          text)
+        || !decision_mail(q, cc_val(q, s, 0, 2), "recruiter account", approve, text)
         || !cc_audit(q,
                      approve ? "verification.recruiter.approve" : "verification.recruiter.reject",
                      "recruiter_profile", rid, NULL)
@@ -354,7 +359,7 @@ static int decide_candidate(cc_req_t *q, int approve, const char *text)
                            : apr_pstrcat(q->pool, "Reason: ", text, NULL),
                    cc_jpack_text(q, "{s:I, s:s}", "candidate_profile", (json_int_t)id,
                                  "verification_status", new_status))
-        || !decision_mail(q, cc_val(q, s, 0, 5), cc_val(q, s, 0, 6), "profile", approve, text)
+        || !decision_mail(q, cc_val(q, s, 0, 5), "profile", approve, text)
         || !cc_audit(q,
                      approve ? "verification.candidate.approve" : "verification.candidate.reject",
                      "candidate_profile", id, text_details(q, approve, text))
@@ -397,8 +402,7 @@ static int decide_hospital(cc_req_t *q, int approve, const char *text)
                                : apr_pstrcat(q->pool, "Reason: ", text, NULL),
                        cc_jpack_text(q, "{s:I, s:s}", "hospital", (json_int_t)id,
                                      "verification_status", new_status))
-            || !decision_mail(q, cc_val(q, rec, i, 1), cc_val(q, rec, i, 2), "hospital", approve,
-                              text))
+            || !decision_mail(q, cc_val(q, rec, i, 1), "hospital", approve, text))
             return cc_db_fail(q);
     }
     if (!cc_audit(q, approve ? "verification.hospital.approve" : "verification.hospital.reject",

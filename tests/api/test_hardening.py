@@ -272,3 +272,136 @@ def test_database_outage_is_logged_once_per_process(api, stack):
     # mod_dbd's own two lines come from one attempt per process that never had a connection,
     # at most once a second; before this change there were three lines for every request
     assert len(lines) < 40 and len(written) < 20000, (len(lines), len(written))
+
+
+# ---- registration: throttled, one-line names, nothing of the client's in a mail (finding 4) --
+
+
+def _side_stack(stack, extra_conf, prefix):
+    """A second httpd on the session's database and key, with `extra_conf` after the dev
+    configuration (later directives win)."""
+    import tempfile
+    from stack import Stack
+    d = tempfile.mkdtemp(prefix=prefix)
+    s = Stack(d, mpm=stack.mpm, bcrypt_cost=4, extra_conf=extra_conf)
+    s.conninfo = stack.conninfo
+    s.sockdir, s.pg_port = stack.sockdir, stack.pg_port
+    s.base_dir.mkdir(parents=True, exist_ok=True)
+    s.jwt_key.write_bytes(stack.jwt_key.read_bytes())
+    s.jwt_key.chmod(0o600)
+    s.mail_dir = stack.mail_dir  # mails land where read_mails looks
+    s.start_httpd()
+    return s
+
+
+@pytest.fixture(scope="module")
+def throttled_stack(stack):
+    import shutil
+    s = _side_stack(stack, "CarechainRegisterThrottle 3 3 3600\n", "cc-reg-")
+    yield s
+    problems = s.error_log_problems()
+    s.stop_httpd()
+    shutil.rmtree(s.base_dir, ignore_errors=True)
+    assert not problems, problems
+
+
+def _register_from(s, source_ip, email):
+    """POST accounts/register/ to stack s from a loopback address of our choice."""
+    import http.client
+    import json
+    from helpers import register_body
+    c = http.client.HTTPConnection("127.0.0.1", s.http_port, timeout=30,
+                                   source_address=(source_ip, 0))
+    c.request("POST", "/api/accounts/register/", body=json.dumps(register_body(email=email)),
+              headers={"Content-Type": "application/json"})
+    r = c.getresponse()
+    out = (r.status, {k.lower(): v for k, v in r.getheaders()}, json.loads(r.read() or b"null"))
+    c.close()
+    return out
+
+
+def test_registration_is_throttled_per_client(throttled_stack, db):
+    import uuid
+    db("DELETE FROM throttle_events")
+    emails = [f"reg-{uuid.uuid4().hex[:10]}@client{i}.example.org" for i in range(4)]
+    for e in emails[:3]:
+        status, _, body = _register_from(throttled_stack, "127.0.0.3", e)
+        assert status == 201, body
+    status, headers, body = _register_from(throttled_stack, "127.0.0.3", emails[3])
+    assert status == 429, body
+    assert body["code"] == "throttled"
+    assert 3500 <= int(headers["retry-after"]) <= 3600
+    assert body["detail"] == ("Too many registrations from here or for this email domain. "
+                              f"Try again in {headers['retry-after']} seconds.")
+    assert db.scalar(f"SELECT count(*) FROM users WHERE email = '{emails[3]}'") == "0"
+    # another client is not affected
+    status, _, body = _register_from(throttled_stack, "127.0.0.4", emails[3])
+    assert status == 201, body
+
+
+def test_registration_is_throttled_per_mail_domain(throttled_stack, db):
+    import uuid
+    db("DELETE FROM throttle_events")
+    domain = f"hospital-{uuid.uuid4().hex[:8]}.example.org"
+    for i in range(3):
+        status, _, body = _register_from(throttled_stack, f"127.0.1.{i + 1}",
+                                         f"staff{i}@{domain}")
+        assert status == 201, body
+    status, headers, body = _register_from(throttled_stack, "127.0.1.9", f"staff9@{domain}")
+    assert status == 429 and body["code"] == "throttled" and int(headers["retry-after"]) > 0
+    assert db.scalar(f"SELECT count(*) FROM users WHERE email = 'staff9@{domain}'") == "0"
+    # the same client may still register elsewhere
+    status, _, body = _register_from(throttled_stack, "127.0.1.9", f"staff9@other-{domain}")
+    assert status == 201, body
+
+
+@pytest.mark.parametrize("name", ["Eve\nDear customer, your account", "Eve\rBob", "Eve\tBob",
+                                  "Eve\u0085Bob", "Eve\u2028Bob", "Eve\x1bBob", "Eve\x7fBob"])
+def test_names_refuse_control_characters(api, db, name):
+    from helpers import register_body, unique_email
+    email = unique_email("ctl")
+    r = api.post("accounts/register/", json=register_body(email=email, first_name=name))
+    assert r.status_code == 400
+    assert r.json() == {"first_name": [
+        "This field may not contain line breaks, tabs or other control characters."]}
+    assert db.scalar(f"SELECT count(*) FROM users WHERE email = '{email}'") == "0"
+    r = api.post("accounts/register/", json=register_body(email=email, last_name=name,
+                                                          role="recruiter",
+                                                          company_name="Ward" + name))
+    assert r.status_code == 400
+    assert set(r.json()) == {"last_name", "company_name"}
+
+
+def test_profile_names_and_one_line_fields_refuse_control_characters(api, read_mails):
+    from helpers import create_user
+    u = create_user(api, read_mails, login_now=True)
+    r = api.patch("accounts/profile/", json={"last_name": "Nair\nAdmin"}, token=u["access"])
+    assert r.status_code == 400 and list(r.json()) == ["last_name"]
+    r = api.patch("profiles/candidate/", json={"city": "Pune\nMumbai"}, token=u["access"])
+    assert r.status_code == 400 and list(r.json()) == ["city"]
+    r = api.patch("profiles/candidate/", json={"certifications": ["BLS\nACLS"]},
+                  token=u["access"])
+    assert r.status_code == 400 and list(r.json()) == ["certifications"]
+    # long text keeps its lines; surrounding white space is trimmed as before
+    r = api.patch("profiles/candidate/", json={"summary": "ICU nurse.\n\n\tTen years.",
+                                                "address": "12 MG Road\nPune"},
+                  token=u["access"])
+    assert r.status_code == 200, r.text
+    assert r.json()["summary"] == "ICU nurse.\n\n\tTen years."
+    assert r.json()["address"] == "12 MG Road\nPune"
+    r = api.patch("profiles/candidate/", json={"summary": "bell\x07"}, token=u["access"])
+    assert r.status_code == 400
+    assert r.json() == {"summary": ["This field may not contain control characters."]}
+
+
+def test_verification_mail_holds_nothing_the_client_typed(api, read_mails):
+    from helpers import VERIFY_SUBJECT, mail_text, mails_to, register_body, unique_email
+    email = unique_email("phish")
+    name = "Your-account-is-suspended-call-555"
+    r = api.post("accounts/register/", json=register_body(email=email, first_name=name,
+                                                          last_name="Doe"))
+    assert r.status_code == 201
+    msg = mails_to(read_mails, email, VERIFY_SUBJECT)[-1]
+    text = mail_text(msg)
+    assert text.startswith("Hello,\n\nWelcome to CareChain. Confirm your email address")
+    assert name not in text and name not in str(msg)

@@ -257,7 +257,9 @@ def test_advanced_search(api, corpus, cand):
     body = {"q": w, "job_type": ["full_time", "contract"], "page": 1, "page_size": 2}
     got = assert_json(api.post("jobs/advanced-search/", json=body), 200)
     assert got["count"] == 3 and ids(got) == [j["title"]["id"], j["req"]["id"]]
-    assert got["next"].endswith("/api/jobs/advanced-search/?page=2")
+    # the next page by GET, with the body's filters in the query (a POST link would not work)
+    assert got["next"].endswith(f"/api/jobs/advanced-search/?q={w}&job_type=full_time%2ccontract"
+                                "&page_size=2&page=2"), got["next"]
     body["page"] = "2"
     assert ids(assert_json(api.post("jobs/advanced-search/", json=body), 200)) == [j["desc"]["id"]]
     got = assert_json(api.post("jobs/advanced-search/", json={
@@ -286,9 +288,39 @@ def test_advanced_search_invalid(api, stack, body, status, errors):
 def test_advanced_search_bad_page_and_method(api, stack):
     assert_error(api.post("jobs/advanced-search/", json={"page": 0}), 404, "not_found",
                  "Invalid page.")
-    r = api.get("jobs/advanced-search/")
+    r = api.put("jobs/advanced-search/", json={})
     assert_error(r, 405, "method_not_allowed")
+    assert r.headers["Allow"] == "GET, POST, HEAD, OPTIONS"
     assert_error(api.post("jobs/search/", json={}), 405, "method_not_allowed")
+
+
+def test_advanced_search_next_links_walk_every_result_once(api, read_mails, admin):
+    """Following next from a POSTed first page (GET links carrying the body's filters) walks
+    every result once, in order, and previous walks back."""
+    word = "zw" + uuid.uuid4().hex[:8].replace("0", "x").replace("1", "y")
+    recr = poster(api, read_mails, admin)
+    mine = {post_job(api, recr, title=f"{word} nurse {i}", job_type="full_time")["id"]
+            for i in range(7)}
+    post_job(api, recr, title=f"{word} locum", job_type="locum")  # filtered out
+    body = {"q": word, "job_type": ["full_time"], "page_size": 3, "ordering": "-created_at",
+            "hospital": recr["hospital"]["id"]}
+    got = assert_json(api.post("jobs/advanced-search/", json=body), 200)
+    seen, pages = ids(got), [got]
+    while got["next"]:
+        r = api.session.get(got["next"], timeout=30)
+        got = assert_json(r, 200)
+        assert got["count"] == 7
+        seen += ids(got)
+        pages.append(got)
+    assert len(pages) == 3 and len(seen) == 7 and set(seen) == mine
+    assert seen == sorted(seen, reverse=True)  # -created_at: newest (highest id) first
+    back = assert_json(api.session.get(pages[-1]["previous"], timeout=30), 200)
+    assert ids(back) == ids(pages[1])
+    first = assert_json(api.session.get(pages[1]["previous"], timeout=30), 200)
+    assert ids(first) == ids(pages[0]) and first["previous"] is None
+    # GET advanced-search/ takes the filters as search/ does, with the same answer
+    assert ids(page(api, "jobs/advanced-search/", q=word, job_type="full_time", page_size=10,
+                    ordering="-created_at")) == seen
 
 
 # ---- the search cache (0008) -------------------------------------------------------------------
