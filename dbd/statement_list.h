@@ -200,9 +200,23 @@ CC_STMT(recruiter_clear, 1, CC_WRITE,
         " $1")
 CC_STMT(hospital_exists, 1, CC_READ,
         "SELECT 1 FROM hospitals WHERE id = $1")
+/* the caller's hospital as it may see it (cc_hospital_for_recruiter_json), and whether it is a
+ * member of it (cc_hospital_member: the creator, or an accepted link) */
 CC_STMT(hospital_of_recruiter, 1, CC_READ,
-        "SELECT h.id, cc_hospital_json(h, false) FROM recruiter_profiles r JOIN hospitals"
-        " h ON h.id = r.hospital_id WHERE r.user_id = $1")
+        "SELECT h.id, cc_hospital_for_recruiter_json(h, r), cc_hospital_member(h, r) FROM"
+        " recruiter_profiles r JOIN hospitals h ON h.id = r.hospital_id WHERE r.user_id = $1")
+/* the recruiters linked to the caller's hospital, when the caller is a member of it: what its
+ * members need to accept or refuse the links that wait */
+CC_STMT(hospital_recruiters_of_member, 1, CC_READ,
+        "SELECT cc_hospital_json(h, true)->'recruiters' FROM recruiter_profiles r JOIN hospitals"
+        " h ON h.id = r.hospital_id WHERE r.user_id = $1 AND cc_hospital_member(h, r)")
+/* may the caller (user $1, a member of its hospital) decide recruiter profile $2's link? the
+ * row says the caller is a member; no row: $2 is not linked to the caller's hospital (or is
+ * the caller) */
+CC_STMT(hospital_link_decider, 2, CC_READ,
+        "SELECT cc_hospital_member(h, me) FROM recruiter_profiles me JOIN hospitals h ON h.id ="
+        " me.hospital_id JOIN recruiter_profiles them ON them.hospital_id = h.id WHERE"
+        " me.user_id = $1 AND them.id = $2 AND them.user_id <> $1")
 CC_STMT(hospital_of_recruiter_lock, 1, CC_WRITE,
         "SELECT h.id, h.verification_status, h.created_by = $1 OR r.verification_status ="
         " 'verified', h.name, h.registration_number FROM recruiter_profiles r JOIN"

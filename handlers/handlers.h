@@ -47,6 +47,7 @@ int cc_h_hospital_create(cc_req_t *q);
 int cc_h_hospital_write(cc_req_t *q);
 int cc_h_hospital_delete(cc_req_t *q);
 int cc_h_hospital_details(cc_req_t *q);
+int cc_h_hospital_recruiters(cc_req_t *q); /* the links of the caller's hospital, for members */
 /* The caller's hospital, locked in the open transaction (for verification.c too). 1 with the
  * row in *res (id, verification status, may-change flag, name, registration number); 0 after
  * answering: 403 when the caller may not change it; when it has none, 404, or 400
@@ -60,7 +61,7 @@ extern const struct cc_queue cc_queue_candidates_pending, cc_queue_candidates_ve
     cc_queue_candidates_rejected, cc_queue_hospitals_pending, cc_queue_hospitals_verified,
     cc_queue_hospitals_rejected;
 extern const struct cc_decision cc_approve_candidate, cc_reject_candidate, cc_approve_hospital,
-    cc_reject_hospital;
+    cc_reject_hospital, cc_approve_link, cc_reject_link;
 int cc_h_verification_get(cc_req_t *q);
 int cc_h_verification_submit(cc_req_t *q);
 int cc_h_verification_status(cc_req_t *q);

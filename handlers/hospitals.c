@@ -169,6 +169,24 @@ int cc_h_hospital_delete(cc_req_t *q)
     return cc_no_content(q);
 }
 
+/* The recruiters linked to the caller's hospital, for its members (the creator and accepted
+ * recruiters), who accept or refuse the links that wait (verification.c). */
+int cc_h_hospital_recruiters(cc_req_t *q)
+{
+    PGresult *res;
+    if (!cc_q(q, CC_ST_hospital_recruiters_of_member, &res, cc_my_id(q)))
+        return cc_db_fail(q);
+    if (PQntuples(res) == 1)
+        return cc_json_text(q, HTTP_OK, cc_val(q, res, 0, 0));
+    if (!cc_q(q, CC_ST_hospital_of_recruiter, &res, cc_my_id(q)))
+        return cc_db_fail(q);
+    if (PQntuples(res) == 0)
+        return cc_not_found(q);
+    return cc_error(q, HTTP_FORBIDDEN, "permission_denied",
+                    "Only the recruiter who created this hospital or a verified recruiter of it "
+                    "may see its recruiters.");
+}
+
 /* ---- any hospital, as anyone may see it ------------------------------------------------- */
 
 int cc_h_hospital_details(cc_req_t *q)

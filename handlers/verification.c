@@ -48,6 +48,13 @@ static int verification_view(cc_req_t *q, int status, int commit)
                            cc_jpack(q, "{s:s, s:n, s:n, s:n, s:n, s:n, s:n}", "subject", "hospital",
                                     "candidate_profile", "hospital", "verification_status",
                                     "verified_at", "rejection_reason", "request"));
+        /* a link that waits (or was refused) sees nothing of the hospital's own request */
+        if (!cc_val_bool(res, 0, 2))
+            return cc_json(q, HTTP_OK,
+                           cc_jpack(q, "{s:s, s:n, s:I, s:n, s:n, s:n, s:n}", "subject", "hospital",
+                                    "candidate_profile", "hospital",
+                                    (json_int_t)cc_val_int(res, 0, 0), "verification_status",
+                                    "verified_at", "rejection_reason", "request"));
         if (!cc_q(q, CC_ST_verification_view_hospital, &res, cc_val(q, res, 0, 0)))
             return cc_db_fail(q);
     }
@@ -205,16 +212,20 @@ int cc_h_verification_queue(cc_req_t *q)
 
 /* ---- admin decisions -------------------------------------------------------------------- */
 
-/* A decision: on a candidate's profile (or, with recruiter_profile_id in the body, on a
- * recruiter's link to its hospital) or on a hospital; approve or reject. */
+/* A decision: an admin's on a candidate's profile (or, with recruiter_profile_id in the body, on
+ * a recruiter's link to its hospital) or on a hospital; or a hospital member's on a colleague's
+ * link (profiles/hospital/recruiters/<id>/...). Approve or reject. */
 struct cc_decision {
-    int hospital, approve;
+    enum { ON_CANDIDATE, ON_HOSPITAL, ON_LINK } subject;
+    int approve;
 };
 
-const struct cc_decision cc_approve_candidate = {0, 1};
-const struct cc_decision cc_reject_candidate = {0, 0};
-const struct cc_decision cc_approve_hospital = {1, 1};
-const struct cc_decision cc_reject_hospital = {1, 0};
+const struct cc_decision cc_approve_candidate = {ON_CANDIDATE, 1};
+const struct cc_decision cc_reject_candidate = {ON_CANDIDATE, 0};
+const struct cc_decision cc_approve_hospital = {ON_HOSPITAL, 1};
+const struct cc_decision cc_reject_hospital = {ON_HOSPITAL, 0};
+const struct cc_decision cc_approve_link = {ON_LINK, 1};
+const struct cc_decision cc_reject_link = {ON_LINK, 0};
 
 /* Sends the candidate/recruiter mail that says a decision was made (the admin's reason, the only
  * free text, comes after our words, labelled). */
@@ -421,13 +432,26 @@ int cc_h_verification_decide(cc_req_t *q)
     const char *text;
     apr_int64_t rid;
     int ok;
-    if (d->hospital) {
+    PGresult *res;
+    if (d->subject == ON_LINK) {
+        /* a member of the hospital (its creator or an accepted recruiter) decides a colleague's
+         * link; a recruiter of another hospital is told nothing about the profile */
+        if (!cc_q(q, CC_ST_hospital_link_decider, &res, cc_my_id(q), cc_id_str(q, q->ids[0])))
+            return cc_db_fail(q);
+        if (PQntuples(res) == 0)
+            return cc_not_found(q);
+        if (!cc_val_bool(res, 0, 0))
+            return cc_error(q, HTTP_FORBIDDEN, "permission_denied",
+                            "Only the recruiter who created this hospital or a verified recruiter "
+                            "of it may accept or refuse a link to it.");
         text = decision_text(q, d->approve, &ok);
-        return ok ? decide_hospital(q, d->approve, text) : OK;
+        return ok ? decide_recruiter(q, q->ids[0], d->approve, text) : OK;
     }
     text = decision_text(q, d->approve, &ok);
     if (!ok)
         return OK;
+    if (d->subject == ON_HOSPITAL)
+        return decide_hospital(q, d->approve, text);
     if (q->nids == 0 && json_object_get(q->body, "recruiter_profile_id")
         && !json_object_get(q->body, "profile_id")) {
         if (!(rid = subject_id(q, "recruiter_profile_id")))

@@ -38,3 +38,22 @@ RETURNS boolean LANGUAGE sql STABLE AS $$
                         WHERE p.user_id = doc.user_id
                           AND cc_recruiter_sees_candidate(viewer, p.id)))
 $$;
+
+-- Whether a recruiter has the whole of its hospital: it created the hospital, or its link to it
+-- was accepted (by an admin, or by one of the hospital's own accepted recruiters). A link that is
+-- pending or rejected sees only what hospital-details/ shows anyone (docs/API.md).
+CREATE OR REPLACE FUNCTION cc_hospital_member(h hospitals, r recruiter_profiles)
+RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT r.hospital_id = h.id AND (h.created_by = r.user_id OR r.verification_status = 'verified')
+$$;
+
+-- The caller's hospital as profiles/hospital/ shows it: in full to a member; to a pending or
+-- rejected link what anyone may see: a verified hospital in full (as hospital-details/ shows it),
+-- an unverified one only by name and city, with the state of the caller's link.
+CREATE OR REPLACE FUNCTION cc_hospital_for_recruiter_json(h hospitals, r recruiter_profiles)
+RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN cc_hospital_member(h, r) OR h.verification_status = 'verified'
+                THEN cc_hospital_json(h, false)
+                ELSE json_build_object('id', h.id, 'name', h.name, 'city', h.city,
+                                       'link_status', r.verification_status) END
+$$;

@@ -405,3 +405,90 @@ def test_verification_mail_holds_nothing_the_client_typed(api, read_mails):
     text = mail_text(msg)
     assert text.startswith("Hello,\n\nWelcome to CareChain. Confirm your email address")
     assert name not in text and name not in str(msg)
+
+
+# ---- a pending link sees the hospital only as anyone may (finding 5) ------------------------
+
+
+def test_pending_link_sees_an_unverified_hospital_by_name_and_city_only(api, read_mails, stack):
+    from helpers import assert_error, create_admin, logged_in_user
+    from test_profiles import make_hospital
+    admin = create_admin(stack, api, login_now=True)
+    creator = logged_in_user(api, read_mails, role="recruiter")
+    h = make_hospital(api, creator)
+    # the admin rejects it, with a reason only the hospital's own people may read
+    assert api.post("profiles/verification/", json={"registration_number": h["registration_number"]},
+                    token=creator["access"]).status_code == 201
+    r = api.post("profiles/reject-hospital-verification/",
+                 json={"hospital_id": h["id"], "reason": "Registration certificate unreadable"},
+                 token=admin["access"])
+    assert r.status_code == 200, r.text
+    stranger = logged_in_user(api, read_mails, role="recruiter")
+    r = api.patch("profiles/recruiter/", json={"hospital": h["id"]}, token=stranger["access"])
+    assert r.status_code == 200 and r.json()["verification_status"] == "pending"
+
+    seen = api.get("profiles/hospital/", token=stranger["access"]).json()
+    assert seen == {"id": h["id"], "name": h["name"], "city": h["city"], "link_status": "pending"}
+    # what hospital-details/ shows it: nothing (an unverified hospital is the admin's only)
+    assert api.get(f"profiles/hospital-details/{h['id']}/",
+                   token=stranger["access"]).status_code == 404
+    v = api.get("profiles/verification/", token=stranger["access"]).json()
+    assert v == {"subject": "hospital", "candidate_profile": None, "hospital": h["id"],
+                 "verification_status": None, "verified_at": None, "rejection_reason": None,
+                 "request": None}
+    assert api.get("profiles/hospital/recruiters/", token=stranger["access"]).status_code == 403
+    # the creator sees everything, the reason included
+    mine = api.get("profiles/hospital/", token=creator["access"]).json()
+    assert mine["rejection_reason"] == "Registration certificate unreadable"
+    assert mine["registration_number"] == h["registration_number"]
+    v = api.get("profiles/verification/", token=creator["access"]).json()
+    assert v["request"]["rejection_reason"] == "Registration certificate unreadable"
+    # and the stranger cannot take the hospital's verification over either
+    assert_error(api.put("profiles/verification/", json={"registration_number": "X-1"},
+                         token=stranger["access"]), 403, "permission_denied")
+
+
+def test_members_accept_or_refuse_links_of_a_verified_hospital(api, read_mails, stack):
+    from helpers import assert_error, create_admin, logged_in_user, mails_to
+    from test_profiles import verified_hospital
+    admin = create_admin(stack, api, login_now=True)
+    creator = logged_in_user(api, read_mails, role="recruiter")
+    h = verified_hospital(api, creator, admin)
+    joiner, other, outsider = (logged_in_user(api, read_mails, role="recruiter")
+                               for _ in range(3))
+    for u in (joiner, other):
+        api.patch("profiles/recruiter/", json={"hospital": h["id"]}, token=u["access"])
+    jp = api.get("profiles/recruiter/", token=joiner["access"]).json()["id"]
+    op = api.get("profiles/recruiter/", token=other["access"]).json()["id"]
+    # a verified hospital: a pending link sees what anyone sees, i.e. the public record
+    public = api.get(f"profiles/hospital-details/{h['id']}/").json()
+    assert api.get("profiles/hospital/", token=joiner["access"]).json() == public
+
+    links = {x["id"]: x for x in
+             api.get("profiles/hospital/recruiters/", token=creator["access"]).json()}
+    assert links[jp]["verification_status"] == "pending" and links[jp]["email"] == joiner["email"]
+    # a pending colleague may not decide; a recruiter of another hospital is told nothing
+    assert_error(api.post(f"profiles/hospital/recruiters/{op}/approve/", json={},
+                          token=joiner["access"]), 403, "permission_denied")
+    assert_error(api.post(f"profiles/hospital/recruiters/{jp}/approve/", json={},
+                          token=outsider["access"]), 404, "not_found")
+    assert_error(api.post(f"profiles/hospital/recruiters/{jp}/approve/", json={},
+                          token=admin["access"]), 403, "permission_denied")
+    # the creator accepts one and refuses the other (a reason is required)
+    r = api.post(f"profiles/hospital/recruiters/{jp}/approve/", json={},
+                 token=creator["access"])
+    assert r.status_code == 200 and r.json()["verification_status"] == "verified", r.text
+    assert api.post(f"profiles/hospital/recruiters/{op}/reject/", json={},
+                    token=creator["access"]).json() == {"reason": ["This field is required."]}
+    r = api.post(f"profiles/hospital/recruiters/{op}/reject/", json={"reason": "Not our staff"},
+                 token=creator["access"])
+    assert r.status_code == 200 and r.json()["verification_status"] == "rejected"
+    assert mails_to(read_mails, other["email"])[-1]["Subject"] == (
+        "Your CareChain recruiter account was not verified")
+    # the accepted recruiter is now a member: the whole record, and the links
+    assert "registration_number" in api.get("profiles/hospital/", token=joiner["access"]).json()
+    assert api.get("profiles/hospital/recruiters/", token=joiner["access"]).status_code == 200
+    # the refused one sees the public record only, and a decided link cannot be decided again
+    assert api.get("profiles/hospital/", token=other["access"]).json() == public
+    assert_error(api.post(f"profiles/hospital/recruiters/{op}/approve/", json={},
+                          token=joiner["access"]), 409, "invalid_transition")
