@@ -27,6 +27,9 @@ from stack import PG_BIN, Stack, clean_env
 REPO = Path(__file__).resolve().parents[2]
 CTL = REPO / "build" / "carechainctl"
 DBD = REPO / "dbd"
+# schema files shipped now, and the legacy migrations they began from (versions 1..11)
+SCHEMA_FILES = len(list((DBD / "schema").glob("*.sql")))
+LEGACY_VERSIONS = 11
 LEGACY = Path(__file__).resolve().parent / "data" / "legacy-migrations-c1e092e.tar.gz"
 LOCK_KEY = 724007
 
@@ -364,13 +367,18 @@ def test_legacy_database_with_sample_data_is_upgraded_to_the_new_schema(new_db, 
     r = db.ctl("check")
     assert r.returncode == 1 and "schema is not current" in r.stderr
     out = db.migrate()
-    assert "adopted 11 schema files" in out
-    assert "schema files: 0 applied" in out
+    assert f"adopted {LEGACY_VERSIONS} schema files" in out
+    assert f"schema files: {SCHEMA_FILES - LEGACY_VERSIONS} applied" in out
     assert "sql files: 8 applied" in out
     assert re.search(r"^adopted 0001_accounts .*sha256 " + sha256(DBD / "schema/0001_accounts.sql"),
                      out, re.M)
     after = db.row_counts()
     assert after.pop("cc_sql_files") == 8
+    # the ledger gains the schema files after the legacy ones; the tables they make are empty
+    assert after.pop("cc_schema_migrations") == SCHEMA_FILES
+    assert before.pop("cc_schema_migrations") == LEGACY_VERSIONS
+    new_tables = set(after) - set(before)
+    assert all(after.pop(t) == 0 for t in new_tables), new_tables
     assert after == before
     assert_same_schema(fresh_dump, db.dump(), "the upgraded legacy database")
     assert db.ctl("check").returncode == 0
@@ -408,7 +416,7 @@ def test_partly_migrated_legacy_database_gets_the_remaining_schema_files(new_db,
     legacy_migrate(db, upto)
     out = db.migrate()
     assert f"adopted {upto} schema files" in out
-    assert f"schema files: {11 - upto} applied" in out
+    assert f"schema files: {SCHEMA_FILES - upto} applied" in out
     assert_same_schema(fresh_dump, db.dump(), f"a legacy database at version {upto}, upgraded")
 
 
@@ -450,13 +458,14 @@ def test_a_schema_file_changed_after_it_was_applied_is_refused(new_db, tmp_path)
 def test_a_newer_database_is_refused(new_db):
     db = new_db()
     db.migrate()
+    future = SCHEMA_FILES + 1
     db("INSERT INTO cc_schema_migrations (version, name, sha256)"
-       " VALUES (12, '0012_future', repeat('a', 64))")
+       f" VALUES ({future}, '{future:04d}_future', repeat('a', 64))")
     before = ledgers(db)
     r = db.ctl("migrate")
     assert r.returncode == 1
-    assert ("the database has schema version 12 (0012_future), which this carechainctl does not"
-            " ship") in r.stderr
+    assert (f"the database has schema version {future} ({future:04d}_future), which this "
+            "carechainctl does not ship") in r.stderr
     assert ledgers(db) == before
     assert db.ctl("check").returncode == 1
 
@@ -526,6 +535,6 @@ def test_concurrent_migrate_of_an_empty_database(pg_stack, new_db):
     results = [p.communicate(timeout=120) + (p.returncode,) for p in runs]
     assert [rc for _, _, rc in results] == [0, 0], results
     schema = [re.search(r"schema files: (\d+) applied", out).group(1) for out, _, _ in results]
-    assert sorted(schema) == ["0", "11"]
-    assert db.scalar("SELECT count(*) FROM cc_schema_migrations") == "11"
+    assert sorted(schema, key=int) == ["0", str(SCHEMA_FILES)]
+    assert db.scalar("SELECT count(*) FROM cc_schema_migrations") == str(SCHEMA_FILES)
     assert db.scalar("SELECT count(*) FROM content_version") == "128"
