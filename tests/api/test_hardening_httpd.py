@@ -1,14 +1,22 @@
 """httpd's own defences, as configured in conf/dev/httpd.conf.in (conf/site-example.conf says the
 same for a real site): slow clients are cut off by mod_reqtimeout while the workers left keep
-serving everyone else. The limits asserted here are read from the rendered configuration, not repeated."""
+serving everyone else; a per-client request-rate limit on /api/ (mod_qos) answers 429 with
+Retry-After. The limits asserted here are read from the rendered configuration, not repeated."""
 
+import contextlib
+import http.client
 import importlib.util
 import re
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
+import requests
+from requests.adapters import HTTPAdapter
 
+from stack import Stack
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -138,3 +146,194 @@ def test_slow_connections_are_closed_in_time(slow_run):
     for c in slow_run["clients"]:
         if c.kind == "headers":
             assert c.answer.startswith(b"HTTP/1.1 408 "), c.answer[:100]
+
+
+# ==== request-rate limit per client address (mod_qos) ===========================================
+
+LIMIT = 10  # the LIMIT-th request within the window is refused
+WINDOW = 120  # s: longer than this module's tests take
+BLOCK = 20  # refusals after which an address is cut off at connection level
+
+
+class SourceAddressAdapter(HTTPAdapter):
+    """Connections from a chosen local address: all of 127.0.0.0/8 is this host's loopback, so
+    127.0.0.2 reaches httpd on 127.0.0.1 as a different client."""
+
+    def __init__(self, source, **kwargs):
+        self.source = source
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def client_from(source):
+    s = requests.Session()
+    s.trust_env = False
+    s.mount("http://", SourceAddressAdapter(source))
+    return s
+
+
+@contextlib.contextmanager
+def limited_httpd(stack, extra_conf=""):
+    """A second httpd on the session's database, its configuration the dev template with only
+    the limit lowered to LIMIT per WINDOW seconds and the cut-off to BLOCK refusals (plus
+    extra_conf). Its error log may hold mod_qos's denials (rules 067 and 060) and nothing else.
+    Yields (stack, client(source) -> Session)."""
+    d = tempfile.mkdtemp(prefix="cc-qos-")
+    s = Stack(d, mpm=stack.mpm, bcrypt_cost=4, extra_conf=extra_conf)
+    s.conninfo = stack.conninfo
+    s.base_dir.mkdir(parents=True, exist_ok=True)
+    text = (REPO / "conf" / "dev" / "httpd.conf.in").read_text()
+    for rule, value in (("QS_CondClientEventLimitCount", f"{LIMIT} {WINDOW} "),
+                        ("QS_ClientEventBlockCount", f"{BLOCK} ")):
+        text, count = re.subn(rf"^{rule} \d+ (\d+ )?", f"{rule} {value}", text, flags=re.M)
+        assert count == 1, rule
+    s.template = s.base_dir / "limited.conf.in"
+    s.template.write_text(text)
+    clients = {}
+    try:
+        s.start_httpd()
+        yield s, lambda src: clients.setdefault(src, client_from(src))
+    finally:
+        for c in clients.values():
+            c.close()
+        s.stop_httpd()
+    problems = s.error_log_problems(allow=[r"\[qos:error\] .*mod_qos\(0(67|60)\): access denied"])
+    shutil.rmtree(d, ignore_errors=True)
+    assert problems == []
+
+
+@pytest.fixture(scope="module")
+def limited(stack):
+    with limited_httpd(stack) as pair:
+        yield pair
+
+
+def raw_status(source, port, path):
+    """Status of GET path sent as written (requests would normalise %61 to a) from source on a
+    new connection; None when the server closed it without an answer."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source, 0))
+    try:
+        conn.request("GET", path)
+        r = conn.getresponse()
+        r.read()
+        return r.status
+    except (ConnectionError, http.client.RemoteDisconnected):
+        return None
+    finally:
+        conn.close()
+
+
+def hit_limit(s, http):
+    """Sends GET /api/health/ until the first 429 (at most LIMIT + 1 requests); returns the
+    statuses before it and the 429 response."""
+    before = []
+    for _ in range(LIMIT + 1):
+        r = http.get(f"{s.base_url}/api/health/", timeout=10)
+        if r.status_code == 429:
+            return before, r
+        before.append(r.status_code)
+    pytest.fail(f"no 429 after {LIMIT + 1} requests: {before}")
+
+
+def test_rate_limit_answers_429_with_retry_after(limited):
+    s, client = limited
+    hammer = client("127.0.0.2")
+    before, r = hit_limit(s, hammer)
+    assert before == [200] * (LIMIT - 1)
+    retry = r.headers.get("Retry-After")
+    assert retry is not None and retry.isdigit(), r.headers
+    assert 0 < int(retry) <= WINDOW
+    assert r.headers.get("Connection") == "close"
+    # every /api/ URL of that client is refused until the window ends, not only the one hit
+    r = hammer.get(f"{s.base_url}/api/jobs/", timeout=10)
+    assert r.status_code == 429
+    assert 0 < int(r.headers["Retry-After"]) <= WINDOW
+    # the limit applies to the normalised path: these are /api/ too
+    for path in ("//api/health/", "/%61pi/health/", "/api"):
+        assert raw_status("127.0.0.2", s.http_port, path) == 429, path
+    # the frontend is not limited
+    assert hammer.get(f"{s.base_url}/", timeout=10).status_code == 200
+    assert raw_status("127.0.0.2", s.http_port, "/app.js") == 200
+    # another client address is unaffected
+    other = client("127.0.0.1")
+    r = other.get(f"{s.base_url}/api/health/", timeout=10)
+    assert r.status_code == 200, r.text
+    assert "Retry-After" not in r.headers
+    # mod_qos saw the two addresses (httpd's %h in the access log)
+    hosts = {line.split(" ", 1)[0] for line in s.access_log.read_text().splitlines()}
+    assert {"127.0.0.1", "127.0.0.2"} <= hosts
+
+
+def test_a_client_that_goes_on_is_cut_off(limited):
+    """After BLOCK refusals the address's connections are closed unanswered (QS_SetEnvIfStatus
+    429 QS_Block, QS_ClientEventBlockCount), the frontend's too, so it can no longer push
+    mod_qos's 16-bit counts round to where they let it through. Others are unaffected."""
+    s, client = limited
+    hit_limit(s, client("127.0.0.5"))
+    statuses = [429] + [raw_status("127.0.0.5", s.http_port, "/api/health/")
+                        for _ in range(BLOCK + 20)]
+    refused = statuses.index(None)
+    # A refusal counts when it is logged, just after the answer: a reconnect that quick may see
+    # one or two more 429s.
+    assert BLOCK <= refused <= BLOCK + 2, statuses
+    assert statuses == [429] * refused + [None] * (len(statuses) - refused)
+    assert raw_status("127.0.0.5", s.http_port, "/") is None
+    assert raw_status("127.0.0.6", s.http_port, "/api/health/") == 200
+
+
+def test_rate_limited_answer_is_json(limited):
+    s, client = limited
+    hammer = client("127.0.0.3")
+    _, r = hit_limit(s, hammer)
+    assert r.status_code == 429
+    # EXPECTED TO FAIL until the module's error filter (ap_hook_insert_error_filter, the module
+    # side of the hardening issue) renders every error httpd produces for an /api/ URL in the
+    # contract's JSON shape; mod_qos's 429 is such an error. Keep these two assertions as they are.
+    assert r.headers["Content-Type"].startswith("application/json")
+    assert r.json()["code"] == "throttled"
+
+
+def test_bench_clears_the_count(stack):
+    """bench/bench.py's httpd clears the count on every request (wrk sends far more than any
+    limit from one address): with that line no request is refused."""
+    line = 'SetEnvIf Request_URI "^" QS_Limit_Clear'
+    assert line in (REPO / "bench" / "bench.py").read_text()
+    with limited_httpd(stack, extra_conf=line + "\n") as (s, client):
+        http = client("127.0.0.4")
+        statuses = [http.get(f"{s.base_url}/api/health/", timeout=10).status_code
+                    for _ in range(LIMIT + 5)]
+    assert statuses == [200] * (LIMIT + 5)
+
+
+def limit_rule(text):
+    count, window, event, cond = directive(text, "QS_CondClientEventLimitCount").split()
+    assert (event, cond) == ("QS_Limit", "^api$")
+    return int(count), int(window)
+
+
+def test_rate_limit_of_the_dev_config_is_above_the_suites_traffic(stack):
+    """The session's httpd has the dev limit and this suite sends everything from 127.0.0.1:
+    the limit must be far above what the suite sends in a window (its busiest 10 s held 10,071
+    /api/ requests, most from test_bench_tools.py's second of wrk). A trip would fail the
+    suite: mod_qos logs each denial as an error, which the session's error-log check refuses."""
+    text = rendered_conf(stack)
+    count, window = limit_rule(text)
+    assert count >= 2 * 10071 and window <= 10
+    assert directive(text, "QS_ErrorResponseCode") == "429"
+
+
+def test_rate_limits_fit_mod_qos_counters():
+    """mod_qos keeps its counts in signed 16-bit integers and counts refused requests too; an
+    address is cut off after the block count of refusals, each of which closes its connection,
+    so the limit + the block count (+ requests in flight) must stay below 32,767."""
+    for conf in ("conf/dev/httpd.conf.in", "conf/site-example.conf"):
+        text = (REPO / conf).read_text()
+        count, window = limit_rule(text)
+        block = int(directive(text, "QS_ClientEventBlockCount").split()[0])
+        assert 0 < count and 0 < block and count + block + 1000 < 32767 and window <= 60, conf
+        assert directive(text, "QS_SetEnvIfStatus") == "429 QS_Block", conf
+        assert ("Header always set Connection close \"expr=-n reqenv('QS_ErrorNotes')\""
+                in text), conf
