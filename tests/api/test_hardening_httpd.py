@@ -1,13 +1,16 @@
 """httpd's own defences, as configured in conf/dev/httpd.conf.in (conf/site-example.conf says the
 same for a real site): slow clients are cut off by mod_reqtimeout while the workers left keep
 serving everyone else; a per-client request-rate limit on /api/ (mod_qos) answers 429 with
-Retry-After. The limits asserted here are read from the rendered configuration, not repeated."""
+Retry-After; the frontend is served with security headers and builds its pages without HTML
+strings. The limits asserted here are read from the rendered configuration, not repeated."""
 
 import contextlib
 import http.client
 import importlib.util
+import json
 import re
 import shutil
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -16,6 +19,7 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
+from helpers import JSON_CT
 from stack import Stack
 
 REPO = Path(__file__).resolve().parents[2]
@@ -337,3 +341,94 @@ def test_rate_limits_fit_mod_qos_counters():
         assert directive(text, "QS_SetEnvIfStatus") == "429 QS_Block", conf
         assert ("Header always set Connection close \"expr=-n reqenv('QS_ErrorNotes')\""
                 in text), conf
+
+
+# ==== security headers of the frontend ==========================================================
+
+CSP = "default-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+FRONTEND_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+                    "Referrer-Policy": "same-origin"}
+
+
+@pytest.mark.parametrize("path,status", [("/", 200), ("/index.html", 200), ("/app.js", 200),
+                                         ("/app.css", 200), ("/no-such-file.js", 404)])
+def test_frontend_security_headers(base_url, path, status):
+    r = requests.get(base_url + path, timeout=10)
+    assert r.status_code == status
+    for name, value in FRONTEND_HEADERS.items():
+        assert r.headers.get(name) == value, (name, r.headers)
+    assert "Strict-Transport-Security" not in r.headers  # plain HTTP here: HSTS is for TLS only
+
+
+@pytest.mark.parametrize("method,path,status", [("GET", "/api/health/", 200), ("GET", "/api/", 200),
+                                                ("GET", "/api/nope/", 404),
+                                                ("DELETE", "/api/accounts/login/", 405)])
+def test_api_answers_keep_their_own_headers(base_url, method, path, status):
+    r = requests.request(method, base_url + path, timeout=10)
+    assert r.status_code == status
+    assert r.headers["Content-Type"] == JSON_CT
+    assert r.headers["X-Content-Type-Options"] == "nosniff"  # the module's, once
+    assert r.headers.get("X-Request-Id")
+    for name in ("Content-Security-Policy", "Referrer-Policy", "Strict-Transport-Security"):
+        assert name not in r.headers, (name, r.headers)
+
+
+def test_site_example_sends_the_same_headers_and_hsts():
+    dev = (REPO / "conf" / "dev" / "httpd.conf.in").read_text()
+    site = (REPO / "conf" / "site-example.conf").read_text()
+    for name, value in FRONTEND_HEADERS.items():
+        line = f'Header always set {name} "{value}"'
+        assert line in dev and line in site, line
+    assert re.search(r'^\s*Header always set Strict-Transport-Security "max-age=\d{7,}',
+                     site, re.M)
+    assert "Strict-Transport-Security" not in dev
+
+
+# ==== the frontend builds its pages without HTML strings ========================================
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def test_frontend_uses_no_html_sinks():
+    """No API or user text can become markup: app.js never assigns HTML (innerHTML, outerHTML,
+    insertAdjacentHTML, document.write); index.html has no inline script, handler or style (the
+    Content-Security-Policy would block them)."""
+    js = (REPO / "htdocs" / "app.js").read_text()
+    assert re.findall(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write", js) == []
+    html = (REPO / "htdocs" / "index.html").read_text()
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S | re.I)
+    assert scripts and all('src="' in attrs and body.strip() == "" for attrs, body in scripts)
+    assert not re.search(r"\son\w+\s*=|\sstyle\s*=|<style\b|javascript:", html, re.I)
+
+
+def test_frontend_renders_api_text_as_text():
+    """app.js under node against a fake DOM (tests/api/data/app_dom.js, which throws on any
+    HTML sink): markup in a user's name, in error details and in the API version ends up as
+    text nodes, never as elements."""
+    profile = {"first_name": HOSTILE, "last_name": "</h2><script>x()</script>",
+               "email": "a@example.com", "role": "candidate",
+               "date_joined": "2026-01-02T03:04:05.000000Z"}
+    r = subprocess.run(["node", str(REPO / "tests" / "api" / "data" / "app_dom.js"),
+                        str(REPO / "htdocs" / "app.js"), json.dumps(profile)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    pages = json.loads(r.stdout)
+
+    def tags(tree):
+        return [tree[0]] + [t for c in tree[2:] if isinstance(c, list) for t in tags(c)]
+
+    def texts(tree):
+        return [t for c in tree[2:] for t in (texts(c) if isinstance(c, list) else [c])]
+
+    app = pages["profile"]["app"]
+    assert app[2] == ["h2", {}, f"{HOSTILE} </h2><script>x()</script>"]
+    assert app[3] == ["p", {}, "a@example.com · candidate"]
+    assert pages["profile"]["health"][2:] == ["API </h2><script>x()</script>"]
+    assert pages["verify-email"]["app"][2] == ["p", {"class": "error"}, HOSTILE]
+    for page in pages.values():
+        for tree in (page.values() if isinstance(page, dict) else []):
+            assert not {"img", "script"} & set(tags(tree)), tree
+    # the forms are still there
+    login = pages["login"]["app"]
+    assert tags(login)[:4] == ["main", "h2", "form", "label"]
+    assert "Create an account" in texts(login)
