@@ -384,6 +384,42 @@ def test_site_example_sends_the_same_headers_and_hsts():
     assert "Strict-Transport-Security" not in dev
 
 
+def test_site_example_is_a_valid_configuration(tmp_path):
+    """`apache2 -t` accepts conf/site-example.conf with the modules its header comment names
+    (the certificate, key and directories pointed at temporary ones)."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=jobs.example-hospital.in", "-keyout", str(tmp_path / "key.pem"),
+                    "-out", str(tmp_path / "cert.pem")], check=True, capture_output=True)
+    (tmp_path / "jwt.key").write_bytes(b"k" * 48)
+    (tmp_path / "htdocs").mkdir()
+    (tmp_path / "run").mkdir()
+    site = (REPO / "conf" / "site-example.conf").read_text()
+    for old, new in (("/etc/ssl/certs/jobs.example-hospital.in.pem", tmp_path / "cert.pem"),
+                     ("/etc/ssl/private/jobs.example-hospital.in.key", tmp_path / "key.pem"),
+                     ("/etc/carechain/jwt.key", tmp_path / "jwt.key"),
+                     ("/usr/share/carechain/htdocs", tmp_path / "htdocs"),
+                     ("/var/spool/carechain/mail", tmp_path)):
+        assert old in site, old
+        site = site.replace(old, str(new))
+    (tmp_path / "site.conf").write_text(site)
+    mods = "/usr/lib/apache2/modules"
+    loads = [f"LoadModule {m}_module {mods}/mod_{m}.so" for m in
+             ("mpm_event", "authz_core", "ssl", "socache_shmcb", "reqtimeout", "headers",
+              "setenvif")]
+    loads += ["LoadFile /usr/lib/x86_64-linux-gnu/libpcre.so.3",  # see the site's header
+              f"LoadModule qos_module {mods}/mod_qos.so",
+              f"LoadModule unique_id_module {mods}/mod_unique_id.so",
+              f"LoadModule dbd_module {mods}/mod_dbd.so",
+              f"LoadModule carechain_module {REPO / 'build' / 'mod_carechain.so'}"]
+    (tmp_path / "httpd.conf").write_text("\n".join([
+        f'ServerRoot "{tmp_path}"', f'DefaultRuntimeDir "{tmp_path / "run"}"',
+        f'PidFile "{tmp_path / "run" / "pid"}"', f'ErrorLog "{tmp_path / "error.log"}"',
+        "ServerName localhost", *loads, "Include site.conf", ""]))
+    r = subprocess.run(["/usr/sbin/apache2", "-t", "-f", str(tmp_path / "httpd.conf")],
+                       capture_output=True, text=True, timeout=60)
+    assert (r.returncode, r.stderr.strip()) == (0, "Syntax OK"), r.stdout + r.stderr
+
+
 # ==== the frontend builds its pages without HTML strings ========================================
 
 HOSTILE = "<img src=x onerror=alert(1)>"
