@@ -1,5 +1,9 @@
 /* CareChain browser frontend: plain JavaScript against the same-origin /api/. Tokens live in
- * sessionStorage (gone when the tab closes); the refresh token is rotated on use. */
+ * sessionStorage (gone when the tab closes); the refresh token is rotated on use.
+ *
+ * Pages are built as DOM nodes, never from HTML strings: el() sets attributes and appends text
+ * as text nodes, so nothing from the API or the user is ever parsed as markup (and the
+ * Content-Security-Policy httpd sends allows no inline script anyway). */
 "use strict";
 
 const $ = (sel) => document.querySelector(sel);
@@ -9,6 +13,19 @@ const store = {
   save(t) { sessionStorage.setItem("cc.access", t.access); sessionStorage.setItem("cc.refresh", t.refresh); },
   clear() { sessionStorage.removeItem("cc.access"); sessionStorage.removeItem("cc.refresh"); },
 };
+
+/* An element with attributes and children; a string child becomes a text node. */
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) e.setAttribute(name, value);
+  e.append(...children);
+  return e;
+}
+
+/* Replaces the page's main content. */
+function show(...nodes) { $("#app").replaceChildren(...nodes); }
+
+const link = (hash, text) => el("a", { href: hash }, text);
 
 async function api(method, path, body, retried) {
   const headers = { "Accept": "application/json" };
@@ -30,13 +47,21 @@ function errorText(data) {
   return Object.entries(data).map(([k, v]) => `${k}: ${[].concat(v).join(" ")}`).join("\n");
 }
 
-function form(title, fields, submit, onSubmit, extra = "") {
-  $("#app").innerHTML = `<h2>${title}</h2><form id="f">` +
-    fields.map(([name, label, type = "text"]) => type === "role"
-      ? `<label for="${name}">${label}</label><select id="${name}" name="${name}"><option value="candidate">Candidate</option><option value="recruiter">Recruiter</option></select>`
-      : `<label for="${name}">${label}</label><input id="${name}" name="${name}" type="${type}" required>`).join("") +
-    `<button type="submit">${submit}</button><p class="error" id="err"></p><p class="ok" id="msg"></p></form>${extra}`;
-  $("#f").addEventListener("submit", async (e) => {
+/* fields: [name, label, type]; type "role" is the candidate/recruiter choice. extra: nodes
+ * shown below the form. */
+function form(title, fields, submit, onSubmit, extra = []) {
+  const f = el("form", { id: "f" });
+  for (const [name, label, type = "text"] of fields) {
+    f.append(el("label", { for: name }, label));
+    f.append(type === "role"
+      ? el("select", { id: name, name },
+          el("option", { value: "candidate" }, "Candidate"), el("option", { value: "recruiter" }, "Recruiter"))
+      : el("input", { id: name, name, type, required: "" }));
+  }
+  f.append(el("button", { type: "submit" }, submit), el("p", { class: "error", id: "err" }),
+           el("p", { class: "ok", id: "msg" }));
+  show(el("h2", {}, title), f, ...extra);
+  f.addEventListener("submit", async (e) => {
     e.preventDefault();
     $("#err").textContent = ""; $("#msg").textContent = "";
     await onSubmit(Object.fromEntries(new FormData(e.target)));
@@ -49,7 +74,7 @@ const views = {
       const r = await api("POST", "accounts/login/", v);
       if (!r.ok) return ($("#err").textContent = errorText(r.data));
       store.save(r.data); location.hash = "#/profile";
-    }, `<p><a href="#/register">Create an account</a> · <a href="#/forgot">Forgot password?</a></p>`);
+    }, [el("p", {}, link("#/register", "Create an account"), " · ", link("#/forgot", "Forgot password?"))]);
   },
   async register() {
     form("Create an account", [["first_name", "First name"], ["last_name", "Last name"], ["email", "Email", "email"],
@@ -61,8 +86,8 @@ const views = {
   },
   async "verify-email"(params) {
     const r = await api("POST", "accounts/verify-email/", { token: params.get("token") || "" });
-    $("#app").innerHTML = r.ok ? `<p class="ok">Your email is verified. <a href="#/login">Log in</a></p>`
-                               : `<p class="error">${errorText(r.data)}</p>`;
+    show(r.ok ? el("p", { class: "ok" }, "Your email is verified. ", link("#/login", "Log in"))
+              : el("p", { class: "error" }, errorText(r.data)));
   },
   async forgot() {
     form("Reset your password", [["email", "Email", "email"]], "Send reset email", async (v) => {
@@ -81,11 +106,8 @@ const views = {
     const r = await api("GET", "accounts/profile/");
     if (!r.ok) { location.hash = "#/login"; return; }
     const u = r.data;
-    $("#app").innerHTML = `<h2>${u.first_name} ${u.last_name}</h2><p>${u.email} · ${u.role}</p>
-      <p>Member since ${new Date(u.date_joined).toLocaleDateString()}</p>`;
-    // Text set through the DOM, never through innerHTML, for anything a user typed:
-    $("#app h2").textContent = `${u.first_name} ${u.last_name}`;
-    $("#app p").textContent = `${u.email} · ${u.role}`;
+    show(el("h2", {}, `${u.first_name} ${u.last_name}`), el("p", {}, `${u.email} · ${u.role}`),
+         el("p", {}, `Member since ${new Date(u.date_joined).toLocaleDateString()}`));
   },
   async logout() {
     if (store.refresh) await api("POST", "accounts/logout/", { refresh: store.refresh });
@@ -95,8 +117,8 @@ const views = {
 
 function route() {
   const [path, query] = (location.hash.replace(/^#\/?/, "") || "login").split("?");
-  $("#nav").innerHTML = store.access ? `<a href="#/profile">Profile</a><a href="#/logout">Log out</a>`
-                                     : `<a href="#/login">Log in</a><a href="#/register">Register</a>`;
+  $("#nav").replaceChildren(...(store.access ? [link("#/profile", "Profile"), link("#/logout", "Log out")]
+                                             : [link("#/login", "Log in"), link("#/register", "Register")]));
   (views[path] || views.login)(new URLSearchParams(query || ""));
 }
 
