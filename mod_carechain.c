@@ -31,17 +31,6 @@ static void child_init(apr_pool_t *p, server_rec *s)
 
 /* ---- the dispatcher --------------------------------------------------------------------- */
 
-static const char *request_id(request_rec *r)
-{
-    const char *id = apr_table_get(r->subprocess_env, "UNIQUE_ID");
-    if (!id) {
-        unsigned char b[12];
-        apr_generate_random_bytes(b, sizeof(b));
-        id = apr_pencode_base16_binary(r->pool, b, sizeof(b), APR_ENCODE_LOWER, NULL);
-    }
-    return id;
-}
-
 /* OPTIONS: a CORS preflight from an allowed origin, or the methods of a known path. */
 static int options(cc_req_t *q, int allowed_origin)
 {
@@ -79,7 +68,7 @@ static int cc_handler(request_rec *r)
     q->sc = ap_get_module_config(r->server->module_config, &carechain_module);
     q->dc = ap_get_module_config(r->per_dir_config, &carechain_module);
     /* err_headers_out survives error responses too. */
-    apr_table_setn(r->err_headers_out, "X-Request-Id", request_id(r));
+    apr_table_setn(r->err_headers_out, "X-Request-Id", cc_request_id(r));
     apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
 
     if (!strcmp(r->uri, "/api"))

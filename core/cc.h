@@ -98,6 +98,8 @@ int cc_no_content(cc_req_t *q);
 /* The JSON answer to an error httpd raised itself and sent to `ErrorDocument NNN
  * /api/_httpd_error` (REDIRECT_STATUS). core/errors.c. */
 int cc_httpd_error(cc_req_t *q);
+/* The request's id (mod_unique_id's when loaded, else random), for X-Request-Id. */
+const char *cc_request_id(request_rec *r);
 /* 1 when the request (however broken) names an /api/ URL: its errors are answered in JSON. */
 int cc_error_is_api(request_rec *r);
 /* Registers the output filter that turns httpd's own error pages for /api/ URLs into the JSON

@@ -63,6 +63,17 @@ int cc_httpd_error(cc_req_t *q)
     return cc_error(q, s.status, s.code, s.detail ? s.detail : "Method not allowed.");
 }
 
+const char *cc_request_id(request_rec *r)
+{
+    const char *id = apr_table_get(r->subprocess_env, "UNIQUE_ID");
+    if (!id) {
+        unsigned char b[12];
+        apr_generate_random_bytes(b, sizeof(b));
+        id = apr_pencode_base16_binary(r->pool, b, sizeof(b), APR_ENCODE_LOWER, NULL);
+    }
+    return id;
+}
+
 /* 1 when path (a URI path, or an absolute URI) is /api or below it. */
 static int api_path(const char *path)
 {
@@ -102,6 +113,8 @@ static apr_status_t json_error_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         ap_set_content_type(r, "application/json; charset=utf-8");
         apr_table_unset(r->headers_out, "Content-Length");
         apr_table_setn(r->err_headers_out, "X-Content-Type-Options", "nosniff");
+        if (!apr_table_get(r->err_headers_out, "X-Request-Id"))
+            apr_table_setn(r->err_headers_out, "X-Request-Id", cc_request_id(r));
         if (r->status == HTTP_UNAUTHORIZED
             && !apr_table_get(r->err_headers_out, "WWW-Authenticate"))
             apr_table_setn(r->err_headers_out, "WWW-Authenticate", "Bearer realm=\"api\"");

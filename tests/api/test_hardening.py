@@ -58,6 +58,7 @@ def test_httpd_refusals_answer_json_for_api_urls(stack, name):
     data, status, code = REFUSED[name]
     headers, doc = _expect_json_error(stack, data, status, code)
     assert headers.get("x-content-type-options") == "nosniff"
+    assert headers.get("x-request-id")
     if name == "trace":
         assert doc["detail"] == 'Method "TRACE" not allowed.'
 
