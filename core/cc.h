@@ -76,6 +76,9 @@ const char *cc_jpack_text(cc_req_t *q, const char *fmt, ...);
 
 /* Sends `body` (borrowed) with `status` as JSON; returns OK for the handler. */
 int cc_json(cc_req_t *q, int status, json_t *body);
+/* 200 with a download that is not JSON (a CSV export): `type` its Content-Type, `filename` (plain
+ * ASCII of ours, no quotes) the name Content-Disposition: attachment gives it. */
+int cc_send_file(cc_req_t *q, const char *type, const char *filename, const char *text);
 /* Sends a pre-serialized JSON text. */
 int cc_json_text(cc_req_t *q, int status, const char *text);
 /* The {"detail", "code"} error shape. */

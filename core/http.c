@@ -7,17 +7,29 @@
 #include <http_core.h>
 #include "cc.h"
 
-static int send_text(cc_req_t *q, int status, const char *text, apr_size_t len)
+static int send_typed(cc_req_t *q, int status, const char *type, const char *text, apr_size_t len)
 {
     request_rec *r = q->r;
     r->status = status;
-    ap_set_content_type(r, "application/json; charset=utf-8");
+    ap_set_content_type(r, type);
     if (status == HTTP_UNAUTHORIZED)
         apr_table_setn(r->headers_out, "WWW-Authenticate", "Bearer realm=\"api\"");
     ap_set_content_length(r, len);
     if (!r->header_only)
         ap_rwrite(text, (int)len, r);
     return OK;
+}
+
+static int send_text(cc_req_t *q, int status, const char *text, apr_size_t len)
+{
+    return send_typed(q, status, "application/json; charset=utf-8", text, len);
+}
+
+int cc_send_file(cc_req_t *q, const char *type, const char *filename, const char *text)
+{
+    apr_table_setn(q->r->headers_out, "Content-Disposition",
+                   apr_pstrcat(q->pool, "attachment; filename=\"", filename, "\"", NULL));
+    return send_typed(q, HTTP_OK, type, text, strlen(text));
 }
 
 int cc_json_text(cc_req_t *q, int status, const char *text)

@@ -43,8 +43,10 @@ CC_STMT(candidate_profile_insert, 1, CC_WRITE,
 CC_STMT(recruiter_profile_insert, 4, CC_WRITE,
         "INSERT INTO recruiter_profiles (user_id, company_name, designation, phone_number)"
         " VALUES ($1, coalesce($2, ''), coalesce($3, ''), coalesce($4, ''))")
+/* a login: last_login, and a row of user_logins (active users per day, analytics) */
 CC_STMT(user_touch_login, 1, CC_WRITE,
-        "UPDATE users SET last_login = now() WHERE id = $1")
+        "WITH l AS (INSERT INTO user_logins (user_id) VALUES ($1))"
+        " UPDATE users SET last_login = now() WHERE id = $1")
 CC_STMT(user_update_names, 3, CC_WRITE,
         "UPDATE users SET first_name = coalesce($2, first_name), last_name = coalesce($3, last_name)"
         " WHERE id = $1 RETURNING cc_user_json(users)")
@@ -804,4 +806,18 @@ CC_STMT(document_download, 3, CC_READ,
 CC_STMT(document_chunk, 2, CC_READ,
         "SELECT data FROM document_chunks WHERE document_id = $1::bigint AND seq ="
         " $2::integer")
+
+/* ---- analytics (handlers/analytics.c, dbd/sql/analytics.sql) ---- */
+/* $1 from, $2 to (dates or NULL), $3 the time zone: whether it is one, and the range with its
+ * defaults (to: today in the zone; from: 29 days before to) */
+CC_STMT(analytics_range, 3, CC_READ,
+        "SELECT v, coalesce($1::date, d.t - 29), d.t"
+        " FROM cc_tz_valid($3) v, LATERAL (SELECT CASE WHEN v THEN coalesce($2::date,"
+        " (now() AT TIME ZONE $3)::date) END AS t) d")
+/* one document: $5 users | jobs | applications; as CSV when $6 */
+CC_STMT(analytics_document, 6, CC_READ,
+        "SELECT CASE WHEN $6::boolean THEN cc_analytics_csv(d) ELSE d::text END FROM (SELECT"
+        " CASE $5 WHEN 'users' THEN cc_analytics_users($1::date, $2::date, $3, $4)"
+        " WHEN 'jobs' THEN cc_analytics_jobs($1::date, $2::date, $3, $4)"
+        " ELSE cc_analytics_applications($1::date, $2::date, $3, $4) END AS d) x")
 // clang-format on

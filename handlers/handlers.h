@@ -118,4 +118,8 @@ int cc_h_document_verify(cc_req_t *q);
 /* Opens the process's libmagic handle (child init). Uploads answer 503 when it failed. */
 void cc_documents_child_init(apr_pool_t *p, server_rec *s);
 
+/* analytics.c; arg: which document */
+extern const struct cc_analytics cc_analytics_users, cc_analytics_jobs, cc_analytics_applications;
+int cc_h_analytics(cc_req_t *q);
+
 #endif

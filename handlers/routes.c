@@ -141,6 +141,11 @@ const cc_route_t cc_routes[] = {
     {"DELETE", "documents/{id}/",                           ANY,          0,             cc_h_document_delete,      NULL},
     {"GET",    "documents/{id}/download/",                  ANY,          0,             cc_h_document_download,    NULL},
     {"POST",   "documents/{id}/verify/",                    ADMIN,        0,             cc_h_document_verify,      NULL},
+
+    /* ---- admin analytics (handlers/analytics.c) ---- */
+    {"GET",    "admin/analytics/users/",                    ADMIN,        0,             cc_h_analytics,            &cc_analytics_users},
+    {"GET",    "admin/analytics/jobs/",                     ADMIN,        0,             cc_h_analytics,            &cc_analytics_jobs},
+    {"GET",    "admin/analytics/applications/",             ADMIN,        0,             cc_h_analytics,            &cc_analytics_applications},
 };
 // clang-format on
 const int cc_routes_count = sizeof(cc_routes) / sizeof(cc_routes[0]);
