@@ -240,8 +240,10 @@ CC_STMT(hospital_has_jobs, 1, CC_READ,
         "SELECT EXISTS (SELECT 1 FROM jobs WHERE hospital_id = $1)")
 CC_STMT(hospital_delete, 1, CC_WRITE,
         "DELETE FROM hospitals WHERE id = $1")
+/* with the hospital's rating (dbd/sql/testimonials.sql) */
 CC_STMT(hospital_details, 2, CC_READ,
-        "SELECT cc_hospital_json(h, $2::boolean) FROM hospitals h WHERE h.id = $1 AND"
+        "SELECT cc_json_concat(cc_hospital_json(h, $2::boolean), json_build_object('rating',"
+        " cc_hospital_rating_json(h.id))) FROM hospitals h WHERE h.id = $1 AND"
         " ($2::boolean OR h.verification_status = 'verified')")
 CC_STMT(verification_view_candidate, 1, CC_READ,
         "SELECT json_build_object('subject', 'candidate', 'candidate_profile', p.id,"
@@ -368,7 +370,8 @@ CC_STMT(candidate_details, 3, CC_READ,
         " d.document_type, 'description', d.description, 'original_name', d.original_name,"
         " 'is_verified', d.is_verified, 'expires_on', d.expires_on, 'uploaded_at',"
         " cc_ts(d.uploaded_at)) ORDER BY d.id), '[]') FROM documents d WHERE d.user_id ="
-        " p.user_id AND ($2::boolean OR d.document_type <> 'id'))))::text FROM"
+        " p.user_id AND ($2::boolean OR d.document_type <> 'id')), 'rating',"
+        " cc_candidate_rating_json(p.id)))::text FROM"
         " candidate_profiles p WHERE p.id = $1 AND ($2::boolean OR"
         " cc_recruiter_sees_candidate($3, p.id))")
 CC_STMT(status_candidate, 1, CC_READ,

@@ -1,6 +1,7 @@
 """Testimonials (CONTRACT §9 and docs/API.md "Testimonials"): who may write one (the parties of
 a completed job, admins), one per author and job, moderation (approve, reject with a reason, an
-author's edit re-queues) and who reads what before and after it, and the lists.
+author's edit re-queues) and who reads what before and after it, the lists, and the ratings that
+candidate-details/ and hospital-details/ show.
 
 Completed jobs are made through the API: a hire (test_assignments.hire), then the recruiter
 completes the assignment."""
@@ -75,6 +76,10 @@ def page_ids(w, path, token=None):
 def audit(db, tid):
     return db(f"SELECT actor_id, action, details::text FROM audit_log WHERE target_type ="
               f" 'testimonial' AND target_id = {int(tid)} ORDER BY id")
+
+
+def rating_of(w, path, token=None):
+    return assert_json(w.api.get(path, token=token), 200)["rating"]
 
 
 # ---- writing one -----------------------------------------------------------------------------
@@ -518,3 +523,68 @@ def test_list_pagination_and_bad_queries(world):
         assert_json(w.api.get(path), 401, NOT_AUTHENTICATED)
     assert_json(w.api.get("testimonials/user/abc/"), 404, NOT_FOUND)
 
+
+# ---- ratings on profiles ---------------------------------------------------------------------
+
+
+def test_candidate_details_rating_exactly(world, db):
+    w = world
+    cand, recr = w.candidate(), w.recruiter()
+    path = f"profiles/candidate-details/{cand['profile']}/"
+    none = {"average": None, "count": 0}
+    assert rating_of(w, path, w.admin["access"]) == none
+    cj1 = completed(w, cand, recr, rating=4)
+    assert rating_of(w, path, recr["access"]) == {"average": 4.0, "count": 1}
+    # a pending testimonial counts for nothing; approved, it stands for its job's completion
+    # rating (the job counts once)
+    t1 = create(w, recr, job=cj1["id"], rating=2)["id"]
+    assert rating_of(w, path, w.admin["access"]) == {"average": 4.0, "count": 1}
+    approve(w, t1)
+    assert rating_of(w, path, w.admin["access"]) == {"average": 2.0, "count": 1}
+    # another completed job rated 2, one without a rating, an admin's testimonial rated 1:
+    # (2 + 2 + 1) / 3 = 1.666... -> 1.7
+    completed(w, cand, recr, rating=2)
+    completed(w, cand, recr)
+    approve(w, create(w, w.admin, given_to=cand["id"], rating=1)["id"])
+    assert rating_of(w, path, w.admin["access"]) == {"average": 1.7, "count": 3}
+    # half away from zero: (2 + 2 + 1 + 2) / 4 = 1.75 -> 1.8
+    cj4 = completed(w, cand, recr, rating=5)
+    approve(w, create(w, recr, job=cj4["id"], rating=2)["id"])
+    assert rating_of(w, path, w.admin["access"]) == {"average": 1.8, "count": 4}
+    # what the candidate wrote about others, and rejected ones, are not its rating
+    approve(w, create(w, cand, job=cj1["id"], rating=5)["id"])
+    w.api.post(f"testimonials/{t1}/reject/", json={"reason": "Off topic."},
+               token=w.admin["access"])
+    # t1 rejected: cj1's completion rating (4) is back: (4 + 2 + 1 + 2) / 4 = 2.25 -> 2.3
+    assert rating_of(w, path, w.admin["access"]) == {"average": 2.3, "count": 4}
+    d = assert_json(w.api.get(path, token=w.admin["access"]), 200)
+    assert d["id"] == cand["profile"] and "verification_request" in d
+
+
+def test_hospital_details_rating_exactly(world, db):
+    w = world
+    cand, other, recr = w.candidate(), w.candidate(), w.recruiter()
+    path = f"profiles/hospital-details/{recr['hospital']}/"
+    r = w.api.get(path)
+    assert assert_json(r, 200)["rating"] == {"average": None, "count": 0}
+    etag = r.headers["ETag"]
+    cj1, cj2 = completed(w, cand, recr, rating=1), completed(w, other, recr, rating=1)
+    approve(w, create(w, cand, job=cj1["id"], rating=5)["id"])
+    pending = create(w, other, job=cj2["id"], rating=1)["id"]
+    r = w.api.get(path, headers={"If-None-Match": etag})
+    assert assert_json(r, 200)["rating"] == {"average": 5.0, "count": 1}  # a new ETag
+    approve(w, pending)
+    assert rating_of(w, path) == {"average": 3.0, "count": 2}
+    # not the hospital's: the recruiter's testimonial about a candidate, completion ratings,
+    # and testimonials about the same recruiter without a job or on another hospital's job
+    approve(w, create(w, recr, job=cj1["id"], rating=1)["id"])
+    approve(w, create(w, w.admin, given_to=recr["id"], rating=1)["id"])
+    elsewhere = dict(recr, hospital=w.other_recr["hospital"])  # recr posts at another hospital
+    approve(w, create(w, cand, job=completed(w, cand, elsewhere)["id"], rating=1)["id"])
+    assert rating_of(w, path) == {"average": 3.0, "count": 2}
+    # ... which counts for the job's hospital (no other job of that hospital was reviewed)
+    assert rating_of(w, f"profiles/hospital-details/{w.other_recr['hospital']}/") == {
+        "average": 1.0, "count": 1}
+    # an admin's testimonial about the job's recruiter on one of its jobs counts: (5+1+4)/3
+    approve(w, create(w, w.admin, given_to=recr["id"], job=cj2["id"], rating=4)["id"])
+    assert rating_of(w, path, w.admin["access"]) == {"average": 3.3, "count": 3}
