@@ -443,9 +443,11 @@ def test_another_users_testimonial_cannot_be_changed(world, db):
         assert_json(w.api.put(path, json=BODY, token=u["access"]), 404, NOT_FOUND)
         assert_json(w.api.delete(path, token=u["access"]), 404, NOT_FOUND)
     assert_json(w.api.patch(path, json={"rating": 1}), 401, NOT_AUTHENTICATED)
+    assert_json(w.api.put(path, json=BODY), 401, NOT_AUTHENTICATED)
     assert_json(w.api.delete(path), 401, NOT_AUTHENTICATED)
-    assert_json(w.api.patch("testimonials/987654321/", json={"rating": 1},
-                            token=w.admin["access"]), 404, NOT_FOUND)
+    for method in ("get", "patch", "delete"):
+        assert_json(getattr(w.api, method)("testimonials/987654321/", token=w.admin["access"]),
+                    404, NOT_FOUND)
     assert db(f"SELECT rating, status FROM testimonials WHERE id = {tid}") == [["5", "approved"]]
 
 
