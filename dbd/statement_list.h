@@ -242,8 +242,10 @@ CC_STMT(hospital_has_jobs, 1, CC_READ,
         "SELECT EXISTS (SELECT 1 FROM jobs WHERE hospital_id = $1)")
 CC_STMT(hospital_delete, 1, CC_WRITE,
         "DELETE FROM hospitals WHERE id = $1")
+/* with the hospital's rating (dbd/sql/testimonials.sql) */
 CC_STMT(hospital_details, 2, CC_READ,
-        "SELECT cc_hospital_json(h, $2::boolean) FROM hospitals h WHERE h.id = $1 AND"
+        "SELECT cc_json_concat(cc_hospital_json(h, $2::boolean), json_build_object('rating',"
+        " cc_hospital_rating_json(h.id))) FROM hospitals h WHERE h.id = $1 AND"
         " ($2::boolean OR h.verification_status = 'verified')")
 CC_STMT(verification_view_candidate, 1, CC_READ,
         "SELECT json_build_object('subject', 'candidate', 'candidate_profile', p.id,"
@@ -370,7 +372,8 @@ CC_STMT(candidate_details, 3, CC_READ,
         " d.document_type, 'description', d.description, 'original_name', d.original_name,"
         " 'is_verified', d.is_verified, 'expires_on', d.expires_on, 'uploaded_at',"
         " cc_ts(d.uploaded_at)) ORDER BY d.id), '[]') FROM documents d WHERE d.user_id ="
-        " p.user_id AND ($2::boolean OR d.document_type <> 'id'))))::text FROM"
+        " p.user_id AND ($2::boolean OR d.document_type <> 'id')), 'rating',"
+        " cc_candidate_rating_json(p.id)))::text FROM"
         " candidate_profiles p WHERE p.id = $1 AND ($2::boolean OR"
         " cc_recruiter_sees_candidate($3, p.id))")
 CC_STMT(status_candidate, 1, CC_READ,
@@ -820,4 +823,71 @@ CC_STMT(analytics_document, 6, CC_READ,
         " CASE $5 WHEN 'users' THEN cc_analytics_users($1::date, $2::date, $3, $4)"
         " WHEN 'jobs' THEN cc_analytics_jobs($1::date, $2::date, $3, $4)"
         " ELSE cc_analytics_applications($1::date, $2::date, $3, $4) END AS d) x")
+
+/* ---- testimonials (handlers/testimonials.c; dbd/sql/testimonials.sql) ---- */
+/* The two parties of a completed job: the candidate's user and the user of the recruiter
+ * profile that posted the job (NULL when that profile is gone). */
+CC_STMT(testimonial_job_parties, 1, CC_READ,
+        "SELECT p.user_id, r.user_id FROM completed_jobs c"
+        " JOIN candidate_profiles p ON p.id = c.candidate_id JOIN jobs j ON j.id = c.job_id"
+        " LEFT JOIN recruiter_profiles r ON r.id = j.posted_by WHERE c.id = $1::bigint")
+CC_STMT(testimonial_user_exists, 1, CC_READ,
+        "SELECT 1 FROM users WHERE id = $1::bigint")
+/* $1 author, $2 subject, $3 completed job or NULL; a second one of an author on a job is the
+ * unique violation of testimonials_one_per_job */
+CC_STMT(testimonial_insert, 6, CC_WRITE,
+        "INSERT INTO testimonials (given_by, given_to, completed_job_id, rating, title, content)"
+        " VALUES ($1::bigint, $2::bigint, $3::bigint, $4::integer, $5, $6)"
+        " RETURNING id, cc_testimonial_json(testimonials)::text")
+/* $2 viewer's user id (NULL: anonymous), $3 its role */
+CC_STMT(testimonial_get, 3, CC_READ,
+        "SELECT cc_testimonial_json(t)::text FROM testimonials t WHERE t.id = $1::bigint AND"
+        " cc_testimonial_readable(t, $2::bigint, $3)")
+/* A testimonial to change, locked: id, author, subject, status, the author's email. */
+CC_STMT(testimonial_lock, 1, CC_WRITE,
+        "SELECT t.id, t.given_by, t.given_to, t.status, u.email FROM testimonials t"
+        " JOIN users u ON u.id = t.given_by WHERE t.id = $1::bigint FOR UPDATE OF t")
+/* $2 admin, $3 the cleaned fields as jsonb (absent keys keep their value). An author's change
+ * re-queues it (pending, the rejection and the decision cleared); an admin's change, or none,
+ * keeps its state. */
+CC_STMT(testimonial_update, 3, CC_WRITE,
+        "UPDATE testimonials t SET (rating, title, content, status, rejection_reason,"
+        " decided_by, decided_at, updated_at) = (SELECT r.rating, r.title, r.content,"
+        " CASE WHEN k.keep THEN t.status ELSE 'pending' END, CASE WHEN k.keep THEN"
+        " t.rejection_reason END, CASE WHEN k.keep THEN t.decided_by END, CASE WHEN k.keep THEN"
+        " t.decided_at END, CASE WHEN k.same THEN t.updated_at ELSE now() END"
+        " FROM jsonb_populate_record(t, $3::jsonb) r, LATERAL (SELECT (r.rating, r.title,"
+        " r.content) IS NOT DISTINCT FROM (t.rating, t.title, t.content) AS same) s,"
+        " LATERAL (SELECT s.same, $2::boolean OR s.same AS keep) k)"
+        " WHERE t.id = $1::bigint RETURNING cc_testimonial_json(t)::text")
+CC_STMT(testimonial_delete, 1, CC_WRITE,
+        "DELETE FROM testimonials WHERE id = $1::bigint")
+/* admin: $2 approved|rejected, $3 the reason (rejections only), $4 the admin */
+CC_STMT(testimonial_decide, 4, CC_WRITE,
+        "UPDATE testimonials SET status = $2, rejection_reason = $3, decided_by = $4::bigint,"
+        " decided_at = now(), updated_at = now() WHERE id = $1::bigint"
+        " RETURNING cc_testimonial_json(testimonials)::text")
+/* Lists, newest first: count and rendered rows, then $n limit and $n+1 offset. The public
+ * list: approved ones ($1 ?is_approved, NULL: absent). */
+CC_STMT(testimonial_page_public, 3, CC_READ,
+        "SELECT count(*) OVER (), cc_testimonial_json(t)::text FROM testimonials t"
+        " WHERE t.status = 'approved' AND ($1::boolean IS NULL OR $1::boolean)"
+        " ORDER BY t.created_at DESC, t.id DESC LIMIT $2::bigint OFFSET $3::bigint")
+/* admins: every state, $1 ?is_approved */
+CC_STMT(testimonial_page_all, 3, CC_READ,
+        "SELECT count(*) OVER (), cc_testimonial_json(t)::text FROM testimonials t"
+        " WHERE ($1::boolean IS NULL OR (t.status = 'approved') = $1::boolean)"
+        " ORDER BY t.created_at DESC, t.id DESC LIMIT $2::bigint OFFSET $3::bigint")
+/* the approved ones about user $1 (user/<id>/, about-me/), $2 ?is_approved */
+CC_STMT(testimonial_page_about, 4, CC_READ,
+        "SELECT count(*) OVER (), cc_testimonial_json(t)::text FROM testimonials t"
+        " WHERE t.given_to = $1::bigint AND t.status = 'approved'"
+        " AND ($2::boolean IS NULL OR $2::boolean)"
+        " ORDER BY t.created_at DESC, t.id DESC LIMIT $3::bigint OFFSET $4::bigint")
+/* what user $1 wrote, in any state (my-reviews/), $2 ?is_approved */
+CC_STMT(testimonial_page_by, 4, CC_READ,
+        "SELECT count(*) OVER (), cc_testimonial_json(t)::text FROM testimonials t"
+        " WHERE t.given_by = $1::bigint"
+        " AND ($2::boolean IS NULL OR (t.status = 'approved') = $2::boolean)"
+        " ORDER BY t.created_at DESC, t.id DESC LIMIT $3::bigint OFFSET $4::bigint")
 // clang-format on

@@ -122,4 +122,16 @@ void cc_documents_child_init(apr_pool_t *p, server_rec *s);
 extern const struct cc_analytics cc_analytics_users, cc_analytics_jobs, cc_analytics_applications;
 int cc_h_analytics(cc_req_t *q);
 
+/* testimonials.c. cc_h_testimonials_list's arg: which list (NULL: testimonials/ itself);
+ * cc_h_testimonial_decide's: approve or reject. */
+extern const struct cc_testimonial_list cc_testimonials_of_user, cc_testimonials_about_me,
+    cc_testimonials_mine;
+extern const struct cc_testimonial_decision cc_testimonial_approve, cc_testimonial_reject;
+int cc_h_testimonials_list(cc_req_t *q);
+int cc_h_testimonial_get(cc_req_t *q);
+int cc_h_testimonial_create(cc_req_t *q);
+int cc_h_testimonial_write(cc_req_t *q); /* PUT and PATCH */
+int cc_h_testimonial_delete(cc_req_t *q);
+int cc_h_testimonial_decide(cc_req_t *q); /* arg: cc_testimonial_approve or _reject */
+
 #endif

@@ -146,6 +146,20 @@ const cc_route_t cc_routes[] = {
     {"GET",    "admin/analytics/users/",                    ADMIN,        0,             cc_h_analytics,            &cc_analytics_users},
     {"GET",    "admin/analytics/jobs/",                     ADMIN,        0,             cc_h_analytics,            &cc_analytics_jobs},
     {"GET",    "admin/analytics/applications/",             ADMIN,        0,             cc_h_analytics,            &cc_analytics_applications},
+
+    /* ---- testimonials (handlers/testimonials.c); reading is public (what the caller may read
+     * is decided per object and list), writing needs a token; "{id}" takes digits only ---- */
+    {"GET",    "testimonials/",                             0,            0,             cc_h_testimonials_list,    NULL},
+    {"POST",   "testimonials/",                             ANY,          0,             cc_h_testimonial_create,   NULL},
+    {"GET",    "testimonials/my-reviews/",                  ANY,          0,             cc_h_testimonials_list,    &cc_testimonials_mine},
+    {"GET",    "testimonials/about-me/",                    ANY,          0,             cc_h_testimonials_list,    &cc_testimonials_about_me},
+    {"GET",    "testimonials/user/{id}/",                   0,            0,             cc_h_testimonials_list,    &cc_testimonials_of_user},
+    {"GET",    "testimonials/{id}/",                        0,            0,             cc_h_testimonial_get,      NULL},
+    {"PUT",    "testimonials/{id}/",                        ANY,          0,             cc_h_testimonial_write,    NULL},
+    {"PATCH",  "testimonials/{id}/",                        ANY,          0,             cc_h_testimonial_write,    NULL},
+    {"DELETE", "testimonials/{id}/",                        ANY,          0,             cc_h_testimonial_delete,   NULL},
+    {"POST",   "testimonials/{id}/approve/",                ADMIN,        0,             cc_h_testimonial_decide,   &cc_testimonial_approve},
+    {"POST",   "testimonials/{id}/reject/",                 ADMIN,        0,             cc_h_testimonial_decide,   &cc_testimonial_reject},
 };
 // clang-format on
 const int cc_routes_count = sizeof(cc_routes) / sizeof(cc_routes[0]);

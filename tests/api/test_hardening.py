@@ -462,7 +462,9 @@ def test_members_accept_or_refuse_links_of_a_verified_hospital(api, read_mails, 
     jp = api.get("profiles/recruiter/", token=joiner["access"]).json()["id"]
     op = api.get("profiles/recruiter/", token=other["access"]).json()["id"]
     # a verified hospital: a pending link sees what anyone sees, i.e. the public record
+    # (which hospital-details/ shows with the hospital's rating)
     public = api.get(f"profiles/hospital-details/{h['id']}/").json()
+    assert public.pop("rating") == {"average": None, "count": 0}
     assert api.get("profiles/hospital/", token=joiner["access"]).json() == public
 
     links = {x["id"]: x for x in

@@ -746,7 +746,7 @@ def test_hospital_details_public_only_when_verified(api, recr, admin, cand):
              token=admin["access"])
     r = api.get(f"profiles/hospital-details/{h['id']}/")
     d = assert_json(r, 200)
-    assert set(d) == HOSPITAL_KEYS and d["name"] == h["name"]
+    assert set(d) == HOSPITAL_KEYS | {"rating"} and d["name"] == h["name"]
     assert d["verification_status"] == "verified"
     etag = r.headers["ETag"]
     r2 = api.get(f"profiles/hospital-details/{h['id']}/", headers={"If-None-Match": etag})
