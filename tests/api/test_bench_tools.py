@@ -142,6 +142,21 @@ def test_verdicts():
         "jobs_list", ">= 50% of ceiling", "no ceiling", False)
 
 
+def test_report_verdicts():
+    fast = bench.Report("analytics_users", "/api/admin/analytics/users/", 300)
+    slow = bench.Report("analytics_jobs", "/api/admin/analytics/jobs/", 300)
+    gone = bench.Report("dashboard", "/api/admin/dashboard-stats/", 20)
+    skipped = bench.Report("analytics_applications", "/api/admin/analytics/applications/", 300)
+    results = {"analytics_users": {"median_ms": 120.5},
+               "analytics_jobs": {"median_ms": 300.0},
+               "dashboard": {"unavailable": "answered 404"}}
+    assert bench.report_verdicts([fast, slow, gone, skipped], results) == [
+        ("analytics_users", "median < 300 ms", "120.5 ms", True),
+        ("analytics_jobs", "median < 300 ms", "300.0 ms", False),
+        ("dashboard", "median < 20 ms", "answered 404", False),
+    ]
+
+
 def test_carechainctl_statement_prints_the_table_sql():
     r = subprocess.run([str(CTL), "statement", "cc_user_auth"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
