@@ -175,23 +175,20 @@ $$;
 -- stage counts as having passed it) with the conversion from the stage before; time to hire
 -- (applied to the hired status) and time to first response (applied to the first status change
 -- by anyone but the candidate), median and 90th percentile in hours. The history is read through
--- the facts 0015 keeps on each application.
+-- the facts 0015 keeps on each application. Two passes over the range, each read from
+-- applications_applied_idx alone: a hashed count per (bucket, status, stage) group, a few
+-- thousand at most, that the rest reads (collecting the times into arrays there made it sort
+-- every row); then the two distributions (only the answered and the hired rows are sorted, as
+-- intervals; work_mem keeps 250,000 of them in memory). docs/notes/analytics.md: measurements.
 CREATE OR REPLACE FUNCTION cc_analytics_applications(f date, t date, iv text, tz text) RETURNS json
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE SET work_mem = '32MB' AS $$
     WITH r AS (SELECT * FROM cc_local_range(f, t, tz)),
-    -- one pass over the range, read from applications_applied_idx alone, into groups of
-    -- (bucket, status, stage reached) with the hours to hire and to a first answer; the rest
-    -- reads the few groups
+    -- (bucket, status, stage reached) groups: one hashed count per row
     grp AS MATERIALIZED (
-        SELECT b, status, reached, count(*) AS n,
-               array_agg(hire_h) FILTER (WHERE hire_h IS NOT NULL) AS hires,
-               array_agg(resp_h) FILTER (WHERE resp_h IS NOT NULL) AS answers
-        FROM (SELECT cc_bucket(a.applied_at, iv, tz) AS b, a.status,
-                     greatest(a.reached, coalesce(cc_stage_rank(a.status), 0)) AS reached,
-                     extract(epoch FROM a.hired_at - a.applied_at) / 3600 AS hire_h,
-                     extract(epoch FROM a.responded_at - a.applied_at) / 3600 AS resp_h
-              FROM applications a, r
-              WHERE a.applied_at >= r.lo AND a.applied_at < r.hi) x
+        SELECT cc_bucket(a.applied_at, iv, tz) AS b, a.status,
+               greatest(a.reached, coalesce(cc_stage_rank(a.status), 0)) AS reached, count(*) AS n
+        FROM applications a, r
+        WHERE a.applied_at >= r.lo AND a.applied_at < r.hi
         GROUP BY 1, 2, 3),
     per AS MATERIALIZED (
         SELECT b, sum(n) AS n,
@@ -210,12 +207,15 @@ LANGUAGE sql STABLE AS $$
                coalesce((SELECT sum(g.n) FROM grp g WHERE g.reached >= s.pos - 1), 0) AS n
         FROM unnest(ARRAY['applied', 'reviewed', 'shortlisted', 'interviewing', 'offered',
                           'hired']) WITH ORDINALITY AS s(stage, pos)),
-    hire AS (SELECT count(h) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY h) AS p50,
-                    percentile_cont(0.9) WITHIN GROUP (ORDER BY h) AS p90
-             FROM grp, unnest(grp.hires) h),
-    answer AS (SELECT count(h) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY h) AS p50,
-                      percentile_cont(0.9) WITHIN GROUP (ORDER BY h) AS p90
-               FROM grp, unnest(grp.answers) h)
+    times AS (
+        SELECT count(a.hired_at) AS hires,
+               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY a.hired_at - a.applied_at)
+                   FILTER (WHERE a.hired_at IS NOT NULL) AS hire,
+               count(a.responded_at) AS answers,
+               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY a.responded_at - a.applied_at)
+                   FILTER (WHERE a.responded_at IS NOT NULL) AS answer
+        FROM applications a, r
+        WHERE a.applied_at >= r.lo AND a.applied_at < r.hi)
     SELECT (cc_analytics_head(f, t, iv, tz) || jsonb_build_object(
         'series', (SELECT jsonb_agg(jsonb_build_object(
                        'bucket', s.b, 'count', coalesce(per.n, 0),
@@ -232,11 +232,14 @@ LANGUAGE sql STABLE AS $$
                        ORDER BY pos)
                    FROM (SELECT stage, pos, n, lag(n) OVER (ORDER BY pos) AS prev FROM stages) z),
         'time_to_hire_hours', (SELECT jsonb_build_object(
-                                   'count', n, 'median', round(p50::numeric, 2),
-                                   'p90', round(p90::numeric, 2)) FROM hire),
+                                   'count', hires,
+                                   'median', round(extract(epoch FROM hire[1]) / 3600, 2),
+                                   'p90', round(extract(epoch FROM hire[2]) / 3600, 2)) FROM times),
         'time_to_first_response_hours', (SELECT jsonb_build_object(
-                                   'count', n, 'median', round(p50::numeric, 2),
-                                   'p90', round(p90::numeric, 2)) FROM answer)))::json
+                                   'count', answers,
+                                   'median', round(extract(epoch FROM answer[1]) / 3600, 2),
+                                   'p90', round(extract(epoch FROM answer[2]) / 3600, 2))
+                                   FROM times)))::json
 $$;
 
 -- A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180).
