@@ -3,7 +3,7 @@
 #
 #   make run   install missing packages, build, serve the API and htdocs/ on :$(PORT)
 #   make test  install missing packages, build with -Werror, run every test
-#   make fuzz  fuzz the multipart parser for $(FUZZ_TIME) seconds (make test fuzzes for 30)
+#   make fuzz  run each libFuzzer harness of tests/fuzz for $(FUZZ_TIME) seconds
 #
 SHELL   := /bin/bash
 APXS    ?= apxs
@@ -97,30 +97,44 @@ unit: $(B)/unit-tests
 unit-asan: $(B)/unit-tests-asan
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(B)/unit-tests-asan
 
-# libFuzzer is clang's, whatever CC is. The fuzzer runs on a copy of the committed seeds in
-# build/, where the inputs it finds accumulate from run to run without touching the tree; a
-# crash stops it with a nonzero status (failing make) and leaves the input in build/.
+# libFuzzer is clang's, whatever CC is. Each harness tests/fuzz/fuzz_NAME.c runs on a copy of
+# its committed seeds (tests/fuzz/corpus/NAME) in build/, where the inputs it finds accumulate
+# from run to run without touching the tree; a crash stops it with a nonzero status (failing
+# make) and leaves the input in build/fuzz-NAME-*. What each checks: the comment atop its file.
 FUZZ_CC     ?= clang
 FUZZ_TIME   ?= 600
-FUZZ_CORPUS := $(B)/fuzz-corpus/multipart
+FUZZERS     := multipart query router cursor jwt fields
+FUZZ_SRC_multipart := core/multipart.c core/validate.c core/utf8.c
+FUZZ_SRC_query     := core/router.c core/validate.c core/utf8.c
+FUZZ_SRC_router    := core/router.c core/validate.c core/utf8.c
+FUZZ_SRC_cursor    := core/cursor.c
+FUZZ_SRC_jwt       := core/jwt.c
+FUZZ_SRC_fields    := core/fields.c core/validate.c core/utf8.c core/json.c
+FUZZ_PKGS    = apr-1 apr-util-1 jansson libjwt libcrypto
 FUZZ_CFLAGS  = -std=gnu11 $(WARN) -g -O1 -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I. \
-               $(shell pkg-config --cflags apr-1)
-FUZZ_RUN     = mkdir -p $(FUZZ_CORPUS) && cp -f tests/fuzz/corpus/multipart/* $(FUZZ_CORPUS)/ && \
-               $(B)/fuzz_multipart -dict=tests/fuzz/multipart.dict -timeout=10 \
-               -artifact_prefix=$(B)/fuzz-multipart- -print_final_stats=1 $(FUZZ_CORPUS)
+               $(shell pkg-config --cflags $(FUZZ_PKGS))
+# $(call fuzz_run,NAME,SECONDS)
+fuzz_run = mkdir -p $(B)/fuzz-corpus/$(1) && cp -f tests/fuzz/corpus/$(1)/* $(B)/fuzz-corpus/$(1)/ && \
+           $(B)/fuzz_$(1) $(if $(wildcard tests/fuzz/$(1).dict),-dict=tests/fuzz/$(1).dict) \
+           -timeout=10 -artifact_prefix=$(B)/fuzz-$(1)- -print_final_stats=1 \
+           -max_total_time=$(2) $(B)/fuzz-corpus/$(1)
 
-$(B)/fuzz_multipart: tests/fuzz/fuzz_multipart.c core/multipart.c core/multipart.h core/validate.c core/utf8.c
+define fuzz_rule
+$(B)/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz.h $(FUZZ_SRC_$(1)) $(HEADERS)
 	@mkdir -p $(B)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_multipart.c core/multipart.c core/validate.c core/utf8.c \
-	    $(shell pkg-config --libs apr-1)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ tests/fuzz/fuzz_$(1).c $(FUZZ_SRC_$(1)) \
+	    $$(shell pkg-config --libs $$(FUZZ_PKGS))
+endef
+$(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
 
-# Bounded, for `make test`; `make fuzz` is the long run.
-fuzz-short: $(B)/fuzz_multipart
-	$(FUZZ_RUN) -max_total_time=30
+# Bounded, for `make test` (the multipart parser 30 s, the others 10 s each); `make fuzz` gives
+# each FUZZ_TIME seconds (FUZZERS=name picks one).
+fuzz-short: $(FUZZERS:%=$(B)/fuzz_%)
+	$(foreach f,$(FUZZERS),$(call fuzz_run,$(f),$(if $(filter multipart,$(f)),30,10)) &&) true
 
-fuzz: $(B)/fuzz_multipart
-	$(FUZZ_RUN) -max_total_time=$(FUZZ_TIME)
+fuzz: $(FUZZERS:%=$(B)/fuzz_%)
+	$(foreach f,$(FUZZERS),$(call fuzz_run,$(f),$(FUZZ_TIME)) &&) true
 
 # The API suite starts its own PostgreSQL and httpd on free ports; run once per MPM.
 api: api-event api-prefork
