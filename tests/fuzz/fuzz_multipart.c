@@ -18,14 +18,7 @@
 
 #include "../../core/multipart.h"
 #include "../../core/validate.h"
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "invariant broken: %s (%s:%d)\n", #cond, __FILE__, __LINE__);          \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
+#include "fuzz.h"
 
 static const char *const BOUNDARIES[] = {
     "AaB03x",
