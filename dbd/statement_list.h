@@ -890,4 +890,100 @@ CC_STMT(testimonial_page_by, 4, CC_READ,
         " WHERE t.given_by = $1::bigint"
         " AND ($2::boolean IS NULL OR (t.status = 'approved') = $2::boolean)"
         " ORDER BY t.created_at DESC, t.id DESC LIMIT $3::bigint OFFSET $4::bigint")
+/* ---- messaging (handlers/messaging.c, sql/messaging.sql): $1 the conversation, $2 the
+ * caller, who must be a participant (no row: 404) ---- */
+/* per requested user id (in the order sent): whether it exists, is active, and may talk with
+ * the caller ($1) about job $3 (NULL: any) */
+CC_STMT(msg_users_check, 3, CC_READ,
+        "SELECT t.i, u.id IS NOT NULL, coalesce(u.is_active, false),"
+        " coalesce(cc_messaging_may_talk($1::bigint, t.i, $3::bigint), false)"
+        " FROM unnest($2::bigint[]) WITH ORDINALITY AS t (i, o) LEFT JOIN users u ON u.id = t.i"
+        " ORDER BY t.o")
+CC_STMT(msg_job_exists, 1, CC_READ,
+        "SELECT 1 FROM jobs WHERE id = $1::bigint")
+/* a two-person conversation: the existing one of the pair key, or a new one; `created` tells.
+ * ON CONFLICT waits for a concurrent creation of the same pair, then answers its row */
+CC_STMT(msg_conversation_upsert, 3, CC_WRITE,
+        "WITH ins AS (INSERT INTO conversations (job_id, created_by, pair_key)"
+        " VALUES ($1::bigint, $2::bigint, $3) ON CONFLICT (pair_key) DO NOTHING RETURNING id)"
+        " SELECT id, true FROM ins UNION ALL"
+        " SELECT id, false FROM conversations WHERE pair_key = $3 AND NOT EXISTS (SELECT 1 FROM ins)")
+/* $1 job, $2 creator; groups have no pair key */
+CC_STMT(msg_conversation_insert, 2, CC_WRITE,
+        "INSERT INTO conversations (job_id, created_by) VALUES ($1::bigint, $2::bigint)"
+        " RETURNING id, true")
+/* $2 the user ids (the caller among them); an existing conversation is shown to the caller
+ * again ($3) */
+CC_STMT(msg_participants_add, 3, CC_WRITE,
+        "WITH ins AS (INSERT INTO conversation_participants (conversation_id, user_id)"
+        " SELECT $1::bigint, unnest($2::bigint[]) ON CONFLICT DO NOTHING)"
+        " UPDATE conversation_participants SET hidden = false"
+        " WHERE conversation_id = $1::bigint AND user_id = $3::bigint")
+CC_STMT(msg_conversation_get, 2, CC_READ,
+        "SELECT cc_conversation_json(c, $2::bigint)::text FROM conversations c"
+        " JOIN conversation_participants p ON p.conversation_id = c.id AND p.user_id = $2::bigint"
+        " WHERE c.id = $1::bigint")
+/* the caller's ($1) visible conversations, newest activity first: count, rendered row; $2
+ * limit, $3 offset */
+CC_STMT(msg_conversation_page, 3, CC_READ,
+        "SELECT count(*) OVER (), cc_conversation_json(c, $1::bigint)::text"
+        " FROM conversation_participants p JOIN conversations c ON c.id = p.conversation_id"
+        " WHERE p.user_id = $1::bigint AND NOT p.hidden"
+        " ORDER BY c.updated_at DESC, c.id DESC LIMIT $2::bigint OFFSET $3::bigint")
+CC_STMT(msg_conversation_hide, 2, CC_WRITE,
+        "UPDATE conversation_participants SET hidden = true"
+        " WHERE conversation_id = $1::bigint AND user_id = $2::bigint RETURNING 1")
+/* $3 the content: the message (id, JSON as the sender sees it) when $2 is a participant; the
+ * conversation's activity moves and every participant sees it again */
+CC_STMT(msg_send, 3, CC_WRITE,
+        "WITH m AS (INSERT INTO messages (conversation_id, sender_id, content)"
+        " SELECT $1::bigint, $2::bigint, $3 WHERE EXISTS (SELECT 1 FROM conversation_participants"
+        " WHERE conversation_id = $1::bigint AND user_id = $2::bigint) RETURNING *),"
+        " c AS (UPDATE conversations SET last_message_id = m.id, updated_at = m.created_at"
+        " FROM m WHERE conversations.id = m.conversation_id),"
+        " p AS (UPDATE conversation_participants SET hidden = false FROM m"
+        " WHERE conversation_participants.conversation_id = m.conversation_id"
+        " AND conversation_participants.hidden)"
+        " SELECT m.id, cc_message_json(m, $2::bigint)::text FROM m")
+/* $3 the message: a notification `message` for every other participant, in user id order */
+CC_STMT(msg_notify, 4, CC_WRITE,
+        "SELECT count(cc_notify(p.user_id, 'message', 'New message from ' || btrim(u.first_name"
+        " || ' ' || u.last_name), left($4, 200),"
+        " jsonb_build_object('conversation', $1::bigint, 'message', $3::bigint)))"
+        " FROM (SELECT user_id FROM conversation_participants WHERE conversation_id = $1::bigint"
+        " AND user_id <> $2::bigint ORDER BY user_id) p, users u WHERE u.id = $2::bigint")
+/* read/: how many messages to the caller were unread; its read mark moves to the newest
+ * message and its `message` notifications of this conversation are read too. No row: not a
+ * participant */
+CC_STMT(msg_read, 2, CC_WRITE,
+        "WITH p AS (SELECT last_read_id FROM conversation_participants"
+        " WHERE conversation_id = $1::bigint AND user_id = $2::bigint FOR UPDATE),"
+        " n AS (SELECT count(*) AS n FROM messages m, p WHERE m.conversation_id = $1::bigint"
+        " AND m.id > p.last_read_id AND m.sender_id IS DISTINCT FROM $2::bigint),"
+        " u AS (UPDATE conversation_participants SET last_read_id = greatest(last_read_id,"
+        " coalesce((SELECT max(id) FROM messages WHERE conversation_id = $1::bigint), 0))"
+        " WHERE conversation_id = $1::bigint AND user_id = $2::bigint),"
+        " x AS (UPDATE notifications SET is_read = true, read_at = now() WHERE user_id ="
+        " $2::bigint AND notification_type = 'message' AND NOT is_read"
+        " AND data->>'conversation' = $1::text)"
+        " SELECT n.n FROM n, p")
+/* the feed: `member` (the caller is a participant), `more`, then the page rows (id, JSON);
+ * older: id < $3 newest first, more = rows at or above the boundary; $4 limit */
+CC_STMT(msg_feed_older, 4, CC_READ,
+        "SELECT u.member, u.more, m.id, m.body"
+        " FROM (SELECT EXISTS (SELECT 1 FROM conversation_participants WHERE conversation_id ="
+        " $1::bigint AND user_id = $2::bigint) AS member, EXISTS (SELECT 1 FROM messages x"
+        " WHERE x.conversation_id = $1::bigint AND x.id >= $3::bigint) AS more) u"
+        " LEFT JOIN LATERAL (SELECT m.id, cc_message_json(m, $2::bigint)::text AS body"
+        " FROM messages m WHERE u.member AND m.conversation_id = $1::bigint AND m.id < $3::bigint"
+        " ORDER BY m.id DESC LIMIT $4::bigint) m ON true ORDER BY m.id DESC")
+/* newer: the oldest rows with id > $3, answered newest first; more = rows at or below it */
+CC_STMT(msg_feed_newer, 4, CC_READ,
+        "SELECT u.member, u.more, m.id, m.body"
+        " FROM (SELECT EXISTS (SELECT 1 FROM conversation_participants WHERE conversation_id ="
+        " $1::bigint AND user_id = $2::bigint) AS member, EXISTS (SELECT 1 FROM messages x"
+        " WHERE x.conversation_id = $1::bigint AND x.id <= $3::bigint) AS more) u"
+        " LEFT JOIN LATERAL (SELECT m.id, cc_message_json(m, $2::bigint)::text AS body"
+        " FROM messages m WHERE u.member AND m.conversation_id = $1::bigint AND m.id > $3::bigint"
+        " ORDER BY m.id LIMIT $4::bigint) m ON true ORDER BY m.id DESC")
 // clang-format on
