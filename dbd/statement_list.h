@@ -986,4 +986,29 @@ CC_STMT(msg_feed_newer, 4, CC_READ,
         " LEFT JOIN LATERAL (SELECT m.id, cc_message_json(m, $2::bigint)::text AS body"
         " FROM messages m WHERE u.member AND m.conversation_id = $1::bigint AND m.id > $3::bigint"
         " ORDER BY m.id LIMIT $4::bigint) m ON true ORDER BY m.id DESC")
+/* ---- the live stream (handlers/stream.c, sql/stream.sql) ---- */
+/* a ticket for user $1 under token version $2; $3 the ticket (only its SHA-256 is stored).
+ * Also drops expired tickets and this user's events older than the replay window (7 days) */
+CC_STMT(stream_ticket_insert, 3, CC_WRITE,
+        "WITH old AS (DELETE FROM stream_tickets WHERE expires_at < now() - interval '1 hour'),"
+        " ev AS (DELETE FROM stream_events WHERE user_id = $1::bigint"
+        " AND created_at < now() - interval '7 days')"
+        " INSERT INTO stream_tickets (token_hash, user_id, token_version, expires_at)"
+        " VALUES (sha256(convert_to($3, 'UTF8')), $1::bigint, $2::integer,"
+        " now() + interval '60 seconds')")
+/* uses ticket $1 once, within its 60 s: its user, token version, whether the user is still
+ * active under that version, and the user's newest event number (where a stream without
+ * Last-Event-ID starts) */
+CC_STMT(stream_ticket_use, 1, CC_WRITE,
+        "UPDATE stream_tickets t SET used_at = now() FROM users u"
+        " WHERE t.token_hash = sha256(convert_to($1, 'UTF8')) AND t.used_at IS NULL"
+        " AND t.expires_at > now() AND u.id = t.user_id"
+        " RETURNING t.user_id, t.token_version, u.is_active AND u.token_version = t.token_version,"
+        " (SELECT coalesce(max(c.seq), 0) FROM stream_counters c WHERE c.user_id = t.user_id)")
+/* at every heartbeat: the user is still active under the ticket's token version */
+CC_STMT(stream_user_ok, 2, CC_READ,
+        "SELECT is_active AND token_version = $2::integer FROM users WHERE id = $1::bigint")
+/* $1's events after $2, oldest first, at most $3: seq, kind, the resource's JSON text */
+CC_STMT(stream_events, 3, CC_READ,
+        "SELECT seq, kind, body FROM cc_stream_events_after($1::bigint, $2::bigint, $3::integer)")
 // clang-format on

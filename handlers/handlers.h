@@ -143,4 +143,8 @@ int cc_h_messages_list(cc_req_t *q);
 int cc_h_message_send(cc_req_t *q);
 int cc_h_conversation_read(cc_req_t *q);
 
+/* stream.c */
+int cc_h_stream_ticket(cc_req_t *q);
+int cc_h_stream(cc_req_t *q);
+
 #endif

@@ -14,7 +14,7 @@
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-#define CONTENT_MAX 5000  /* characters */
+#define CONTENT_MAX 5000    /* characters */
 #define PARTICIPANTS_MAX 10 /* others than the caller, in one conversation */
 
 /* The first page of a feed: a boundary above every id. */
@@ -186,8 +186,7 @@ int cc_h_conversation_create(cc_req_t *q)
         cc_field_error(errs, "participant_ids", "This list may not be empty.");
     if (json_object_size(errs))
         return cc_validation(q, errs);
-    json_array_foreach(list, i, v) if (json_integer_value(v) != me)
-        json_array_append(others, v);
+    json_array_foreach(list, i, v) if (json_integer_value(v) != me) json_array_append(others, v);
     if (json_array_size(others) == 0)
         return cc_invalid(q, "participant_ids", "You cannot start a conversation with yourself.");
     if (json_is_integer(json_object_get(c, "job"))) {

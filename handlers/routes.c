@@ -170,6 +170,11 @@ const cc_route_t cc_routes[] = {
     {"GET",    "messaging/conversations/{id}/messages/",    ANY,          0,             cc_h_messages_list,        NULL},
     {"POST",   "messaging/conversations/{id}/send/",        ANY,          0,             cc_h_message_send,         NULL},
     {"PUT",    "messaging/conversations/{id}/read/",        ANY,          0,             cc_h_conversation_read,    NULL},
+
+    /* ---- the live stream (handlers/stream.c): the ticket needs a token, the stream only the
+     * ticket (EventSource sends no Authorization header) ---- */
+    {"POST",   "notifications/stream-ticket/",              ANY,          0,             cc_h_stream_ticket,        NULL},
+    {"GET",    "notifications/stream/",                     0,            NOAUTH,        cc_h_stream,               NULL},
 };
 // clang-format on
 const int cc_routes_count = sizeof(cc_routes) / sizeof(cc_routes[0]);
