@@ -603,13 +603,16 @@ CC_STMT(job_get, 2, CC_READ,
         " LEFT JOIN recruiter_profiles r ON r.user_id = $2::bigint WHERE j.id = $1")
 CC_STMT(job_delete, 1, CC_WRITE,
         "DELETE FROM jobs WHERE id = $1 RETURNING id")
-/* a job was closed: every applicant who has not withdrawn hears of it */
+/* a job was closed: every applicant who has not withdrawn hears of it, in user id order (each
+ * notification locks its user's stream counter to commit: one order everywhere, no deadlock;
+ * OFFSET 0 keeps the ordered subquery from being flattened) */
 CC_STMT(job_closed_notify, 1, CC_WRITE,
-        "SELECT count(cc_notify(c.user_id, 'job_update', 'Job closed', 'The job \"' || j.title"
-        " || '\" is no longer open.', jsonb_build_object('job', j.id, 'application', a.id)))"
+        "SELECT count(cc_notify(x.user_id, 'job_update', 'Job closed', 'The job \"' || x.title"
+        " || '\" is no longer open.', jsonb_build_object('job', x.job, 'application', x.app)))"
+        " FROM (SELECT c.user_id, j.title, j.id AS job, a.id AS app"
         " FROM applications a JOIN jobs j ON j.id = a.job_id"
         " JOIN candidate_profiles c ON c.id = a.candidate_id"
-        " WHERE a.job_id = $1 AND a.status <> 'withdrawn'")
+        " WHERE a.job_id = $1 AND a.status <> 'withdrawn' ORDER BY c.user_id OFFSET 0) x")
 /* one page of jobs for the list and search endpoints, rendered: see cc_job_page (dbd/sql/jobs.sql)
  * and cc_job_page_cached in front of it (same file). Repeatable: the cache write is an upsert. */
 CC_STMT(job_page, 1, CC_READ,
