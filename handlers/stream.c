@@ -18,7 +18,8 @@
 #define RETRY_MS 3000     /* the reconnection delay advised to clients */
 #define CAP_RETRY_AFTER 5 /* seconds, with the 503 of a full server */
 
-/* ---- stream-ticket/ ---------------------------------------------------------------------------- */
+/* ---- stream-ticket/ ----------------------------------------------------------------------------
+ */
 
 int cc_h_stream_ticket(cc_req_t *q)
 {
@@ -30,7 +31,8 @@ int cc_h_stream_ticket(cc_req_t *q)
     return cc_json(q, HTTP_CREATED, cc_jpack(q, "{s:s, s:i}", "ticket", ticket, "expires_in", 60));
 }
 
-/* ---- stream/ ----------------------------------------------------------------------------------- */
+/* ---- stream/ -----------------------------------------------------------------------------------
+ */
 
 /* A non-negative integer of at most 18 digits (an event number), or -1. */
 static apr_int64_t event_number(const char *s)

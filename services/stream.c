@@ -120,7 +120,8 @@ void cc_stream_child_init(apr_pool_t *p, server_rec *s, int max)
 
 #if APR_HAS_THREADS
 
-/* ---- the listener ------------------------------------------------------------------------------ */
+/* ---- the listener ------------------------------------------------------------------------------
+ */
 
 static void poke(cc_stream_slot_t *slot)
 {
@@ -238,8 +239,7 @@ static void *APR_THREAD_FUNC listener_main(apr_thread_t *t, void *data)
             continue;
         if (!PQconsumeInput(c) || PQstatus(c) != CONNECTION_OK) {
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, st.server,
-                         CC_LOGNO(01604) "stream listener: connection lost: %s",
-                         one_line(c));
+                         CC_LOGNO(01604) "stream listener: connection lost: %s", one_line(c));
             down = 1;
             PQfinish(c);
             c = NULL;
@@ -288,7 +288,8 @@ static void listener_start(void)
     apr_status_t rv;
     if (st.listener)
         return;
-    st.conninfo = ci ? apr_pstrcat(st.pool, ci, " connect_timeout=3 keepalives_idle=30", NULL) : NULL;
+    st.conninfo =
+        ci ? apr_pstrcat(st.pool, ci, " connect_timeout=3 keepalives_idle=30", NULL) : NULL;
     /* The listener takes no signal: under prefork the process's signals (SIGTERM, graceful
      * restart) belong to its one worker thread, whose handlers httpd runs. */
     sigfillset(&all);
@@ -308,7 +309,8 @@ static void listener_start(void)
     apr_pool_pre_cleanup_register(st.pool, NULL, listener_cleanup);
 }
 
-/* ---- the slots ----------------------------------------------------------------------------------- */
+/* ---- the slots
+ * ----------------------------------------------------------------------------------- */
 
 static apr_status_t slot_cleanup(void *data)
 {
