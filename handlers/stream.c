@@ -148,6 +148,8 @@ int cc_h_stream(cc_req_t *q)
     apr_table_setn(r->headers_out, "X-Accel-Buffering", "no");
     ap_set_content_type(r, "text/event-stream; charset=utf-8");
     r->status = HTTP_OK;
+    if (r->header_only)
+        return OK; /* HEAD: the headers only */
     if (!put(r, apr_psprintf(r->pool, "retry: %d\n\n", RETRY_MS)))
         return OK;
 

@@ -8,6 +8,7 @@ node A reaches a stream held at node B, and a PostgreSQL restart loses and repea
 Node A is the session's httpd (heartbeat 25 s); node B a second httpd on the same PostgreSQL with
 a one-second heartbeat and CarechainStreamMax 2 (prefork: 2 for the whole server)."""
 
+import json
 import os
 import shutil
 import signal
@@ -162,6 +163,31 @@ def test_events_arrive_within_a_second_in_the_rest_shapes(world):
             mine.close()
     finally:
         s.close()
+
+
+def test_an_http11_client_gets_each_event_at_once(world):
+    """What a browser's EventSource sees: HTTP/1.1, chunked, each event flushed on its own."""
+    w = world
+    recr, cand, conv = message_pair(w)
+    r = w.api.get(f"notifications/stream/?ticket={ticket(w, cand)}", stream=True, timeout=5,
+                  headers={"Accept": "text/event-stream", "Accept-Encoding": "gzip"})
+    try:
+        assert r.status_code == 200 and r.raw.version == 11
+        assert r.headers.get("Transfer-Encoding") == "chunked"
+        assert "Content-Encoding" not in r.headers
+        lines = r.iter_lines(chunk_size=1, decode_unicode=True)
+        assert next(lines) == "retry: 3000"
+        m = send(w, recr, conv["id"], "over HTTP/1.1")
+        t0 = time.monotonic()
+        got = []
+        while len(got) < 3:
+            got.append(next(lines))
+        assert time.monotonic() - t0 < 1.0
+        assert got[0] == "" and got[1].startswith("id: ") and got[2] == "event: message", got
+        data = next(lines)
+        assert json.loads(data[6:])["id"] == m["id"]
+    finally:
+        r.close()
 
 
 def test_last_event_id_replays_in_order(world):
