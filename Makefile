@@ -43,7 +43,7 @@ HEADERS  := $(wildcard core/*.h dbd/*.h services/*.h handlers/*.h cli/*.h)
 MIGRATIONS := $(sort $(wildcard dbd/schema/*.sql)) $(sort $(wildcard dbd/sql/*.sql))
 
 .PHONY: all build deps run test unit unit-asan fuzz fuzz-short api api-event api-prefork clean \
-        format check-format check-layers bench bench-documents
+        format check-format check-layers bench bench-documents bench-streams
 
 all build: $(B)/mod_carechain.so $(B)/carechainctl
 
@@ -167,6 +167,11 @@ bench: build
 # Upload/download throughput and httpd memory of document storage (own temporary stack).
 bench-documents: build
 	$(PY) bench/documents.py
+
+# The live stream under load: 1,000 open streams, delivery latency, send/ throughput (own
+# temporary stack sized for it; BENCH_STREAMS=N for another count); docs/notes/streams.md.
+bench-streams: build
+	$(PY) bench/streams.py
 
 # Every C file of the tree, formatted by .clang-format (tables are fenced with clang-format off/on).
 # Debian 12's clang-format is version 14; another version may format differently.

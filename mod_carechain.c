@@ -14,8 +14,12 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
 {
     (void)plog;
     (void)ptemp;
+    int rv;
     cc_db_post_config(pconf);
-    return cc_config_post_config(pconf, s);
+    if ((rv = cc_config_post_config(pconf, s)) != OK)
+        return rv;
+    cc_stream_post_config(pconf, s, cc_stream_cap(s));
+    return OK;
 }
 
 static void child_init(apr_pool_t *p, server_rec *s)
@@ -27,6 +31,7 @@ static void child_init(apr_pool_t *p, server_rec *s)
     cc_password_init_dummy(p, c->bcrypt_cost);
     cc_documents_child_init(p, s);
     cc_cached_child_init(p, s, (apr_size_t)c->response_cache);
+    cc_stream_child_init(p, s, cc_stream_cap(s));
 }
 
 /* ---- the dispatcher --------------------------------------------------------------------- */

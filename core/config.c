@@ -21,6 +21,10 @@ static const cc_server_conf_t defaults = {
     .doc_max_count = 50,
     .doc_max_total = 100 * 1024 * 1024,
     .response_cache = 32 * 1024 * 1024,
+    .message_max = 30,
+    .message_window = 60,
+    .stream_max = 16,
+    .stream_heartbeat = 25,
 };
 
 #define DEFAULT_MAX_BODY (1024 * 1024)
@@ -38,6 +42,7 @@ void *cc_config_create_server(apr_pool_t *p, server_rec *s)
     c->doc_max_size = c->doc_max_total = CC_UNSET;
     c->doc_max_count = CC_UNSET;
     c->response_cache = CC_UNSET;
+    c->message_max = c->message_window = c->stream_max = c->stream_heartbeat = CC_UNSET;
     return c;
 }
 
@@ -71,6 +76,11 @@ void *cc_config_merge_server(apr_pool_t *p, void *basev, void *addv)
     c->doc_max_total = NEAR(doc_max_total);
     c->upload_dir = NEAR_PTR(upload_dir);
     c->response_cache = NEAR(response_cache);
+    /* the two numbers of CarechainMessageThrottle are set together */
+    c->message_max = NEAR(message_max);
+    c->message_window = NEAR(message_window);
+    c->stream_max = NEAR(stream_max);
+    c->stream_heartbeat = NEAR(stream_heartbeat);
     return c;
 }
 
@@ -340,6 +350,43 @@ static const char *add_cors_origin(cmd_parms *cmd, void *dv, const char *arg)
     return NULL;
 }
 
+static const char *set_message_throttle(cmd_parms *cmd, void *d, const char *m, const char *w)
+{
+    const char *err;
+    long mv = 0, wv = 0;
+    (void)d;
+    SERVER_ONLY(cmd);
+    if ((err = parse_int(cmd, m, 1, 1000000, &mv)) || (err = parse_int(cmd, w, 1, 86400, &wv)))
+        return err;
+    SCONF(cmd)->message_max = (int)mv;
+    SCONF(cmd)->message_window = (int)wv;
+    return NULL;
+}
+
+static const char *set_stream_max(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *err;
+    long v = 0;
+    (void)d;
+    SERVER_ONLY(cmd);
+    if ((err = parse_int(cmd, arg, 0, 100000, &v)))
+        return err;
+    SCONF(cmd)->stream_max = (int)v;
+    return NULL;
+}
+
+static const char *set_stream_heartbeat(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *err;
+    long v = 0;
+    (void)d;
+    SERVER_ONLY(cmd);
+    if ((err = parse_int(cmd, arg, 1, 3600, &v)))
+        return err;
+    SCONF(cmd)->stream_heartbeat = (int)v;
+    return NULL;
+}
+
 const command_rec cc_config_cmds[] = {
     AP_INIT_TAKE1("CarechainJWTKeyFile", set_key_file, NULL, RSRC_CONF,
                   "File with the JWT signing key (at least 32 bytes)"),
@@ -379,6 +426,13 @@ const command_rec cc_config_cmds[] = {
                   "(default: the system temporary directory)"),
     AP_INIT_ITERATE("CarechainCORSOrigins", add_cors_origin, NULL, RSRC_CONF | ACCESS_CONF,
                     "Origins allowed for cross-origin requests (default: none)"),
+    AP_INIT_TAKE2("CarechainMessageThrottle", set_message_throttle, NULL, RSRC_CONF,
+                  "Messages a user may send per window, and the window in seconds (default 30 60)"),
+    AP_INIT_TAKE1("CarechainStreamMax", set_stream_max, NULL, RSRC_CONF,
+                  "Open event streams per httpd process; under prefork per server (default 16; "
+                  "0 turns the stream off)"),
+    AP_INIT_TAKE1("CarechainStreamHeartbeat", set_stream_heartbeat, NULL, RSRC_CONF,
+                  "Seconds between the event stream's heartbeat comments (default 25)"),
     {NULL}};
 
 /* ---- startup ---------------------------------------------------------------------------- */

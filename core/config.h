@@ -33,6 +33,10 @@ typedef struct {
     apr_off_t doc_max_total;  /* bytes of documents per user */
     const char *upload_dir;   /* where uploads are spooled (NULL: the system temp dir) */
     apr_off_t response_cache; /* bytes of each process's response cache (0: none) */
+    int message_max;          /* messages a user may send per window (CarechainMessageThrottle) */
+    int message_window;       /* seconds */
+    int stream_max;           /* open streams per process (prefork: per server) */
+    int stream_heartbeat;     /* seconds between heartbeat comments */
 } cc_server_conf_t;
 
 typedef struct {

@@ -173,14 +173,24 @@ static const ap_directive_t *find_dbd_params(const ap_directive_t *d)
     return NULL;
 }
 
+/* The first DBDParams as written (the stream's listener connects with it; services/stream.c). */
+static const char *dbd_params;
+
+const char *cc_db_conninfo(void)
+{
+    return dbd_params;
+}
+
 void cc_db_post_config(apr_pool_t *p)
 {
     /* mod_dbd keeps its parameters to itself; the directive tree still has them (the first
      * DBDParams, which for the usual single database is the one every server uses) */
     const ap_directive_t *d = find_dbd_params(ap_conftree);
+    dbd_params = NULL;
     if (d) {
         const char *args = d->args;
         char *conninfo = ap_getword_conf(p, &args);
+        dbd_params = *conninfo ? conninfo : NULL;
         if (*conninfo && strlen(conninfo) + 20 < sizeof(outage.ping))
             apr_snprintf(outage.ping, sizeof(outage.ping), "%s connect_timeout=2", conninfo);
     }

@@ -65,5 +65,8 @@ int cc_val_bool(PGresult *res, int row, int col);
 int cc_db_init(apr_pool_t *p);
 /* At post_config: the database's address for the outage probe, from the first DBDParams. */
 void cc_db_post_config(apr_pool_t *p);
+/* The first DBDParams of the configuration as written (pconf), or NULL: for a connection of
+ * our own outside mod_dbd's pool (the live stream's listener). */
+const char *cc_db_conninfo(void);
 
 #endif

@@ -603,13 +603,16 @@ CC_STMT(job_get, 2, CC_READ,
         " LEFT JOIN recruiter_profiles r ON r.user_id = $2::bigint WHERE j.id = $1")
 CC_STMT(job_delete, 1, CC_WRITE,
         "DELETE FROM jobs WHERE id = $1 RETURNING id")
-/* a job was closed: every applicant who has not withdrawn hears of it */
+/* a job was closed: every applicant who has not withdrawn hears of it, in user id order (each
+ * notification locks its user's stream counter to commit: one order everywhere, no deadlock;
+ * OFFSET 0 keeps the ordered subquery from being flattened) */
 CC_STMT(job_closed_notify, 1, CC_WRITE,
-        "SELECT count(cc_notify(c.user_id, 'job_update', 'Job closed', 'The job \"' || j.title"
-        " || '\" is no longer open.', jsonb_build_object('job', j.id, 'application', a.id)))"
+        "SELECT count(cc_notify(x.user_id, 'job_update', 'Job closed', 'The job \"' || x.title"
+        " || '\" is no longer open.', jsonb_build_object('job', x.job, 'application', x.app)))"
+        " FROM (SELECT c.user_id, j.title, j.id AS job, a.id AS app"
         " FROM applications a JOIN jobs j ON j.id = a.job_id"
         " JOIN candidate_profiles c ON c.id = a.candidate_id"
-        " WHERE a.job_id = $1 AND a.status <> 'withdrawn'")
+        " WHERE a.job_id = $1 AND a.status <> 'withdrawn' ORDER BY c.user_id OFFSET 0) x")
 /* one page of jobs for the list and search endpoints, rendered: see cc_job_page (dbd/sql/jobs.sql)
  * and cc_job_page_cached in front of it (same file). Repeatable: the cache write is an upsert. */
 CC_STMT(job_page, 1, CC_READ,
@@ -890,4 +893,125 @@ CC_STMT(testimonial_page_by, 4, CC_READ,
         " WHERE t.given_by = $1::bigint"
         " AND ($2::boolean IS NULL OR (t.status = 'approved') = $2::boolean)"
         " ORDER BY t.created_at DESC, t.id DESC LIMIT $3::bigint OFFSET $4::bigint")
+/* ---- messaging (handlers/messaging.c, sql/messaging.sql): $1 the conversation, $2 the
+ * caller, who must be a participant (no row: 404) ---- */
+/* per requested user id (in the order sent): whether it exists, is active, and may talk with
+ * the caller ($1) about job $3 (NULL: any) */
+CC_STMT(msg_users_check, 3, CC_READ,
+        "SELECT t.i, u.id IS NOT NULL, coalesce(u.is_active, false),"
+        " coalesce(cc_messaging_may_talk($1::bigint, t.i, $3::bigint), false)"
+        " FROM unnest($2::bigint[]) WITH ORDINALITY AS t (i, o) LEFT JOIN users u ON u.id = t.i"
+        " ORDER BY t.o")
+CC_STMT(msg_job_exists, 1, CC_READ,
+        "SELECT 1 FROM jobs WHERE id = $1::bigint")
+/* a two-person conversation: the existing one of the pair key, or a new one; `created` tells.
+ * ON CONFLICT waits for a concurrent creation of the same pair, then answers its row */
+CC_STMT(msg_conversation_upsert, 3, CC_WRITE,
+        "WITH ins AS (INSERT INTO conversations (job_id, created_by, pair_key)"
+        " VALUES ($1::bigint, $2::bigint, $3) ON CONFLICT (pair_key) DO NOTHING RETURNING id)"
+        " SELECT id, true FROM ins UNION ALL"
+        " SELECT id, false FROM conversations WHERE pair_key = $3 AND NOT EXISTS (SELECT 1 FROM ins)")
+/* $1 job, $2 creator; groups have no pair key */
+CC_STMT(msg_conversation_insert, 2, CC_WRITE,
+        "INSERT INTO conversations (job_id, created_by) VALUES ($1::bigint, $2::bigint)"
+        " RETURNING id, true")
+/* $2 the user ids (the caller among them); an existing conversation is shown to the caller
+ * again ($3) */
+CC_STMT(msg_participants_add, 3, CC_WRITE,
+        "WITH ins AS (INSERT INTO conversation_participants (conversation_id, user_id)"
+        " SELECT $1::bigint, unnest($2::bigint[]) ON CONFLICT DO NOTHING)"
+        " UPDATE conversation_participants SET hidden = false"
+        " WHERE conversation_id = $1::bigint AND user_id = $3::bigint")
+CC_STMT(msg_conversation_get, 2, CC_READ,
+        "SELECT cc_conversation_json(c, $2::bigint)::text FROM conversations c"
+        " JOIN conversation_participants p ON p.conversation_id = c.id AND p.user_id = $2::bigint"
+        " WHERE c.id = $1::bigint")
+/* the caller's ($1) visible conversations, newest activity first: count, rendered row; $2
+ * limit, $3 offset */
+CC_STMT(msg_conversation_page, 3, CC_READ,
+        "SELECT count(*) OVER (), cc_conversation_json(c, $1::bigint)::text"
+        " FROM conversation_participants p JOIN conversations c ON c.id = p.conversation_id"
+        " WHERE p.user_id = $1::bigint AND NOT p.hidden"
+        " ORDER BY c.updated_at DESC, c.id DESC LIMIT $2::bigint OFFSET $3::bigint")
+CC_STMT(msg_conversation_hide, 2, CC_WRITE,
+        "UPDATE conversation_participants SET hidden = true"
+        " WHERE conversation_id = $1::bigint AND user_id = $2::bigint RETURNING 1")
+/* $3 the content: the message (id, JSON as the sender sees it) when $2 is a participant; the
+ * conversation's activity moves and every participant sees it again */
+CC_STMT(msg_send, 3, CC_WRITE,
+        "WITH m AS (INSERT INTO messages (conversation_id, sender_id, content)"
+        " SELECT $1::bigint, $2::bigint, $3 WHERE EXISTS (SELECT 1 FROM conversation_participants"
+        " WHERE conversation_id = $1::bigint AND user_id = $2::bigint) RETURNING *),"
+        " c AS (UPDATE conversations SET last_message_id = m.id, updated_at = m.created_at"
+        " FROM m WHERE conversations.id = m.conversation_id),"
+        " p AS (UPDATE conversation_participants SET hidden = false FROM m"
+        " WHERE conversation_participants.conversation_id = m.conversation_id"
+        " AND conversation_participants.hidden)"
+        " SELECT m.id, cc_message_json(m, $2::bigint)::text FROM m")
+/* $3 the message: a notification `message` for every other participant, in user id order */
+CC_STMT(msg_notify, 4, CC_WRITE,
+        "SELECT count(cc_notify(p.user_id, 'message', 'New message from ' || btrim(u.first_name"
+        " || ' ' || u.last_name), left($4, 200),"
+        " jsonb_build_object('conversation', $1::bigint, 'message', $3::bigint)))"
+        " FROM (SELECT user_id FROM conversation_participants WHERE conversation_id = $1::bigint"
+        " AND user_id <> $2::bigint ORDER BY user_id) p, users u WHERE u.id = $2::bigint")
+/* read/: how many messages to the caller were unread; its read mark moves to the newest
+ * message and its `message` notifications of this conversation are read too. No row: not a
+ * participant */
+CC_STMT(msg_read, 2, CC_WRITE,
+        "WITH p AS (SELECT last_read_id FROM conversation_participants"
+        " WHERE conversation_id = $1::bigint AND user_id = $2::bigint FOR UPDATE),"
+        " n AS (SELECT count(*) AS n FROM messages m, p WHERE m.conversation_id = $1::bigint"
+        " AND m.id > p.last_read_id AND m.sender_id IS DISTINCT FROM $2::bigint),"
+        " u AS (UPDATE conversation_participants SET last_read_id = greatest(last_read_id,"
+        " coalesce((SELECT max(id) FROM messages WHERE conversation_id = $1::bigint), 0))"
+        " WHERE conversation_id = $1::bigint AND user_id = $2::bigint),"
+        " x AS (UPDATE notifications SET is_read = true, read_at = now() WHERE user_id ="
+        " $2::bigint AND notification_type = 'message' AND NOT is_read"
+        " AND data->>'conversation' = $1::text)"
+        " SELECT n.n FROM n, p")
+/* the feed: `member` (the caller is a participant), `more`, then the page rows (id, JSON);
+ * older: id < $3 newest first, more = rows at or above the boundary; $4 limit */
+CC_STMT(msg_feed_older, 4, CC_READ,
+        "SELECT u.member, u.more, m.id, m.body"
+        " FROM (SELECT EXISTS (SELECT 1 FROM conversation_participants WHERE conversation_id ="
+        " $1::bigint AND user_id = $2::bigint) AS member, EXISTS (SELECT 1 FROM messages x"
+        " WHERE x.conversation_id = $1::bigint AND x.id >= $3::bigint) AS more) u"
+        " LEFT JOIN LATERAL (SELECT m.id, cc_message_json(m, $2::bigint)::text AS body"
+        " FROM messages m WHERE u.member AND m.conversation_id = $1::bigint AND m.id < $3::bigint"
+        " ORDER BY m.id DESC LIMIT $4::bigint) m ON true ORDER BY m.id DESC")
+/* newer: the oldest rows with id > $3, answered newest first; more = rows at or below it */
+CC_STMT(msg_feed_newer, 4, CC_READ,
+        "SELECT u.member, u.more, m.id, m.body"
+        " FROM (SELECT EXISTS (SELECT 1 FROM conversation_participants WHERE conversation_id ="
+        " $1::bigint AND user_id = $2::bigint) AS member, EXISTS (SELECT 1 FROM messages x"
+        " WHERE x.conversation_id = $1::bigint AND x.id <= $3::bigint) AS more) u"
+        " LEFT JOIN LATERAL (SELECT m.id, cc_message_json(m, $2::bigint)::text AS body"
+        " FROM messages m WHERE u.member AND m.conversation_id = $1::bigint AND m.id > $3::bigint"
+        " ORDER BY m.id LIMIT $4::bigint) m ON true ORDER BY m.id DESC")
+/* ---- the live stream (handlers/stream.c, sql/stream.sql) ---- */
+/* a ticket for user $1 under token version $2; $3 the ticket (only its SHA-256 is stored).
+ * Also drops expired tickets and this user's events older than the replay window (7 days) */
+CC_STMT(stream_ticket_insert, 3, CC_WRITE,
+        "WITH old AS (DELETE FROM stream_tickets WHERE expires_at < now() - interval '1 hour'),"
+        " ev AS (DELETE FROM stream_events WHERE user_id = $1::bigint"
+        " AND created_at < now() - interval '7 days')"
+        " INSERT INTO stream_tickets (token_hash, user_id, token_version, expires_at)"
+        " VALUES (sha256(convert_to($3, 'UTF8')), $1::bigint, $2::integer,"
+        " now() + interval '60 seconds')")
+/* uses ticket $1 once, within its 60 s: its user, token version, whether the user is still
+ * active under that version, and the user's newest event number (where a stream without
+ * Last-Event-ID starts) */
+CC_STMT(stream_ticket_use, 1, CC_WRITE,
+        "UPDATE stream_tickets t SET used_at = now() FROM users u"
+        " WHERE t.token_hash = sha256(convert_to($1, 'UTF8')) AND t.used_at IS NULL"
+        " AND t.expires_at > now() AND u.id = t.user_id"
+        " RETURNING t.user_id, t.token_version, u.is_active AND u.token_version = t.token_version,"
+        " (SELECT coalesce(max(c.seq), 0) FROM stream_counters c WHERE c.user_id = t.user_id)")
+/* at every heartbeat: the user is still active under the ticket's token version */
+CC_STMT(stream_user_ok, 2, CC_READ,
+        "SELECT is_active AND token_version = $2::integer FROM users WHERE id = $1::bigint")
+/* $1's events after $2, oldest first, at most $3: seq, kind, the resource's JSON text */
+CC_STMT(stream_events, 3, CC_READ,
+        "SELECT seq, kind, body FROM cc_stream_events_after($1::bigint, $2::bigint, $3::integer)")
 // clang-format on

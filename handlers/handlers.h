@@ -134,4 +134,17 @@ int cc_h_testimonial_write(cc_req_t *q); /* PUT and PATCH */
 int cc_h_testimonial_delete(cc_req_t *q);
 int cc_h_testimonial_decide(cc_req_t *q); /* arg: cc_testimonial_approve or _reject */
 
+/* messaging.c */
+int cc_h_conversations_list(cc_req_t *q);
+int cc_h_conversation_create(cc_req_t *q);
+int cc_h_conversation_get(cc_req_t *q);
+int cc_h_conversation_hide(cc_req_t *q);
+int cc_h_messages_list(cc_req_t *q);
+int cc_h_message_send(cc_req_t *q);
+int cc_h_conversation_read(cc_req_t *q);
+
+/* stream.c */
+int cc_h_stream_ticket(cc_req_t *q);
+int cc_h_stream(cc_req_t *q);
+
 #endif

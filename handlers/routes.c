@@ -160,6 +160,21 @@ const cc_route_t cc_routes[] = {
     {"DELETE", "testimonials/{id}/",                        ANY,          0,             cc_h_testimonial_delete,   NULL},
     {"POST",   "testimonials/{id}/approve/",                ADMIN,        0,             cc_h_testimonial_decide,   &cc_testimonial_approve},
     {"POST",   "testimonials/{id}/reject/",                 ADMIN,        0,             cc_h_testimonial_decide,   &cc_testimonial_reject},
+
+    /* ---- messaging (handlers/messaging.c); a conversation is seen by its participants only
+     * (404 for anyone else); "{id}" takes digits only, so create/ never reaches an id route ---- */
+    {"GET",    "messaging/conversations/",                  ANY,          0,             cc_h_conversations_list,   NULL},
+    {"POST",   "messaging/conversations/create/",           ANY,          0,             cc_h_conversation_create,  NULL},
+    {"GET",    "messaging/conversations/{id}/",             ANY,          0,             cc_h_conversation_get,     NULL},
+    {"DELETE", "messaging/conversations/{id}/",             ANY,          0,             cc_h_conversation_hide,    NULL},
+    {"GET",    "messaging/conversations/{id}/messages/",    ANY,          0,             cc_h_messages_list,        NULL},
+    {"POST",   "messaging/conversations/{id}/send/",        ANY,          0,             cc_h_message_send,         NULL},
+    {"PUT",    "messaging/conversations/{id}/read/",        ANY,          0,             cc_h_conversation_read,    NULL},
+
+    /* ---- the live stream (handlers/stream.c): the ticket needs a token, the stream only the
+     * ticket (EventSource sends no Authorization header) ---- */
+    {"POST",   "notifications/stream-ticket/",              ANY,          0,             cc_h_stream_ticket,        NULL},
+    {"GET",    "notifications/stream/",                     0,            NOAUTH,        cc_h_stream,               NULL},
 };
 // clang-format on
 const int cc_routes_count = sizeof(cc_routes) / sizeof(cc_routes[0]);

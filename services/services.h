@@ -66,4 +66,34 @@ int cc_cached_get(cc_req_t *q, const char *key, unsigned groups, cc_cached_t *c,
 /* Stores what a miss computed (statements run after cc_cached_get read its stamp). */
 void cc_cached_put(const cc_cached_t *c, apr_int64_t total, const char *text);
 
+/* ---- the live stream's slots and listener (services/stream.c) ----------------------------- */
+
+typedef struct cc_stream_slot cc_stream_slot_t;
+typedef enum {
+    CC_STREAM_EVENT,
+    CC_STREAM_TIMEOUT,
+    CC_STREAM_STOP,
+    CC_STREAM_GONE
+} cc_stream_wait_t;
+
+/* The cap of open streams: CarechainStreamMax per process under a threaded MPM; under prefork
+ * for the whole server, and at most a quarter of MaxRequestWorkers (a stream holds a process). */
+int cc_stream_cap(server_rec *s);
+/* At post_config: under prefork, the server-wide counter of open streams (shared memory in
+ * pconf) with the cap `max`. Nothing under a threaded MPM (the cap is per process). */
+void cc_stream_post_config(apr_pool_t *pconf, server_rec *s, int max);
+/* At child init: `max` slots (threaded MPMs; one under prefork), their condition variables. */
+void cc_stream_child_init(apr_pool_t *p, server_rec *s, int max);
+/* Takes a free slot for a stream of `user_id`, released by a cleanup of `p` (the request's
+ * pool), and starts the process's listener if it does not run yet. NULL when the cap is reached,
+ * the stream is off, or the process is stopping (answer 503). The slot starts pending. */
+cc_stream_slot_t *cc_stream_open(apr_pool_t *p, apr_int64_t user_id);
+/* Names the slot's user (once the ticket told it) and marks it pending. */
+void cc_stream_bind(cc_stream_slot_t *slot, apr_int64_t user_id);
+/* Waits until an event of the slot's user (or a listener reconnect) arrived: CC_STREAM_EVENT
+ * (read the tables from the last id sent); until `until`: CC_STREAM_TIMEOUT (heartbeat); the
+ * process is stopping: CC_STREAM_STOP; or the client closed `client_fd` (-1: not watched):
+ * CC_STREAM_GONE (end the stream either way). Holds no lock and no connection while it waits. */
+cc_stream_wait_t cc_stream_wait(cc_stream_slot_t *slot, apr_time_t until, int client_fd);
+
 #endif

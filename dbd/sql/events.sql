@@ -29,15 +29,19 @@ LANGUAGE plpgsql VOLATILE SET jit = off AS $$
 DECLARE
     n integer;
 BEGIN
-    SELECT count(cc_notify(p.user_id, 'match', 'A new job matches your profile',
-                           j.title || ' at ' || h.name || ': a ' || m.score || '% match.',
-                           jsonb_build_object('job', j.id, 'match_score', m.score)))
+    -- in user id order: each notification locks its user's stream counter to commit
+    -- (sql/stream.sql), so concurrent bulk notifications take the locks in one order
+    SELECT count(cc_notify(x.user_id, 'match', 'A new job matches your profile',
+                           x.title || ' at ' || x.hospital || ': a ' || x.score || '% match.',
+                           jsonb_build_object('job', x.job, 'match_score', x.score)))
       INTO n
-    FROM jobs j
-    JOIN hospitals h ON h.id = j.hospital_id
-    CROSS JOIN LATERAL cc_match_rank_candidates(j.id, 80, 1000, 0) m
-    JOIN candidate_profiles p ON p.id = m.id
-    WHERE j.id = p_job AND j.is_active AND (j.expires_at IS NULL OR j.expires_at > now());
+    FROM (SELECT p.user_id, j.title, h.name AS hospital, m.score, j.id AS job
+          FROM jobs j
+          JOIN hospitals h ON h.id = j.hospital_id
+          CROSS JOIN LATERAL cc_match_rank_candidates(j.id, 80, 1000, 0) m
+          JOIN candidate_profiles p ON p.id = m.id
+          WHERE j.id = p_job AND j.is_active AND (j.expires_at IS NULL OR j.expires_at > now())
+          ORDER BY p.user_id OFFSET 0) x;
     RETURN n;
 END
 $$;
