@@ -402,9 +402,9 @@ CC_STMT(status_admin, 1, CC_READ,
 /* ---- events ---- */
 CC_STMT(notify, 5, CC_WRITE,
         "SELECT cc_notify($1, $2, $3, $4, $5::jsonb)")
-CC_STMT(audit, 5, CC_WRITE,
-        "INSERT INTO audit_log (actor_id, action, target_type, target_id, details)"
-        " VALUES ($1, $2, $3, $4, $5::jsonb)")
+CC_STMT(audit, 7, CC_WRITE,
+        "INSERT INTO audit_log (actor_id, action, target_type, target_id, details, request_id,"
+        " client) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)")
 /* ---- notifications: always the caller's own ($1 = user id, or $2 next to an object id).
  * Lists walk notifications_user_idx (user_id, id) newest first; unread counts use the
  * partial notifications_unread_idx. Filters: $2 is_read (NULL = any), $3 type (NULL = any).
@@ -890,4 +890,87 @@ CC_STMT(testimonial_page_by, 4, CC_READ,
         " WHERE t.given_by = $1::bigint"
         " AND ($2::boolean IS NULL OR (t.status = 'approved') = $2::boolean)"
         " ORDER BY t.created_at DESC, t.id DESC LIMIT $3::bigint OFFSET $4::bigint")
+/* ---- admin (handlers/admin.c; sql/admin.sql, schema/0016) ----
+ * The user list: $1 role, $2 is_active, $3 is_verified (NULL: any), $4 joined at or after,
+ * $5 search (email, first, last or full name; literal, wildcards escaped by cc_like), $6 the
+ * ordering (validated), $7 limit, $8 offset. Never-logged-in users sort last both ways. */
+CC_STMT(admin_user_page, 8, CC_READ,
+        "SELECT count(*) OVER (), cc_user_json(u)::text FROM users u"
+        " WHERE ($1::text IS NULL OR u.role = $1) AND ($2::boolean IS NULL OR u.is_active = $2)"
+        " AND ($3::boolean IS NULL OR u.is_verified = $3)"
+        " AND ($4::timestamptz IS NULL OR u.date_joined >= $4::timestamptz)"
+        " AND ($5::text IS NULL OR u.email ILIKE cc_like($5) OR u.first_name ILIKE cc_like($5)"
+        " OR u.last_name ILIKE cc_like($5) OR (u.first_name || ' ' || u.last_name) ILIKE cc_like($5))"
+        " ORDER BY CASE WHEN $6 = 'date_joined' THEN u.date_joined END,"
+        " CASE WHEN $6 = '-date_joined' THEN u.date_joined END DESC,"
+        " CASE WHEN $6 = 'last_login' THEN u.last_login END NULLS LAST,"
+        " CASE WHEN $6 = '-last_login' THEN u.last_login END DESC NULLS LAST,"
+        " CASE WHEN $6 = 'email' THEN u.email END, CASE WHEN $6 = '-email' THEN u.email END DESC,"
+        " CASE WHEN $6 LIKE '-%' THEN u.id END DESC, u.id"
+        " LIMIT $7::bigint OFFSET $8::bigint")
+/* Admin writes to users queue here first (a transaction lock): two admins deactivating each
+ * other would otherwise lock their rows in opposite orders and deadlock. */
+CC_STMT(admin_users_serialize, 0, CC_WRITE,
+        "SELECT pg_advisory_xact_lock(724016)")
+/* A user to change, locked: role, is_active, is_verified, first_name, last_name, email. */
+CC_STMT(admin_user_lock, 1, CC_WRITE,
+        "SELECT role, is_active, is_verified, first_name, last_name, email FROM users"
+        " WHERE id = $1::bigint FOR UPDATE")
+/* The active admins, locked (a concurrent deactivation waits here, then sees the other's
+ * commit): the last one is never deactivated. */
+CC_STMT(admin_active_admins_lock, 0, CC_WRITE,
+        "SELECT count(*) FROM (SELECT id FROM users WHERE role = 'admin' AND is_active"
+        " FOR UPDATE) a")
+/* $2 first, $3 last, $4 is_verified (NULL keeps each) */
+CC_STMT(admin_user_update, 4, CC_WRITE,
+        "UPDATE users SET first_name = coalesce($2, first_name), last_name = coalesce($3,"
+        " last_name), is_verified = coalesce($4::boolean, is_verified) WHERE id = $1::bigint")
+/* deactivating kills every token at once (token_version) */
+CC_STMT(admin_user_set_active, 2, CC_WRITE,
+        "UPDATE users SET is_active = $2::boolean, token_version = token_version +"
+        " CASE WHEN $2::boolean THEN 0 ELSE 1 END WHERE id = $1::bigint")
+/* a user created by an admin: no password that could ever match (not a bcrypt hash) until
+ * the invitation sets one */
+CC_STMT(admin_user_insert, 4, CC_WRITE,
+        "INSERT INTO users (email, password, first_name, last_name, role)"
+        " VALUES (lower($1), '!invited', $2, $3, $4) RETURNING id")
+/* Feeds (recent-activity/, audit-log/): $1 boundary id, $2 rows (page size + 1), $3 filters
+ * as a jsonb object (absent key: no filter). Columns: more (matching rows on the other side of
+ * the boundary), id, body; one row at least. Older: newest first below the boundary. */
+CC_STMT(admin_activity_older, 3, CC_READ,
+        "SELECT EXISTS (SELECT 1 FROM activity m WHERE m.id >= $1::bigint AND"
+        " ($3::jsonb ->> 'type' IS NULL OR m.type = $3::jsonb ->> 'type')), p.id, p.body"
+        " FROM (SELECT 1) o LEFT JOIN LATERAL (SELECT a.id, cc_activity_json(a)::text AS body"
+        " FROM activity a WHERE a.id < $1::bigint"
+        " AND ($3::jsonb ->> 'type' IS NULL OR a.type = $3::jsonb ->> 'type')"
+        " ORDER BY a.id DESC LIMIT $2::bigint) p ON true ORDER BY p.id DESC")
+CC_STMT(admin_activity_newer, 3, CC_READ,
+        "SELECT EXISTS (SELECT 1 FROM activity m WHERE m.id <= $1::bigint AND"
+        " ($3::jsonb ->> 'type' IS NULL OR m.type = $3::jsonb ->> 'type')), p.id, p.body"
+        " FROM (SELECT 1) o LEFT JOIN LATERAL (SELECT a.id, cc_activity_json(a)::text AS body"
+        " FROM activity a WHERE a.id > $1::bigint"
+        " AND ($3::jsonb ->> 'type' IS NULL OR a.type = $3::jsonb ->> 'type')"
+        " ORDER BY a.id LIMIT $2::bigint) p ON true ORDER BY p.id DESC")
+CC_STMT(admin_audit_older, 3, CC_READ,
+        "SELECT EXISTS (SELECT 1 FROM audit_log m WHERE m.id >= $1::bigint AND"
+        " cc_audit_matches(m, $3::jsonb)), p.id, p.body"
+        " FROM (SELECT 1) o LEFT JOIN LATERAL (SELECT a.id, cc_audit_json(a)::text AS body"
+        " FROM audit_log a WHERE a.id < $1::bigint AND cc_audit_matches(a, $3::jsonb)"
+        " ORDER BY a.id DESC LIMIT $2::bigint) p ON true ORDER BY p.id DESC")
+CC_STMT(admin_audit_newer, 3, CC_READ,
+        "SELECT EXISTS (SELECT 1 FROM audit_log m WHERE m.id <= $1::bigint AND"
+        " cc_audit_matches(m, $3::jsonb)), p.id, p.body"
+        " FROM (SELECT 1) o LEFT JOIN LATERAL (SELECT a.id, cc_audit_json(a)::text AS body"
+        " FROM audit_log a WHERE a.id > $1::bigint AND cc_audit_matches(a, $3::jsonb)"
+        " ORDER BY a.id LIMIT $2::bigint) p ON true ORDER BY p.id DESC")
+CC_STMT(admin_dashboard, 0, CC_READ,
+        "SELECT cc_dashboard_stats_json()::text")
+/* a read of an identity document or a verification file by anyone but its owner ($2 the
+ * reader, $3 request id, $4 client): recorded before the file is sent */
+CC_STMT(audit_document_read, 4, CC_WRITE,
+        "INSERT INTO audit_log (actor_id, action, target_type, target_id, details, request_id,"
+        " client) SELECT $2::bigint, 'documents.download.read', 'document', d.id,"
+        " jsonb_build_object('owner', d.user_id, 'document_type', d.document_type), $3, $4"
+        " FROM documents d WHERE d.id = $1::bigint AND d.user_id <> $2::bigint"
+        " AND cc_document_sensitive(d)")
 // clang-format on

@@ -160,6 +160,20 @@ const cc_route_t cc_routes[] = {
     {"DELETE", "testimonials/{id}/",                        ANY,          0,             cc_h_testimonial_delete,   NULL},
     {"POST",   "testimonials/{id}/approve/",                ADMIN,        0,             cc_h_testimonial_decide,   &cc_testimonial_approve},
     {"POST",   "testimonials/{id}/reject/",                 ADMIN,        0,             cc_h_testimonial_decide,   &cc_testimonial_reject},
+    /* ---- admin (handlers/admin.c): users, dashboard, activity, audit log; the invitation's
+     * password (accounts.c) ---- */
+    {"GET",    "admin/users/",                              ADMIN,        0,             cc_h_admin_users_list,     NULL},
+    {"POST",   "admin/users/",                              ADMIN,        0,             cc_h_admin_user_create,    NULL},
+    {"GET",    "admin/users/{id}/",                         ADMIN,        0,             cc_h_admin_user_get,       NULL},
+    {"PUT",    "admin/users/{id}/",                         ADMIN,        0,             cc_h_admin_user_write,     NULL},
+    {"PATCH",  "admin/users/{id}/",                         ADMIN,        0,             cc_h_admin_user_write,     NULL},
+    {"DELETE", "admin/users/{id}/",                         ADMIN,        0,             cc_h_admin_user_activation, &cc_admin_delete},
+    {"POST",   "admin/users/{id}/activate/",                ADMIN,        0,             cc_h_admin_user_activation, &cc_admin_activate},
+    {"POST",   "admin/users/{id}/deactivate/",              ADMIN,        0,             cc_h_admin_user_activation, &cc_admin_deactivate},
+    {"GET",    "admin/dashboard-stats/",                    ADMIN,        0,             cc_h_admin_dashboard,      NULL},
+    {"GET",    "admin/recent-activity/",                    ADMIN,        0,             cc_h_admin_activity,       NULL},
+    {"GET",    "admin/audit-log/",                          ADMIN,        0,             cc_h_admin_audit_log,      NULL},
+    {"POST",   "accounts/set-password/",                    0,            NOAUTH,        cc_h_password_reset_confirm, "invite"},
 };
 // clang-format on
 const int cc_routes_count = sizeof(cc_routes) / sizeof(cc_routes[0]);

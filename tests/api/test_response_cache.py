@@ -40,6 +40,8 @@ EXCUSED = {
     "user_logins": "a row per login for the analytics (admin answers are never cached)",
     "testimonials": "never in a cached answer (testimonial lists, candidate-details/ and"
                     " hospital-details/, which show the ratings, are computed every time)",
+    "activity": "the admins' recent-activity/ feed, never in a cached answer",
+    "admin_counts": "the admins' dashboard counters, never in a cached answer",
 }
 COVERED = {"skills": "catalog", "qualifications": "catalog", "locations": "catalog",
            "jobs": "jobs", "job_skills": "jobs", "job_qualifications": "jobs",

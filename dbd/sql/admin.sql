@@ -1,0 +1,243 @@
+-- The admin API (CONTRACT §5, handlers/admin.c, schema/0016): the audit log's guard and
+-- renderer, the activity feed's triggers and renderer, the dashboard's counters and figures,
+-- the admin's user list.
+
+-- ---- audit log -------------------------------------------------------------------------------
+
+-- The trigger audit_log_fill: the actor's email is kept with the row (the account may go).
+CREATE OR REPLACE FUNCTION cc_audit_fill() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.actor_id IS NOT NULL AND NEW.actor_email IS NULL THEN
+        NEW.actor_email := (SELECT email FROM users WHERE id = NEW.actor_id);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+-- The triggers audit_log_no_update and audit_log_no_truncate: the log is append-only.
+CREATE OR REPLACE FUNCTION cc_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
+-- {"id", "email"} of an actor (the email as the row kept it), or null without one.
+CREATE OR REPLACE FUNCTION cc_actor_json(id bigint, email text) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN id IS NULL THEN NULL
+                ELSE json_build_object('id', id, 'email',
+                                       coalesce(email, (SELECT u.email FROM users u
+                                                        WHERE u.id = cc_actor_json.id))) END
+$$;
+
+-- An audit-log row as audit-log/ shows it.
+CREATE OR REPLACE FUNCTION cc_audit_json(a audit_log) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'id', a.id, 'actor', cc_actor_json(a.actor_id, a.actor_email), 'action', a.action,
+        'target', json_build_object('type', a.target_type, 'id', a.target_id),
+        'details', a.details, 'request_id', a.request_id, 'client', a.client,
+        'created_at', cc_ts(a.created_at))
+$$;
+
+-- Whether an audit row passes audit-log/'s filters `f` (absent key: no filter; checked by the
+-- handler): actor, action (exact), target_type, target_id, from, to. A date in from/to is a UTC
+-- day, both ends included; a datetime is an instant (from included, to included).
+CREATE OR REPLACE FUNCTION cc_audit_matches(a audit_log, f jsonb) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT (f ->> 'actor' IS NULL OR a.actor_id = (f ->> 'actor')::bigint)
+       AND (f ->> 'action' IS NULL OR a.action = f ->> 'action')
+       AND (f ->> 'target_type' IS NULL OR a.target_type = f ->> 'target_type')
+       AND (f ->> 'target_id' IS NULL OR a.target_id = (f ->> 'target_id')::bigint)
+       AND (f ->> 'from' IS NULL OR a.created_at >= cc_admin_bound(f ->> 'from', false))
+       AND (f ->> 'to' IS NULL OR a.created_at < cc_admin_bound(f ->> 'to', true))
+$$;
+
+-- A from/to bound: a date is the start of its UTC day (a `to` date: of the next day); a datetime
+-- is itself (a `to` datetime: the next microsecond, so the instant is included).
+CREATE OR REPLACE FUNCTION cc_admin_bound(v text, upper boolean) RETURNS timestamptz
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN length(v) = 10
+                THEN ((v::date + CASE WHEN upper THEN 1 ELSE 0 END)::timestamp AT TIME ZONE 'UTC')
+                ELSE v::timestamptz + CASE WHEN upper THEN interval '1 microsecond'
+                                           ELSE interval '0' END END
+$$;
+
+-- Whether reading a document is recorded in the audit log when someone else than its owner
+-- reads it: an identity document, or a file attached to a verification request.
+CREATE OR REPLACE FUNCTION cc_document_sensitive(d documents) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT d.document_type = 'id'
+        OR EXISTS (SELECT 1 FROM verification_requests v WHERE d.id = ANY (v.document_ids))
+$$;
+
+-- ---- activity --------------------------------------------------------------------------------
+
+-- The trigger users_activity: a registration per new user (by itself, or by the admin who
+-- created it: the audit log says which).
+CREATE OR REPLACE FUNCTION cc_activity_users() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO activity (type, actor_id, summary, object_type, object_id, created_at)
+    SELECT 'registration', n.id, format('%s joined as %s', n.email, n.role), 'user', n.id,
+           n.date_joined
+    FROM new_rows n ORDER BY n.id;
+    RETURN NULL;
+END
+$$;
+
+-- The trigger jobs_activity: a job posted.
+CREATE OR REPLACE FUNCTION cc_activity_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO activity (type, actor_id, summary, object_type, object_id, created_at)
+    SELECT 'job_posted', r.user_id, format('Job posted: %s (%s)', n.title, h.name), 'job', n.id,
+           n.created_at
+    FROM new_rows n
+    LEFT JOIN recruiter_profiles r ON r.id = n.posted_by
+    LEFT JOIN hospitals h ON h.id = n.hospital_id
+    ORDER BY n.id;
+    RETURN NULL;
+END
+$$;
+
+-- The trigger applications_activity: an application sent.
+CREATE OR REPLACE FUNCTION cc_activity_applications() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO activity (type, actor_id, summary, object_type, object_id, created_at)
+    SELECT 'application', p.user_id, format('%s applied to %s', u.email, j.title),
+           'application', n.id, n.applied_at
+    FROM new_rows n
+    JOIN candidate_profiles p ON p.id = n.candidate_id
+    JOIN users u ON u.id = p.user_id
+    JOIN jobs j ON j.id = n.job_id
+    ORDER BY n.id;
+    RETURN NULL;
+END
+$$;
+
+-- The trigger application_events_activity: a status change (the first event, 'applied', is
+-- the application itself).
+CREATE OR REPLACE FUNCTION cc_activity_application_events() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO activity (type, actor_id, summary, object_type, object_id, created_at)
+    SELECT 'status_change', n.changed_by,
+           format('Application %s to %s: %s', n.application_id, j.title, n.status),
+           'application', n.application_id, n.changed_at
+    FROM new_rows n
+    JOIN applications a ON a.id = n.application_id
+    JOIN jobs j ON j.id = a.job_id
+    WHERE n.status <> 'applied'
+    ORDER BY n.id;
+    RETURN NULL;
+END
+$$;
+
+-- The trigger verification_events_activity: a verification decided (approved or rejected).
+CREATE OR REPLACE FUNCTION cc_activity_verification_events() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO activity (type, actor_id, summary, object_type, object_id, created_at)
+    SELECT 'verification', n.actor_id,
+           CASE WHEN v.hospital_id IS NOT NULL
+                THEN format('Hospital %s %s', h.name, n.status)
+                ELSE format('Candidate %s %s', u.email, n.status) END,
+           CASE WHEN v.hospital_id IS NOT NULL THEN 'hospital' ELSE 'candidate_profile' END,
+           coalesce(v.hospital_id, v.candidate_profile_id), n.created_at
+    FROM new_rows n
+    JOIN verification_requests v ON v.id = n.request_id
+    LEFT JOIN hospitals h ON h.id = v.hospital_id
+    LEFT JOIN candidate_profiles p ON p.id = v.candidate_profile_id
+    LEFT JOIN users u ON u.id = p.user_id
+    WHERE n.status IN ('verified', 'rejected')
+    ORDER BY n.id;
+    RETURN NULL;
+END
+$$;
+
+-- The trigger audit_log_activity: an admin action. Reads (".read") are not actions, and the
+-- verification decisions are in the feed as "verification" already.
+CREATE OR REPLACE FUNCTION cc_activity_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO activity (type, actor_id, summary, object_type, object_id, created_at)
+    SELECT 'admin_action', n.actor_id,
+           format('%s: %s %s', n.action, n.target_type, coalesce(n.target_id::text, '')),
+           n.target_type, n.target_id, n.created_at
+    FROM new_rows n
+    WHERE n.action NOT LIKE '%.read' AND n.action NOT LIKE 'verification.%'
+    ORDER BY n.id;
+    RETURN NULL;
+END
+$$;
+
+-- ---- dashboard counters (admin_counts: schema/0016) --------------------------------------------
+
+-- What a row counts in (the counter names).
+CREATE OR REPLACE FUNCTION cc_admin_count_keys_users(u users) RETURNS text[]
+LANGUAGE sql IMMUTABLE AS $$ SELECT ARRAY['users', 'users.' || u.role] $$;
+CREATE OR REPLACE FUNCTION cc_admin_count_keys_jobs(j jobs) RETURNS text[]
+LANGUAGE sql IMMUTABLE AS $$ SELECT ARRAY['jobs'] $$;
+CREATE OR REPLACE FUNCTION cc_admin_count_keys_applications(a applications) RETURNS text[]
+LANGUAGE sql IMMUTABLE AS $$ SELECT ARRAY['applications'] $$;
+CREATE OR REPLACE FUNCTION cc_admin_count_keys_verification_requests(v verification_requests)
+RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
+    SELECT ARRAY['verifications.'
+                 || CASE WHEN v.hospital_id IS NOT NULL THEN 'hospital' ELSE 'candidate' END
+                 || '.' || v.status]
+$$;
+-- documents waiting for an admin: licences, certificates and identity documents not verified
+CREATE OR REPLACE FUNCTION cc_admin_count_keys_documents(d documents) RETURNS text[]
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN NOT d.is_verified
+                     AND d.document_type IN ('medical_license', 'certificate', 'id')
+                THEN ARRAY['documents.pending'] ELSE '{}'::text[] END
+$$;
+
+-- The counters' triggers: TG_ARGV[0] names the key function of the table; the statement's rows
+-- move the counts (new rows +1, old rows -1 per key), and nothing is written when they cancel.
+CREATE OR REPLACE FUNCTION cc_admin_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    rows text;
+BEGIN
+    rows := CASE TG_OP
+        WHEN 'INSERT' THEN format('SELECT unnest(%I(r)) AS k, 1 AS n FROM new_rows r', TG_ARGV[0])
+        WHEN 'DELETE' THEN format('SELECT unnest(%I(r)) AS k, -1 AS n FROM old_rows r', TG_ARGV[0])
+        ELSE format('SELECT unnest(%I(r)) AS k, 1 AS n FROM new_rows r UNION ALL '
+                    'SELECT unnest(%I(r)), -1 FROM old_rows r', TG_ARGV[0], TG_ARGV[0]) END;
+    EXECUTE 'INSERT INTO admin_counts AS c (name, slot, n) SELECT d.k, pg_backend_pid() % 4,'
+            ' sum(d.n) FROM (' || rows || ') d GROUP BY d.k HAVING sum(d.n) <> 0'
+            ' ON CONFLICT (name, slot) DO UPDATE SET n = c.n + excluded.n';
+    RETURN NULL;
+END
+$$;
+
+-- One counter's value (plpgsql: its plan is kept for the session).
+CREATE OR REPLACE FUNCTION cc_admin_count(key text) RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN coalesce((SELECT sum(n) FROM admin_counts WHERE name = key), 0)::bigint;
+END
+$$;
+
+-- dashboard-stats/ (docs/API.md "Admin" defines each figure). Windows end now and are
+-- measured in exact intervals (7 days = the last 168 hours), so they do not depend on a zone.
+CREATE OR REPLACE FUNCTION cc_dashboard_stats_json() RETURNS json LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN json_build_object(
+        'total_users', cc_admin_count('users'),
+        'total_candidates', cc_admin_count('users.candidate'),
+        'total_recruiters', cc_admin_count('users.recruiter'),
+        'total_admins', cc_admin_count('users.admin'),
+        'total_jobs', cc_admin_count('jobs'),
+        'active_jobs', cc_open_jobs_count(),
+        'total_applications', cc_admin_count('applications'),
+        'pending_verifications', cc_admin_count('verifications.candidate.pending'),
+        'verified_profiles', cc_admin_count('verifications.candidate.verified'),
+        'recent_registrations', (SELECT count(*) FROM users
+                                 WHERE date_joined > now() - interval '7 days'),
+        'pending_hospital_verifications', cc_admin_count('verifications.hospital.pending'),
+        'pending_documents', cc_admin_count('documents.pending'),
+        'applications_last_7_days', (SELECT count(*) FROM applications
+                                     WHERE applied_at > now() - interval '7 days'),
+        'hires_last_30_days', (SELECT count(*) FROM applications
+                               WHERE hired_at > now() - interval '30 days'));
+END
+$$;
