@@ -75,8 +75,9 @@ class Scenario:
     """One load. path: a string that may hold {job}, {city}, {job_type}; vary: how many distinct
     requests to cycle over ("jobs": one per sampled job id, "candidates": one per candidate
     token, "pairs": fresh (candidate, job) pairs, each sent once, "logins": one per account);
-    auth "candidate": a candidate's bearer token (cycling over the candidates); body: a
-    function (ctx, i) -> JSON object; min_pct: target share of the combined ceiling."""
+    auth "candidate": a candidate's bearer token (cycling over the candidates), "admin": the
+    bench admin's; body: a function (ctx, i) -> JSON object; min_pct: target share of the
+    combined ceiling."""
     name: str
     method: str
     path: str
@@ -114,6 +115,8 @@ SCENARIOS = [
              vary="pairs", read=False, note="write: a fresh (candidate, job) pair each"),
     Scenario("login", "POST", "/api/accounts/login/", body=login_body, vary="logins", read=False,
              connections=-1, note="bcrypt cost 10"),
+    Scenario("admin_dashboard", "GET", "/api/admin/dashboard-stats/", auth="admin",
+             note="admin token; 14 exact counts, never cached"),
 ]
 FALLBACK_REFERENCE = "masters_skills"
 
@@ -126,6 +129,7 @@ class Context:
     candidates: list = field(default_factory=list)  # (user_id, profile_id, email, token)
     pairs: list = field(default_factory=list)  # (candidate index, job id)
     logins: list = field(default_factory=list)  # (email, password)
+    admin_token: str = None  # the bench admin's (scenarios with auth "admin")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -498,6 +502,13 @@ DBDKeep {self.dbd_max}
                       "jti": uuid.uuid4().hex, "iat": now, "exp": now + 4 * 3600,
                       "ver": int(ver), "iss": "carechain"}
             ctx.candidates.append((int(uid), int(pid), email, jwt_sign(claims, key)))
+        rows = self.psql("SELECT id, token_version FROM users WHERE role = 'admin' AND is_active"
+                         " ORDER BY (email = :'email') DESC, id LIMIT 1", email=BENCH_ADMIN)
+        if rows and rows[0][0]:
+            claims = {"token_type": "access", "user_id": int(rows[0][0]), "role": "admin",
+                      "jti": uuid.uuid4().hex, "iat": now, "exp": now + 4 * 3600,
+                      "ver": int(rows[0][1]), "iss": "carechain"}
+            ctx.admin_token = jwt_sign(claims, key)
         # Logins: the generated candidates share one password; else the bench admin.
         scaled = self.creds.get("scaled") or {}
         pw = scaled.get("password")
@@ -631,6 +642,10 @@ DBDKeep {self.dbd_max}
         else:
             reqs = [(s.method, path, 0 if s.auth else None,
                      s.body(ctx, 0) if s.body else None)]
+        if s.auth == "admin":
+            if not ctx.admin_token:
+                return "no active admin in the database"
+            return [(m, p, ctx.admin_token, b) for m, p, _, b in reqs]
         if s.auth and not ctx.candidates:
             return "no candidate account in the database"
         out = []

@@ -973,4 +973,12 @@ CC_STMT(audit_document_read, 4, CC_WRITE,
         " jsonb_build_object('owner', d.user_id, 'document_type', d.document_type), $3, $4"
         " FROM documents d WHERE d.id = $1::bigint AND d.user_id <> $2::bigint"
         " AND cc_document_sensitive(d)")
+/* an admin reading a candidate's details sees its identity document's number: recorded ($2
+ * the reader, $3 request id, $4 client) when there is one */
+CC_STMT(audit_identity_read, 4, CC_WRITE,
+        "INSERT INTO audit_log (actor_id, action, target_type, target_id, details, request_id,"
+        " client) SELECT $2::bigint, 'profiles.identity.read', 'candidate_profile', p.id,"
+        " jsonb_build_object('owner', p.user_id, 'id_document_type', v.id_document_type), $3, $4"
+        " FROM candidate_profiles p JOIN verification_requests v ON v.candidate_profile_id = p.id"
+        " WHERE p.id = $1::bigint AND p.user_id <> $2::bigint AND v.id_document_number IS NOT NULL")
 // clang-format on

@@ -19,9 +19,9 @@
 
 static const char *const ROLES[] = {"candidate", "recruiter", "admin", NULL};
 static const char *const USER_ORDERING[] = {"date_joined", "last_login", "email", NULL};
-static const char *const ACTIVITY_TYPES[] = {"registration", "job_posted",   "application",
-                                             "status_change", "verification", "admin_action",
-                                             NULL};
+static const char *const ACTIVITY_TYPES[] = {
+    "registration", "job_posted",   "application", "status_change",
+    "verification", "admin_action", NULL};
 
 // clang-format off
 static const cc_field_t EDIT_FIELDS[] = {
@@ -73,8 +73,9 @@ static int query_when(cc_req_t *q, const char *name, const char **out)
         *out = naive ? apr_pstrcat(q->pool, v, "Z", NULL) : v;
         return 1;
     }
-    cc_invalid(q, name,
-               "Enter a date (YYYY-MM-DD) or a datetime (YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|Z]).");
+    cc_invalid(
+        q, name,
+        "Enter a date (YYYY-MM-DD) or a datetime (YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|Z]).");
     return 0;
 }
 
@@ -105,9 +106,13 @@ int cc_h_admin_users_list(cc_req_t *q)
     if (joined && strlen(joined) == 10)
         joined = apr_pstrcat(q->pool, joined, "T00:00:00Z", NULL);
     if (!cc_q(q, CC_ST_admin_user_page, &res, role,
-              active < 0 ? NULL : active ? "true" : "false",
-              verified < 0 ? NULL : verified ? "true" : "false", joined, search, ordering,
-              cc_id_str(q, pg.size), cc_id_str(q, pg.offset)))
+              active < 0 ? NULL
+              : active   ? "true"
+                         : "false",
+              verified < 0 ? NULL
+              : verified   ? "true"
+                           : "false",
+              joined, search, ordering, cc_id_str(q, pg.size), cc_id_str(q, pg.offset)))
         return cc_db_fail(q);
     return cc_paginated(q, &pg, PQntuples(res) ? cc_val_int(res, 0, 0) : 0,
                         cc_rows_json_array(q, res, 1, 0, PQntuples(res)));
@@ -224,7 +229,7 @@ int cc_h_admin_user_write(cc_req_t *q)
 
 /* What DELETE users/<id>/, activate/ and deactivate/ do. */
 struct cc_admin_activation {
-    int active;   /* the state they set */
+    int active;  /* the state they set */
     int no_body; /* 204 (DELETE) rather than 200 with the user */
 };
 

@@ -645,3 +645,72 @@ def test_deleting_a_user_keeps_its_audit_rows(w, read_mails):
     w.sql(f"DELETE FROM users WHERE id = {uid}")
     assert int(w.scalar(f"SELECT count(*) FROM audit_log WHERE actor_id = {uid}"
                         f" AND actor_email = '{email}'")) == n
+
+
+# ---- reads of identity documents and verification files ----------------------------------------
+
+
+def test_reads_of_identity_documents_by_others_are_audited(w):
+    import samples
+    from test_documents import uploaded
+    cand = w.candidate()
+    doc_id = uploaded(w, cand, samples.pdf(), filename="aadhaar.pdf", document_type="id")["id"]
+    resume = uploaded(w, cand, samples.pdf(), filename="cv.pdf", document_type="resume")["id"]
+    licence = uploaded(w, cand, samples.pdf(), filename="lic.pdf",
+                       document_type="medical_license")["id"]
+
+    def reads(did):
+        return w.sql(f"SELECT actor_id, details::text, request_id FROM audit_log"
+                     f" WHERE action = 'documents.download.read' AND target_id = {did}")
+
+    # the owner's own reads are not recorded
+    assert w.api.get(f"documents/{doc_id}/download/", token=cand["access"]).status_code == 200
+    assert reads(doc_id) == []
+    r = w.api.get(f"documents/{doc_id}/download/", token=admin_token(w))
+    assert r.status_code == 200 and r.content == samples.pdf()
+    rows = reads(doc_id)
+    assert len(rows) == 1 and rows[0][0] == str(w.admin["id"])
+    assert rows[0][2] == r.headers["X-Request-Id"]
+    assert '"owner": %d' % cand["id"] in rows[0][1]
+    # a resume is no identity document; a licence is recorded once it is a verification file
+    assert w.api.get(f"documents/{resume}/download/", token=admin_token(w)).status_code == 200
+    assert w.api.get(f"documents/{licence}/download/", token=admin_token(w)).status_code == 200
+    assert reads(resume) == [] and reads(licence) == []
+    w.sql(f"INSERT INTO verification_requests (candidate_profile_id, document_ids)"
+          f" VALUES ({cand['profile']}, ARRAY[{licence}]::bigint[])")
+    assert w.api.get(f"documents/{licence}/download/", token=admin_token(w)).status_code == 200
+    assert len(reads(licence)) == 1
+    # reads are in the audit log, not in the activity feed
+    assert all(a["object"] != {"type": "document", "id": licence}
+               for a in activity(w, "?type=admin_action")["results"])
+
+
+def test_an_admins_read_of_an_identity_number_is_audited(w):
+    cand = w.candidate()
+
+    def reads():
+        return w.sql(f"SELECT actor_id, details::text FROM audit_log WHERE action ="
+                     f" 'profiles.identity.read' AND target_id = {cand['profile']}")
+
+    get(w, f"profiles/candidate-details/{cand['profile']}/")
+    assert reads() == []  # no identity document yet
+    w.sql(f"INSERT INTO verification_requests (candidate_profile_id, id_document_type,"
+          f" id_document_number) VALUES ({cand['profile']}, 'pan', 'ABCDE1234F')")
+    d = get(w, f"profiles/candidate-details/{cand['profile']}/")
+    assert d["verification_request"]["id_document_number"] == "ABCDE1234F"
+    rows = reads()
+    assert len(rows) == 1 and rows[0][0] == str(w.admin["id"]) and '"pan"' in rows[0][1]
+
+
+def test_an_admins_job_writes_are_audited(w):
+    job = assert_json(w.api.post("jobs/", json=job_body(), token=w.recr["access"]), 201)
+    assert_json(w.api.patch(f"jobs/{job['id']}/", json={"title": "Senior Staff Nurse"},
+                            token=w.recr["access"]), 200)
+    assert audit_rows(w, "job", job["id"]) == []  # the poster's own edit is no admin action
+    assert_json(w.api.patch(f"jobs/{job['id']}/", json={"vacancies": 5},
+                            token=admin_token(w)), 200)
+    r = w.api.delete(f"jobs/{job['id']}/", token=admin_token(w))
+    assert r.status_code == 204
+    rows = audit_rows(w, "job", job["id"])
+    assert [x[0] for x in rows] == ["jobs.update", "jobs.delete"]
+    assert '"vacancies": 5' in rows[0][2] and rows[1][1] == str(w.admin["id"])
