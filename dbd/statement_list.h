@@ -934,35 +934,11 @@ CC_STMT(admin_user_set_active, 2, CC_WRITE,
 CC_STMT(admin_user_insert, 4, CC_WRITE,
         "INSERT INTO users (email, password, first_name, last_name, role)"
         " VALUES (lower($1), '!invited', $2, $3, $4) RETURNING id")
-/* Feeds (recent-activity/, audit-log/): $1 boundary id, $2 rows (page size + 1), $3 filters
- * as a jsonb object (absent key: no filter). Columns: more (matching rows on the other side of
- * the boundary), id, body; one row at least. Older: newest first below the boundary. */
-CC_STMT(admin_activity_older, 3, CC_READ,
-        "SELECT EXISTS (SELECT 1 FROM activity m WHERE m.id >= $1::bigint AND"
-        " ($3::jsonb ->> 'type' IS NULL OR m.type = $3::jsonb ->> 'type')), p.id, p.body"
-        " FROM (SELECT 1) o LEFT JOIN LATERAL (SELECT a.id, cc_activity_json(a)::text AS body"
-        " FROM activity a WHERE a.id < $1::bigint"
-        " AND ($3::jsonb ->> 'type' IS NULL OR a.type = $3::jsonb ->> 'type')"
-        " ORDER BY a.id DESC LIMIT $2::bigint) p ON true ORDER BY p.id DESC")
-CC_STMT(admin_activity_newer, 3, CC_READ,
-        "SELECT EXISTS (SELECT 1 FROM activity m WHERE m.id <= $1::bigint AND"
-        " ($3::jsonb ->> 'type' IS NULL OR m.type = $3::jsonb ->> 'type')), p.id, p.body"
-        " FROM (SELECT 1) o LEFT JOIN LATERAL (SELECT a.id, cc_activity_json(a)::text AS body"
-        " FROM activity a WHERE a.id > $1::bigint"
-        " AND ($3::jsonb ->> 'type' IS NULL OR a.type = $3::jsonb ->> 'type')"
-        " ORDER BY a.id LIMIT $2::bigint) p ON true ORDER BY p.id DESC")
-CC_STMT(admin_audit_older, 3, CC_READ,
-        "SELECT EXISTS (SELECT 1 FROM audit_log m WHERE m.id >= $1::bigint AND"
-        " cc_audit_matches(m, $3::jsonb)), p.id, p.body"
-        " FROM (SELECT 1) o LEFT JOIN LATERAL (SELECT a.id, cc_audit_json(a)::text AS body"
-        " FROM audit_log a WHERE a.id < $1::bigint AND cc_audit_matches(a, $3::jsonb)"
-        " ORDER BY a.id DESC LIMIT $2::bigint) p ON true ORDER BY p.id DESC")
-CC_STMT(admin_audit_newer, 3, CC_READ,
-        "SELECT EXISTS (SELECT 1 FROM audit_log m WHERE m.id <= $1::bigint AND"
-        " cc_audit_matches(m, $3::jsonb)), p.id, p.body"
-        " FROM (SELECT 1) o LEFT JOIN LATERAL (SELECT a.id, cc_audit_json(a)::text AS body"
-        " FROM audit_log a WHERE a.id > $1::bigint AND cc_audit_matches(a, $3::jsonb)"
-        " ORDER BY a.id LIMIT $2::bigint) p ON true ORDER BY p.id DESC")
+/* Feeds (recent-activity/, audit-log/): $1 activity|audit, $2 filters as a jsonb object, $3
+ * boundary id, $4 rows (page size + 1), $5 older (else newer); see cc_admin_feed. */
+CC_STMT(admin_feed, 5, CC_READ,
+        "SELECT more, id, body FROM cc_admin_feed($1, $2::jsonb, $3::bigint, $4::bigint,"
+        " $5::boolean)")
 CC_STMT(admin_dashboard, 0, CC_READ,
         "SELECT cc_dashboard_stats_json()::text")
 /* a read of an identity document or a verification file by anyone but its owner ($2 the

@@ -323,8 +323,8 @@ static const char *feed_link(cc_req_t *q, cc_cursor_dir_t dir, apr_int64_t posit
 }
 
 /* {"next", "previous", "results"}, keyset on id newest first (core/cursor.h); no ?cursor= (or
- * an empty one) starts at the newest row. The statements take (boundary, rows, filters). */
-static int feed(cc_req_t *q, cc_stmt_id_t older, cc_stmt_id_t newer, json_t *filters)
+ * an empty one) starts at the newest row. kind: the feed of cc_admin_feed. */
+static int feed(cc_req_t *q, const char *kind, json_t *filters)
 {
     const char *text = apr_table_get(q->query, "cursor");
     cc_cursor_t c = {CC_CURSOR_OLDER, 0};
@@ -339,9 +339,9 @@ static int feed(cc_req_t *q, cc_stmt_id_t older, cc_stmt_id_t newer, json_t *fil
         return cc_invalid(q, "page_size", "A valid positive integer is required.");
     if (!first && !cc_cursor_decode(text, &c))
         return cc_invalid(q, "cursor", "Invalid cursor");
-    if (!cc_q(q, c.dir == CC_CURSOR_OLDER ? older : newer, &res,
+    if (!cc_q(q, CC_ST_admin_feed, &res, kind, cc_json_dump(q->pool, filters),
               first ? FEED_TOP : cc_id_str(q, c.position), cc_id_str(q, pg.size + 1),
-              cc_json_dump(q->pool, filters)))
+              c.dir == CC_CURSOR_OLDER ? "true" : "false"))
         return cc_db_fail(q);
     for (i = 0; i < PQntuples(res); i++)
         if (cc_val(q, res, i, 1))
@@ -380,7 +380,7 @@ int cc_h_admin_activity(cc_req_t *q)
         return OK;
     if (type)
         json_object_set_new(f, "type", json_string(type));
-    return feed(q, CC_ST_admin_activity_older, CC_ST_admin_activity_newer, f);
+    return feed(q, "activity", f);
 }
 
 /* ?name= as a one-line text of at most 100 characters (NULL: absent). 0 after a 400. */
@@ -413,5 +413,5 @@ int cc_h_admin_audit_log(cc_req_t *q)
         json_object_set_new(f, "from", json_string(from));
     if (to)
         json_object_set_new(f, "to", json_string(to));
-    return feed(q, CC_ST_admin_audit_older, CC_ST_admin_audit_newer, f);
+    return feed(q, "audit", f);
 }

@@ -40,19 +40,6 @@ CREATE OR REPLACE FUNCTION cc_audit_json(a audit_log) RETURNS json LANGUAGE sql 
         'created_at', cc_ts(a.created_at))
 $$;
 
--- Whether an audit row passes audit-log/'s filters `f` (absent key: no filter; checked by the
--- handler): actor, action (exact), target_type, target_id, from, to. A date in from/to is a UTC
--- day, both ends included; a datetime is an instant (from included, to included).
-CREATE OR REPLACE FUNCTION cc_audit_matches(a audit_log, f jsonb) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-    SELECT (f ->> 'actor' IS NULL OR a.actor_id = (f ->> 'actor')::bigint)
-       AND (f ->> 'action' IS NULL OR a.action = f ->> 'action')
-       AND (f ->> 'target_type' IS NULL OR a.target_type = f ->> 'target_type')
-       AND (f ->> 'target_id' IS NULL OR a.target_id = (f ->> 'target_id')::bigint)
-       AND (f ->> 'from' IS NULL OR a.created_at >= cc_admin_bound(f ->> 'from', false))
-       AND (f ->> 'to' IS NULL OR a.created_at < cc_admin_bound(f ->> 'to', true))
-$$;
-
 -- A from/to bound: a date is the start of its UTC day (a `to` date: of the next day); a datetime
 -- is itself (a `to` datetime: the next microsecond, so the instant is included).
 CREATE OR REPLACE FUNCTION cc_admin_bound(v text, upper boolean) RETURNS timestamptz
