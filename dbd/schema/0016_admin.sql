@@ -102,6 +102,10 @@ CREATE TRIGGER jobs_counted_delete AFTER DELETE ON jobs REFERENCING OLD TABLE AS
 CREATE TRIGGER applications_counted_insert AFTER INSERT ON applications
     REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION cc_admin_counted('cc_admin_count_keys_applications');
+-- an update moves the day counters when applied_at changes or hired_at is set
+CREATE TRIGGER applications_counted_update AFTER UPDATE ON applications
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_admin_counted('cc_admin_count_keys_applications');
 CREATE TRIGGER applications_counted_delete AFTER DELETE ON applications
     REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION cc_admin_counted('cc_admin_count_keys_applications');
@@ -124,7 +128,7 @@ CREATE TRIGGER documents_counted_delete AFTER DELETE ON documents
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
     EXECUTE FUNCTION cc_admin_counted('cc_admin_count_keys_documents');
 
--- hires_last_30_days: an index-only range over the applications hired in the window. The
+-- hires_last_30_days: the day counters, and an index-only range over the first day. The
 -- content-version events an earlier file of the same run queued on applications (0015 updates
 -- every row) are fired first: an index cannot be built on a table with events pending.
 SET CONSTRAINTS ALL IMMEDIATE;

@@ -163,8 +163,18 @@ CREATE OR REPLACE FUNCTION cc_admin_count_keys_users(u users) RETURNS text[]
 LANGUAGE sql IMMUTABLE AS $$ SELECT ARRAY['users', 'users.' || u.role] $$;
 CREATE OR REPLACE FUNCTION cc_admin_count_keys_jobs(j jobs) RETURNS text[]
 LANGUAGE sql IMMUTABLE AS $$ SELECT ARRAY['jobs'] $$;
+-- applications also by UTC day of applying and, once hired, by UTC day of the first hire (the
+-- windows of cc_admin_window_count)
 CREATE OR REPLACE FUNCTION cc_admin_count_keys_applications(a applications) RETURNS text[]
-LANGUAGE sql IMMUTABLE AS $$ SELECT ARRAY['applications'] $$;
+LANGUAGE sql STABLE AS $$
+    SELECT ARRAY['applications', 'applications.day.' || cc_admin_day(a.applied_at)]
+           || CASE WHEN a.hired_at IS NOT NULL THEN ARRAY['hires.day.' || cc_admin_day(a.hired_at)]
+                   ELSE '{}'::text[] END
+$$;
+
+-- The UTC day of t as the counters name it ("2026-12-02": names of one kind sort by day).
+CREATE OR REPLACE FUNCTION cc_admin_day(t timestamptz) RETURNS text LANGUAGE sql STABLE AS
+$$ SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD') $$;
 CREATE OR REPLACE FUNCTION cc_admin_count_keys_verification_requests(v verification_requests)
 RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
     SELECT ARRAY['verifications.'
@@ -204,6 +214,30 @@ BEGIN
 END
 $$;
 
+-- The applications applied (kind 'applications') or first hired ('hires') after now - `days`,
+-- exactly: the day counters of the UTC days after the window's first day, plus the rows of that
+-- first day inside the window (a range of at most one day of an index).
+CREATE OR REPLACE FUNCTION cc_admin_window_count(kind text, days integer) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    since timestamptz := now() - make_interval(days => days);
+    first_end timestamptz := ((since AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC';
+    later bigint;
+    edge bigint;
+BEGIN
+    later := coalesce((SELECT sum(n) FROM admin_counts
+                       WHERE name > kind || '.day.' || cc_admin_day(since)
+                         AND name < kind || '.day/'), 0);
+    IF kind = 'applications' THEN
+        edge := (SELECT count(*) FROM applications
+                 WHERE applied_at > since AND applied_at < first_end);
+    ELSE
+        edge := (SELECT count(*) FROM applications WHERE hired_at > since AND hired_at < first_end);
+    END IF;
+    RETURN later + edge;
+END
+$$;
+
 -- dashboard-stats/ (docs/API.md "Admin" defines each figure). Windows end now and are
 -- measured in exact intervals (7 days = the last 168 hours), so they do not depend on a zone.
 CREATE OR REPLACE FUNCTION cc_dashboard_stats_json() RETURNS json LANGUAGE plpgsql STABLE AS $$
@@ -222,9 +256,7 @@ BEGIN
                                  WHERE date_joined > now() - interval '7 days'),
         'pending_hospital_verifications', cc_admin_count('verifications.hospital.pending'),
         'pending_documents', cc_admin_count('documents.pending'),
-        'applications_last_7_days', (SELECT count(*) FROM applications
-                                     WHERE applied_at > now() - interval '7 days'),
-        'hires_last_30_days', (SELECT count(*) FROM applications
-                               WHERE hired_at > now() - interval '30 days'));
+        'applications_last_7_days', cc_admin_window_count('applications', 7),
+        'hires_last_30_days', cc_admin_window_count('hires', 30));
 END
 $$;

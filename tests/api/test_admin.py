@@ -714,3 +714,39 @@ def test_an_admins_job_writes_are_audited(w):
     rows = audit_rows(w, "job", job["id"])
     assert [x[0] for x in rows] == ["jobs.update", "jobs.delete"]
     assert '"vacancies": 5' in rows[0][2] and rows[1][1] == str(w.admin["id"])
+
+
+def test_windows_are_exact_at_their_edges(w):
+    """applications_last_7_days and hires_last_30_days come from UTC day counters plus the rows
+    of the window's first day: moving rows across the edge (and across days) by SQL moves the
+    figures exactly like a count of the table."""
+    job = w.job(w.recr)
+    cands = [w.candidate() for _ in range(4)]
+    apps = [w.apply(c, job)["id"] for c in cands]
+
+    def truth():
+        return [int(x) for x in w.sql(
+            "SELECT (SELECT count(*) FROM applications WHERE applied_at > now() - interval"
+            " '7 days'), (SELECT count(*) FROM applications WHERE hired_at > now() - interval"
+            " '30 days')")[0]]
+
+    def figures():
+        s = stats(w)
+        return [s["applications_last_7_days"], s["hires_last_30_days"]]
+
+    assert figures() == truth()
+    moves = [("applied_at", "6 days 23 hours"), ("applied_at", "7 days 1 hour"),
+             ("applied_at", "3 days"), ("applied_at", "6 days 23 hours 59 minutes")]
+    for (col, ago), aid in zip(moves, apps):
+        w.sql(f"UPDATE applications SET {col} = now() - interval '{ago}' WHERE id = {aid}")
+        assert figures() == truth()
+    s0 = figures()
+    w.sql(f"UPDATE applications SET hired_at = now() - interval '29 days 23 hours'"
+          f" WHERE id = {apps[0]}")
+    w.sql(f"UPDATE applications SET hired_at = now() - interval '30 days 1 hour'"
+          f" WHERE id = {apps[1]}")
+    w.sql(f"UPDATE applications SET hired_at = now() - interval '2 days' WHERE id = {apps[2]}")
+    s1 = figures()
+    assert s1 == truth() and s1[1] - s0[1] == 2
+    w.sql(f"DELETE FROM applications WHERE id IN ({apps[2]}, {apps[3]})")
+    assert figures() == truth() and figures()[0] == s1[0] - 2
