@@ -929,7 +929,8 @@ DBDKeep {self.dbd_max}
                     results[s.name] = {"unavailable": probes[s.name]["unavailable"]}
                     continue
                 print(f"bench: pass {p + 1}: {s.name} ...", flush=True)
-                results[s.name] = self.load(s.name, expanded[s.name])
+                conns = s.connections if s.connections and s.connections > 0 else None
+                results[s.name] = self.load(s.name, expanded[s.name], connections=conns)
             mem = self.httpd_rss_kb()
             passes.append({"scenarios": results, "httpd_memory": mem})
             self.print_table(f"pass {p + 1}", reads, results, combined)
