@@ -65,10 +65,10 @@ CREATE TRIGGER audit_log_activity AFTER INSERT ON audit_log
 
 -- ---- dashboard counters ----------------------------------------------------------------------
 
--- Row counts by name (cc_admin_count_keys_* name what a row counts in), each spread over 4 slots
--- chosen by backend so concurrent writers rarely wait on one row. Kept by statement-level
--- triggers in the writing transaction: read in a statement's snapshot, sum(n) is exactly the
--- committed count of that snapshot.
+-- Row counts by name (cc_admin_count_keys_* name what a row counts in), each spread over 16
+-- slots chosen by backend: a writer holds its slot's rows until it commits, and applying for a
+-- job is a hot path. Kept by statement-level triggers in the writing transaction: read in a
+-- statement's snapshot, sum(n) is exactly the committed count of that snapshot.
 CREATE TABLE admin_counts (
     name text NOT NULL,
     slot integer NOT NULL,
@@ -92,41 +92,41 @@ SELECT k, 0, count(*) FROM documents d, unnest(cc_admin_count_keys_documents(d))
 -- users: a role never changes, so inserts and deletes are all that move a count (an UPDATE
 -- trigger would run on every login)
 CREATE TRIGGER users_counted_insert AFTER INSERT ON users REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION cc_admin_counted('cc_admin_count_keys_users');
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_admin_counted_users();
 CREATE TRIGGER users_counted_delete AFTER DELETE ON users REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION cc_admin_counted('cc_admin_count_keys_users');
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_admin_counted_users();
 CREATE TRIGGER jobs_counted_insert AFTER INSERT ON jobs REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION cc_admin_counted('cc_admin_count_keys_jobs');
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_admin_counted_jobs();
 CREATE TRIGGER jobs_counted_delete AFTER DELETE ON jobs REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION cc_admin_counted('cc_admin_count_keys_jobs');
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_admin_counted_jobs();
 CREATE TRIGGER applications_counted_insert AFTER INSERT ON applications
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION cc_admin_counted('cc_admin_count_keys_applications');
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_admin_counted_applications();
 -- an update moves the day counters when applied_at changes or hired_at is set
 CREATE TRIGGER applications_counted_update AFTER UPDATE ON applications
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION cc_admin_counted('cc_admin_count_keys_applications');
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_admin_counted_applications();
 CREATE TRIGGER applications_counted_delete AFTER DELETE ON applications
     REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION cc_admin_counted('cc_admin_count_keys_applications');
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_admin_counted_applications();
 CREATE TRIGGER verification_requests_counted_insert AFTER INSERT ON verification_requests
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION cc_admin_counted('cc_admin_count_keys_verification_requests');
+    EXECUTE FUNCTION cc_admin_counted_verification_requests();
 CREATE TRIGGER verification_requests_counted_update AFTER UPDATE ON verification_requests
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION cc_admin_counted('cc_admin_count_keys_verification_requests');
+    EXECUTE FUNCTION cc_admin_counted_verification_requests();
 CREATE TRIGGER verification_requests_counted_delete AFTER DELETE ON verification_requests
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION cc_admin_counted('cc_admin_count_keys_verification_requests');
+    EXECUTE FUNCTION cc_admin_counted_verification_requests();
 CREATE TRIGGER documents_counted_insert AFTER INSERT ON documents
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION cc_admin_counted('cc_admin_count_keys_documents');
+    EXECUTE FUNCTION cc_admin_counted_documents();
 CREATE TRIGGER documents_counted_update AFTER UPDATE ON documents
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION cc_admin_counted('cc_admin_count_keys_documents');
+    EXECUTE FUNCTION cc_admin_counted_documents();
 CREATE TRIGGER documents_counted_delete AFTER DELETE ON documents
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION cc_admin_counted('cc_admin_count_keys_documents');
+    EXECUTE FUNCTION cc_admin_counted_documents();
 
 -- hires_last_30_days: the day counters, and an index-only range over the first day. The
 -- content-version events an earlier file of the same run queued on applications (0015 updates

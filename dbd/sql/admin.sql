@@ -106,6 +106,10 @@ $$;
 CREATE OR REPLACE FUNCTION cc_activity_application_events() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    -- most inserts are the first event of a new application: nothing to join for them
+    IF NOT EXISTS (SELECT 1 FROM new_rows WHERE status <> 'applied') THEN
+        RETURN NULL;
+    END IF;
     INSERT INTO activity (type, actor_id, summary, object_type, object_id, created_at)
     SELECT 'status_change', n.changed_by,
            format('Application %s to %s: %s', n.application_id, j.title, n.status),
@@ -189,20 +193,134 @@ LANGUAGE sql IMMUTABLE AS $$
                 THEN ARRAY['documents.pending'] ELSE '{}'::text[] END
 $$;
 
--- The counters' triggers: TG_ARGV[0] names the key function of the table; the statement's rows
--- move the counts (new rows +1, old rows -1 per key), and nothing is written when they cancel.
-CREATE OR REPLACE FUNCTION cc_admin_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Moves the counters by (ks[i], ns[i]): the sum per name added to this backend's slot, names
+-- whose moves cancel untouched, in name order so concurrent writers lock the rows in one order.
+CREATE OR REPLACE FUNCTION cc_admin_counts_move(ks text[], ns bigint[]) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO admin_counts AS c (name, slot, n)
+    SELECT u.k, pg_backend_pid() % 16, sum(u.n) FROM unnest(ks, ns) u(k, n)
+    GROUP BY u.k HAVING sum(u.n) <> 0 ORDER BY u.k
+    ON CONFLICT (name, slot) DO UPDATE SET n = c.n + excluded.n
+$$;
+
+-- The counters' triggers, one per table (static SQL: plpgsql keeps its plans, where EXECUTE
+-- planned anew on every write): new rows count +1 and old rows -1 in each of their keys.
+CREATE OR REPLACE FUNCTION cc_admin_counted_users() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    rows text;
+    ks text[];
+    ns bigint[];
 BEGIN
-    rows := CASE TG_OP
-        WHEN 'INSERT' THEN format('SELECT unnest(%I(r)) AS k, 1 AS n FROM new_rows r', TG_ARGV[0])
-        WHEN 'DELETE' THEN format('SELECT unnest(%I(r)) AS k, -1 AS n FROM old_rows r', TG_ARGV[0])
-        ELSE format('SELECT unnest(%I(r)) AS k, 1 AS n FROM new_rows r UNION ALL '
-                    'SELECT unnest(%I(r)), -1 FROM old_rows r', TG_ARGV[0], TG_ARGV[0]) END;
-    EXECUTE 'INSERT INTO admin_counts AS c (name, slot, n) SELECT d.k, pg_backend_pid() % 4,'
-            ' sum(d.n) FROM (' || rows || ') d GROUP BY d.k HAVING sum(d.n) <> 0'
-            ' ON CONFLICT (name, slot) DO UPDATE SET n = c.n + excluded.n';
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(k), array_agg(1::bigint) INTO ks, ns
+        FROM new_rows r, unnest(cc_admin_count_keys_users(r)) k;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(k), array_agg(-1::bigint) INTO ks, ns
+        FROM old_rows r, unnest(cc_admin_count_keys_users(r)) k;
+    ELSE
+        SELECT array_agg(d.k), array_agg(d.n) INTO ks, ns
+        FROM (SELECT unnest(cc_admin_count_keys_users(r)) AS k, 1::bigint AS n FROM new_rows r
+              UNION ALL
+              SELECT unnest(cc_admin_count_keys_users(r)), -1 FROM old_rows r) d;
+    END IF;
+    IF ks IS NOT NULL THEN
+        PERFORM cc_admin_counts_move(ks, ns);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cc_admin_counted_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ks text[];
+    ns bigint[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(k), array_agg(1::bigint) INTO ks, ns
+        FROM new_rows r, unnest(cc_admin_count_keys_jobs(r)) k;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(k), array_agg(-1::bigint) INTO ks, ns
+        FROM old_rows r, unnest(cc_admin_count_keys_jobs(r)) k;
+    ELSE
+        SELECT array_agg(d.k), array_agg(d.n) INTO ks, ns
+        FROM (SELECT unnest(cc_admin_count_keys_jobs(r)) AS k, 1::bigint AS n FROM new_rows r
+              UNION ALL
+              SELECT unnest(cc_admin_count_keys_jobs(r)), -1 FROM old_rows r) d;
+    END IF;
+    IF ks IS NOT NULL THEN
+        PERFORM cc_admin_counts_move(ks, ns);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cc_admin_counted_applications() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ks text[];
+    ns bigint[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(k), array_agg(1::bigint) INTO ks, ns
+        FROM new_rows r, unnest(cc_admin_count_keys_applications(r)) k;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(k), array_agg(-1::bigint) INTO ks, ns
+        FROM old_rows r, unnest(cc_admin_count_keys_applications(r)) k;
+    ELSE
+        SELECT array_agg(d.k), array_agg(d.n) INTO ks, ns
+        FROM (SELECT unnest(cc_admin_count_keys_applications(r)) AS k, 1::bigint AS n FROM new_rows r
+              UNION ALL
+              SELECT unnest(cc_admin_count_keys_applications(r)), -1 FROM old_rows r) d;
+    END IF;
+    IF ks IS NOT NULL THEN
+        PERFORM cc_admin_counts_move(ks, ns);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cc_admin_counted_verification_requests() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ks text[];
+    ns bigint[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(k), array_agg(1::bigint) INTO ks, ns
+        FROM new_rows r, unnest(cc_admin_count_keys_verification_requests(r)) k;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(k), array_agg(-1::bigint) INTO ks, ns
+        FROM old_rows r, unnest(cc_admin_count_keys_verification_requests(r)) k;
+    ELSE
+        SELECT array_agg(d.k), array_agg(d.n) INTO ks, ns
+        FROM (SELECT unnest(cc_admin_count_keys_verification_requests(r)) AS k, 1::bigint AS n FROM new_rows r
+              UNION ALL
+              SELECT unnest(cc_admin_count_keys_verification_requests(r)), -1 FROM old_rows r) d;
+    END IF;
+    IF ks IS NOT NULL THEN
+        PERFORM cc_admin_counts_move(ks, ns);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cc_admin_counted_documents() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ks text[];
+    ns bigint[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(k), array_agg(1::bigint) INTO ks, ns
+        FROM new_rows r, unnest(cc_admin_count_keys_documents(r)) k;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(k), array_agg(-1::bigint) INTO ks, ns
+        FROM old_rows r, unnest(cc_admin_count_keys_documents(r)) k;
+    ELSE
+        SELECT array_agg(d.k), array_agg(d.n) INTO ks, ns
+        FROM (SELECT unnest(cc_admin_count_keys_documents(r)) AS k, 1::bigint AS n FROM new_rows r
+              UNION ALL
+              SELECT unnest(cc_admin_count_keys_documents(r)), -1 FROM old_rows r) d;
+    END IF;
+    IF ks IS NOT NULL THEN
+        PERFORM cc_admin_counts_move(ks, ns);
+    END IF;
     RETURN NULL;
 END
 $$;
