@@ -750,3 +750,22 @@ def test_windows_are_exact_at_their_edges(w):
     assert s1 == truth() and s1[1] - s0[1] == 2
     w.sql(f"DELETE FROM applications WHERE id IN ({apps[2]}, {apps[3]})")
     assert figures() == truth() and figures()[0] == s1[0] - 2
+
+
+def test_a_queue_page_showing_identity_numbers_is_audited(w):
+    cand = w.candidate()
+    w.sql(f"INSERT INTO verification_requests (candidate_profile_id, id_document_type,"
+          f" id_document_number) VALUES ({cand['profile']}, 'passport', 'Z1234567')")
+    before = int(w.scalar("SELECT coalesce(max(id), 0) FROM audit_log"))
+    d = get(w, "profiles/pending-verifications/?page_size=100")
+    shown = [p["id"] for p in d["results"]
+             if (p["verification_request"] or {}).get("id_document_number")]
+    assert cand["profile"] in shown
+    rows = w.sql(f"SELECT action, target_type, actor_id, details::text FROM audit_log"
+                 f" WHERE id > {before} AND action = 'profiles.identity.read'")
+    assert len(rows) == 1 and rows[0][:3] == ["profiles.identity.read", "verification_queue",
+                                             str(w.admin["id"])]
+    assert f"{cand['profile']}" in rows[0][3] and '"pending"' in rows[0][3]
+    # a page without any number leaves no record
+    get(w, "profiles/rejected-verifications/?search=nobody-matches-this")
+    assert int(w.scalar(f"SELECT count(*) FROM audit_log WHERE id > {before}")) == 1
