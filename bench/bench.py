@@ -26,6 +26,7 @@ Standard library only (plus wrk and pgbench); run it with Debian's /usr/bin/pyth
 """
 
 import base64
+import datetime
 import hashlib
 import hmac
 import json
@@ -99,6 +100,10 @@ def login_body(ctx, i):
     return {"email": email, "password": password}
 
 
+# the analytics scenarios' range: the 90 days up to today (UTC)
+ANALYTICS_90_DAYS = "from={}&to={}&interval=day".format(
+    datetime.date.today() - datetime.timedelta(days=89), datetime.date.today())
+
 SCENARIOS = [
     Scenario("health", "GET", "/api/health/", note="database round trip"),
     Scenario("masters_skills", "GET", "/api/masters/skills/", note="public list, page 1"),
@@ -119,6 +124,13 @@ SCENARIOS = [
              note="admin token; 14 exact counts, never cached"),
     Scenario("admin_dashboard_2c", "GET", "/api/admin/dashboard-stats/", auth="admin",
              connections=2, note="the same at 2 connections: one request's own latency"),
+    Scenario("admin_analytics_users", "GET", "/api/admin/analytics/users/?" + ANALYTICS_90_DAYS,
+             auth="admin", connections=2, note="90 days by day, 2 connections"),
+    Scenario("admin_analytics_jobs", "GET", "/api/admin/analytics/jobs/?" + ANALYTICS_90_DAYS,
+             auth="admin", connections=2, note="90 days by day, 2 connections"),
+    Scenario("admin_analytics_applications", "GET",
+             "/api/admin/analytics/applications/?" + ANALYTICS_90_DAYS, auth="admin",
+             connections=2, note="90 days by day, 2 connections"),
 ]
 FALLBACK_REFERENCE = "masters_skills"
 
