@@ -66,10 +66,20 @@ int cc_httpd_error(cc_req_t *q)
 const char *cc_request_id(request_rec *r)
 {
     const char *id = apr_table_get(r->subprocess_env, "UNIQUE_ID");
+    request_rec *m = r;
+    if (id)
+        return id;
+    /* made once per request and kept, so the header and the audit log name the same id */
+    while (m->main)
+        m = m->main;
+    while (m->prev)
+        m = m->prev;
+    id = apr_table_get(m->notes, "cc_request_id");
     if (!id) {
         unsigned char b[12];
         apr_generate_random_bytes(b, sizeof(b));
-        id = apr_pencode_base16_binary(r->pool, b, sizeof(b), APR_ENCODE_LOWER, NULL);
+        id = apr_pencode_base16_binary(m->pool, b, sizeof(b), APR_ENCODE_LOWER, NULL);
+        apr_table_setn(m->notes, "cc_request_id", id);
     }
     return id;
 }

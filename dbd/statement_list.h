@@ -402,9 +402,9 @@ CC_STMT(status_admin, 1, CC_READ,
 /* ---- events ---- */
 CC_STMT(notify, 5, CC_WRITE,
         "SELECT cc_notify($1, $2, $3, $4, $5::jsonb)")
-CC_STMT(audit, 5, CC_WRITE,
-        "INSERT INTO audit_log (actor_id, action, target_type, target_id, details)"
-        " VALUES ($1, $2, $3, $4, $5::jsonb)")
+CC_STMT(audit, 7, CC_WRITE,
+        "INSERT INTO audit_log (actor_id, action, target_type, target_id, details, request_id,"
+        " client) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)")
 /* ---- notifications: always the caller's own ($1 = user id, or $2 next to an object id).
  * Lists walk notifications_user_idx (user_id, id) newest first; unread counts use the
  * partial notifications_unread_idx. Filters: $2 is_read (NULL = any), $3 type (NULL = any).
@@ -1014,4 +1014,71 @@ CC_STMT(stream_user_ok, 2, CC_READ,
 /* $1's events after $2, oldest first, at most $3: seq, kind, the resource's JSON text */
 CC_STMT(stream_events, 3, CC_READ,
         "SELECT seq, kind, body FROM cc_stream_events_after($1::bigint, $2::bigint, $3::integer)")
+/* ---- admin (handlers/admin.c; sql/admin.sql, schema/0016) ----
+ * The user list: $1 role, $2 is_active, $3 is_verified (NULL: any), $4 joined at or after,
+ * $5 search (email, first, last or full name; literal, wildcards escaped by cc_like), $6 the
+ * ordering (validated), $7 limit, $8 offset. Never-logged-in users sort last both ways. */
+CC_STMT(admin_user_page, 8, CC_READ,
+        "SELECT count(*) OVER (), cc_user_json(u)::text FROM users u"
+        " WHERE ($1::text IS NULL OR u.role = $1) AND ($2::boolean IS NULL OR u.is_active = $2)"
+        " AND ($3::boolean IS NULL OR u.is_verified = $3)"
+        " AND ($4::timestamptz IS NULL OR u.date_joined >= $4::timestamptz)"
+        " AND ($5::text IS NULL OR u.email ILIKE cc_like($5) OR u.first_name ILIKE cc_like($5)"
+        " OR u.last_name ILIKE cc_like($5) OR (u.first_name || ' ' || u.last_name) ILIKE cc_like($5))"
+        " ORDER BY CASE WHEN $6 = 'date_joined' THEN u.date_joined END,"
+        " CASE WHEN $6 = '-date_joined' THEN u.date_joined END DESC,"
+        " CASE WHEN $6 = 'last_login' THEN u.last_login END NULLS LAST,"
+        " CASE WHEN $6 = '-last_login' THEN u.last_login END DESC NULLS LAST,"
+        " CASE WHEN $6 = 'email' THEN u.email END, CASE WHEN $6 = '-email' THEN u.email END DESC,"
+        " CASE WHEN $6 LIKE '-%' THEN u.id END DESC, u.id"
+        " LIMIT $7::bigint OFFSET $8::bigint")
+/* Admin writes to users queue here first (a transaction lock): two admins deactivating each
+ * other would otherwise lock their rows in opposite orders and deadlock. */
+CC_STMT(admin_users_serialize, 0, CC_WRITE,
+        "SELECT pg_advisory_xact_lock(724016)")
+/* A user to change, locked: role, is_active, is_verified, first_name, last_name, email. */
+CC_STMT(admin_user_lock, 1, CC_WRITE,
+        "SELECT role, is_active, is_verified, first_name, last_name, email FROM users"
+        " WHERE id = $1::bigint FOR UPDATE")
+/* The active admins, locked (a concurrent deactivation waits here, then sees the other's
+ * commit): the last one is never deactivated. */
+CC_STMT(admin_active_admins_lock, 0, CC_WRITE,
+        "SELECT count(*) FROM (SELECT id FROM users WHERE role = 'admin' AND is_active"
+        " FOR UPDATE) a")
+/* $2 first, $3 last, $4 is_verified (NULL keeps each) */
+CC_STMT(admin_user_update, 4, CC_WRITE,
+        "UPDATE users SET first_name = coalesce($2, first_name), last_name = coalesce($3,"
+        " last_name), is_verified = coalesce($4::boolean, is_verified) WHERE id = $1::bigint")
+/* deactivating kills every token at once (token_version) */
+CC_STMT(admin_user_set_active, 2, CC_WRITE,
+        "UPDATE users SET is_active = $2::boolean, token_version = token_version +"
+        " CASE WHEN $2::boolean THEN 0 ELSE 1 END WHERE id = $1::bigint")
+/* a user created by an admin: no password that could ever match (not a bcrypt hash) until
+ * the invitation sets one */
+CC_STMT(admin_user_insert, 4, CC_WRITE,
+        "INSERT INTO users (email, password, first_name, last_name, role)"
+        " VALUES (lower($1), '!invited', $2, $3, $4) RETURNING id")
+/* Feeds (recent-activity/, audit-log/): $1 activity|audit, $2 filters as a jsonb object, $3
+ * boundary id, $4 rows (page size + 1), $5 older (else newer); see cc_admin_feed. */
+CC_STMT(admin_feed, 5, CC_READ,
+        "SELECT more, id, body FROM cc_admin_feed($1, $2::jsonb, $3::bigint, $4::bigint,"
+        " $5::boolean)")
+CC_STMT(admin_dashboard, 0, CC_READ,
+        "SELECT cc_dashboard_stats_json()::text")
+/* a read of an identity document or a verification file by anyone but its owner ($2 the
+ * reader, $3 request id, $4 client): recorded before the file is sent */
+CC_STMT(audit_document_read, 4, CC_WRITE,
+        "INSERT INTO audit_log (actor_id, action, target_type, target_id, details, request_id,"
+        " client) SELECT $2::bigint, 'documents.download.read', 'document', d.id,"
+        " jsonb_build_object('owner', d.user_id, 'document_type', d.document_type), $3, $4"
+        " FROM documents d WHERE d.id = $1::bigint AND d.user_id <> $2::bigint"
+        " AND cc_document_sensitive(d)")
+/* an admin reading a candidate's details sees its identity document's number: recorded ($2
+ * the reader, $3 request id, $4 client) when there is one */
+CC_STMT(audit_identity_read, 4, CC_WRITE,
+        "INSERT INTO audit_log (actor_id, action, target_type, target_id, details, request_id,"
+        " client) SELECT $2::bigint, 'profiles.identity.read', 'candidate_profile', p.id,"
+        " jsonb_build_object('owner', p.user_id, 'id_document_type', v.id_document_type), $3, $4"
+        " FROM candidate_profiles p JOIN verification_requests v ON v.candidate_profile_id = p.id"
+        " WHERE p.id = $1::bigint AND p.user_id <> $2::bigint AND v.id_document_number IS NOT NULL")
 // clang-format on

@@ -547,8 +547,13 @@ static apr_int64_t set_password(cc_req_t *q, const char *uid, const char *hash)
     return cc_val_int(res, 0, 0);
 }
 
+/* password-reset/confirm/, and set-password/ (route arg "invite"): the first password of a user
+ * an admin created, from the invitation's token; using it also verifies the email (the mail
+ * reached its owner). */
 int cc_h_password_reset_confirm(cc_req_t *q)
 {
+    const char *purpose = q->route->arg ? (const char *)q->route->arg : "password_reset";
+    int invite = !strcmp(purpose, "invite");
     json_t *errs = cc_jobject(q);
     const char *tok, *pw, *uid, *hash;
     PGresult *res, *user;
@@ -557,7 +562,7 @@ int cc_h_password_reset_confirm(cc_req_t *q)
     pw = password_field(q, errs, "new_password");
     if (finish_errors(q, errs))
         return OK;
-    if (!cc_db_begin(q) || !cc_q(q, CC_ST_ott_consume, &res, tok, "password_reset"))
+    if (!cc_db_begin(q) || !cc_q(q, CC_ST_ott_consume, &res, tok, purpose))
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return cc_invalid(q, "token", "Invalid or expired token.");
@@ -573,8 +578,12 @@ int cc_h_password_reset_confirm(cc_req_t *q)
         return cc_server_error(q);
     if (set_password(q, uid, hash) < 0
         || !cc_q(q, CC_ST_ott_invalidate, &res, uid, "password_reset")
+        || !cc_q(q, CC_ST_ott_invalidate, &res, uid, "invite")
+        || (invite && !cc_q(q, CC_ST_user_mark_verified, &res, uid))
         || !cc_q(q, CC_ST_login_failure_clear, &res, cc_val(q, user, 0, 1)) || !cc_db_commit(q))
         return cc_db_fail(q);
+    if (invite)
+        return cc_error(q, HTTP_OK, "password_set", "Password set. You can log in now.");
     return cc_error(q, HTTP_OK, "password_reset", "Password has been reset.");
 }
 

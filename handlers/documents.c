@@ -527,6 +527,14 @@ int cc_h_document_download(cc_req_t *q)
         return cc_not_found(q);
     size = cc_val_int(res, 0, 2);
     chunks = cc_val_int(res, 0, 4);
+    /* an identity document or a verification file read by someone else than its owner is in
+     * the audit log before a byte of it leaves (no record, no file) */
+    {
+        PGresult *audit;
+        if (!cc_q(q, CC_ST_audit_document_read, &audit, id, cc_id_str(q, q->user->id),
+                  cc_request_id(r), cc_client_ip(q)))
+            return cc_db_fail(q);
+    }
     etag = apr_pstrcat(q->pool, "\"", cc_val(q, res, 0, 3), "\"", NULL);
 
     /* The file is inert wherever it lands: never rendered inline, never sniffed, never

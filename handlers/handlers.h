@@ -27,7 +27,7 @@ int cc_h_refresh(cc_req_t *q);
 int cc_h_logout(cc_req_t *q);
 int cc_h_verify_email(cc_req_t *q);
 int cc_h_token_mail(cc_req_t *q); /* arg: &cc_verification_mail or &cc_password_reset_mail */
-int cc_h_password_reset_confirm(cc_req_t *q);
+int cc_h_password_reset_confirm(cc_req_t *q); /* arg: NULL, or "invite" (set-password/) */
 int cc_h_change_password(cc_req_t *q);
 int cc_h_profile_get(cc_req_t *q);
 int cc_h_profile_write(cc_req_t *q);
@@ -146,5 +146,15 @@ int cc_h_conversation_read(cc_req_t *q);
 /* stream.c */
 int cc_h_stream_ticket(cc_req_t *q);
 int cc_h_stream(cc_req_t *q);
+/* admin.c; cc_h_admin_user_activation's arg: which state it sets, and the answer */
+extern const struct cc_admin_activation cc_admin_activate, cc_admin_deactivate, cc_admin_delete;
+int cc_h_admin_users_list(cc_req_t *q);
+int cc_h_admin_user_create(cc_req_t *q);
+int cc_h_admin_user_get(cc_req_t *q);
+int cc_h_admin_user_write(cc_req_t *q); /* PUT and PATCH */
+int cc_h_admin_user_activation(cc_req_t *q);
+int cc_h_admin_dashboard(cc_req_t *q);
+int cc_h_admin_activity(cc_req_t *q);
+int cc_h_admin_audit_log(cc_req_t *q);
 
 #endif

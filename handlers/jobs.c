@@ -304,6 +304,10 @@ int cc_h_job_write(cc_req_t *q)
     if (!cc_q(q, CC_ST_job_update, &res, id, cc_json_dump(q->pool, c)) || !set_links(q, c, id)
         || (was_active && json_is_false(active) && !closed(q, id)))
         return cc_db_fail(q);
+    /* an admin's edit of someone's job is an admin action */
+    if (cc_is_admin(q)
+        && !cc_audit(q, "jobs.update", "job", q->ids[0], cc_jpack_text(q, "{s:O}", "fields", c)))
+        return cc_db_fail(q);
     if (!cc_q(q, CC_ST_job_json, &res, id))
         return cc_db_fail(q);
     out = cc_val(q, res, 0, 0);
@@ -327,6 +331,8 @@ int cc_h_job_delete(cc_req_t *q)
     else if (!cc_q(q, CC_ST_job_delete, &res, id)) {
         return cc_db_fail(q);
     }
+    if (cc_is_admin(q) && !cc_audit(q, "jobs.delete", "job", q->ids[0], NULL))
+        return cc_db_fail(q);
     if (!cc_db_commit(q))
         return cc_db_fail(q);
     return cc_no_content(q);

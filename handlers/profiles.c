@@ -223,5 +223,14 @@ int cc_h_candidate_details(cc_req_t *q)
         return cc_db_fail(q);
     if (PQntuples(res) == 0)
         return cc_not_found(q);
+    /* an admin sees the identity document's number: the read is in the audit log first */
+    if (cc_is_admin(q)) {
+        PGresult *audit;
+        const char *body = cc_val(q, res, 0, 0);
+        if (!cc_q(q, CC_ST_audit_identity_read, &audit, cc_id_str(q, q->ids[0]), cc_my_id(q),
+                  cc_request_id(q->r), cc_client_ip(q)))
+            return cc_db_fail(q);
+        return cc_json_text(q, HTTP_OK, body);
+    }
     return cc_json_text(q, HTTP_OK, cc_val(q, res, 0, 0));
 }

@@ -175,6 +175,20 @@ const cc_route_t cc_routes[] = {
      * ticket (EventSource sends no Authorization header) ---- */
     {"POST",   "notifications/stream-ticket/",              ANY,          0,             cc_h_stream_ticket,        NULL},
     {"GET",    "notifications/stream/",                     0,            NOAUTH,        cc_h_stream,               NULL},
+    /* ---- admin (handlers/admin.c): users, dashboard, activity, audit log; the invitation's
+     * password (accounts.c) ---- */
+    {"GET",    "admin/users/",                              ADMIN,        0,             cc_h_admin_users_list,     NULL},
+    {"POST",   "admin/users/",                              ADMIN,        0,             cc_h_admin_user_create,    NULL},
+    {"GET",    "admin/users/{id}/",                         ADMIN,        0,             cc_h_admin_user_get,       NULL},
+    {"PUT",    "admin/users/{id}/",                         ADMIN,        0,             cc_h_admin_user_write,     NULL},
+    {"PATCH",  "admin/users/{id}/",                         ADMIN,        0,             cc_h_admin_user_write,     NULL},
+    {"DELETE", "admin/users/{id}/",                         ADMIN,        0,             cc_h_admin_user_activation, &cc_admin_delete},
+    {"POST",   "admin/users/{id}/activate/",                ADMIN,        0,             cc_h_admin_user_activation, &cc_admin_activate},
+    {"POST",   "admin/users/{id}/deactivate/",              ADMIN,        0,             cc_h_admin_user_activation, &cc_admin_deactivate},
+    {"GET",    "admin/dashboard-stats/",                    ADMIN,        0,             cc_h_admin_dashboard,      NULL},
+    {"GET",    "admin/recent-activity/",                    ADMIN,        0,             cc_h_admin_activity,       NULL},
+    {"GET",    "admin/audit-log/",                          ADMIN,        0,             cc_h_admin_audit_log,      NULL},
+    {"POST",   "accounts/set-password/",                    0,            NOAUTH,        cc_h_password_reset_confirm, "invite"},
 };
 // clang-format on
 const int cc_routes_count = sizeof(cc_routes) / sizeof(cc_routes[0]);

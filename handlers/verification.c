@@ -192,6 +192,26 @@ const struct cc_queue cc_queue_hospitals_rejected = {CC_ST_queue_hospitals, "rej
 
 static const char *const QUEUE_ORDERING[] = {"submitted_at", "decided_at", "created_at", NULL};
 
+/* A page of a candidate queue shows the admin the identity document numbers of its requests:
+ * one audit record of the page names the profiles whose number it showed (none: no record).
+ * 0 on a database failure. */
+static int identity_reads(cc_req_t *q, const struct cc_queue *queue, PGresult *res)
+{
+    json_t *ids = cc_jarray(q);
+    int i;
+    for (i = 0; i < PQntuples(res); i++) {
+        json_t *row = cc_jparse(q, cc_val(q, res, i, 1));
+        json_t *v = json_object_get(row, "verification_request");
+        if (json_is_string(json_object_get(v, "id_document_number")))
+            json_array_append(ids, json_object_get(row, "id"));
+    }
+    if (json_array_size(ids) == 0)
+        return 1;
+    return cc_audit(
+        q, "profiles.identity.read", "verification_queue", 0,
+        cc_jpack_text(q, "{s:s, s:O}", "status", queue->status, "candidate_profile_ids", ids));
+}
+
 int cc_h_verification_queue(cc_req_t *q)
 {
     const struct cc_queue *queue = q->route->arg;
@@ -206,6 +226,8 @@ int cc_h_verification_queue(cc_req_t *q)
               cc_id_str(q, pg.size), cc_id_str(q, pg.offset)))
         return cc_db_fail(q);
     n = PQntuples(res);
+    if (queue->st == CC_ST_queue_candidates && !identity_reads(q, queue, res))
+        return cc_db_fail(q);
     /* no row on a page past the end: count 0, which cc_paginated answers as an invalid page */
     return cc_paginated(q, &pg, n ? cc_val_int(res, 0, 0) : 0, cc_rows_json_array(q, res, 1, 0, n));
 }

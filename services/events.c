@@ -16,5 +16,5 @@ int cc_audit(cc_req_t *q, const char *action, const char *target_type, apr_int64
     PGresult *res;
     return cc_q(q, CC_ST_audit, &res, q->user ? cc_id_str(q, q->user->id) : NULL, action,
                 target_type, target_id > 0 ? cc_id_str(q, target_id) : NULL,
-                details_json ? details_json : "{}");
+                details_json ? details_json : "{}", cc_request_id(q->r), cc_client_ip(q));
 }
