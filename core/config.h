@@ -33,6 +33,10 @@ typedef struct {
     apr_off_t doc_max_total;  /* bytes of documents per user */
     const char *upload_dir;   /* where uploads are spooled (NULL: the system temp dir) */
     apr_off_t response_cache; /* bytes of each process's response cache (0: none) */
+    /* Set at post_config when this server cannot serve the API (no CarechainJWTKeyFile, no
+     * DBDriver): why, for its 503 answers. httpd still starts and serves everything else. */
+    const char *unconfigured;
+    int db_unconfigured; /* no DBDriver reaches this server */
 } cc_server_conf_t;
 
 typedef struct {
@@ -49,7 +53,9 @@ void *cc_config_merge_dir(apr_pool_t *p, void *base, void *add);
 
 /* At post_config, for every server: fills unset fields from the defaults and reads the JWT
  * key file into pconf. Logs why and returns an HTTP error status (httpd then refuses to start)
- * when a key is missing, unreadable or too short; OK otherwise. */
+ * when a configured key is unreadable or too short; OK otherwise. A server without
+ * CarechainJWTKeyFile starts with `unconfigured` set (its /api/ answers 503): installing the
+ * module must not take a site's httpd down. */
 int cc_config_post_config(apr_pool_t *pconf, server_rec *s);
 
 /* The largest JSON or form body a location accepts (CarechainMaxBodySize or its default). */

@@ -134,4 +134,7 @@ int cc_h_testimonial_write(cc_req_t *q); /* PUT and PATCH */
 int cc_h_testimonial_delete(cc_req_t *q);
 int cc_h_testimonial_decide(cc_req_t *q); /* arg: cc_testimonial_approve or _reject */
 
+/* packaging: every /api/ request of a server without a key or a database (handlers/service.c) */
+int cc_h_unconfigured(cc_req_t *q);
+
 #endif
