@@ -49,6 +49,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 HEADERS  := $(wildcard core/*.h dbd/*.h services/*.h handlers/*.h cli/*.h)
 MIGRATIONS := $(sort $(wildcard dbd/schema/*.sql)) $(sort $(wildcard dbd/sql/*.sql))
 
+.PHONY: deb rpm package-test
 .PHONY: all build deps run test unit unit-asan fuzz fuzz-short api api-event api-prefork clean \
         format check-format check-layers bench bench-documents
 
@@ -179,3 +180,15 @@ check-layers:
 
 clean:
 	rm -rf $(B)
+
+# ---- packages (packaging/README.md): both into build/packages/, at the version of VERSION ------
+deb:
+	sh packaging/build-deb.sh
+
+rpm:
+	sh packaging/build-rpm.sh
+
+# Installs, configures, upgrades and purges the .deb in a cached Debian 12 root (root only).
+package-test:
+	$(PY) tests/package/run.py
+
