@@ -49,7 +49,6 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 HEADERS  := $(wildcard core/*.h dbd/*.h services/*.h handlers/*.h cli/*.h)
 MIGRATIONS := $(sort $(wildcard dbd/schema/*.sql)) $(sort $(wildcard dbd/sql/*.sql))
 
-.PHONY: deb rpm package-test
 .PHONY: all build deps run test unit unit-asan fuzz fuzz-short api api-event api-prefork clean \
         format check-format check-layers bench bench-documents
 
@@ -146,6 +145,7 @@ test:
 	$(MAKE) unit-asan
 	$(MAKE) fuzz-short
 	$(MAKE) api
+	$(MAKE) package-test
 
 run:
 	@sh cli/install-deps.sh
@@ -182,6 +182,7 @@ clean:
 	rm -rf $(B)
 
 # ---- packages (packaging/README.md): both into build/packages/, at the version of VERSION ------
+.PHONY: deb rpm package-test
 deb:
 	sh packaging/build-deb.sh
 

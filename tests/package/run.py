@@ -388,12 +388,16 @@ def deb_test(blocks, old_deb, new_deb, old_version, new_version):
 # ---- RPM -----------------------------------------------------------------------------------
 
 
-def rpm_test(blocks):
-    rpms = sorted(PACKAGES.glob("mod_carechain-*.x86_64.rpm"))
-    if not rpms:
-        log("building the RPM (make rpm)")
-        run(["make", "-C", str(REPO), "rpm"])
-        rpms = sorted(PACKAGES.glob("mod_carechain-*.x86_64.rpm"))
+def rpm_test(blocks, version, fingerprint):
+    stamp = PACKAGES / ".source-rpm"
+    rpms = sorted(PACKAGES.glob(f"mod_carechain-{version}-*.x86_64.rpm"))
+    if not (rpms and stamp.exists() and stamp.read_text() == fingerprint):
+        log("building the RPM (packaging/build-rpm.sh)")
+        for old in PACKAGES.glob("mod_carechain-*.rpm"):
+            old.unlink()
+        run(["sh", str(REPO / "packaging" / "build-rpm.sh")])
+        stamp.write_text(fingerprint)
+        rpms = sorted(PACKAGES.glob(f"mod_carechain-{version}-*.x86_64.rpm"))
     rpm = str(rpms[-1])
     files = run(["rpm", "-qlp", rpm]).stdout.split()
     want = ["/usr/lib64/httpd/modules/mod_carechain.so", "/usr/sbin/carechainctl",
@@ -443,7 +447,7 @@ def main():
     t = time.monotonic()
     deb_test(blocks, old_deb, new_deb, old_version, new_version)
     log(f"Debian root part took {time.monotonic() - t:.1f}s")
-    rpm_test(blocks)
+    rpm_test(blocks, new_version, fp)
     sizes = ", ".join(f"{p.name} {p.stat().st_size // 1024} KiB"
                       for p in sorted(PACKAGES.glob("*")) if p.suffix in (".deb", ".rpm"))
     log(f"PASS: {checks} checks in {time.monotonic() - T0:.1f}s ({sizes})")
