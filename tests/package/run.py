@@ -158,6 +158,7 @@ def cached_tarball(deb):
         old.unlink()
     log(f"mmdebstrap --variant=apt --include={include} {SUITE} (not cached yet)")
     tmp = tar.with_suffix(".tmp.tar")
+    tmp.unlink(missing_ok=True)  # from an interrupted run
     run(["mmdebstrap", "--variant=apt", f"--include={include}", SUITE, str(tmp), MIRROR])
     tmp.rename(tar)
     log(f"root cached in {tar} ({tar.stat().st_size // 1024 // 1024} MB)")
@@ -432,8 +433,8 @@ def rpm_test(blocks, version, fingerprint):
 
 def main():
     if os.geteuid() != 0:
-        fail("needs root (mmdebstrap, chroot, mount and network namespaces); run it as root, "
-             "as .ci/run and `make test` do. Nothing was tested.")
+        fail("needs root (mmdebstrap, chroot, mount and network namespaces); run `make test` "
+             "or `make package-test` as root. Nothing was tested.")
     for tool in ("mmdebstrap", "unshare", "nsenter", "curl", "lintian", "rpmbuild", "rpmlint"):
         if not shutil.which(tool):
             fail(f"{tool} is not installed (sh cli/install-deps.sh installs it)")
@@ -444,10 +445,13 @@ def main():
     old_deb = deb_for(old_version, fp, unit_tests=False)
     new_deb = deb_for(new_version, fp)
     for deb in (new_deb,):
-        p = run(["lintian", "--fail-on", "error,warning", str(deb)], check_rc=False)
-        (WORK).mkdir(parents=True, exist_ok=True)
+        p = run(["lintian", "-I", "--pedantic", "--fail-on", "error,warning", str(deb)],
+                check_rc=False)
+        WORK.mkdir(parents=True, exist_ok=True)
         (WORK / "lintian.log").write_text(p.stdout + p.stderr)
         check(p.returncode == 0, f"lintian {deb.name}: no errors, no warnings", p.stdout)
+        check("hardening-no-" not in p.stdout, "lintian: no hardening-no-* tag (bindnow, "
+              "fortify): the Makefile took the distribution's flags", p.stdout)
     t = time.monotonic()
     deb_test(blocks, old_deb, new_deb, old_version, new_version)
     log(f"Debian root part took {time.monotonic() - t:.1f}s")
