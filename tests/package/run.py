@@ -1,11 +1,14 @@
 #!/usr/bin/python3
 """make package-test: the packages, proven by installing them the way hospital IT does.
 
-Debian: a Debian 12 root made by mmdebstrap (--variant=apt, apache2 and postgresql), cached as a
-tarball under build/package-test/ and unpacked afresh for every run, with a policy-rc.d that
-forbids starting services. Everything in it runs in a private mount and network namespace
-(unshare), so httpd listens on port 80 and PostgreSQL on 5432 of its own loopback without
-meeting anything on this machine, and nothing is left mounted afterwards. The install,
+Debian: a Debian 12 root made by mmdebstrap (--variant=apt, apache2 and postgresql, plus the
+package's own dependencies so that installing needs no network), unpacked once under
+build/package-test/ (rebuilt when missing or when the dependencies change) and used as the
+read-only layer of an overlay, so every run starts from a clean root in a fraction of a second;
+a policy-rc.d forbids starting services. Everything in it runs in a private mount and network
+namespace (unshare), so httpd listens on port 80 and PostgreSQL on 5432 of its own loopback
+without meeting anything on this machine (the root's "free port"), and nothing is left mounted
+afterwards. The install,
 site, database and upgrade steps are the shell blocks of README.md marked
 `<!-- package-test: NAME -->`, run verbatim.
 
@@ -151,11 +154,13 @@ def cached_tarball(deb):
     include = ",".join([INCLUDE] + runtime_depends(deb))
     key = hashlib.sha256(f"{SUITE} {include} {MIRROR}".encode()).hexdigest()[:12]
     tar = WORK / f"{SUITE}-{key}.tar"
-    if tar.exists():
-        log(f"cached root {tar.name}")
+    if tar.with_suffix(".base").is_dir() or tar.exists():
+        log(f"cached root {tar.stem}")
         return tar
     for old in WORK.glob(f"{SUITE}-*.tar"):
         old.unlink()
+    for old in WORK.glob(f"{SUITE}-*.base"):
+        shutil.rmtree(old, ignore_errors=True)
     log(f"mmdebstrap --variant=apt --include={include} {SUITE} (not cached yet)")
     tmp = tar.with_suffix(".tmp.tar")
     tmp.unlink(missing_ok=True)  # from an interrupted run
@@ -165,21 +170,37 @@ def cached_tarball(deb):
     return tar
 
 
+def cached_base(tar):
+    """The root unpacked once beside its tarball: the read-only lower layer of every run."""
+    base = tar.with_suffix(".base")
+    if not base.is_dir():
+        log(f"unpacking {tar.name} once")
+        tmp = tar.with_suffix(".base.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        run(["tar", "-xf", str(tar), "-C", str(tmp)])
+        tmp.rename(base)
+        tar.unlink()  # the unpacked root is the cache from now on
+    for old in WORK.glob("*.base"):
+        if old != base:
+            shutil.rmtree(old, ignore_errors=True)
+    return base
+
+
 class Root:
-    """A fresh root from the tarball, and a holder process owning its mount and network
-    namespaces; sh() runs a shell script in the root, inside them."""
+    """A fresh root for every run: an overlay of the cached one (what a run writes goes into
+    build/package-test/upper/, emptied each time), mounted by a holder process in its own mount
+    and network namespaces; sh() runs a shell script in the root, inside them. The host sees
+    the root through /proc/<holder>/root (self.view)."""
 
     def __init__(self, tar):
+        base = cached_base(tar)
         self.dir = WORK / "root"
-        if self.dir.exists():
-            shutil.rmtree(self.dir)
-        self.dir.mkdir()
-        run(["tar", "-xf", str(tar), "-C", str(self.dir)])
-        policy = self.dir / "usr/sbin/policy-rc.d"
-        policy.write_text("#!/bin/sh\n# package-test: no service starts during installation\n"
-                          "exit 101\n")
-        policy.chmod(0o755)
-        (self.dir / "etc/resolv.conf").write_text("")
+        upper, ovwork = WORK / "upper", WORK / "ovwork"
+        for d in (upper, ovwork):
+            shutil.rmtree(d, ignore_errors=True)
+            d.mkdir()
+        self.dir.mkdir(exist_ok=True)
         pidfile = WORK / "holder.pid"
         pidfile.unlink(missing_ok=True)
         self.holder = subprocess.Popen(
@@ -191,9 +212,18 @@ class Root:
             time.sleep(0.05)
         self.pid = pidfile.read_text().strip()
         r = str(self.dir)
-        self.host(f"ip link set lo up && mount -t proc proc {r}/proc && "
+        self.host(f"ip link set lo up && "
+                  f"mount -t overlay overlay -o lowerdir={base},upperdir={upper},"
+                  f"workdir={ovwork} {r} && "
+                  f"mount -t proc proc {r}/proc && "
                   f"mount --rbind /dev {r}/dev && mount -t tmpfs tmpfs {r}/run && "
                   f"mount -t tmpfs tmpfs {r}/tmp")
+        self.view = Path(f"/proc/{self.pid}/root") / r.lstrip("/")
+        policy = self.view / "usr/sbin/policy-rc.d"
+        policy.write_text("#!/bin/sh\n# package-test: no service starts during installation\n"
+                          "exit 101\n")
+        policy.chmod(0o755)
+        (self.view / "etc/resolv.conf").write_text("")
         # What systemd-tmpfiles makes on a booted system.
         self.sh("install -d -m 1777 /run/lock && "
                 "install -d -o postgres -g postgres -m 2775 /run/postgresql")
@@ -216,12 +246,12 @@ class Root:
 
     def file(self, path):
         try:
-            return (self.dir / path.lstrip("/")).read_text(errors="replace")
+            return (self.view / path.lstrip("/")).read_text(errors="replace")
         except (FileNotFoundError, IsADirectoryError):
             return ""
 
     def exists(self, path):
-        return os.path.lexists(self.dir / path.lstrip("/"))
+        return os.path.lexists(self.view / path.lstrip("/"))
 
     def http(self, method, path, body=None, token=None):
         """(status, parsed JSON or text, headers text) from curl inside the network namespace."""
@@ -240,17 +270,36 @@ class Root:
             data = text
         return status, data, head
 
+    def processes(self):
+        """Pids of the processes whose root is this root (httpd, PostgreSQL, ...)."""
+        pids = []
+        for d in Path("/proc").iterdir():
+            if d.name.isdigit():
+                try:
+                    if os.readlink(d / "root") == str(self.dir):
+                        pids.append(int(d.name))
+                except OSError:
+                    pass
+        return pids
+
     def close(self):
-        # httpd and PostgreSQL of the root, then the holder: its namespaces (and mounts) go.
+        # httpd and PostgreSQL of the root (only those: found by their root directory), then
+        # the holder: its namespaces, and with them every mount, go.
         self.sh("apache2ctl stop >/dev/null 2>&1 || true; "
                 "pg_ctlcluster 15 main stop -m fast >/dev/null 2>&1 || true", check_rc=False)
-        for _ in range(50):
-            if not self.sh("pgrep -x apache2 >/dev/null || pgrep -x postgres >/dev/null",
-                           check_rc=False).returncode:
-                time.sleep(0.1)
+        for _ in range(100):
+            if not self.processes():
+                break
+            time.sleep(0.1)
+        for pid in self.processes():
+            try:
+                os.kill(pid, 9)
+            except OSError:
+                pass
         self.holder.kill()
         self.holder.wait()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        shutil.rmtree(WORK / "upper", ignore_errors=True)
+        shutil.rmtree(WORK / "ovwork", ignore_errors=True)
 
 
 # ---- the Debian proof ----------------------------------------------------------------------
@@ -271,10 +320,10 @@ def wait_health(root, want_status, tries=50):
 def deb_test(blocks, old_deb, new_deb, old_version, new_version):
     root = Root(cached_tarball(new_deb))
     try:
-        log(f"fresh root ready ({root.dir})")
+        log(f"fresh root ready ({root.dir}, an overlay)")
         inst = "/root/pkgs"
         for name, deb in (("old", old_deb), ("new", new_deb)):
-            d = root.dir / inst.lstrip("/") / name
+            d = root.view / inst.lstrip("/") / name
             d.mkdir(parents=True)
             shutil.copy2(deb, d / deb.name)
 
@@ -285,16 +334,14 @@ def deb_test(blocks, old_deb, new_deb, old_version, new_version):
         mods = root.sh("apache2ctl -M 2>&1").stdout
         check("carechain_module (shared)" in mods and "dbd_module (shared)" in mods,
               "apache2ctl -M lists carechain_module and dbd_module")
-        key = root.dir / "etc/carechain/jwt.key"
+        key = root.view / "etc/carechain/jwt.key"
         st = key.stat()
         check(len(key.read_bytes()) == 48 and oct(st.st_mode & 0o777) == "0o640",
               "postinst made a 48-byte jwt.key, 0640")
-        d = (root.dir / "etc/carechain").stat()
         grp = root.sh("stat -c %U:%G:%a /etc/carechain /etc/carechain/jwt.key "
                       "/var/spool/carechain/mail").stdout.split()
         check(grp == ["root:www-data:750", "root:www-data:640", "www-data:www-data:750"],
               "/etc/carechain 0750 root:www-data, key root:www-data, mail spool www-data", grp)
-        del d
         root.sh(blocks["deb-site"])
         st, data, head = wait_health(root, 503)
         check(st == 503 and "application/json" in head and j(data, "database") == "not configured"
@@ -338,7 +385,7 @@ def deb_test(blocks, old_deb, new_deb, old_version, new_version):
         # 3. upgrade, with an edited conffile
         conf = "/etc/apache2/mods-available/carechain.conf"
         edited = root.file(conf) + "\n# edited by the hospital's IT\nCarechainBcryptCost 11\n"
-        (root.dir / conf.lstrip("/")).write_text(edited)
+        (root.view / conf.lstrip("/")).write_text(edited)
         p = root.sh(blocks["deb-upgrade"], cwd=f"{inst}/new")
         upgrade_log = p.stdout + p.stderr
         check(f"Unpacking libapache2-mod-carechain ({new_version}) over ({old_version})"
