@@ -21,9 +21,16 @@ PKG_LIBS     = $(shell pkg-config --libs $(PKGS))
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 
-WARN    := -Wall -Wextra -Werror
+# The release: VERSION is the one place it is written (packages and /api/health/ take it).
+VERSION := $(shell cat VERSION)
+
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment are honoured (a package build passes the
+# distribution's hardening flags through them); WARN stays -Werror for `make test`.
+WARN    ?= -Wall -Wextra -Werror
 OPT     ?= -O2 -g
-CFLAGS_ALL = -std=gnu11 $(WARN) $(OPT) -fPIC -I. -I$(G) -I$(HTTPD_INC) $(PKG_CFLAGS)
+CFLAGS  ?= $(OPT)
+CFLAGS_ALL = -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) -fPIC -I. -I$(G) -I$(HTTPD_INC) $(PKG_CFLAGS) \
+             -DCC_VERSION='"$(VERSION)"'
 
 # Pure code: no httpd headers, linked by the unit tests and (partly) by carechainctl.
 PURE_SRC := core/router.c core/pagination.c core/jwt.c core/validate.c core/password_rules.c \
@@ -68,20 +75,20 @@ $(GEN_SAMPLE): cli/sample_data.sql cli/gen_sql_string.sh
 	sh cli/gen_sql_string.sh $@ cc_sample_data_sql cli/sample_data.sql
 
 # Built under a temporary name and renamed: a running httpd may have the old file mapped.
-$(B)/mod_carechain.so: $(MOD_SRC) $(GEN_WORDS) $(HEADERS)
+$(B)/mod_carechain.so: $(MOD_SRC) $(GEN_WORDS) $(HEADERS) VERSION
 	@mkdir -p $(B)
-	$(CC) $(CFLAGS_ALL) -shared -o $@.tmp $(MOD_SRC) $(GEN_WORDS) $(PKG_LIBS)
+	$(CC) $(CFLAGS_ALL) -shared $(LDFLAGS) -o $@.tmp $(MOD_SRC) $(GEN_WORDS) $(PKG_LIBS)
 	mv -f $@.tmp $@
 
-$(B)/carechainctl: $(CLI_SRC) $(GEN_WORDS) $(GEN_MIGR) $(GEN_DATA) $(GEN_SAMPLE) $(HEADERS)
+$(B)/carechainctl: $(CLI_SRC) $(GEN_WORDS) $(GEN_MIGR) $(GEN_DATA) $(GEN_SAMPLE) $(HEADERS) VERSION
 	@mkdir -p $(B)
-	$(CC) $(CFLAGS_ALL) -o $@.tmp $(CLI_SRC) $(GEN_WORDS) $(GEN_MIGR) $(GEN_DATA) $(GEN_SAMPLE) \
-	    $(PKG_LIBS)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@.tmp $(CLI_SRC) $(GEN_WORDS) $(GEN_MIGR) $(GEN_DATA) \
+	    $(GEN_SAMPLE) $(PKG_LIBS)
 	mv -f $@.tmp $@
 
 $(B)/unit-tests: $(UNIT_SRC) $(PURE_SRC) $(GEN_WORDS) $(HEADERS)
 	@mkdir -p $(B)
-	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -o $@ $(UNIT_SRC) $(PURE_SRC) $(GEN_WORDS) \
+	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $(UNIT_SRC) $(PURE_SRC) $(GEN_WORDS) \
 	    $(PKG_LIBS) $(CHECK_LIBS)
 
 $(B)/unit-tests-asan: $(UNIT_SRC) $(PURE_SRC) $(GEN_WORDS) $(HEADERS)
@@ -152,6 +159,7 @@ test:
 	$(MAKE) unit-asan
 	$(MAKE) fuzz-short
 	$(MAKE) api
+	$(MAKE) package-test
 
 run:
 	@sh cli/install-deps.sh
@@ -191,3 +199,16 @@ check-layers:
 
 clean:
 	rm -rf $(B)
+
+# ---- packages (packaging/README.md): both into build/packages/, at the version of VERSION ------
+.PHONY: deb rpm package-test
+deb:
+	sh packaging/build-deb.sh
+
+rpm:
+	sh packaging/build-rpm.sh
+
+# Installs, configures, upgrades and purges the .deb in a cached Debian 12 root (root only).
+package-test:
+	$(PY) tests/package/run.py
+

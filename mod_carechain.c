@@ -12,12 +12,12 @@
 
 static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
+    int rv;
     (void)plog;
     (void)ptemp;
-    int rv;
-    cc_db_post_config(pconf);
     if ((rv = cc_config_post_config(pconf, s)) != OK)
         return rv;
+    cc_db_post_config(pconf, s);
     cc_stream_post_config(pconf, s, cc_stream_cap(s));
     return OK;
 }
@@ -89,6 +89,10 @@ static int cc_handler(request_rec *r)
      * of repeated keys win. */
     if (!cc_query_parse(r->pool, r->args, &q->query))
         return cc_error(q, HTTP_BAD_REQUEST, "parse_error", "The query string is not valid UTF-8.");
+    /* A server without a key or a database still starts (a package installed before the site
+     * is configured must not take httpd down); its API says what is missing. */
+    if (q->sc->unconfigured)
+        return cc_h_unconfigured(q);
     allowed_origin = cc_cors(q);
     if (r->method_number == M_OPTIONS)
         return options(q, allowed_origin);

@@ -40,7 +40,7 @@
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: carechainctl [--db CONNINFO] [--sql-dir DIR] COMMAND\n"
+    fprintf(stderr, "usage: carechainctl [--db CONNINFO] [--sql-dir DIR] COMMAND | --version\n"
                     "  migrate\n"
                     "  createsuperuser --email EMAIL [--password-file FILE] [--first-name N] "
                     "[--last-name N] [--bcrypt-cost N]\n"
@@ -761,6 +761,29 @@ static int cmd_check(apr_pool_t *p, PGconn *c, const char *keyfile, const char *
     return bad ? 1 : 0;
 }
 
+/* The files of a packaged installation (README "Install on Debian/Ubuntu"). */
+#define DEFAULT_KEY "/etc/carechain/jwt.key"
+#define HTTPD_DB_CONF "/etc/carechain/database.conf"
+
+/* check, on a packaged installation (/etc/carechain exists): does httpd have a database? */
+static void check_installed_files(const char *keyfile)
+{
+    if (access("/etc/carechain", F_OK) != 0)
+        return;
+    if (access(HTTPD_DB_CONF, F_OK) != 0)
+        fprintf(stderr,
+                "check: %s is missing: httpd has no database and /api/ answers 503 "
+                "(DBDriver pgsql and DBDParams go there)\n",
+                HTTPD_DB_CONF);
+    else
+        printf("check: %s present\n", HTTPD_DB_CONF);
+    if (!keyfile)
+        fprintf(stderr,
+                "check: %s is missing (the package creates it; reinstall or create 48 "
+                "random bytes)\n",
+                DEFAULT_KEY);
+}
+
 int main(int argc, const char *const *argv)
 {
     apr_pool_t *p;
@@ -778,6 +801,10 @@ int main(int argc, const char *const *argv)
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage();
+            return 0;
+        }
+        if (!strcmp(a, "--version")) {
+            printf("carechainctl %s\n", CC_VERSION);
             return 0;
         }
         if (a[0] == '-' && !next) {
@@ -829,9 +856,21 @@ int main(int argc, const char *const *argv)
         return cmd_statement(label);
     }
     db = find_conninfo(p, db);
+    if (!strcmp(cmd, "check") && !keyfile && access(DEFAULT_KEY, F_OK) == 0)
+        keyfile = DEFAULT_KEY; /* the packages' key */
+    if (!strcmp(cmd, "check"))
+        check_installed_files(keyfile);
     if (!db) {
-        fprintf(stderr, "carechainctl: no database: give --db, set CARECHAIN_DB, or start "
-                        "`make run` (which writes var/conninfo)\n");
+        if (!strcmp(cmd, "check")) {
+            fprintf(stderr, "check: no database is configured for carechainctl: write its libpq "
+                            "conninfo to /etc/carechain/conninfo (or give --db, set "
+                            "CARECHAIN_DB), then run carechainctl migrate and "
+                            "carechainctl createsuperuser\n");
+            return 1;
+        }
+        fprintf(stderr, "carechainctl: no database: give --db, set CARECHAIN_DB, write "
+                        "/etc/carechain/conninfo, or start `make run` (which writes "
+                        "var/conninfo)\n");
         return 2;
     }
     c = connect_db(db);

@@ -27,7 +27,10 @@ extern module AP_MODULE_DECLARE_DATA carechain_module;
 /* Our own log tags (httpd's AHnnnnn numbers belong to httpd). */
 #define CC_LOGNO(n) "CC" #n ": "
 
-#define CC_VERSION "0.1.0"
+/* The release, from the VERSION file (the Makefile passes it; packages take theirs from it). */
+#ifndef CC_VERSION
+#define CC_VERSION "unknown"
+#endif
 
 /* ---- request context -------------------------------------------------------------------- */
 

@@ -446,11 +446,13 @@ static int read_key(apr_pool_t *pconf, server_rec *sv, cc_server_conf_t *c)
     apr_size_t got;
     apr_status_t rv;
     if (!c->jwt_key_file) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, sv,
-                     CC_LOGNO(01001) "CarechainJWTKeyFile is not set: mod_carechain cannot "
-                                     "sign or verify tokens without a key of at least %d bytes",
+        c->unconfigured = "CarechainJWTKeyFile is not set: the API cannot sign or verify tokens.";
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, sv,
+                     CC_LOGNO(01001) "CarechainJWTKeyFile is not set: mod_carechain cannot sign or "
+                                     "verify tokens without a key of at least %d bytes, so /api/ "
+                                     "answers 503 here",
                      CC_JWT_MIN_KEY);
-        return HTTP_INTERNAL_SERVER_ERROR;
+        return OK;
     }
     rv = apr_file_open(&f, c->jwt_key_file, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, pconf);
     if (rv == APR_SUCCESS)
@@ -483,9 +485,12 @@ int cc_config_post_config(apr_pool_t *pconf, server_rec *s)
     server_rec *sv;
     int rv;
     for (sv = s; sv; sv = sv->next) {
-        cc_server_conf_t *c = ap_get_module_config(sv->module_config, &carechain_module);
-        /* what is still unset takes the default: the defaults are merged in as the base */
-        *c = *(cc_server_conf_t *)cc_config_merge_server(pconf, (void *)&defaults, c);
+        /* What is still unset takes the default: the defaults are merged in as the base. Each
+         * server gets its own record: a virtual host without directives of ours shares the main
+         * server's, and what post_config finds (the key, `unconfigured`) is per server. */
+        cc_server_conf_t *c = cc_config_merge_server(
+            pconf, (void *)&defaults, ap_get_module_config(sv->module_config, &carechain_module));
+        ap_set_module_config(sv->module_config, &carechain_module, c);
         if ((rv = read_key(pconf, sv, c)) != OK)
             return rv;
     }

@@ -37,6 +37,10 @@ typedef struct {
     int message_window;       /* seconds */
     int stream_max;           /* open streams per process (prefork: per server) */
     int stream_heartbeat;     /* seconds between heartbeat comments */
+    /* Set at post_config when this server cannot serve the API (no CarechainJWTKeyFile, no
+     * DBDriver): why, for its 503 answers. httpd still starts and serves everything else. */
+    const char *unconfigured;
+    int db_unconfigured; /* no DBDriver reaches this server */
 } cc_server_conf_t;
 
 typedef struct {
@@ -53,7 +57,9 @@ void *cc_config_merge_dir(apr_pool_t *p, void *base, void *add);
 
 /* At post_config, for every server: fills unset fields from the defaults and reads the JWT
  * key file into pconf. Logs why and returns an HTTP error status (httpd then refuses to start)
- * when a key is missing, unreadable or too short; OK otherwise. */
+ * when a configured key is unreadable or too short; OK otherwise. A server without
+ * CarechainJWTKeyFile starts with `unconfigured` set (its /api/ answers 503): installing the
+ * module must not take a site's httpd down. */
 int cc_config_post_config(apr_pool_t *pconf, server_rec *s);
 
 /* The largest JSON or form body a location accepts (CarechainMaxBodySize or its default). */

@@ -181,8 +181,57 @@ const char *cc_db_conninfo(void)
     return dbd_params;
 }
 
-void cc_db_post_config(apr_pool_t *p)
+/* A DBDriver among d and its children, <VirtualHost> sections left out when skip_vhosts. */
+static int has_dbdriver(const ap_directive_t *d, int skip_vhosts)
 {
+    for (; d; d = d->next) {
+        if (!strcasecmp(d->directive, "DBDriver"))
+            return 1;
+        if (skip_vhosts && !strcasecmp(d->directive, "<VirtualHost"))
+            continue;
+        if (d->first_child && has_dbdriver(d->first_child, skip_vhosts))
+            return 1;
+    }
+    return 0;
+}
+
+/* The <VirtualHost> section that defined server s (httpd records its file and line). */
+static const ap_directive_t *vhost_section(const ap_directive_t *d, const server_rec *s)
+{
+    for (; d; d = d->next) {
+        const ap_directive_t *in;
+        if (!strcasecmp(d->directive, "<VirtualHost")
+            && (unsigned)d->line_num == s->defn_line_number && d->filename && s->defn_name
+            && !strcmp(d->filename, s->defn_name))
+            return d;
+        if (d->first_child && (in = vhost_section(d->first_child, s)))
+            return in;
+    }
+    return NULL;
+}
+
+void cc_db_post_config(apr_pool_t *p, server_rec *s)
+{
+    server_rec *sv;
+    int main_has = has_dbdriver(ap_conftree, 1);
+    /* mod_dbd answers "Not configured" (and logs it) for a server no DBDriver reaches: such a
+     * server's /api/ answers 503 saying so, without asking mod_dbd */
+    for (sv = s; sv; sv = sv->next) {
+        cc_server_conf_t *c = ap_get_module_config(sv->module_config, &carechain_module);
+        const ap_directive_t *vh;
+        if (main_has
+            || (sv->is_virtual && (vh = vhost_section(ap_conftree, sv))
+                && has_dbdriver(vh->first_child, 0)))
+            continue;
+        c->db_unconfigured = 1;
+        if (!c->unconfigured)
+            c->unconfigured = "No database is configured: set DBDriver pgsql and DBDParams "
+                              "(carechainctl check says what else is missing).";
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, sv,
+                     CC_LOGNO(01109) "no DBDriver is configured for this server: /api/ answers "
+                                     "503 until DBDriver pgsql and DBDParams are set");
+    }
+
     /* mod_dbd keeps its parameters to itself; the directive tree still has them (the first
      * DBDParams, which for the usual single database is the one every server uses) */
     const ap_directive_t *d = find_dbd_params(ap_conftree);

@@ -63,8 +63,10 @@ int cc_val_bool(PGresult *res, int row, int col);
 
 /* Registered at child init: fetches mod_dbd's optional functions. 0 when mod_dbd is absent. */
 int cc_db_init(apr_pool_t *p);
-/* At post_config: the database's address for the outage probe, from the first DBDParams. */
-void cc_db_post_config(apr_pool_t *p);
+/* At post_config (after cc_config_post_config): the database's address for the outage probe,
+ * from the first DBDParams, and for every server that no DBDriver reaches, db_unconfigured and
+ * its `unconfigured` reason (logged once per server). */
+void cc_db_post_config(apr_pool_t *p, server_rec *s);
 /* The first DBDParams of the configuration as written (pconf), or NULL: for a connection of
  * our own outside mod_dbd's pool (the live stream's listener). */
 const char *cc_db_conninfo(void);

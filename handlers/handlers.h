@@ -156,5 +156,7 @@ int cc_h_admin_user_activation(cc_req_t *q);
 int cc_h_admin_dashboard(cc_req_t *q);
 int cc_h_admin_activity(cc_req_t *q);
 int cc_h_admin_audit_log(cc_req_t *q);
+/* packaging: every /api/ request of a server without a key or a database (handlers/service.c) */
+int cc_h_unconfigured(cc_req_t *q);
 
 #endif

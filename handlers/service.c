@@ -25,3 +25,17 @@ int cc_h_health(cc_req_t *q)
         q, HTTP_OK,
         cc_jpack(q, "{s:s, s:s, s:s}", "status", "ok", "database", "ok", "version", CC_VERSION));
 }
+
+/* Every /api/ request of a server that cannot serve the API yet (no CarechainJWTKeyFile or no
+ * DBDriver): 503 saying what is missing; /api/health/ in the health check's shape. */
+int cc_h_unconfigured(cc_req_t *q)
+{
+    const char *db = q->sc->db_unconfigured ? "not configured" : "not checked";
+    apr_table_setn(q->r->headers_out, "Cache-Control", "no-store");
+    if (!strcmp(q->path, "health/") && (q->r->method_number == M_GET))
+        return cc_json(q, HTTP_SERVICE_UNAVAILABLE,
+                       cc_jpack(q, "{s:s, s:s, s:s, s:s, s:s}", "status", "unavailable", "database",
+                                db, "code", "not_configured", "detail", q->sc->unconfigured,
+                                "version", CC_VERSION));
+    return cc_error(q, HTTP_SERVICE_UNAVAILABLE, "not_configured", q->sc->unconfigured);
+}
