@@ -611,3 +611,40 @@ const char *cc_rows_json_array(cc_req_t *q, PGresult *res, int col, int from, in
     }
     return apr_pstrcat(q->pool, "[", apr_array_pstrcat(q->pool, items, ','), "]", NULL);
 }
+
+static const char *feed_link(cc_req_t *q, cc_cursor_dir_t dir, apr_int64_t position)
+{
+    return cc_cursor_link(q->pool, cc_base_url(q), q->r->uri, q->r->args,
+                          cc_cursor_encode(q->pool, dir, position));
+}
+
+void cc_feed_page(cc_req_t *q, PGresult *res, int id_col, int more_col, apr_int64_t size,
+                  const cc_cursor_t *c, int first, int *from, int *to, const char **next,
+                  const char **prev)
+{
+    int i, nrows = 0, extra;
+    apr_int64_t top = 0, bottom = 0;
+    for (i = 0; i < PQntuples(res); i++)
+        if (cc_val(q, res, i, id_col))
+            nrows++;
+    extra = nrows > size;
+    *from = c->dir == CC_CURSOR_NEWER && extra ? 1 : 0; /* the surplus row is the newest */
+    *to = *from + (extra ? (int)size : nrows);
+    *next = *prev = NULL;
+    if (*to > *from) {
+        top = cc_val_int(res, *from, id_col);
+        bottom = cc_val_int(res, *to - 1, id_col);
+    }
+    if (c->dir == CC_CURSOR_OLDER) {
+        if (extra)
+            *next = feed_link(q, CC_CURSOR_OLDER, bottom);
+        if (!first && cc_val_bool(res, 0, more_col))
+            *prev = feed_link(q, CC_CURSOR_NEWER, *to > *from ? top : c->position - 1);
+    }
+    else {
+        if (extra)
+            *prev = feed_link(q, CC_CURSOR_NEWER, top);
+        if (cc_val_bool(res, 0, more_col))
+            *next = feed_link(q, CC_CURSOR_OLDER, *to > *from ? bottom : c->position + 1);
+    }
+}

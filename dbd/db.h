@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 #include "../core/cc.h"
+#include "../core/cursor.h"
 #include "statements.h"
 
 /* Runs statement `id` with its parameters (const char *, NULL = SQL NULL; the count comes from
@@ -59,6 +60,14 @@ apr_int64_t cc_val_int(PGresult *res, int row, int col);
 /* The non-NULL JSON texts of column `col` in rows [from, to) joined into one JSON array text,
  * in r->pool (list endpoints whose rows come out of PostgreSQL already rendered). */
 const char *cc_rows_json_array(cc_req_t *q, PGresult *res, int col, int from, int to);
+/* The page of a keyset feed (CONTRACT §1 cursors, core/cursor.h) from its query's rows: those
+ * whose column id_col is set are the page, newest first, one more than `size` telling that the
+ * walk goes on in the cursor's direction; row 0's boolean column more_col tells that rows lie
+ * beyond the boundary the other way. Sets [*from, *to), the rows to render, and the links to the
+ * next and previous pages (NULL: none). `first`: no cursor was given (the newest rows). */
+void cc_feed_page(cc_req_t *q, PGresult *res, int id_col, int more_col, apr_int64_t size,
+                  const cc_cursor_t *c, int first, int *from, int *to, const char **next,
+                  const char **prev);
 int cc_val_bool(PGresult *res, int row, int col);
 
 /* Registered at child init: fetches mod_dbd's optional functions. 0 when mod_dbd is absent. */

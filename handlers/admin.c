@@ -316,20 +316,13 @@ int cc_h_admin_dashboard(cc_req_t *q)
 
 /* ---- feeds: recent-activity/ and audit-log/ --------------------------------------------- */
 
-static const char *feed_link(cc_req_t *q, cc_cursor_dir_t dir, apr_int64_t position)
-{
-    return cc_cursor_link(q->pool, cc_base_url(q), q->r->uri, q->r->args,
-                          cc_cursor_encode(q->pool, dir, position));
-}
-
 /* {"next", "previous", "results"}, keyset on id newest first (core/cursor.h); no ?cursor= (or
  * an empty one) starts at the newest row. kind: the feed of cc_admin_feed. */
 static int feed(cc_req_t *q, const char *kind, json_t *filters)
 {
     const char *text = apr_table_get(q->query, "cursor");
     cc_cursor_t c = {CC_CURSOR_OLDER, 0};
-    int first = !text || !*text, nrows = 0, from, to, extra, i;
-    apr_int64_t top = 0, bottom = 0;
+    int first = !text || !*text, from, to;
     const char *next = NULL, *prev = NULL;
     cc_page_t pg;
     PGresult *res;
@@ -343,28 +336,7 @@ static int feed(cc_req_t *q, const char *kind, json_t *filters)
               first ? FEED_TOP : cc_id_str(q, c.position), cc_id_str(q, pg.size + 1),
               c.dir == CC_CURSOR_OLDER ? "true" : "false"))
         return cc_db_fail(q);
-    for (i = 0; i < PQntuples(res); i++)
-        if (cc_val(q, res, i, 1))
-            nrows++;
-    extra = nrows > pg.size;
-    from = c.dir == CC_CURSOR_NEWER && extra ? 1 : 0; /* the surplus row is the newest */
-    to = from + (extra ? (int)pg.size : nrows);
-    if (to > from) {
-        top = cc_val_int(res, from, 1);
-        bottom = cc_val_int(res, to - 1, 1);
-    }
-    if (c.dir == CC_CURSOR_OLDER) {
-        if (extra)
-            next = feed_link(q, CC_CURSOR_OLDER, bottom);
-        if (!first && cc_val_bool(res, 0, 0))
-            prev = feed_link(q, CC_CURSOR_NEWER, to > from ? top : c.position - 1);
-    }
-    else {
-        if (extra)
-            prev = feed_link(q, CC_CURSOR_NEWER, top);
-        if (cc_val_bool(res, 0, 0))
-            next = feed_link(q, CC_CURSOR_OLDER, to > from ? bottom : c.position + 1);
-    }
+    cc_feed_page(q, res, 1, 0, pg.size, &c, first, &from, &to, &next, &prev);
     cc_jtext_begin(&out, q->pool);
     cc_jtext_str(&out, "next", next);
     cc_jtext_str(&out, "previous", prev);

@@ -246,12 +246,6 @@ int cc_h_conversation_hide(cc_req_t *q)
 
 /* ---- messages --------------------------------------------------------------------------- */
 
-static const char *feed_link(cc_req_t *q, cc_cursor_dir_t dir, apr_int64_t position)
-{
-    return cc_cursor_link(q->pool, cc_base_url(q), q->r->uri, q->r->args,
-                          cc_cursor_encode(q->pool, dir, position));
-}
-
 /* messages/: always a keyset feed, newest first ({"next", "previous", "results"}, see
  * core/cursor.h); no ?cursor= (or an empty one) starts at the newest message. */
 int cc_h_messages_list(cc_req_t *q)
@@ -259,8 +253,7 @@ int cc_h_messages_list(cc_req_t *q)
     cc_page_t pg;
     cc_cursor_t c = {CC_CURSOR_OLDER, 0};
     const char *text = apr_table_get(q->query, "cursor"), *next = NULL, *prev = NULL;
-    int first = !text || !*text, nrows = 0, from, to, extra, i;
-    apr_int64_t top = 0, bottom = 0;
+    int first = !text || !*text, from, to;
     PGresult *res;
     cc_jtext_t out;
 
@@ -274,28 +267,7 @@ int cc_h_messages_list(cc_req_t *q)
         return cc_db_fail(q);
     if (!cc_val_bool(res, 0, 0))
         return cc_not_found(q);
-    for (i = 0; i < PQntuples(res); i++)
-        if (cc_val(q, res, i, 2))
-            nrows++;
-    extra = nrows > pg.size;
-    from = c.dir == CC_CURSOR_NEWER && extra ? 1 : 0; /* the surplus row is the newest */
-    to = from + (extra ? (int)pg.size : nrows);
-    if (to > from) {
-        top = cc_val_int(res, from, 2);
-        bottom = cc_val_int(res, to - 1, 2);
-    }
-    if (c.dir == CC_CURSOR_OLDER) {
-        if (extra)
-            next = feed_link(q, CC_CURSOR_OLDER, bottom);
-        if (cc_val_bool(res, 0, 1) && !first)
-            prev = feed_link(q, CC_CURSOR_NEWER, to > from ? top : c.position - 1);
-    }
-    else {
-        if (extra)
-            prev = feed_link(q, CC_CURSOR_NEWER, top);
-        if (cc_val_bool(res, 0, 1))
-            next = feed_link(q, CC_CURSOR_OLDER, to > from ? bottom : c.position + 1);
-    }
+    cc_feed_page(q, res, 2, 1, pg.size, &c, first, &from, &to, &next, &prev);
     cc_jtext_begin(&out, q->pool);
     cc_jtext_str(&out, "next", next);
     cc_jtext_str(&out, "previous", prev);

@@ -22,12 +22,6 @@ static int filters(cc_req_t *q, const char **is_read, const char **type)
     return 1;
 }
 
-static const char *feed_link(cc_req_t *q, cc_cursor_dir_t dir, apr_int64_t position)
-{
-    return cc_cursor_link(q->pool, cc_base_url(q), q->r->uri, q->r->args,
-                          cc_cursor_encode(q->pool, dir, position));
-}
-
 /* ---- list ------------------------------------------------------------------------------- */
 
 /* ?cursor= form: {"next", "previous", "unread_count", "results"}, keyset on id (see
@@ -37,8 +31,8 @@ static int feed(cc_req_t *q, const char *uid, const char *is_read, const char *t
 {
     cc_page_t pg;
     cc_cursor_t c = {CC_CURSOR_OLDER, 0};
-    int first = !*text, nrows, from, to, extra, i;
-    apr_int64_t unread, top = 0, bottom = 0;
+    int first = !*text, from, to;
+    apr_int64_t unread;
     const char *next = NULL, *prev = NULL, *results;
     PGresult *res;
     cc_jtext_t out;
@@ -57,29 +51,7 @@ static int feed(cc_req_t *q, const char *uid, const char *is_read, const char *t
     /* One row at least (the outer one); the page rows are those with an id, newest first.
      * One row more than the page size tells whether the walk goes on in this direction. */
     unread = cc_val_int(res, 0, 0);
-    nrows = 0;
-    for (i = 0; i < PQntuples(res); i++)
-        if (cc_val(q, res, i, 2))
-            nrows++;
-    extra = nrows > pg.size;
-    from = c.dir == CC_CURSOR_NEWER && extra ? 1 : 0; /* the surplus row is the newest */
-    to = from + (extra ? (int)pg.size : nrows);
-    if (to > from) {
-        top = cc_val_int(res, from, 2);
-        bottom = cc_val_int(res, to - 1, 2);
-    }
-    if (c.dir == CC_CURSOR_OLDER) {
-        if (extra)
-            next = feed_link(q, CC_CURSOR_OLDER, bottom);
-        if (cc_val_bool(res, 0, 1)) /* rows at or above the boundary: never on the first page */
-            prev = feed_link(q, CC_CURSOR_NEWER, to > from ? top : c.position - 1);
-    }
-    else {
-        if (extra)
-            prev = feed_link(q, CC_CURSOR_NEWER, top);
-        if (cc_val_bool(res, 0, 1))
-            next = feed_link(q, CC_CURSOR_OLDER, to > from ? bottom : c.position + 1);
-    }
+    cc_feed_page(q, res, 2, 1, pg.size, &c, first, &from, &to, &next, &prev);
     results = cc_rows_json_array(q, res, 3, from, to);
     cc_jtext_begin(&out, q->pool);
     cc_jtext_str(&out, "next", next);
