@@ -14,8 +14,11 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
 {
     (void)plog;
     (void)ptemp;
+    int rv;
     cc_db_post_config(pconf);
-    return cc_config_post_config(pconf, s);
+    if ((rv = cc_config_post_config(pconf, s)) != OK)
+        return rv;
+    return cc_worker_post_config(pconf, s);
 }
 
 static void child_init(apr_pool_t *p, server_rec *s)

@@ -173,6 +173,13 @@ static const ap_directive_t *find_dbd_params(const ap_directive_t *d)
     return NULL;
 }
 
+static const char *saved_conninfo;
+
+const char *cc_db_conninfo(void)
+{
+    return saved_conninfo;
+}
+
 void cc_db_post_config(apr_pool_t *p)
 {
     /* mod_dbd keeps its parameters to itself; the directive tree still has them (the first
@@ -181,6 +188,7 @@ void cc_db_post_config(apr_pool_t *p)
     if (d) {
         const char *args = d->args;
         char *conninfo = ap_getword_conf(p, &args);
+        saved_conninfo = *conninfo ? conninfo : NULL;
         if (*conninfo && strlen(conninfo) + 20 < sizeof(outage.ping))
             apr_snprintf(outage.ping, sizeof(outage.ping), "%s connect_timeout=2", conninfo);
     }

@@ -65,5 +65,8 @@ int cc_val_bool(PGresult *res, int row, int col);
 int cc_db_init(apr_pool_t *p);
 /* At post_config: the database's address for the outage probe, from the first DBDParams. */
 void cc_db_post_config(apr_pool_t *p);
+/* The libpq conninfo of the first DBDParams (pconf, read at post_config), for the connections
+ * of the background worker that mod_dbd does not give out; NULL when there is none. */
+const char *cc_db_conninfo(void);
 
 #endif

@@ -121,7 +121,8 @@ CC_STMT(mail_insert, 3, CC_WRITE,
 /* SKIP LOCKED lets every process and node deliver without doubles */
 CC_STMT(mail_claim, 0, CC_WRITE,
         "SELECT id, recipient, subject, body, extract(epoch FROM created_at)::bigint FROM mail_outbox"
-        " WHERE sent_at IS NULL AND next_attempt_at <= now() ORDER BY id LIMIT 20"
+        " WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()"
+        " AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY id LIMIT 20"
         " FOR UPDATE SKIP LOCKED")
 CC_STMT(mail_sent, 1, CC_WRITE,
         "UPDATE mail_outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL"
@@ -890,4 +891,24 @@ CC_STMT(testimonial_page_by, 4, CC_READ,
         " WHERE t.given_by = $1::bigint"
         " AND ($2::boolean IS NULL OR (t.status = 'approved') = $2::boolean)"
         " ORDER BY t.created_at DESC, t.id DESC LIMIT $3::bigint OFFSET $4::bigint")
+/* ---- background work (services/worker.c, on the watchdog's own connection; dbd/sql/background.sql) */
+/* $1 node, $2 batch, $3 lease seconds: a committed claim (autocommit) */
+CC_STMT(bg_mail_claim, 3, CC_WRITE,
+        "SELECT id, recipient, subject, body, created, attempts"
+        " FROM cc_bg_mail_claim($1, $2::int, $3::int)")
+/* $1 id, $2 error (NULL: delivered), $3 permanent, $4 max attempts, $5 base, $6 cap seconds */
+CC_STMT(bg_mail_result, 6, CC_WRITE,
+        "SELECT cc_bg_mail_result($1::bigint, $2, $3::boolean, $4::int, $5::int, $6::int)")
+CC_STMT(bg_expire_jobs, 1, CC_WRITE,
+        "SELECT cc_bg_expire_jobs($1::int)")
+CC_STMT(bg_document_expiry, 1, CC_WRITE,
+        "SELECT cc_bg_document_expiry($1::int)")
+/* $1 batch, $2 days delivered mail is kept, $3 days login failures are kept */
+CC_STMT(bg_retention, 3, CC_WRITE,
+        "SELECT cc_bg_retention($1::int, $2::int, $3::int)")
+/* $1 task, $2 node, $3 started (epoch s), $4 ms, $5 result, $6 items, $7 detail, $8 next (epoch) */
+CC_STMT(bg_task_run, 8, CC_WRITE,
+        "INSERT INTO task_runs (task, node, started_at, duration_ms, result, items, detail,"
+        " next_run_at) VALUES ($1, $2, to_timestamp($3::double precision), $4::double precision,"
+        " $5, $6::int, $7, to_timestamp($8::double precision))")
 // clang-format on

@@ -25,8 +25,25 @@ int cc_token_user_load(cc_req_t *q, apr_int64_t uid, cc_token_user_t *u, const c
 
 /* Queues an email in the outbox in the current transaction. 0 on database failure. */
 int cc_mail_queue(cc_req_t *q, const char *to, const char *subject, const char *body);
-/* Delivers queued mail through the configured transport (after commit). Best effort. */
+/* Delivers queued mail through the file: transport (after commit). Best effort. With SMTP it
+ * does nothing: the background worker delivers. */
 void cc_mail_flush(cc_req_t *q);
+/* 1 when the configured transport is SMTP (smtp:// or smtps://), 0 for file:. */
+int cc_mail_smtp(const cc_server_conf_t *c);
+/* The whole message of an outbox row (headers, multipart/alternative text + HTML, CRLF), in p;
+ * NULL with *err set when it cannot be sent (a line break in a header value). */
+const char *cc_mail_render(apr_pool_t *p, const char *from, const char *id, const char *to,
+                           const char *subject, const char *body, apr_time_t created,
+                           const char **err);
+/* A delivery context for the configured transport; for SMTP it owns a libcurl handle (freed
+ * with p) whose connection successive deliveries reuse. NULL when libcurl fails. One thread. */
+typedef struct cc_mailer_s cc_mailer_t;
+cc_mailer_t *cc_mailer_create(apr_pool_t *p, const cc_server_conf_t *c);
+/* Delivers one message: NULL when delivered; otherwise why not (the server's answer when it
+ * gave one; in p), with *permanent set when retrying cannot help (5xx, invalid address). */
+const char *cc_mail_deliver(cc_mailer_t *m, apr_pool_t *p, const char *id, const char *to,
+                            const char *subject, const char *body, apr_time_t created,
+                            int *permanent);
 
 /* ---- events (services/events.c): called inside the transaction of the change -------------- */
 
@@ -65,5 +82,12 @@ int cc_cached_get(cc_req_t *q, const char *key, unsigned groups, cc_cached_t *c,
                   const char **text);
 /* Stores what a miss computed (statements run after cc_cached_get read its stamp). */
 void cc_cached_put(const cc_cached_t *c, apr_int64_t total, const char *text);
+
+/* ---- the background worker (services/worker.c) --------------------------------------------- */
+
+/* At post_config (second pass): registers each task whose CarechainTaskInterval is not off as
+ * a callback of this node's singleton watchdog instance (mod_watchdog), so one process per
+ * node runs them. */
+int cc_worker_post_config(apr_pool_t *pconf, server_rec *s);
 
 #endif

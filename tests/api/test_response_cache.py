@@ -40,6 +40,8 @@ EXCUSED = {
     "user_logins": "a row per login for the analytics (admin answers are never cached)",
     "testimonials": "never in a cached answer (testimonial lists, candidate-details/ and"
                     " hospital-details/, which show the ratings, are computed every time)",
+    "task_runs": "background task runs (operations), never in a cached answer",
+    "notification_preferences": "a user's own settings, never in a cached answer",
 }
 COVERED = {"skills": "catalog", "qualifications": "catalog", "locations": "catalog",
            "jobs": "jobs", "job_skills": "jobs", "job_qualifications": "jobs",
