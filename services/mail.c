@@ -171,7 +171,9 @@ static const char *part(apr_pool_t *p, const char *boundary, const char *type, c
     }
     return apr_pstrcat(p, "--", boundary, "\r\nContent-Type: ", type,
                        "; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n", crlf(p, text),
-                       (*text && text[strlen(text) - 1] == '\n') ? "" : "\r\n", NULL);
+                       /* the line break before a boundary belongs to the boundary: a text's
+                        * own last line break needs one more */
+                       "\r\n", NULL);
 }
 
 const char *cc_mail_render(apr_pool_t *p, const char *from, const char *id, const char *to,
@@ -238,7 +240,8 @@ static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *
 {
     cc_mailer_t *m = ud;
     (void)h;
-    if (type == CURLINFO_HEADER_IN && size > 0) {
+    /* only refusals (4xx, 5xx): the "221 Bye" of the QUIT after one is not the reason */
+    if (type == CURLINFO_HEADER_IN && size > 3 && (data[0] == '4' || data[0] == '5')) {
         size_t n = size;
         while (n > 0 && (data[n - 1] == '\n' || data[n - 1] == '\r'))
             n--;

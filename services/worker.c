@@ -15,8 +15,8 @@
 #define WATCHDOG_NAME "_carechain_worker"
 #define BUDGET apr_time_from_sec(30) /* a run yields the thread to the other tasks after this */
 
-static APR_OPTIONAL_FN_TYPE(ap_watchdog_get_instance) *wd_get_instance;
-static APR_OPTIONAL_FN_TYPE(ap_watchdog_register_callback) *wd_register_callback;
+static APR_OPTIONAL_FN_TYPE(ap_watchdog_get_instance) * wd_get_instance;
+static APR_OPTIONAL_FN_TYPE(ap_watchdog_register_callback) * wd_register_callback;
 
 /* One per process; only the watchdog thread touches it. */
 typedef struct {
@@ -159,8 +159,9 @@ static void task_mail(worker_t *w, apr_pool_t *p, run_t *r)
             break;
     }
     r->items = sent + retried + failed;
-    r->detail = apr_psprintf(p, "{\"sent\": %d, \"retried\": %d, \"failed\": %d, "
-                                "\"claim_held_ms\": %.1f}",
+    r->detail = apr_psprintf(p,
+                             "{\"sent\": %d, \"retried\": %d, \"failed\": %d, "
+                             "\"claim_held_ms\": %.1f}",
                              sent, retried, failed, (double)held_max / 1000.0);
 }
 
@@ -202,11 +203,11 @@ static void task_retention(worker_t *w, apr_pool_t *p, run_t *r)
     batches(w, p, r, CC_ST_bg_retention, 1000, 3, params);
 }
 
-static void (*const task_fns[CC_TASK__COUNT])(worker_t *, apr_pool_t *, run_t *) = {
-    [CC_TASK_MAIL] = task_mail,
-    [CC_TASK_EXPIRE_JOBS] = task_expire_jobs,
-    [CC_TASK_DOCUMENTS] = task_documents,
-    [CC_TASK_RETENTION] = task_retention};
+static void (*const task_fns[CC_TASK__COUNT])(worker_t *, apr_pool_t *,
+                                              run_t *) = {[CC_TASK_MAIL] = task_mail,
+                                                          [CC_TASK_EXPIRE_JOBS] = task_expire_jobs,
+                                                          [CC_TASK_DOCUMENTS] = task_documents,
+                                                          [CC_TASK_RETENTION] = task_retention};
 
 /* ---- the watchdog callback -------------------------------------------------------------- */
 
