@@ -38,7 +38,7 @@ GEN_SAMPLE := $(G)/sample_data_sql.c
 MOD_SRC  := mod_carechain.c core/config.c core/body.c core/http.c core/errors.c core/passwords.c dbd/db.c \
             $(wildcard services/*.c) $(wildcard handlers/*.c) $(PURE_SRC)
 CLI_SRC  := cli/carechainctl.c cli/seed_masters.c cli/sample_data.c core/password_rules.c core/utf8.c \
-            core/validate.c dbd/statements.c
+            core/validate.c dbd/statements.c cli/ops.c
 UNIT_SRC := $(wildcard tests/unit/*.c)
 HEADERS  := $(wildcard core/*.h dbd/*.h services/*.h handlers/*.h cli/*.h)
 MIGRATIONS := $(sort $(wildcard dbd/schema/*.sql)) $(sort $(wildcard dbd/sql/*.sql))

@@ -911,4 +911,14 @@ CC_STMT(bg_task_run, 8, CC_WRITE,
         "INSERT INTO task_runs (task, node, started_at, duration_ms, result, items, detail,"
         " next_run_at) VALUES ($1, $2, to_timestamp($3::double precision), $4::double precision,"
         " $5, $6::int, $7, to_timestamp($8::double precision))")
+/* operations: carechainctl mail status / tasks / mail retry, GET /api/health/?verbose=1 */
+CC_STMT(ops_mail_status, 0, CC_READ,
+        "SELECT cc_ops_mail_status()::text")
+CC_STMT(ops_tasks, 0, CC_READ,
+        "SELECT cc_ops_tasks()::text")
+CC_STMT(ops_mail_retry, 1, CC_WRITE,
+        "SELECT cc_ops_mail_retry($1::bigint)")
+CC_STMT(health_verbose, 1, CC_READ,
+        "SELECT json_build_object('status', 'ok', 'database', 'ok', 'version', $1::text,"
+        " 'mail', cc_ops_mail_status(), 'tasks', cc_ops_tasks())::text")
 // clang-format on

@@ -193,3 +193,52 @@ BEGIN
     RETURN total + n;
 END
 $$;
+
+-- ---- operations (carechainctl mail status / tasks, GET /api/health/?verbose=1) ---------------
+
+-- The outbox at a glance: queued (not yet delivered, not failed), due now, in flight (claimed
+-- by a node), the oldest undelivered message and its age, delivered in the last 24 hours,
+-- failed for good, and the failures by reason (the 20 most frequent).
+CREATE OR REPLACE FUNCTION cc_ops_mail_status() RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'queued', count(*),
+        'due', count(*) FILTER (WHERE next_attempt_at <= now()
+                                  AND (claimed_until IS NULL OR claimed_until < now())),
+        'in_flight', count(*) FILTER (WHERE claimed_until >= now()),
+        'oldest_undelivered', cc_ts(min(created_at)),
+        'oldest_undelivered_age_s', coalesce(round(extract(epoch FROM now() - min(created_at))), 0),
+        'sent_last_24h', (SELECT count(*) FROM mail_outbox WHERE sent_at > now() - interval '1 day'),
+        'failed', (SELECT count(*) FROM mail_outbox WHERE failed_at IS NOT NULL),
+        'failures_by_reason', (SELECT coalesce(jsonb_agg(jsonb_build_object('reason', r, 'count', n)
+                                                         ORDER BY n DESC, r), '[]')
+                                 FROM (SELECT left(last_error, 200) AS r, count(*) AS n
+                                         FROM mail_outbox WHERE failed_at IS NOT NULL
+                                        GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20) f))
+      FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL
+$$;
+
+-- The last run of each task on each node: when, how long, its result, what it did, when it
+-- runs next (nodes that stopped keep their last row until retention removes it).
+CREATE OR REPLACE FUNCTION cc_ops_tasks() RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'task', task, 'node', node, 'last_run', cc_ts(started_at),
+               'duration_ms', round(duration_ms::numeric, 3), 'result', result, 'items', items,
+               'detail', CASE WHEN result = 'ok' THEN detail::jsonb ELSE to_jsonb(detail) END,
+               'next_run', cc_ts(next_run_at)) ORDER BY task, node), '[]')
+      FROM (SELECT DISTINCT ON (task, node) * FROM task_runs ORDER BY task, node, id DESC) r
+$$;
+
+-- Makes failed messages (p_id, or every failed one when NULL) due again with a fresh count of
+-- attempts; a queued one is made due now. Returns how many.
+CREATE OR REPLACE FUNCTION cc_ops_mail_retry(p_id bigint) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+    n integer;
+BEGIN
+    UPDATE mail_outbox SET failed_at = NULL, attempts = 0, next_attempt_at = now(),
+                           claimed_until = NULL
+     WHERE sent_at IS NULL AND (CASE WHEN p_id IS NULL THEN failed_at IS NOT NULL
+                                     ELSE id = p_id END);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;

@@ -269,3 +269,74 @@ def test_task_runs_recorded_and_logged(mailnode, db):
     assert rows == [["mail", "node-a", "ok", "t", "t"]]
     log = mailnode.error_log.read_text()
     assert 'CC01703: task run {"task":"mail","node":"node-a","started":' in log
+
+
+def ctl(stack, *args, check=True):
+    return stack._run([stack.ctl] + list(args), service=False, check=check,
+                      env={"CARECHAIN_DB": stack.conninfo, "PATH": "/usr/bin:/bin"})
+
+
+def test_carechainctl_mail_status_retry_and_tasks(mailnode, smtp, db):
+    to = addr("reject")
+    mid = queue(db, to)
+    assert wait_for(lambda: row(db, mid)["failed"])
+    out = ctl(mailnode, "mail", "status").stdout
+    assert "queued:" in out and "oldest undelivered:" in out
+    failed = int(db.scalar("SELECT count(*) FROM mail_outbox WHERE failed_at IS NOT NULL"))
+    assert f"failed:              {failed}\n" in out
+    assert f"550 5.1.1 <{to}>: mailbox unavailable" in out
+    # retry one: due again with fresh attempts (refused again by this server, so failed again)
+    r = ctl(mailnode, "mail", "retry", mid)
+    assert r.stdout == "mail retry: 1 message due again\n"
+    assert wait_for(lambda: row(db, mid)["failed"] and row(db, mid)["attempts"] == 1)
+    # a message refused 6 times with 421, then retried by hand once the server is fine again
+    to2 = addr()
+    smtp.data_replies.extend(["421 4.7.0 Try again later"] * 6)
+    mid2 = queue(db, to2)
+    assert wait_for(lambda: row(db, mid2)["failed"], timeout=40)
+    del smtp.data_replies[:]
+    r = ctl(mailnode, "mail", "retry", "--failed")
+    assert r.stdout.startswith("mail retry: ") and int(r.stdout.split()[2]) >= 2
+    assert wait_for(lambda: row(db, mid2)["sent"])
+    assert len(received(smtp, to2)) == 1
+    r = ctl(mailnode, "mail", "retry", "999999999", check=False)
+    assert r.returncode == 1 and "no undelivered message 999999999" in r.stderr
+    r = ctl(mailnode, "mail", "retry", "x1", check=False)
+    assert r.returncode == 2
+    out = ctl(mailnode, "tasks").stdout.splitlines()
+    assert out[0].split()[:3] == ["TASK", "NODE", "LAST"]
+    mine = [line.split() for line in out[1:] if line.split()[:2] == ["mail", "node-a"]]
+    assert len(mine) == 1 and mine[0][4] == "ok"
+
+
+def test_health_verbose_for_admins_only(pg_stack, mailnode, node_api, db):
+    from helpers import create_admin, create_user  # noqa: E402
+    admin = create_admin(pg_stack, node_api, login_now=True)
+    r = node_api.get("health/", params={"verbose": "1"}, token=admin["access"])
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["status"] == "ok" and body["database"] == "ok"
+    assert set(body["mail"]) == {"queued", "due", "in_flight", "oldest_undelivered",
+                                 "oldest_undelivered_age_s", "sent_last_24h", "failed",
+                                 "failures_by_reason"}
+    assert body["mail"]["failed"] == int(db.scalar(
+        "SELECT count(*) FROM mail_outbox WHERE failed_at IS NOT NULL"))
+    mail = [t for t in body["tasks"] if t["task"] == "mail" and t["node"] == "node-a"]
+    assert len(mail) == 1 and mail[0]["result"] == "ok" and "claim_held_ms" in mail[0]["detail"]
+    assert r.headers["Cache-Control"] == "no-store"
+    # plain health stays public and short
+    assert node_api.get("health/").json().keys() == {"status", "database", "version"}
+    r = node_api.get("health/", params={"verbose": "1"})
+    assert r.status_code == 401 and r.json()["code"] == "not_authenticated"
+    email = f"cand-{uuid.uuid4().hex[:10]}@example.com"
+    r = node_api.post("accounts/register/", json={"email": email, "password": "Ward7-Night-Shift",
+                                                  "first_name": "A", "last_name": "B",
+                                                  "role": "candidate"})
+    assert r.status_code == 201
+    db(f"UPDATE users SET is_verified = true WHERE email = '{email}'")
+    tok = node_api.post("accounts/login/", json={"email": email,
+                                                 "password": "Ward7-Night-Shift"}).json()["access"]
+    r = node_api.get("health/", params={"verbose": "1"}, token=tok)
+    assert r.status_code == 403 and r.json()["code"] == "permission_denied"
+    r = node_api.get("health/", params={"verbose": "1"}, token="not-a-token")
+    assert r.status_code == 401
