@@ -45,7 +45,7 @@ int cc_ctl_mail_status(PGconn *c)
            json_integer_value(json_object_get(m, "sent_last_24h")));
     printf("failed:              %" JSON_INTEGER_FORMAT "\n",
            json_integer_value(json_object_get(m, "failed")));
-    json_array_foreach (json_object_get(m, "failures_by_reason"), i, f)
+    json_array_foreach(json_object_get(m, "failures_by_reason"), i, f)
         printf("  %6" JSON_INTEGER_FORMAT "  %s\n", json_integer_value(json_object_get(f, "count")),
                str(f, "reason"));
     json_decref(m);
@@ -85,7 +85,8 @@ int cc_ctl_tasks(PGconn *c)
         return 1;
     printf("%-12s %-20s %-27s %10s %-6s %7s  %-27s %s\n", "TASK", "NODE", "LAST RUN", "MS",
            "RESULT", "ITEMS", "NEXT RUN", "DETAIL");
-    json_array_foreach (t, i, row) {
+    json_array_foreach(t, i, row)
+    {
         char *detail = json_dumps(json_object_get(row, "detail"), JSON_COMPACT | JSON_ENCODE_ANY);
         printf("%-12s %-20s %-27s %10.1f %-6s %7" JSON_INTEGER_FORMAT "  %-27s %s\n",
                str(row, "task"), str(row, "node"), str(row, "last_run"),

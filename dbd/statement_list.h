@@ -921,4 +921,13 @@ CC_STMT(ops_mail_retry, 1, CC_WRITE,
 CC_STMT(health_verbose, 1, CC_READ,
         "SELECT json_build_object('status', 'ok', 'database', 'ok', 'version', $1::text,"
         " 'mail', cc_ops_mail_status(), 'tasks', cc_ops_tasks())::text")
+/* notification preferences of user $1 (handlers/preferences.c) */
+CC_STMT(prefs_get, 1, CC_READ,
+        "SELECT cc_prefs_json($1::bigint)::text")
+CC_STMT(prefs_put, 2, CC_WRITE,
+        "SELECT cc_prefs_put($1::bigint, $2::jsonb)")
+/* a mail to an address unless its user turned email of type $4 off (services/mail.c) */
+CC_STMT(mail_insert_pref, 4, CC_WRITE,
+        "INSERT INTO mail_outbox (recipient, subject, body, kind) SELECT $1, $2, $3, $4"
+        " WHERE cc_pref_allows((SELECT id FROM users WHERE email = lower($1)), $4, true)")
 // clang-format on

@@ -134,4 +134,9 @@ int cc_h_testimonial_write(cc_req_t *q); /* PUT and PATCH */
 int cc_h_testimonial_delete(cc_req_t *q);
 int cc_h_testimonial_decide(cc_req_t *q); /* arg: cc_testimonial_approve or _reject */
 
+/* preferences.c: the caller's notification preferences (PUT and PATCH both change only the
+ * types and channels given) */
+int cc_h_preferences_get(cc_req_t *q);
+int cc_h_preferences_put(cc_req_t *q);
+
 #endif

@@ -160,6 +160,11 @@ const cc_route_t cc_routes[] = {
     {"DELETE", "testimonials/{id}/",                        ANY,          0,             cc_h_testimonial_delete,   NULL},
     {"POST",   "testimonials/{id}/approve/",                ADMIN,        0,             cc_h_testimonial_decide,   &cc_testimonial_approve},
     {"POST",   "testimonials/{id}/reject/",                 ADMIN,        0,             cc_h_testimonial_decide,   &cc_testimonial_reject},
+
+    /* ---- notification preferences (handlers/preferences.c): the caller's own ---- */
+    {"GET",    "notifications/preferences/",                ANY,          0,             cc_h_preferences_get,      NULL},
+    {"PUT",    "notifications/preferences/",                ANY,          0,             cc_h_preferences_put,      NULL},
+    {"PATCH",  "notifications/preferences/",                ANY,          0,             cc_h_preferences_put,      NULL},
 };
 // clang-format on
 const int cc_routes_count = sizeof(cc_routes) / sizeof(cc_routes[0]);

@@ -15,6 +15,13 @@ int cc_mail_queue(cc_req_t *q, const char *to, const char *subject, const char *
     return cc_q(q, CC_ST_mail_insert, &res, to, subject, body);
 }
 
+int cc_mail_queue_for(cc_req_t *q, const char *to, const char *type, const char *subject,
+                      const char *body)
+{
+    PGresult *res;
+    return cc_q(q, CC_ST_mail_insert_pref, &res, to, subject, body, type);
+}
+
 /* ---- the message (RFC 5322 + MIME) --------------------------------------------------------- */
 
 /* Header values come from our own templates and validated addresses; a line break would let

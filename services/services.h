@@ -25,6 +25,10 @@ int cc_token_user_load(cc_req_t *q, apr_int64_t uid, cc_token_user_t *u, const c
 
 /* Queues an email in the outbox in the current transaction. 0 on database failure. */
 int cc_mail_queue(cc_req_t *q, const char *to, const char *subject, const char *body);
+/* The same for a mail of a notification type (job_update, application_status, ...): not queued
+ * when the address's user turned email of that type off. Security mails use cc_mail_queue. */
+int cc_mail_queue_for(cc_req_t *q, const char *to, const char *type, const char *subject,
+                      const char *body);
 /* Delivers queued mail through the file: transport (after commit). Best effort. With SMTP it
  * does nothing: the background worker delivers. */
 void cc_mail_flush(cc_req_t *q);

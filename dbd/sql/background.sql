@@ -242,3 +242,33 @@ BEGIN
     RETURN n;
 END
 $$;
+
+-- ---- notification preferences (handlers/preferences.c) --------------------------------------
+
+-- The types a user can choose for (in this order), each {"in_app", "email", "locked"}; the
+-- security mails (email verification, password reset, invitations) are listed locked: always on.
+CREATE OR REPLACE FUNCTION cc_prefs_json(p_user bigint) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_object_agg(t.type, jsonb_build_object(
+               'in_app', coalesce(np.in_app, true), 'email', coalesce(np.email, true),
+               'locked', false))
+           || jsonb_build_object('security', jsonb_build_object('in_app', true, 'email', true,
+                                                                'locked', true))
+      FROM unnest(ARRAY['job_update', 'application_status', 'message', 'verification', 'match',
+                        'system', 'credential_expiry']) t (type)
+      LEFT JOIN notification_preferences np ON np.user_id = p_user AND np.type = t.type
+$$;
+
+-- Sets what p_prefs ({type: {"in_app"?: bool, "email"?: bool}}, validated by the handler)
+-- says; a channel it leaves out keeps its value.
+CREATE OR REPLACE FUNCTION cc_prefs_put(p_user bigint, p_prefs jsonb) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO notification_preferences AS np (user_id, type, in_app, email)
+    SELECT p_user, e.key, coalesce((e.value ->> 'in_app')::boolean, true),
+           coalesce((e.value ->> 'email')::boolean, true)
+      FROM jsonb_each(p_prefs) e
+    ON CONFLICT (user_id, type) DO UPDATE SET
+        in_app = CASE WHEN p_prefs -> EXCLUDED.type ? 'in_app' THEN EXCLUDED.in_app
+                      ELSE np.in_app END,
+        email = CASE WHEN p_prefs -> EXCLUDED.type ? 'email' THEN EXCLUDED.email
+                     ELSE np.email END
+$$;
