@@ -4,9 +4,9 @@
  * (cc_mail_queue_for, the background tasks) read the same rows (dbd/sql/background.sql). */
 #include "handlers.h"
 
-static const char *const TYPES[] = {"job_update", "application_status", "message",
-                                    "verification", "match", "system", "credential_expiry",
-                                    NULL};
+static const char *const TYPES[] = {
+    "job_update", "application_status", "message", "verification", "match",
+    "system",     "credential_expiry",  NULL};
 static const char *const CHANNELS[] = {"in_app", "email", NULL};
 
 static int listed(const char *const *list, const char *s)
@@ -38,7 +38,8 @@ int cc_h_preferences_put(cc_req_t *q)
     const char *type, *ch;
     PGresult *res;
 
-    json_object_foreach (q->body, type, v) {
+    json_object_foreach(q->body, type, v)
+    {
         const char *problem = NULL;
         if (!strcmp(type, "security"))
             problem = "Security mails cannot be turned off.";
@@ -47,7 +48,8 @@ int cc_h_preferences_put(cc_req_t *q)
         else if (!json_is_object(v) || !json_object_size(v))
             problem = "Expected an object with in_app and/or email.";
         else {
-            json_object_foreach (v, ch, c) {
+            json_object_foreach(v, ch, c)
+            {
                 if (!listed(CHANNELS, ch))
                     problem = apr_psprintf(q->pool, "Unknown channel \"%s\": in_app or email.", ch);
                 else if (!json_is_boolean(c))

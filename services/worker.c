@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 #include <curl/curl.h>
 #include <apr_date.h>
+#include <apr_lib.h>
 #include "services.h"
 
 #define WATCHDOG_NAME "_carechain_worker"
@@ -148,9 +149,13 @@ static void task_mail(worker_t *w, apr_pool_t *p, run_t *r)
                 failed++;
             else
                 retried++;
+            /* a server's answer may quote the recipient: only its codes go to the log (the
+             * whole answer is in last_error) */
             if (err)
-                ap_log_error(APLOG_MARK, APLOG_INFO, 0, w->s,
-                             CC_LOGNO(01702) "mail %s not delivered: %s", id, err);
+                ap_log_error(
+                    APLOG_MARK, APLOG_INFO, 0, w->s, CC_LOGNO(01702) "mail %s not delivered: %.*s",
+                    id, apr_isdigit(*err) ? (int)strspn(err, "0123456789. ") : (int)strlen(err),
+                    err);
             apr_pool_destroy(mp);
         }
         if (apr_time_now() - claimed > held_max)

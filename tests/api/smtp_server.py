@@ -49,6 +49,12 @@ class _Handler:
     def __init__(self, server):
         self.server = server
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        with self.server.lock:
+            self.server.ehlo_count += 1
+        session.host_name = hostname
+        return responses
+
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         with self.server.lock:
             self.server.mail_from_count += 1
@@ -89,6 +95,7 @@ class SmtpServer:
         self.lock = threading.Lock()
         self.raw, self.envelopes, self.auth_users, self.data_replies = [], [], [], []
         self.mail_from_count = 0
+        self.ehlo_count = 0  # two per connection with STARTTLS (before and after)
         self.controller = None
 
     @property
