@@ -21,16 +21,16 @@ BEGIN
                    || (v ->> 'days') || ' days (' || (v ->> 'expires_on') || ').';
         body := hello || E'\n\n' || 'Your ' || (v ->> 'document') || ' "' || (v ->> 'name')
                 || '" expires on ' || (v ->> 'expires_on') || ', in ' || (v ->> 'days')
-                || E' days.\nUpload the renewed document before then: recruiters see expired'
-                || E' credentials on your\napplications.\n\nThe CareChain team\n';
+                || E' days.\nUpload the renewed document to your CareChain profile before'
+                || E' then.\n\nThe CareChain team\n';
     WHEN 'document_expired' THEN
         subject := 'Your ' || (v ->> 'document') || ' has expired';
         summary := 'Your ' || (v ->> 'document') || ' "' || (v ->> 'name') || '" expired on '
                    || (v ->> 'expires_on') || '.';
         body := hello || E'\n\n' || 'Your ' || (v ->> 'document') || ' "' || (v ->> 'name')
                 || '" expired on ' || (v ->> 'expires_on')
-                || E'. Upload the renewed document: until then recruiters\nsee it as expired'
-                || E' on your applications.\n\nThe CareChain team\n';
+                || E'. Upload the renewed document to your CareChain profile.\n'
+                || E'\nThe CareChain team\n';
     ELSE
         RAISE EXCEPTION 'no mail template %', p_kind;
     END CASE;

@@ -226,3 +226,35 @@ def test_retention_deletes_only_what_it_should_in_batches(nodes, db):
     # bounded: no run deleted more than 1,000 rows of a table in one statement
     assert int(db.scalar("SELECT max((detail::jsonb ->> 'batches')::int) FROM task_runs"
                          " WHERE task = 'retention' AND node LIKE 'sweep-%'")) >= 3
+
+
+@pytest.mark.parametrize("kind,values,subject,body_has,summary", [
+    ("job_expired", {"first_name": "Asha", "job": "ICU nurse", "hospital": "Lakeside"},
+     "A job you applied to has expired",
+     'Hello Asha,\n\nThe job "ICU nurse" at Lakeside has expired and is no longer open',
+     'The job "ICU nurse" has expired and is no longer open.'),
+    ("document_expiring", {"first_name": "", "document": "medical license", "name": "l.pdf",
+                           "expires_on": "2027-01-31", "days": "7"},
+     "Your medical license expires on 2027-01-31",
+     'Hello there,\n\nYour medical license "l.pdf" expires on 2027-01-31, in 7 days.',
+     'Your medical license "l.pdf" expires in 7 days (2027-01-31).'),
+    ("document_expired", {"first_name": "Ravi", "document": "certificate", "name": "bls.pdf",
+                          "expires_on": "2026-11-30"},
+     "Your certificate has expired",
+     'Hello Ravi,\n\nYour certificate "bls.pdf" expired on 2026-11-30. Upload the renewed document',
+     'Your certificate "bls.pdf" expired on 2026-11-30.'),
+])
+def test_mail_templates(db, kind, values, subject, body_has, summary):
+    import json
+    rows = db("SELECT subject, body, summary FROM cc_mail_template(:'k', :'v'::jsonb)",
+              k=kind, v=json.dumps(values))
+    assert rows[0][0] == subject and rows[0][2] == summary
+    body = db.scalar("SELECT body FROM cc_mail_template(:'k', :'v'::jsonb)", k=kind,
+                     v=json.dumps(values))
+    assert body.startswith(body_has) and body.endswith("\n\nThe CareChain team\n")
+
+
+def test_unknown_mail_template_is_an_error(db):
+    from stack import StackError
+    with pytest.raises(StackError):
+        db("SELECT * FROM cc_mail_template('nope', '{}')")
