@@ -24,7 +24,9 @@ static const cc_server_conf_t defaults = {
     .task_interval = {[CC_TASK_MAIL] = 10,
                       [CC_TASK_EXPIRE_JOBS] = 60,
                       [CC_TASK_DOCUMENTS] = 3600,
-                      [CC_TASK_RETENTION] = 3600},
+                      [CC_TASK_RETENTION] = 3600,
+                      [CC_TASK_DIGEST] = 300},
+    .digest_delay = 3600,
     .mail_connect_timeout = 10,
     .mail_timeout = 60,
     .mail_retry_base = 60,
@@ -35,7 +37,10 @@ static const cc_server_conf_t defaults = {
     .keep_failure_days = 7,
 };
 
-const char *const cc_task_names[CC_TASK__COUNT] = {"mail", "expire_jobs", "documents", "retention"};
+static const char *const task_names[] = {"mail", "expire_jobs", "documents", "retention", "digest"};
+_Static_assert(sizeof(task_names) / sizeof(task_names[0]) == CC_TASK__COUNT,
+               "a name for every background task");
+const char *const *const cc_task_names = task_names;
 
 #define DEFAULT_MAX_BODY (1024 * 1024)
 
@@ -57,6 +62,7 @@ void *cc_config_create_server(apr_pool_t *p, server_rec *s)
     c->mail_connect_timeout = c->mail_timeout = CC_UNSET;
     c->mail_retry_base = c->mail_retry_cap = c->mail_max_attempts = CC_UNSET;
     c->mail_batch = c->keep_mail_days = c->keep_failure_days = CC_UNSET;
+    c->digest_delay = CC_UNSET;
     return c;
 }
 
@@ -106,6 +112,7 @@ void *cc_config_merge_server(apr_pool_t *p, void *basev, void *addv)
     c->mail_batch = NEAR(mail_batch);
     c->keep_mail_days = NEAR(keep_mail_days);
     c->keep_failure_days = NEAR(keep_failure_days);
+    c->digest_delay = NEAR(digest_delay);
     return c;
 }
 
@@ -293,7 +300,8 @@ static const char *set_task_interval(cmd_parms *cmd, void *d, const char *task, 
     for (i = 0; i < CC_TASK__COUNT && strcmp(task, cc_task_names[i]); i++)
         ;
     if (i == CC_TASK__COUNT)
-        return "CarechainTaskInterval: the task is mail, expire_jobs, documents or retention";
+        return "CarechainTaskInterval: the task is mail, expire_jobs, documents, retention or "
+               "digest";
     if (!strcasecmp(secs, "off"))
         v = 0;
     else if ((err = parse_int(cmd, secs, 1, 86400, &v)))
@@ -351,6 +359,18 @@ static const char *set_mail_batch(cmd_parms *cmd, void *d, const char *arg)
     if ((err = parse_int(cmd, arg, 1, 1000, &v)))
         return err;
     SCONF(cmd)->mail_batch = (int)v;
+    return NULL;
+}
+
+static const char *set_digest_delay(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *err;
+    long v = 0;
+    (void)d;
+    SERVER_ONLY(cmd);
+    if ((err = parse_int(cmd, arg, 0, 7 * 86400, &v)))
+        return err;
+    SCONF(cmd)->digest_delay = (int)v;
     return NULL;
 }
 
@@ -524,7 +544,8 @@ const command_rec cc_config_cmds[] = {
     AP_INIT_TAKE1("CarechainNodeName", set_node_name, NULL, RSRC_CONF,
                   "This node's name in task runs and mail claims (default: the host name)"),
     AP_INIT_TAKE2("CarechainTaskInterval", set_task_interval, NULL, RSRC_CONF,
-                  "A background task (mail, expire_jobs, documents, retention) and its interval "
+                  "A background task (mail, expire_jobs, documents, retention, digest) and its "
+                  "interval "
                   "in seconds, or off"),
     AP_INIT_TAKE1("CarechainMailAuthFile", set_mail_file, NULL, RSRC_CONF,
                   "Root-only file: SMTP user on the first line, password on the second"),
@@ -539,6 +560,9 @@ const command_rec cc_config_cmds[] = {
                   "Messages one mail task run claims at once (default 50)"),
     AP_INIT_TAKE2("CarechainRetention", set_retention, NULL, RSRC_CONF,
                   "Days delivered mail and login failures are kept (default 30 7)"),
+    AP_INIT_TAKE1("CarechainDigestDelay", set_digest_delay, NULL, RSRC_CONF,
+                  "Seconds a message stays unread before it goes into a digest mail "
+                  "(default 3600)"),
     {NULL}};
 
 /* ---- startup ---------------------------------------------------------------------------- */

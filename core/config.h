@@ -14,9 +14,16 @@
 #define CC_UNSET (-1)
 
 /* The background tasks (services/worker.c), each on its own CarechainTaskInterval. */
-enum { CC_TASK_MAIL, CC_TASK_EXPIRE_JOBS, CC_TASK_DOCUMENTS, CC_TASK_RETENTION, CC_TASK__COUNT };
+enum {
+    CC_TASK_MAIL,
+    CC_TASK_EXPIRE_JOBS,
+    CC_TASK_DOCUMENTS,
+    CC_TASK_RETENTION,
+    CC_TASK_DIGEST,
+    CC_TASK__COUNT
+};
 /* Their names, as CarechainTaskInterval, task_runs and the logs spell them. */
-extern const char *const cc_task_names[CC_TASK__COUNT];
+extern const char *const *const cc_task_names;
 
 typedef struct {
     const char *jwt_key_file;
@@ -48,6 +55,7 @@ typedef struct {
     int mail_retry_base, mail_retry_cap, mail_max_attempts;
     int mail_batch;                        /* messages claimed at once */
     int keep_mail_days, keep_failure_days; /* retention */
+    int digest_delay;                      /* seconds a message stays unread before a digest */
 } cc_server_conf_t;
 
 typedef struct {

@@ -930,4 +930,7 @@ CC_STMT(prefs_put, 2, CC_WRITE,
 CC_STMT(mail_insert_pref, 4, CC_WRITE,
         "INSERT INTO mail_outbox (recipient, subject, body, kind) SELECT $1, $2, $3, $4"
         " WHERE cc_pref_allows((SELECT id FROM users WHERE email = lower($1)), $4, true)")
+/* $1 delay seconds, $2 batch of notifications (services/worker.c task digest) */
+CC_STMT(bg_message_digest, 2, CC_WRITE,
+        "SELECT cc_bg_message_digest($1::int, $2::int)")
 // clang-format on

@@ -208,15 +208,22 @@ static void task_retention(worker_t *w, apr_pool_t *p, run_t *r)
     batches(w, p, r, CC_ST_bg_retention, 1000, 3, params);
 }
 
-static void (*const task_fns[CC_TASK__COUNT])(worker_t *, apr_pool_t *,
-                                              run_t *) = {[CC_TASK_MAIL] = task_mail,
-                                                          [CC_TASK_EXPIRE_JOBS] = task_expire_jobs,
-                                                          [CC_TASK_DOCUMENTS] = task_documents,
-                                                          [CC_TASK_RETENTION] = task_retention};
+static void task_digest(worker_t *w, apr_pool_t *p, run_t *r)
+{
+    const char *params[] = {num(p, w->c->digest_delay), "1000"};
+    batches(w, p, r, CC_ST_bg_message_digest, 1000, 2, params);
+}
+
+typedef void (*task_fn)(worker_t *, apr_pool_t *, run_t *);
+static const task_fn task_fns[CC_TASK__COUNT] = {[CC_TASK_MAIL] = task_mail,
+                                                 [CC_TASK_EXPIRE_JOBS] = task_expire_jobs,
+                                                 [CC_TASK_DOCUMENTS] = task_documents,
+                                                 [CC_TASK_RETENTION] = task_retention,
+                                                 [CC_TASK_DIGEST] = task_digest};
 
 /* ---- the watchdog callback -------------------------------------------------------------- */
 
-static const int task_ids[CC_TASK__COUNT] = {0, 1, 2, 3};
+static const int task_ids[CC_TASK__COUNT] = {0, 1, 2, 3, 4};
 
 static apr_status_t run_task(int state, void *data, apr_pool_t *pool)
 {

@@ -729,7 +729,7 @@ class Stack:
             "UPLOAD_DIR": self.upload_dir,
             "TASK_INTERVALS": "" if self.background else "\n".join(
                 f"CarechainTaskInterval {t} off"
-                for t in ("mail", "expire_jobs", "documents", "retention")),
+                for t in ("mail", "expire_jobs", "documents", "retention", "digest")),
         }
 
         def sub(m):

@@ -8,6 +8,7 @@
 --   * documents: when each expiry reminder went out and when the document was marked expired,
 --     so each happens once whatever the number of nodes;
 --   * notification_preferences: in-app and email per notification type and user;
+--   * notifications.digested_at: which unread message notifications a digest mail covered;
 --   * indexes for the sweeps and the retention deletes.
 -- requires: sql/background.sql
 ALTER TABLE mail_outbox
@@ -49,6 +50,11 @@ CREATE TABLE notification_preferences (
     email   boolean NOT NULL DEFAULT true,
     PRIMARY KEY (user_id, type)
 );
+
+-- the digest of unread messages: each message notification goes into one digest at most
+ALTER TABLE notifications ADD COLUMN digested_at timestamptz;
+CREATE INDEX notifications_digest_idx ON notifications (created_at)
+    WHERE notification_type = 'message' AND NOT is_read AND digested_at IS NULL;
 
 -- the expiry sweep reads open jobs by expiry; retention reads by age
 CREATE INDEX jobs_expiry_sweep_idx ON jobs (expires_at) WHERE is_active AND expires_at IS NOT NULL;

@@ -272,3 +272,38 @@ LANGUAGE sql AS $$
         email = CASE WHEN p_prefs -> EXCLUDED.type ? 'email' THEN EXCLUDED.email
                      ELSE np.email END
 $$;
+
+-- ---- the digest of unread messages ----------------------------------------------------------
+
+-- Message notifications still unread p_delay seconds after they arrived go into one digest
+-- mail per user (not one mail per message), each notification into one digest at most
+-- (digested_at, in the transaction that queues the mail); a message read in time is never
+-- mailed. Up to p_limit notifications per call. Returns how many notifications were covered.
+CREATE OR REPLACE FUNCTION cc_bg_message_digest(p_delay integer, p_limit integer) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    n integer;
+    mailed integer;
+BEGIN
+    WITH due AS (
+        SELECT x.id FROM notifications x
+         WHERE x.notification_type = 'message' AND NOT x.is_read AND x.digested_at IS NULL
+           AND x.created_at <= now() - make_interval(secs => p_delay)
+         ORDER BY x.created_at LIMIT p_limit FOR UPDATE SKIP LOCKED),
+    marked AS (
+        UPDATE notifications x SET digested_at = now() FROM due WHERE x.id = due.id
+        RETURNING x.user_id, x.title, x.message, x.created_at),
+    per_user AS (
+        SELECT m.user_id, count(*) AS k,
+               string_agg('- ' || m.title || CASE WHEN m.message <> ''
+                                                  THEN ': ' || left(m.message, 200) ELSE '' END,
+                          E'\n' ORDER BY m.created_at) AS lines
+          FROM marked m GROUP BY m.user_id)
+    SELECT coalesce(sum(p.k), 0), count(cc_mail_to_user(p.user_id, 'message', t.subject, t.body))
+      INTO n, mailed
+      FROM per_user p JOIN users u ON u.id = p.user_id
+      CROSS JOIN LATERAL cc_mail_template('message_digest', jsonb_build_object(
+          'first_name', u.first_name, 'count', p.k::text, 'lines', p.lines)) t;
+    RETURN n;
+END
+$$;

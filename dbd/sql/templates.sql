@@ -31,6 +31,14 @@ BEGIN
                 || '" expired on ' || (v ->> 'expires_on')
                 || E'. Upload the renewed document to your CareChain profile.\n'
                 || E'\nThe CareChain team\n';
+    WHEN 'message_digest' THEN
+        subject := CASE WHEN v ->> 'count' = '1' THEN 'You have an unread message on CareChain'
+                        ELSE 'You have ' || (v ->> 'count') || ' unread messages on CareChain' END;
+        summary := subject || '.';
+        body := hello || E'\n\n' || CASE WHEN v ->> 'count' = '1' THEN 'A message is'
+                                          ELSE (v ->> 'count') || ' messages are' END
+                || E' waiting for you on CareChain:\n\n' || (v ->> 'lines')
+                || E'\n\nRead and answer them in the app.\n\nThe CareChain team\n';
     ELSE
         RAISE EXCEPTION 'no mail template %', p_kind;
     END CASE;

@@ -15,7 +15,8 @@ from conftest import _ensure_migrated
 from stack import Stack
 
 FAST = ("CarechainTaskInterval expire_jobs 1\nCarechainTaskInterval documents 1\n"
-        "CarechainTaskInterval retention 1\nCarechainTaskInterval mail 1\n")
+        "CarechainTaskInterval retention 1\nCarechainTaskInterval mail 1\n"
+        "CarechainTaskInterval digest 1\n")
 IN_PROGRESS = ["applied", "reviewed", "shortlisted", "interviewing", "offered"]
 FINAL = ["hired", "rejected", "withdrawn"]
 
@@ -187,6 +188,45 @@ def test_credential_email_preference_respected(nodes, db):
     assert db.scalar(f"SELECT count(*) FROM notifications WHERE user_id = {uid}") == "1"
 
 
+def test_unread_messages_digest_once_after_the_delay(nodes, db):
+    t = tag()
+    a, b = make_users(db, t, "candidate", 2, first="Lina")
+
+    def msg(uid, title, age, read=False):
+        db(f"INSERT INTO notifications (user_id, notification_type, title, message, is_read,"
+           f" created_at) VALUES ({uid}, 'message', '{title}', 'About the night shift',"
+           f" {str(read).lower()}, now() - interval '{age}')")
+
+    for i in range(3):
+        msg(a, f"New message from Dr. Iyer {i}", "2 hours")
+    msg(a, "Too recent", "10 minutes")
+    msg(a, "Already read", "2 hours", read=True)
+    msg(b, "For b", "2 hours")
+    db(f"INSERT INTO notification_preferences (user_id, type, email) VALUES ({b}, 'message', false)")
+
+    def mails(uid):
+        return db(f"SELECT subject, body FROM mail_outbox m JOIN users u ON u.email = m.recipient"
+                  f" WHERE u.id = {uid} AND m.kind = 'message' ORDER BY m.id")
+
+    assert wait_for(lambda: len(mails(a)) == 1)
+    assert wait_for(lambda: db.scalar(f"SELECT digested_at IS NOT NULL FROM notifications"
+                                      f" WHERE user_id = {b}") == "t")
+    time.sleep(2.5)
+    [(subject, body)] = mails(a)
+    assert subject == "You have 3 unread messages on CareChain"
+    assert body.startswith("Hello Lina,\n\n3 messages are waiting for you on CareChain:\n\n"
+                           "- New message from Dr. Iyer 0: About the night shift\n")
+    assert "Too recent" not in body and "Already read" not in body
+    assert mails(b) == []  # email of messages turned off: covered, not mailed
+    # the recent one's delay passes: a digest of its own, once
+    db(f"UPDATE notifications SET created_at = now() - interval '2 hours'"
+       f" WHERE user_id = {a} AND title = 'Too recent'")
+    assert wait_for(lambda: len(mails(a)) == 2)
+    time.sleep(2.5)
+    assert [m[0] for m in mails(a)] == ["You have 3 unread messages on CareChain",
+                                        "You have an unread message on CareChain"]
+
+
 def test_retention_deletes_only_what_it_should_in_batches(nodes, db):
     t = tag()
     [uid] = make_users(db, t, "candidate", 1)
@@ -243,6 +283,10 @@ def test_retention_deletes_only_what_it_should_in_batches(nodes, db):
      "Your certificate has expired",
      'Hello Ravi,\n\nYour certificate "bls.pdf" expired on 2026-11-30. Upload the renewed document',
      'Your certificate "bls.pdf" expired on 2026-11-30.'),
+    ("message_digest", {"first_name": "Lina", "count": "2", "lines": "- a\n- b"},
+     "You have 2 unread messages on CareChain",
+     "Hello Lina,\n\n2 messages are waiting for you on CareChain:\n\n- a\n- b\n\nRead and",
+     "You have 2 unread messages on CareChain."),
 ])
 def test_mail_templates(db, kind, values, subject, body_has, summary):
     import json
