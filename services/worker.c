@@ -14,7 +14,7 @@
 #include "services.h"
 
 #define WATCHDOG_NAME "_carechain_worker"
-#define BUDGET apr_time_from_sec(30) /* a run yields the thread to the other tasks after this */
+#define BUDGET apr_time_from_sec(10) /* a run yields the thread to the other tasks after this */
 
 static APR_OPTIONAL_FN_TYPE(ap_watchdog_get_instance) * wd_get_instance;
 static APR_OPTIONAL_FN_TYPE(ap_watchdog_register_callback) * wd_register_callback;

@@ -45,7 +45,9 @@ def nodes(pg_stack):
     assert not problems, "\n".join(problems)
 
 
-def wait_for(fn, timeout=20):
+def wait_for(fn, timeout=60):
+    # long: the nodes' mail task writes the sweeps' mails as files (fsync each) in runs of up
+    # to 10 s, and the other tasks wait for the thread meanwhile
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         v = fn()
@@ -302,3 +304,18 @@ def test_unknown_mail_template_is_an_error(db):
     from stack import StackError
     with pytest.raises(StackError):
         db("SELECT * FROM cc_mail_template('nope', '{}')")
+
+
+def test_file_transport_mail_is_delivered_by_the_worker(nodes, db):
+    # make run's file: spool: mail nobody's request delivered (a retry, a sweep's) is written by
+    # the worker of one node, once
+    t = tag()
+    mid = db.scalar(f"INSERT INTO mail_outbox (recipient, subject, body)"
+                    f" VALUES ('spool-{t}@example.com', 'Spool {t}', 'Hello.') RETURNING id")
+    assert wait_for(lambda: db.scalar(f"SELECT sent_at IS NOT NULL FROM mail_outbox"
+                                      f" WHERE id = {mid}") == "t")
+    time.sleep(1.5)
+    files = [p for s in nodes for p in s.mail_dir.iterdir() if p.name.endswith(f"-{mid}.eml")]
+    assert len(files) == 1
+    text = files[0].read_bytes()
+    assert f"Subject: Spool {t}\r\n".encode() in text and b"multipart/alternative" in text
