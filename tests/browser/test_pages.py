@@ -1,0 +1,70 @@
+"""Pages anyone can see, in a real browser: the shell, the routes, not found, the CSP holds (no
+console errors), the weight of the first load of /jobs, no request to another origin."""
+
+import json
+
+from conftest import By
+
+
+def test_routes_render_and_unknown_paths_show_not_found(page):
+    for path, h1 in [("/", "Find your next healthcare job"), ("/jobs", "Jobs"), ("/login", "Log in"),
+                     ("/register", "Create an account"), ("/verify-email", "Verify your email"),
+                     ("/reset-password", "Reset your password"), ("/no/such/page", "Page not found"),
+                     ("/jobs/999999", "Job not found"), ("/admin", "Please log in"),
+                     ("/applications", "Please log in"), ("/messages", "Please log in")]:
+        page.go(path)
+        assert page.wait_h1(h1) == h1, path
+    # A missing script is a 404, not index.html (FallbackResource is off for file names).
+    r = page.d.execute_script("return fetch('/js/nope.js').then(r => r.status)")
+    assert r == 404
+
+
+def test_login_form_labels_and_readable_errors(page):
+    page.go("/login")
+    assert page.by_label("Email").get_attribute("type") == "email"
+    assert page.by_label("Password").get_attribute("type") == "password"
+    page.fill("Email", "nobody@example.com")
+    page.fill("Password", "wrong-password-1")
+    page.click_button("Log in")
+    assert page.wait_text("[role=alert]", "Invalid email or password.")
+
+
+def test_register_shows_field_errors_under_their_fields(page):
+    page.go("/register")
+    page.fill("First name", "Asha")
+    page.fill("Last name", "Rao")
+    page.fill("Email", "not-an-email")
+    page.fill("Password", "12345678")
+    page.click_button("Register")
+    email = page.by_label("Email")
+    page.wait(lambda _: email.get_attribute("aria-invalid") == "true")
+    err = page.d.find_element(By.ID, email.get_attribute("aria-describedby").split()[-1])
+    assert "email" in err.text.lower()
+    pw = page.by_label("Password")
+    assert pw.get_attribute("aria-invalid") == "true"
+
+
+def test_first_load_of_jobs_weight_and_origins(page, base_url):
+    # A fresh browser cache: the first visit of /jobs, everything it loads.
+    page.d.execute_cdp_cmd("Network.enable", {})
+    page.d.execute_cdp_cmd("Network.clearBrowserCache", {})
+    page.go("/jobs")
+    page.find("#result-count")
+    entries = page.d.execute_script(
+        "const nav = performance.getEntriesByType('navigation')[0];"
+        "return [nav, ...performance.getEntriesByType('resource')].map(e => "
+        "({name: e.name, transfer: e.transferSize, body: e.encodedBodySize, decoded: e.decodedBodySize}));")
+    total = sum(e["transfer"] for e in entries)
+    static = [e for e in entries if "/api/" not in e["name"]]
+    print(f"\nfirst load of /jobs: {len(entries)} requests, {total} bytes transferred "
+          f"({sum(e['decoded'] for e in entries)} bytes uncompressed); static files "
+          f"{sum(e['transfer'] for e in static)} bytes")
+    for e in entries:
+        print(f"  {e['transfer']:>7} {e['decoded']:>7}  {e['name']}")
+    assert all(e["name"].startswith(base_url + "/") for e in entries), entries
+    assert all(e["transfer"] > 0 for e in entries), entries  # really fetched, not cached
+    assert total < 150 * 1024, total
+    # Compressed by httpd: the scripts' encoded bodies are smaller than the decoded ones.
+    js = [e for e in static if e["name"].endswith(".js")]
+    assert js and all(e["body"] < e["decoded"] for e in js if e["decoded"] > 1000), js
+    assert "uPlot" not in json.dumps(entries)  # the chart library only loads on the dashboard
