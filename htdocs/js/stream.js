@@ -11,7 +11,7 @@ export let streamAvailable = null; // null: unknown, true/false once tried
 
 export function startStream() {
   stopped = false;
-  if (source || !session.access) return;
+  if (source || !session.access || streamAvailable === false) return;
   connect();
 }
 export function stopStream() {

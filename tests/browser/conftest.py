@@ -195,3 +195,10 @@ def wait_for(fn, timeout=20, step=0.2):
         if v or time.time() > end:
             return v
         time.sleep(step)
+
+
+@pytest.fixture(scope="session")
+def seeded(stack):
+    """The master data (skills, qualifications, locations) the forms pick from."""
+    stack.seed_masters()
+    return stack
