@@ -5,7 +5,8 @@
 set -eu
 PKGS="apache2-bin apache2-dev libaprutil1-dbd-pgsql libjansson-dev libjwt-dev libpq-dev libmagic-dev libssl-dev
 postgresql postgresql-contrib pkg-config make gcc clang libclang-rt-dev check python3 python3-pytest python3-requests
-wrk ca-certificates clang-format git libapache2-mod-qos nodejs"
+wrk ca-certificates clang-format git libapache2-mod-qos nodejs
+chromium chromium-driver python3-selenium"
 [ $# -gt 0 ] && PKGS="$PKGS $*"
 
 missing=""

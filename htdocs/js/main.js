@@ -89,7 +89,7 @@ function Bell() {
     return () => { live = false; clearInterval(poll); removeEventListener("cc:notification", onEvent); removeEventListener("cc:bell", load); };
   }, []);
   return html`<a href="/notifications" class="bell" aria-label=${`Notifications, ${n || 0} unread`}>
-    <span aria-hidden="true">🔔</span>${n ? html`<span class="count" aria-hidden="true">${n}</span>` : null}</a>`;
+    <img src="/img/bell.svg" alt="" width="22" height="22" />${n ? html`<span class="count" aria-hidden="true">${n}</span>` : null}</a>`;
 }
 
 const NAV = {

@@ -133,9 +133,9 @@ function Chart({ title, buckets, series }) {
     Promise.all([import("../../vendor/uplot-1.6.32/uPlot.esm.js"), loadCss("/vendor/uplot-1.6.32/uPlot.min.css")]).then(([m]) => {
       if (gone || !box.current) return;
       const xs = buckets.map((b) => Date.parse(b + "T00:00:00Z") / 1000);
-      const width = Math.max(280, Math.min(box.current.clientWidth || 600, 900));
+      const width = Math.max(260, Math.min((box.current.clientWidth || 600) - 8, 900));
       plot = new m.default({ width, height: 220, series: [{}, ...series.map(([n], i) => ({ label: n, stroke: COLORS[i % 3], width: 2 }))],
-        axes: [{}, { size: 40 }], scales: { x: { time: true } } }, [xs, ...series.map(([, v]) => v)], box.current);
+        axes: [{}, { size: 50 }], scales: { x: { time: true } } }, [xs, ...series.map(([, v]) => v)], box.current);
     });
     return () => { gone = true; if (plot) plot.destroy(); };
   }, [JSON.stringify(buckets), JSON.stringify(series)]);

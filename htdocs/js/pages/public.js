@@ -45,6 +45,8 @@ export function Jobs({ query }) {
     <form class="filters" role="search" onSubmit=${go} aria-label="Job search">
       <div class="field wide"><label for="q">Search jobs</label>
         <input id="q" name="q" type="search" value=${form.values.q} onInput=${(e) => form.set("q", e.target.value)} placeholder="Title, skill or keyword" /></div>
+      <details class="wide more" open=${FILTERS.slice(1).some((k) => params[k]) || window.innerWidth > 640}>
+      <summary>Filters</summary><div class="filters">
       <${Field} form=${form} name="location" label="Location" />
       <${Field} form=${form} name="job_type" label="Job type" options=${[["", "Any"], ...JOB_TYPES]} />
       <${Field} form=${form} name="experience_level" label="Experience" options=${[["", "Any"], ...LEVELS]} />
@@ -52,6 +54,7 @@ export function Jobs({ query }) {
       <${Field} form=${form} name="salary_max" label="Salary at most" type="number" min="0" />
       <${Field} form=${form} name="skills" label="Skills" hint="Names or ids, comma separated" />
       <${Field} form=${form} name="hospital_type" label="Hospital type" options=${[["", "Any"], ...HOSPITAL_TYPES]} />
+      </div></details>
       <div class="actions"><button type="submit">Search</button>
         <button type="button" class="secondary" onClick=${() => setQuery({})}>Clear</button></div>
     </form>
