@@ -11,9 +11,9 @@ Screenshots go to build/screenshots/ (desktop-*.png, phone-*.png).
 """
 
 import importlib.util
-import os
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -202,3 +202,44 @@ def seeded(stack):
     """The master data (skills, qualifications, locations) the forms pick from."""
     stack.seed_masters()
     return stack
+
+
+def sql(stack, text):
+    rows = stack.psql(text)
+    return rows[0][0] if rows else None
+
+
+def make_world(s):
+    """A candidate who applied to a job of a recruiter with a verified hospital, an admin, and a
+    candidate in the verification queue: made through the API (and SQL for the approvals)."""
+    api = _api_conftest.Api(s.base_url)
+
+    def read_mails(to=None):
+        return _api_conftest._load_mails(s.mail_dir, to)
+    w = {}
+    cand = helpers.create_user(api, read_mails, "candidate", login_now=True, first_name="Kavya",
+                               last_name="Raghunathan-Subramaniam")
+    api.patch("profiles/candidate/", json={"city": "Pune", "headline": "Senior staff nurse, neonatal ICU",
+                                            "years_of_experience": 8}, token=cand["access"])
+    rec = helpers.create_user(api, read_mails, "recruiter", login_now=True, first_name="Ravi", last_name="Menon")
+    hosp = api.post("profiles/hospital/", json={"name": "Deenanath Mangeshkar Super Speciality Hospital and Research Centre",
+                                                "registration_number": "MH-" + uuid.uuid4().hex[:8],
+                                                "type": "specialty", "city": "Pune"}, token=rec["access"]).json()
+    sql(s, f"UPDATE hospitals SET verification_status = 'verified' WHERE id = {int(hosp['id'])}")
+    sql(s, f"UPDATE recruiter_profiles SET verification_status = 'verified' WHERE user_id = {int(rec['id'])}")
+    job = api.post("jobs/", json={"title": "Neonatal Intensive Care Unit Registered Nurse (Night Shift Rotation)",
+                                  "description": "A long description " * 40, "job_type": "full_time",
+                                  "experience_level": "senior", "salary_min": "45000", "salary_max": "65000",
+                                  "city": "Pune", "state": "Maharashtra"}, token=rec["access"])
+    assert job.status_code == 201, job.text
+    job = job.json()
+    app = api.post("jobs/applications/", json={"job": job["id"], "cover_letter": "x " * 300}, token=cand["access"]).json()
+    admin_email = helpers.unique_email("admin")
+    s.create_superuser(admin_email, helpers.PASSWORD)
+    # a candidate in the verification queue
+    q = helpers.create_user(api, read_mails, "candidate", login_now=True, first_name="Queued", last_name="Candidate")
+    r = api.post("profiles/verification/", json={"license_number": "MH-12345", "registration_council": "Maharashtra Nursing Council",
+                                                 "document_ids": []}, token=q["access"])
+    assert r.status_code in (200, 201), r.text
+    w.update(cand=cand, rec=rec, job=job, app=app, admin=admin_email, queued=q, api=api)
+    return w

@@ -55,8 +55,8 @@ function QueueItem({ item, kind, onDecide }) {
   };
   return html`<article class="card queue-item" data-id=${item.id}>
     <h2>${name}</h2>
-    <p class="meta">${kind === "hospitals" ? `${label(item.type || "")} · ${item.city || ""} · reg. ${item.registration_number}` : `${item.email || ""} · ${item.specialization || ""} · ${item.city || ""}`}
-      · submitted ${dateTime(item.submitted_at)}</p>
+    <p class="meta">${(kind === "hospitals" ? [label(item.type || ""), item.city, "reg. " + item.registration_number]
+      : [item.email, item.specialization, item.city]).concat(["submitted " + dateTime(item.submitted_at)]).filter(Boolean).join(" · ")}</p>
     ${kind === "candidates" && html`<p>Licence ${req.license_number || "—"} · council ${req.registration_council || "—"}${req.id_document_type ? ` · ${label(req.id_document_type)} ${req.id_document_number || ""}` : ""}</p>`}
     ${kind === "hospitals" && item.recruiters && html`<p>Recruiters: ${item.recruiters.map((r) => `${fullName(r)} (${r.email})`).join(", ")}</p>`}
     ${(req.documents || []).length > 0 && html`<p>Documents: ${req.documents.map((d) => html`<button type="button" class="link" onClick=${async () => setErr(await download(`documents/${d.id}/download/`, d.original_name || "document"))}>${d.original_name || label(d.document_type || "document")}</button> `)}</p>`}

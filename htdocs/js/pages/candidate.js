@@ -16,8 +16,7 @@ export function Completeness() {
     <h2 id="completeness-h">Profile ${d.completeness}% complete</h2>
     <progress max="100" value=${d.completeness} aria-labelledby="completeness-h"></progress>
     ${d.missing_fields.length > 0 && html`<p>Missing: <span id="missing-fields">${d.missing_fields.map(label).join(", ")}</span></p>`}
-    <p>Verification: <strong class=${"st-" + d.verification_status}>${label(d.verification_status || "")}</strong>
-      · documents ${d.documents_count} (${d.verified_documents_count} verified)</p>
+    <p>Verification: <strong class=${"st-" + d.verification_status}>${label(d.verification_status || "")}</strong>${` · documents ${d.documents_count} (${d.verified_documents_count} verified)`}</p>
   </section>`;
 }
 
