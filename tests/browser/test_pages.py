@@ -3,7 +3,9 @@ console errors), the weight of the first load of /jobs, no request to another or
 
 import json
 
-from conftest import By
+import requests
+
+from conftest import By, helpers
 
 
 def test_routes_render_and_unknown_paths_show_not_found(page):
@@ -68,3 +70,41 @@ def test_first_load_of_jobs_weight_and_origins(page, base_url):
     js = [e for e in static if e["name"].endswith(".js")]
     assert js and all(e["body"] < e["decoded"] for e in js if e["decoded"] > 1000), js
     assert "uPlot" not in json.dumps(entries)  # the chart library only loads on the dashboard
+
+
+def test_static_caching_and_compression(base_url):
+    """Vendored files (versioned folder names) are immutable for a year; the app's own files
+    revalidate by ETag (304); text files are gzip-compressed; a history URL gets index.html."""
+    s = requests.Session()
+    s.trust_env = False
+    r = s.get(base_url + "/vendor/preact-10.29.8/preact.module.js", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.headers["Content-Encoding"] == "gzip"
+    assert r.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert r.headers["Content-Type"].startswith("text/javascript") or \
+        r.headers["Content-Type"].startswith("application/javascript")
+    r = s.get(base_url + "/app.css", headers={"Accept-Encoding": "identity"})
+    assert r.headers["Cache-Control"] == "no-cache" and r.headers.get("ETag")
+    r2 = s.get(base_url + "/app.css", headers={"Accept-Encoding": "identity", "If-None-Match": r.headers["ETag"]})
+    assert r2.status_code == 304 and r2.content == b""
+    index = s.get(base_url + "/index.html").text
+    for path in ("/jobs?q=icu", "/jobs/5", "/admin/users", "/recruiter/jobs/3/edit"):
+        r = s.get(base_url + path)
+        assert r.status_code == 200 and r.text == index, path
+        assert r.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    r = s.get(base_url + "/api/nope/")
+    assert r.status_code == 404 and r.json()["code"] == "not_found"  # /api/ never falls back
+
+
+def test_an_expired_access_token_is_refreshed(page, seeded, read_mails, api):
+    email = helpers.unique_email("refresh")
+    helpers.create_user(api, read_mails, "candidate", email=email)
+    page.login(email, helpers.PASSWORD)
+    page.wait_h1("Your profile")
+    old_refresh = page.d.execute_script("return sessionStorage.getItem('cc.refresh')")
+    page.d.execute_script("sessionStorage.setItem('cc.access', 'x.eyJleHAiOjF9.y')")  # unusable
+    page.go("/applications")
+    page.wait_h1("Your applications")
+    page.wait_text("main", "No applications yet")
+    access = page.d.execute_script("return sessionStorage.getItem('cc.access')")
+    assert access.count(".") == 2 and not access.startswith("x.")
+    assert page.d.execute_script("return sessionStorage.getItem('cc.refresh')") != old_refresh  # rotated

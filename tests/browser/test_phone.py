@@ -1,4 +1,5 @@
-"""Every main page at 375 px wide has no horizontal scroll; screenshots of the main pages on a
+"""Every main page at 375 px wide has no horizontal scroll and requests nothing from another
+origin; screenshots of the main pages on a
 phone and on a desktop (build/screenshots/). The data is made through the API and SQL (the
 journey test does it through the UI)."""
 
@@ -33,7 +34,7 @@ SHOT = {"/", "/jobs", "/jobs/{job}", "/login", "/profile", "/applications/{app}"
 def test_pages_at_375px_have_no_horizontal_scroll(page, world):
     w = world
     fmt = {"job": w["job"]["id"], "app": w["app"]["id"], "cand_profile": w["app"]["candidate"]["id"]}
-    bad = []
+    bad, foreign = [], []
     for who, paths in PAGES.items():
         page.desktop()
         if who == "cand":
@@ -50,6 +51,8 @@ def test_pages_at_375px_have_no_horizontal_scroll(page, world):
                 getattr(page, size)()
                 page.go(url)
                 page.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, "[aria-busy=true]"))
+                names = page.d.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+                foreign += [n for n in names if not n.startswith(page.base + "/")]
                 if size == "phone":
                     sw, cw, iw = no_horizontal_scroll(page)
                     assert iw <= 400, iw  # really a phone-sized viewport
@@ -59,3 +62,4 @@ def test_pages_at_375px_have_no_horizontal_scroll(page, world):
                     page.shot(f"{size}-{name}")
         page.logout()
     assert bad == [], bad
+    assert foreign == [], foreign  # nothing requested from another origin on any page
