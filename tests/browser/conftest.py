@@ -241,5 +241,6 @@ def make_world(s):
     r = api.post("profiles/verification/", json={"license_number": "MH-12345", "registration_council": "Maharashtra Nursing Council",
                                                  "document_ids": []}, token=q["access"])
     assert r.status_code in (200, 201), r.text
-    w.update(cand=cand, rec=rec, job=job, app=app, admin=admin_email, queued=q, api=api)
+    w.update(cand=cand, rec=rec, job=job, app=app, admin=admin_email, queued=q, api=api,
+             sql=lambda text: sql(s, text))
     return w

@@ -115,3 +115,26 @@ def test_matches_details_resume_and_notes(page, world):
     page.click_button("Log out")
     page.wait_h1("Log in")
     assert page.d.execute_script("return sessionStorage.getItem('cc.access')") is None
+
+
+def test_testimonial_moderation(page, world):
+    w, s = world, world["api"]
+    stack_sql = world["sql"]
+    ids = [stack_sql(f"INSERT INTO testimonials (given_by, given_to, rating, title, content) VALUES "
+                     f"({int(w['cand']['id'])}, {int(w['rec']['id'])}, {r}, '{t}', 'Clear shifts and a kind team.') RETURNING id")
+           for r, t in ((5, "A fair recruiter"), (1, "Spam spam"))]
+    page.login(w["admin"], PASSWORD)
+    page.go("/admin/testimonials")
+    page.wait_text("main", "A fair recruiter")
+    page.click_button("Reject Spam spam")
+    page.wait_text(".moderation-item .field-error", "Give a reason to reject.")
+    item = next(i for i in page.finds(".moderation-item") if "Spam spam" in i.text)
+    page.fill("Reason (to reject)", "Not about a job.", within=item)
+    page.click_button("Reject Spam spam")
+    page.wait_text("[role=status]", "rejected")
+    page.wait(lambda _: "Rejected: Not about a job." in next(i for i in page.finds(".moderation-item") if "Spam spam" in i.text).text)
+    page.click_button("Approve A fair recruiter")
+    page.wait_text("[role=status]", "approved")
+    page.wait(lambda _: len(page.finds(".moderation-item")) == 1)  # the rejected one stays listed
+    got = {t["id"]: t["is_approved"] for t in s.get("testimonials/?page_size=100", token=None).json()["results"]}
+    assert got.get(int(ids[0])) is True and int(ids[1]) not in got

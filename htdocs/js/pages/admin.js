@@ -2,7 +2,7 @@
  * testimonial moderation, the dashboard (stats + analytics charts), users, audit log, activity.
  * users/, audit-log/, recent-activity/ and dashboard-stats/ follow CONTRACT §5's shapes. */
 import { html, useState, useEffect, useRef, api, get, qs, useForm, Field, FormError, submit, useApi, Loading, Pager,
-  label, date, dateTime, fullName, announce, download } from "../lib.js";
+  label, date, dateTime, fullName, announce, download, errorText, fieldErrors } from "../lib.js";
 import { navigate, setQuery } from "../router.js";
 
 /* ---- verification queues ---- */
@@ -72,20 +72,39 @@ function QueueItem({ item, kind, onDecide }) {
 export function Moderation() {
   const state = useApi("testimonials/?is_approved=false&page_size=50");
   const [msg, setMsg] = useState(null);
-  const act = async (t, what) => {
-    let body;
-    if (what === "reject") { const reason = prompt("Reason for rejecting:"); if (!reason) return; body = { reason }; }
-    const r = await api("POST", `testimonials/${t.id}/${what}/`, body || {});
-    setMsg(r.ok ? `${t.title}: ${what === "approve" ? "approved" : "rejected"}` : (r.data && r.data.detail) || "error");
-    state.reload();
+  const act = async (t, what, reason) => {
+    const r = await api("POST", `testimonials/${t.id}/${what}/`, what === "reject" ? { reason } : {});
+    const text = r.ok ? `“${t.title}”: ${what === "approve" ? "approved" : "rejected"}` : errorText(r.data);
+    setMsg({ ok: r.ok, text }); announce(text);
+    if (r.ok) state.reload();
+    return r;
   };
   return html`<section><h1>Testimonials to moderate</h1>
-    ${msg && html`<p role="status">${msg}</p>`}
-    <${Loading} state=${state}>${() => state.data.results.length === 0 ? html`<p>Nothing to moderate.</p>` : html`<ul class="results">${state.data.results.map((t) => html`<li class="card" key=${t.id}>
-      <h2>${t.title} · ${t.rating}/5</h2><p class="meta">${fullName(t.given_by)} (${t.given_by.role}) about ${fullName(t.given_to)} · ${date(t.created_at)}</p>
-      <p class="prose">${t.content}</p>
-      <div class="actions"><button type="button" onClick=${() => act(t, "approve")}>Approve</button> <button type="button" class="danger" onClick=${() => act(t, "reject")}>Reject</button></div></li>`)}</ul>`}<//>
+    <p class="hint">Pending and rejected testimonials; a rejected one can still be approved.</p>
+    ${msg && html`<p class=${msg.ok ? "ok" : "error"} role="status">${msg.text}</p>`}
+    <${Loading} state=${state}>${() => state.data.results.length === 0 ? html`<p>Nothing to moderate.</p>` : html`<ul class="results">${state.data.results.map((t) => html`<li key=${t.id}><${ModerationItem} t=${t} onAct=${act} /></li>`)}</ul>`}<//>
   </section>`;
+}
+
+function ModerationItem({ t, onAct }) {
+  const [reason, setReason] = useState("");
+  const [err, setErr] = useState(null);
+  const fid = "mod-reason-" + t.id;
+  const reject = async () => {
+    if (!reason.trim()) { setErr("Give a reason to reject."); return; }
+    const r = await onAct(t, "reject", reason);
+    setErr(r.ok ? null : fieldErrors(r.data, "reason").join(" ") || null);
+  };
+  return html`<article class="card moderation-item">
+    <h2>${t.title} · ${t.rating}/5</h2><p class="meta">${fullName(t.given_by)} (${t.given_by.role}) about ${fullName(t.given_to)} · ${date(t.created_at)}
+      · <span class=${"status st-" + t.status}>${label(t.status || "pending")}</span>${t.rejection_reason ? ": " + t.rejection_reason : ""}</p>
+    <p class="prose">${t.content}</p>
+    ${t.status !== "rejected" && html`<div class="field"><label for=${fid}>Reason (to reject)</label>
+      <input id=${fid} value=${reason} onInput=${(e) => setReason(e.target.value)} aria-describedby=${err ? fid + "-err" : undefined} aria-invalid=${err ? "true" : undefined} />
+      ${err && html`<p class="field-error" id=${fid + "-err"}>${err}</p>`}</div>`}
+    <div class="actions"><button type="button" onClick=${() => onAct(t, "approve")} aria-label=${"Approve " + t.title}>Approve</button>
+      ${t.status !== "rejected" && html`<button type="button" class="danger" onClick=${reject} aria-label=${"Reject " + t.title}>Reject</button>`}</div>
+  </article>`;
 }
 
 /* ---- dashboard: the stats and the analytics charts over a chosen range ---- */
