@@ -1,6 +1,6 @@
 /* CareChain frontend: the app shell (header, navigation by role, notification bell) and the
  * route table. Pages live in pages/*.js. */
-import { html, render, useState, useEffect, api, get, session, useApi, Loading, dateTime, label, announce } from "./lib.js";
+import { html, render, useState, useEffect, useRef, api, get, session, useApi, Loading, dateTime, label, announce } from "./lib.js";
 import { useLocation, match, navigate } from "./router.js";
 import { startStream, stopStream } from "./stream.js";
 import * as pub from "./pages/public.js";
@@ -125,7 +125,15 @@ function App() {
   const u = session.user;
   useEffect(() => { if (u) startStream(); else stopStream(); }, [u && u.id]);
   const r = resolve(path);
-  useEffect(() => { document.title = (r ? r.title : "Not found") + " – CareChain"; }, [path]);
+  const first = useRef(true);
+  useEffect(() => {
+    document.title = (r ? r.title : "Not found") + " – CareChain";
+    // After an in-app navigation, focus moves to the new page (screen readers read it from the
+    // top, the keyboard continues from there); not on the first load.
+    if (first.current) { first.current = false; return; }
+    const m = document.getElementById("main");
+    if (m) m.focus({ preventScroll: true });
+  }, [path]);
   let page;
   if (!r) page = html`<${pub.NotFound} />`;
   else if (r.role && !u) page = html`<${pub.NeedLogin} />`;
