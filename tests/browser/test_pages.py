@@ -93,6 +93,9 @@ def test_static_caching_and_compression(base_url):
         assert r.headers["Content-Security-Policy"].startswith("default-src 'self'")
     r = s.get(base_url + "/api/nope/")
     assert r.status_code == 404 and r.json()["code"] == "not_found"  # /api/ never falls back
+    # the API keeps its own headers: no frontend caching, no compression of JSON
+    r = s.get(base_url + "/api/jobs/", headers={"Accept-Encoding": "gzip"})
+    assert r.headers.get("Cache-Control") != "no-cache" and "Content-Encoding" not in r.headers
 
 
 def test_an_expired_access_token_is_refreshed(page, seeded, read_mails, api):
