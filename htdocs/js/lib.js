@@ -62,6 +62,7 @@ function scheduleRefresh() {
 scheduleRefresh();
 
 /* ---- the API client: {ok, status, data}; one retry after refreshing an expired token ---- */
+const NO_RETRY = /^accounts\/(login|recruiter-login|admin-login|token\/refresh|logout|register|verify-email|resend-verification|password-reset)/;
 export async function api(method, path, body, opts = {}) {
   const headers = { "Accept": "application/json" };
   let payload;
@@ -74,7 +75,9 @@ export async function api(method, path, body, opts = {}) {
   } catch {
     return { ok: false, status: 0, data: { detail: "The server cannot be reached. Check your connection and try again." } };
   }
-  if (res.status === 401 && session.refresh && !opts.retried && !path.startsWith("accounts/")) {
+  // A 401 of a call that takes a token: refresh once and retry (not for the calls that log in or
+  // refresh themselves, whose 401 is the answer).
+  if (res.status === 401 && session.refresh && !opts.retried && !NO_RETRY.test(path)) {
     if (await refreshTokens()) return api(method, path, body, { ...opts, retried: true });
   }
   if (opts.raw) return res;

@@ -69,11 +69,25 @@ function Account() {
 function Notifications() {
   const state = useApi("notifications/?page_size=50");
   useEffect(() => { const f = () => state.reload(); addEventListener("cc:notification", f); return () => removeEventListener("cc:notification", f); }, []);
+  const markRead = async (n) => { await api("POST", `notifications/${n.id}/mark-read/`); state.reload(); dispatchEvent(new Event("cc:bell")); };
   const readAll = async () => { await api("POST", "notifications/mark-all-read/"); state.reload(); dispatchEvent(new Event("cc:bell")); };
   return html`<section><h1>Notifications</h1>
     <button type="button" class="secondary" onClick=${readAll}>Mark all read</button>
-    <${Loading} state=${state}>${() => html`<ul class="feed" aria-live="polite">${state.data.results.map((n) => html`<li key=${n.id} class=${n.is_read ? "" : "unread"}>
-      <strong>${n.title}</strong> <time datetime=${n.created_at}>${dateTime(n.created_at)}</time><p>${n.message}</p></li>`)}</ul>`}<//></section>`;
+    <${Loading} state=${state}>${() => state.data.results.length === 0 ? html`<p>No notifications.</p>` : html`<ul class="feed" aria-live="polite">${state.data.results.map((n) => html`<li key=${n.id} class=${n.is_read ? "" : "unread"}>
+      <strong>${n.title}</strong> <time datetime=${n.created_at}>${dateTime(n.created_at)}</time><p>${n.message}</p>
+      ${linkFor(n) && html`<a href=${linkFor(n)}>Open</a> `}
+      ${!n.is_read && html`<button type="button" class="link" onClick=${() => markRead(n)}>Mark read</button>`}</li>`)}</ul>`}<//></section>`;
+}
+
+/* Where a notification leads, from the ids in its data. */
+function linkFor(n) {
+  const d = n.data || {}, role = session.user && session.user.role;
+  if (d.conversation) return "/messages/" + d.conversation;
+  if (d.application && role === "candidate") return "/applications/" + d.application;
+  if (d.job && role === "recruiter") return "/recruiter/jobs/" + d.job;
+  if (d.job) return "/jobs/" + d.job;
+  if (n.notification_type === "verification") return role === "recruiter" ? "/recruiter/hospital" : "/profile";
+  return null;
 }
 
 function Bell() {

@@ -92,11 +92,12 @@ def test_matches_details_resume_and_notes(page, world):
     page.login(w["rec"]["email"], PASSWORD)
     page.go(f"/recruiter/candidates/{w['app']['candidate']['id']}?application={w['app']['id']}")
     page.wait_h1("Kavya Raghunathan-Subramaniam")
-    btn = page.button("Download résumé")
-    btn.click()
+    li = page.wait(lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, "main li") if "cv.pdf" in e.text), False))
+    page.button("Download résumé", within=li).click()
     got = wait_for(lambda: page.d.execute_script(
         "return performance.getEntriesByType('resource').filter(e => e.name.includes('/download/'))"
         ".map(e => [e.name, e.responseStatus, e.decodedBodySize])"))
+    assert got[-1][0].endswith(f"/api/documents/{r.json()['id']}/download/"), got
     assert got and got[-1][1] == 200 and got[-1][2] == len(PDF), got  # the résumé's bytes
     assert not page.finds("main [role=alert]")
     page.fill("Recruiter notes", "Strong NICU background; call on Monday.")

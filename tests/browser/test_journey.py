@@ -178,8 +178,12 @@ def test_journey(page, seeded, read_mails, stack, base_url):
 
     # --- candidate: the new status on the timeline (after reopening: no stream in this tree) ---
     page.login(cand_email, PASSWORD)
-    page.d.get(app_url)
-    page.wait_ready()
+    bell = page.find("a.bell")
+    page.wait(lambda _: re.search(r"Notifications, [1-9]\d* unread", bell.get_attribute("aria-label")))
+    bell.click()
+    page.wait_h1("Notifications")
+    page.find("ul.feed li.unread a").click()  # the newest: the status change, to the application
+    page.wait(lambda d: d.current_url == app_url)
     page.wait_text("#application-status", "Shortlisted")
     timeline = page.find("#timeline").text
     assert "Applied" in timeline and "Shortlisted" in timeline, timeline

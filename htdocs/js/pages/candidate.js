@@ -3,6 +3,7 @@
 import { html, useState, useEffect, api, get, qs, session, useForm, Field, FormError, submit, useApi, Loading, Pager,
   JOB_TYPES, statusName, date, dateTime, money, label, announce, upload, download, useMaster, MultiPick, fullName } from "../lib.js";
 import { JobCard } from "./public.js";
+import { setQuery } from "../router.js";
 
 const GENDERS = [["", "—"], ["female", "Female"], ["male", "Male"], ["other", "Other"], ["undisclosed", "Prefer not to say"]];
 const PROFILE_FIELDS = ["phone_number", "date_of_birth", "gender", "address", "city", "state", "headline", "summary",
@@ -213,7 +214,7 @@ export function Applications({ query }) {
       <thead><tr><th scope="col">Job</th><th scope="col">Hospital</th><th scope="col">Applied</th><th scope="col">Status</th></tr></thead>
       <tbody>${state.data.results.map((a) => html`<tr key=${a.id}><td><a href=${"/applications/" + a.id}>${a.job.title}</a></td>
         <td>${a.job.hospital && a.job.hospital.name}</td><td>${date(a.applied_at)}</td><td><span class=${"status st-" + a.status}>${statusName(a.status)}</span></td></tr>`)}</tbody></table>
-      <${Pager} data=${state.data} page=${page} onPage=${(p) => history.pushState(null, "", "/applications?page=" + p) || dispatchEvent(new PopStateEvent("popstate"))} />`}<//>
+      <${Pager} data=${state.data} page=${page} onPage=${(p) => setQuery({ page: p })} />`}<//>
   </section>`;
 }
 
