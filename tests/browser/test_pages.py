@@ -2,10 +2,11 @@
 console errors), the weight of the first load of /jobs, no request to another origin."""
 
 import json
+import re
 
 import requests
 
-from conftest import By, helpers
+from conftest import By, helpers, wait_for
 
 
 def test_routes_render_and_unknown_paths_show_not_found(page):
@@ -111,3 +112,31 @@ def test_an_expired_access_token_is_refreshed(page, seeded, read_mails, api):
     access = page.d.execute_script("return sessionStorage.getItem('cc.access')")
     assert access.count(".") == 2 and not access.startswith("x.")
     assert page.d.execute_script("return sessionStorage.getItem('cc.refresh')") != old_refresh  # rotated
+
+
+def link_in(msg, path):
+    m = re.search(r"https?://\S+(" + re.escape(path) + r"\?token=[A-Za-z0-9_\-%.~]+)", helpers.mail_text(msg))
+    assert m, helpers.mail_text(msg)
+    return m.group(1)
+
+
+def test_the_mailed_links_verify_and_reset(page, seeded, read_mails, api):
+    email = helpers.unique_email("links")
+    assert helpers.register(api, email=email).status_code == 201
+    # the verification mail's link opens the app's page, which verifies at once
+    page.go(link_in(helpers.last_mail(read_mails, email, helpers.VERIFY_SUBJECT), "/verify-email"))
+    page.wait_h1("Email verified")
+    # reset: asked for in the UI, the mailed link, a new password, a login with it
+    page.go("/reset-password")
+    page.fill("Email", email)
+    page.click_button("Send reset email")
+    page.wait_text("[role=status]", "we emailed it a reset code")
+    mails = wait_for(lambda: helpers.reset_mails(read_mails, email))
+    page.go(link_in(mails[-1], "/reset-password"))
+    page.wait_h1("Reset your password")
+    assert not page.finds("input[type=email]")  # the code is in the link: only the new password
+    page.fill("New password", "Amber-Lantern-5512")
+    page.click_button("Save the new password")
+    page.wait_h1("Password changed")
+    page.login(email, "Amber-Lantern-5512")
+    page.wait_h1("Your profile")

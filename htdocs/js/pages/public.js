@@ -11,9 +11,9 @@ export function Home() {
     <${QuickSearch} />
     <div class="cards">
       <div class="card"><h2>Candidates</h2><p>Build your profile, upload your licence, see the jobs that match you and follow every application.</p>
-        ${user ? html`<a href="/matches">Your matches</a>` : html`<a href="/register">Create an account</a>`}</div>
+        ${user && user.role === "candidate" ? html`<a href="/matches">Your matches</a>` : !user && html`<a href="/register">Create an account</a>`}</div>
       <div class="card"><h2>Hospitals</h2><p>Get your hospital verified, post jobs and move candidates through your pipeline.</p>
-        ${user ? html`<a href="/recruiter">Your jobs</a>` : html`<a href="/register?role=recruiter">Register as a recruiter</a>`}</div>
+        ${user && user.role === "recruiter" ? html`<a href="/recruiter">Your jobs</a>` : !user && html`<a href="/register?role=recruiter">Register as a recruiter</a>`}</div>
     </div>
   </section>`;
 }
