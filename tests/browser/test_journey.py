@@ -138,6 +138,7 @@ def test_journey(page, seeded, read_mails, stack, base_url):
     page.wait_h1(title)
     ld = page.d.execute_script("const s = document.getElementById('job-ld'); return s && JSON.parse(s.textContent)")
     assert ld["@type"] == "JobPosting" and ld["title"] == title and ld["hiringOrganization"]["name"] == hosp_name
+    page.wait_text("#about-h", "About " + hosp_name)  # the verified hospital's public page
     # keyboard only from here: Tab from the top of the page to the cover letter, type, Tab to
     # "Apply", Enter
     letter = page.by_label("Cover letter")

@@ -129,9 +129,21 @@ export function JobPage({ id }) {
     ${job.qualifications && job.qualifications.length > 0 && html`<h2>Qualifications</h2><ul class="tags">${job.qualifications.map((s) => html`<li>${s.name}</li>`)}</ul>`}
     ${job.required_documents && job.required_documents.length > 0 && html`<h2>Documents you need</h2><ul>${job.required_documents.map((d) => html`<li>${label(d)}</li>`)}</ul>`}
     <h2>Description</h2><p class="prose">${job.description}</p>
+    ${job.hospital.verification_status === "verified" && html`<${AboutHospital} id=${job.hospital.id} />`}
     ${job.requirements && html`<h2>Requirements</h2><p class="prose">${job.requirements}</p>`}
     <${ApplyBox} job=${job} onApplied=${state.reload} />
   </article>`}<//>`;
+}
+
+function AboutHospital({ id }) {
+  const s = useApi(`profiles/hospital-details/${id}/`);
+  const h = s.data;
+  if (!h) return null;
+  return html`<section class="card" aria-labelledby="about-h"><h2 id="about-h">About ${h.name}</h2>
+    <p>${[label(h.type || ""), [h.city, h.state].filter(Boolean).join(", "), h.bed_capacity ? h.bed_capacity + " beds" : ""].filter(Boolean).join(" · ")}</p>
+    ${h.rating && h.rating.count > 0 && html`<p>Rated ${h.rating.average} / 5 by ${h.rating.count} ${h.rating.count === 1 ? "person" : "people"}</p>`}
+    ${h.website && /^https?:\/\//.test(h.website) && html`<p><a href=${h.website} rel="noopener noreferrer">${h.website}</a></p>`}
+  </section>`;
 }
 
 function ApplyBox({ job, onApplied }) {
