@@ -167,6 +167,7 @@ function loadCss(href) {
 }
 
 /* ---- users (CONTRACT §5 users/) ---- */
+const NOT_YET = "This screen needs the admin API (users, audit log, activity), which this server does not have yet.";
 export function Users({ query }) {
   const page = Number(query.get("page") || 1);
   const params = { search: query.get("search") || "", role: query.get("role") || "", is_active: query.get("is_active") || "" };
@@ -186,11 +187,11 @@ export function Users({ query }) {
       <${Field} form=${form} name="is_active" label="Active" options=${[["", "Any"], ["true", "Active"], ["false", "Deactivated"]]} />
       <div class="actions"><button type="submit">Search</button></div></form>
     ${msg && html`<p role="status">${msg}</p>`}
-    <${Loading} state=${state}>${() => html`<table class="list"><caption>${state.data.count} users</caption>
+    ${state.status === 404 ? html`<p class="hint">${NOT_YET}</p>` : html`<${Loading} state=${state}>${() => html`<table class="list"><caption>${state.data.count} users</caption>
       <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Joined</th><th scope="col">Active</th><th scope="col">Action</th></tr></thead>
       <tbody>${state.data.results.map((u) => html`<tr key=${u.id}><td>${fullName(u)}</td><td>${u.email}</td><td>${u.role}</td><td>${date(u.date_joined)}</td>
         <td>${u.is_active ? "Yes" : "No"}</td><td><button type="button" class="link" onClick=${() => toggle(u)}>${u.is_active ? "Deactivate" : "Activate"}</button></td></tr>`)}</tbody></table>
-      <${Pager} data=${state.data} page=${page} onPage=${(p) => setQuery({ ...params, page: p })} />`}<//>
+      <${Pager} data=${state.data} page=${page} onPage=${(p) => setQuery({ ...params, page: p })} />`}<//>`}
     <form class="card" onSubmit=${(e) => { e.preventDefault(); submit(invite, () => api("POST", "admin/users/", invite.values), (u) => { setMsg(`Invitation mailed to ${u.email}`); state.reload(); }); }} novalidate aria-label="Invite a user">
       <h2>Invite a user</h2>
       <${Field} form=${invite} name="email" label="Email" type="email" />
@@ -209,7 +210,7 @@ function useFeed(base) {
   const [err, setErr] = useState(null);
   const load = async (cursor) => {
     const r = await get(base + (cursor ? (base.includes("?") ? "&" : "?") + "cursor=" + encodeURIComponent(cursor) : ""));
-    if (!r.ok) { setErr(r.data || { detail: "error " + r.status }); return; }
+    if (!r.ok) { setErr(r.status === 404 && !cursor ? { detail: NOT_YET } : r.data || { detail: "error " + r.status }); return; }
     setItems((old) => (cursor ? [...old, ...r.data.results] : r.data.results));
     setNext(r.data.next ? new URL(r.data.next).searchParams.get("cursor") : null);
   };
