@@ -51,7 +51,7 @@ HEADERS  := $(wildcard core/*.h dbd/*.h services/*.h handlers/*.h cli/*.h)
 MIGRATIONS := $(sort $(wildcard dbd/schema/*.sql)) $(sort $(wildcard dbd/sql/*.sql))
 
 .PHONY: all build deps run test unit unit-asan fuzz fuzz-short api api-event api-prefork clean \
-        format check-format check-layers bench bench-documents bench-streams
+        format check-format check-layers bench bench-documents bench-streams browser
 
 all build: $(B)/mod_carechain.so $(B)/carechainctl
 
@@ -151,6 +151,11 @@ api-event: build
 api-prefork: build
 	cd tests/api && CC_MPM=prefork $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
+# The browser frontend in headless Chromium (Debian's chromium, chromium-driver, python3-selenium)
+# against its own private stack; screenshots land in build/screenshots/.
+browser: build
+	cd tests/browser && CC_MPM=event $(PY) -m pytest -q -p no:cacheprovider -s $(PYTEST_ARGS)
+
 test:
 	@sh cli/install-deps.sh
 	$(MAKE) check-layers
@@ -160,6 +165,7 @@ test:
 	$(MAKE) unit-asan
 	$(MAKE) fuzz-short
 	$(MAKE) api
+	$(MAKE) browser
 	$(MAKE) package-test
 
 run:
