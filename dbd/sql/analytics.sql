@@ -260,11 +260,10 @@ $$;
 -- by anyone but the candidate), median and 90th percentile in hours. The history is read through
 -- the facts 0015 keeps on each application. Two passes over the range, each read from
 -- applications_applied_idx alone: a hashed count per (bucket, status, stage) group (the bucket
--- told by cc_bucket_plan), a few
--- thousand at most, that the rest reads (collecting the times into arrays there made it sort
--- every row); then the two distributions (only the answered and the hired rows are sorted, as
--- integers, 0019; work_mem keeps 250,000 of them in memory). docs/notes/analytics.md:
--- measurements.
+-- told by cc_bucket_plan), a few thousand at most, that the rest reads (collecting the times
+-- into arrays there made it sort every row); then the two distributions (only the answered and
+-- the hired rows are sorted, as the integers 0019 keeps; work_mem keeps 250,000 of them in
+-- memory). docs/notes/analytics.md: measurements.
 CREATE OR REPLACE FUNCTION cc_analytics_applications(f date, t date, iv text, tz text) RETURNS json
 LANGUAGE sql STABLE SET work_mem = '32MB' AS $$
     WITH r AS (SELECT * FROM cc_local_range(f, t, tz)),

@@ -7,6 +7,8 @@ The counting tests read the deltas a few API calls make to today's bucket, or pl
 import csv
 import io
 import uuid
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -294,7 +296,6 @@ ZONES = {
 
 def _first_moment(z, day):
     """The first moment (UTC) of local day `day` in zone z (its midnight may not exist)."""
-    from datetime import datetime, timedelta, timezone
     midnight = datetime(day.year, day.month, day.day)
     return next(m for m in (midnight + timedelta(minutes=15 * i) for i in range(-100, 100))
                 if m.replace(tzinfo=z).astimezone(timezone.utc).astimezone(z).date() == day
@@ -307,8 +308,6 @@ def _moments(tz):
     """Moments (UTC), to the microsecond, next to each change of offset of tz in 2033, to the
     local midnights of the days around it, and to the local midnights that start a month
     (March, June) and a week (Monday 2033-06-13)."""
-    from datetime import date, datetime, timedelta, timezone
-    from zoneinfo import ZoneInfo
     z, utc, us = ZoneInfo(tz), timezone.utc, timedelta(microseconds=1)
     days = [date(2033, 3, 1), date(2033, 6, 1), date(2033, 6, 13)]
     out = [datetime(2033, 6, 15, 12, tzinfo=utc)]
@@ -333,8 +332,6 @@ def _moments(tz):
 
 
 def _expected(moments, tz, iv):
-    from datetime import timedelta
-    from zoneinfo import ZoneInfo
     counts = {}
     for m in moments:
         d = m.astimezone(ZoneInfo(tz)).date()
