@@ -74,6 +74,8 @@ def route_table(path=None):
     for line in text.splitlines():
         m = _ROW.match(line)
         if not m:
+            if re.match(r'^\s*\{"[A-Z]+",', line):
+                raise ValueError(f"routes.c: a row this parser does not read: {line.strip()}")
             continue
         method, pattern, roles_expr, flags_expr = m.groups()
         flags = {f.strip() for f in flags_expr.split("|")} - {"0"}
