@@ -298,6 +298,28 @@ def test_recruiter_links_to_existing_hospital(api, read_mails, recr, admin):
                      token=other["access"]).status_code == 200
 
 
+def test_created_hospital_stays_boolean_when_the_creator_is_gone(api, read_mails, recr, admin,
+                                                                 db):
+    # hospitals.created_by is ON DELETE SET NULL: once the creator's account is gone, the
+    # remaining links are still "not the creator" (false), never null
+    h = verified_hospital(api, recr, admin)
+    other = logged_in_user(api, read_mails, role="recruiter")
+    p = assert_json(api.patch("profiles/recruiter/", json={"hospital": h["id"]},
+                              token=other["access"]), 200)
+    db(f"DELETE FROM users WHERE id = {int(recr['id'])}")
+    assert db.scalar(f"SELECT created_by IS NULL FROM hospitals WHERE id = {int(h['id'])}") in (
+        True, "t")
+    for path in (f"profiles/hospital-details/{h['id']}/",
+                 f"profiles/verified-hospitals/?search={h['registration_number']}"):
+        d = assert_json(api.get(path, token=admin["access"]), 200)
+        if "results" in d:
+            d = next(x for x in d["results"] if x["id"] == h["id"])
+        assert d["recruiters"] == [{
+            "id": p["id"], "user": other["id"], "email": other["email"],
+            "first_name": p["first_name"], "last_name": p["last_name"], "designation": "",
+            "verification_status": "pending", "created_hospital": False}]
+
+
 # ---- hospital ----------------------------------------------------------------------------
 
 
