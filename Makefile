@@ -53,7 +53,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 HEADERS  := $(wildcard core/*.h dbd/*.h services/*.h handlers/*.h cli/*.h)
 MIGRATIONS := $(sort $(wildcard dbd/schema/*.sql)) $(sort $(wildcard dbd/sql/*.sql))
 
-.PHONY: all build deps run test unit unit-asan fuzz fuzz-short api api-event api-prefork clean \
+.PHONY: all build deps run test unit unit-asan fuzz fuzz-short api api-event api-prefork clean openapi \
         format check-format check-layers bench bench-documents bench-streams
 
 all build: $(B)/mod_carechain.so $(B)/carechainctl
@@ -82,6 +82,10 @@ $(GEN_SAMPLE): cli/sample_data.sql cli/gen_sql_string.sh
 $(GEN_OPENAPI): $(OPENAPI_SRC) openapi cli/openapi_bundle.py VERSION
 	@mkdir -p $(G)
 	$(PY) cli/openapi_bundle.py --root . --c $@ --json $(G)/openapi.json
+
+# `make openapi`: bundle the description and say what it holds (build/gen/openapi.json).
+openapi: $(GEN_OPENAPI)
+	$(PY) cli/openapi_bundle.py --root .
 
 # Built under a temporary name and renamed: a running httpd may have the old file mapped.
 $(B)/mod_carechain.so: $(MOD_SRC) $(GEN_WORDS) $(GEN_OPENAPI) $(HEADERS) VERSION

@@ -39,13 +39,15 @@ class _Loader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader, node, deep=False):
-    loader.flatten_mapping(node)
     seen = {}
-    for key_node, _ in node.value:
+    for key_node, _ in node.value:  # the keys written here; a merge (<<) may be overridden
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise BundleError(f"{key_node.start_mark}: key {key!r} repeated in one mapping")
         seen[key] = True
+    loader.flatten_mapping(node)
     return yaml.SafeLoader.construct_mapping(loader, node, deep)
 
 

@@ -20,7 +20,9 @@ How a response is judged (tests/api/conftest.py hooks it on every Api session, d
   for a known path with another method (with Allow). OPTIONS (answered by the module for every
   path, not a route) must be a 204 or that 404.
 - A 503 with code not_configured is the unconfigured server's answer to every /api/ request
-  before routing: checked against Error only.
+  before routing, and 408, 411, 414, 417, 431 and 501 are httpd's own answers to a request it
+  cannot take (core/errors.c renders them as JSON for /api/ URLs) on any path: checked against
+  Error only, never as answers of an operation.
 
 CC_OPENAPI_HOOK=described limits the checks to requests whose path the document describes
 (while a group's description is being written); the default, strict, judges every request.
@@ -41,6 +43,9 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 ALL_ROLES = ("anonymous", "candidate", "recruiter", "admin")
 ROLE_NAMES = {"CAND": {"candidate"}, "RECR": {"recruiter"}, "ADMIN": {"admin"},
               "ANY": {"candidate", "recruiter", "admin"}}
+
+# Answered by httpd before any route is chosen (see the module docstring).
+HTTPD_STATUSES = frozenset({408, 411, 414, 417, 431, 501})
 
 _doc = None
 
@@ -201,6 +206,8 @@ class ResponseChecker:
                     return self._body_problem("Error", self.error_schema, response)
             except (ValueError, AttributeError):
                 pass
+        if status in HTTPD_STATUSES:
+            return self._error_shape(response, (status,), "")
         template = self.paths.match(path)
         if template is None and self.mode == "described":
             return None
