@@ -263,6 +263,23 @@ def test_recruiter_profile_get_and_update(api, recr):
     assert p["company_name"] == "" and p["company_address"] == ""
 
 
+def test_recruiter_missing_profile_is_404_until_posted(api, recr, db):
+    # as for candidates: without a profile, GET, PUT, PATCH and DELETE are 404 (not a 500),
+    # and POST creates it
+    db(f"DELETE FROM recruiter_profiles WHERE user_id = {recr['id']}")
+    assert_error(api.get("profiles/recruiter/", token=recr["access"]), 404, "not_found")
+    for method in ("put", "patch"):
+        assert_error(getattr(api, method)("profiles/recruiter/", json={"designation": "HR"},
+                                          token=recr["access"]), 404, "not_found")
+    assert_error(api.delete("profiles/recruiter/", token=recr["access"]), 404, "not_found")
+    assert db.scalar(f"SELECT count(*) FROM recruiter_profiles WHERE user_id = {recr['id']}") in (
+        0, "0")
+    p = assert_json(api.post("profiles/recruiter/", json={"designation": "HR Manager"},
+                             token=recr["access"]), 201)
+    assert set(p) == RECRUITER_KEYS
+    assert p["designation"] == "HR Manager" and p["user"] == recr["id"]
+
+
 def test_recruiter_profile_refuses_other_roles(api, cand, admin):
     for user in (cand, admin):
         assert_error(api.get("profiles/recruiter/", token=user["access"]), 403, PERMISSION_DENIED)
