@@ -236,7 +236,8 @@ class Stack:
     """
 
     def __init__(self, base_dir, http_port=None, mpm="event", repo=REPO_ROOT, bcrypt_cost=10,
-                 extra_conf="", pg_fsync=True, verbose=False, new_session=False):
+                 extra_conf="", pg_fsync=True, verbose=False, new_session=False,
+                 background=False, mail_transport=None, mail_conf=""):
         if mpm not in ("event", "prefork"):
             raise ValueError(f"mpm must be 'event' or 'prefork', not {mpm!r}")
         # stack_dir: the directory as the caller named it (var); base_dir: where the files are,
@@ -250,6 +251,13 @@ class Stack:
         self.mpm = mpm
         self.bcrypt_cost = int(bcrypt_cost)
         self.extra_conf = extra_conf or ""
+        # The background tasks (services/worker.c): on for `make run`; off in the shared test
+        # stack, whose tests place rows in time and deliver mail through requests (file:), and
+        # must not race a sweep. tests/api/test_smtp.py and test_background.py turn them on.
+        self.background = background
+        # CarechainMailTransport (default: file: into mail/) and lines for its other directives
+        self.mail_transport = mail_transport
+        self.mail_conf = mail_conf or ""
         self.pg_fsync = pg_fsync  # False: fsync/synchronous_commit off (throw-away test clusters)
         self.verbose = verbose
         # True: the servers start in their own session, so a Ctrl-C meant for the caller (make
@@ -726,7 +734,12 @@ class Stack:
             "BCRYPT_COST": self.bcrypt_cost,
             "PUBLIC_BASE_URL": self.base_url,
             "MAIL_DIR": self.mail_dir,
+            "MAIL_TRANSPORT": self.mail_transport or f"file:{self.mail_dir}",
+            "MAIL_CONF": self.mail_conf,
             "UPLOAD_DIR": self.upload_dir,
+            "TASK_INTERVALS": "" if self.background else "\n".join(
+                f"CarechainTaskInterval {t} off"
+                for t in ("mail", "expire_jobs", "documents", "retention", "digest")),
         }
 
         def sub(m):
@@ -940,7 +953,11 @@ def cmd_run(args):
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, on_term)  # explicit: a shell may start us with SIGINT ignored
-    stack = Stack(args.dir, http_port=args.port, mpm=args.mpm, bcrypt_cost=args.bcrypt_cost)
+    mail_conf = "".join(f"{d} {v}\n" for d, v in (("CarechainMailAuthFile", args.mail_auth_file),
+                                                    ("CarechainMailCAFile", args.mail_ca_file))
+                        if v)
+    stack = Stack(args.dir, http_port=args.port, mpm=args.mpm, bcrypt_cost=args.bcrypt_cost,
+                  background=True, mail_transport=args.mail or None, mail_conf=mail_conf)
     rc = 0
     try:
         stack.start_postgres()
@@ -1049,6 +1066,9 @@ def main(argv=None):
     run.add_argument("--port", type=int, default=8080, help="httpd port (default: 8080)")
     run.add_argument("--mpm", choices=("event", "prefork"), default="event")
     run.add_argument("--bcrypt-cost", type=int, default=10)
+    run.add_argument("--mail", default="", help="CarechainMailTransport (default: file: mail/)")
+    run.add_argument("--mail-auth-file", default="", help="CarechainMailAuthFile")
+    run.add_argument("--mail-ca-file", default="", help="CarechainMailCAFile")
     st = sub.add_parser("selftest", help="start and stop PostgreSQL in a temporary directory")
     st.add_argument("-v", "--verbose", action="store_true")
     stop = sub.add_parser("stop", help="stop servers left running in a stack directory")

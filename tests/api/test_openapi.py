@@ -367,7 +367,13 @@ ERROR = {"detail": "Not found.", "code": "not_found"}
     ("OPTIONS", "health/", 204, None, None),
     ("GET", "schema/", 304, None, None),
     ("GET", "health/", 414, {"detail": "x", "code": "uri_too_long"}, None),
-    ("GET", "health/", 503, {"detail": "x", "code": "not_configured"}, None),
+    ("GET", "no-such-thing/", 503, {"detail": "x", "code": "not_configured"}, None),
+    ("POST", "accounts/profile/", 503, {"detail": "x", "code": "not_configured"}, None),
+    ("GET", "health/", 503, {"status": "unavailable", "database": "not configured",
+                             "code": "not_configured", "detail": "x", "version": "1"}, None),
+    ("GET", "health/", 503, {"status": "unavailable", "database": "broken",
+                             "code": "not_configured", "detail": "x", "version": "1"},
+     "body does not match"),
     ("GET", "docs/", 200, b"<html>", None),                    # static files: not the API
     ("DELETE", "accounts/profile/", 405, {"detail": "x", "code": "method_not_allowed"}, None),
 ])

@@ -355,6 +355,12 @@ def deb_test(blocks, old_deb, new_deb, old_version, new_version):
         st, page, _ = root.http("GET", "/api/docs/")
         check(st == 200 and page == root.file("/usr/share/carechain/apidocs/index.html"),
               "the API docs page is served from /usr/share/carechain/apidocs (carechain.conf)")
+        st, page, _ = root.http("GET", "/jobs")
+        check(st == 200 and page == root.file("/usr/share/carechain/htdocs/index.html"),
+              "a frontend URL (/jobs) is a page of index.html (FallbackResource)")
+        st, page, _ = root.http("GET", "/js/main.js")
+        check(st == 200 and page == root.file("/usr/share/carechain/htdocs/js/main.js"),
+              "the frontend's folders are shipped (js/main.js)")
         p = root.sh("carechainctl check", check_rc=False)
         check(p.returncode == 1 and "no database is configured" in p.stderr
               and "database.conf is missing" in p.stderr,
