@@ -62,7 +62,7 @@ function scheduleRefresh() {
 scheduleRefresh();
 
 /* ---- the API client: {ok, status, data}; one retry after refreshing an expired token ---- */
-const NO_RETRY = /^accounts\/(login|recruiter-login|admin-login|token\/refresh|logout|register|verify-email|resend-verification|password-reset)/;
+const NO_RETRY = /^accounts\/(login|recruiter-login|admin-login|token\/refresh|logout|register|verify-email|resend-verification|password-reset|set-password)/;
 export async function api(method, path, body, opts = {}) {
   const headers = { "Accept": "application/json" };
   let payload;

@@ -18,6 +18,7 @@ const ROUTES = [
   ["/register", pub.Register, null, "Register"],
   ["/verify-email", pub.VerifyEmail, null, "Verify your email"],
   ["/reset-password", pub.ResetPassword, null, "Reset your password"],
+  ["/set-password", pub.SetPassword, null, "Choose your password"],
   ["/profile", Profile, "any", "Your profile"],
   ["/documents", cand.Documents, "any", "Documents"],
   ["/matches", cand.Matches, "candidate", "Matches"],
@@ -96,7 +97,12 @@ function Bell() {
     let live = true;
     const load = () => get("notifications/?page_size=1").then((r) => { if (live && r.ok) setN(r.data.unread_count); });
     load();
-    const onEvent = (e) => { load(); if (e.detail && e.detail.title) announce("Notification: " + e.detail.title); };
+    // A message's notification is announced by the open conversation itself ("New message from").
+    const onEvent = (e) => {
+      load();
+      const n = e.detail, conv = n && n.data && n.data.conversation;
+      if (n && n.title && !(conv && location.pathname === "/messages/" + conv)) announce("Notification: " + n.title);
+    };
     addEventListener("cc:notification", onEvent);
     addEventListener("cc:bell", load);
     const poll = setInterval(load, 60000); // the stream brings changes at once; this is the fallback

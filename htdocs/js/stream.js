@@ -6,8 +6,23 @@
  * server has the stream (404), the bell falls back to polling the REST list. */
 import { api, session } from "./lib.js";
 
-let source = null, lastId = "", retry = 1000, timer = 0, stopped = true;
+let source = null, lastId = "", retry = 1000, timer = 0, stopped = true, hidden = false;
 export let streamAvailable = null; // null: unknown, true/false once tried
+
+/* Leaving the page (a full navigation, a reload, closing the tab) closes the stream at once.
+ * Otherwise Chrome keeps the left page's EventSource open (a page in the back/forward cache
+ * keeps its connections) until the server's next write evicts it, up to a minute later: a few
+ * page loads in a row then held all six connections Chrome allows per host, and the next
+ * page's API calls (a form's submit, a button's POST) waited behind them. Coming back from that
+ * cache opens a new stream, from the last event id seen. */
+addEventListener("pagehide", () => {
+  hidden = true; clearTimeout(timer);
+  if (source) { source.close(); source = null; }
+});
+addEventListener("pageshow", (e) => {
+  hidden = false;
+  if (e.persisted && !stopped && !source && session.access && streamAvailable !== false) connect();
+});
 
 export function startStream() {
   stopped = false;
@@ -21,7 +36,7 @@ export function stopStream() {
 
 async function connect() {
   const r = await api("POST", "notifications/stream-ticket/");
-  if (stopped) return;
+  if (stopped || hidden || source) return;
   if (!r.ok) {
     if (r.status === 404 || r.status === 405) { streamAvailable = false; dispatchEvent(new Event("cc:stream-unavailable")); return; }
     return later();
@@ -41,7 +56,7 @@ async function connect() {
   source.onerror = () => { if (source) source.close(); source = null; later(); };
 }
 function later() {
-  if (stopped) return;
+  if (stopped || hidden) return;
   clearTimeout(timer);
   timer = setTimeout(connect, retry);
   retry = Math.min(retry * 2, 30000);

@@ -7,6 +7,7 @@ headless Chromium driven by Debian's python3-selenium (/usr/bin/chromium, /usr/b
 Extra fixtures:
     browser   session; a selenium Chrome, 1280x900, performance logging of the page's requests
     page      function; the browser with sessionStorage cleared, helpers attached (see Page)
+    page2     function; the same on a second Chrome (browser2), for a second user at once
 Screenshots go to build/screenshots/ (desktop-*.png, phone-*.png).
 """
 
@@ -50,8 +51,7 @@ from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait, Select  # noqa: E402
 
 
-@pytest.fixture(scope="session")
-def browser(stack):
+def _chrome():
     opts = webdriver.ChromeOptions()
     opts.binary_location = "/usr/bin/chromium"
     for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -62,6 +62,22 @@ def browser(stack):
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
     d.set_page_load_timeout(60)
+    return d
+
+
+@pytest.fixture(scope="session")
+def browser(stack):
+    d = _chrome()
+    try:
+        yield d
+    finally:
+        d.quit()
+
+
+@pytest.fixture(scope="session")
+def browser2(stack):
+    """A second Chromium, for a second user watching the same thing live (messages, a timeline)."""
+    d = _chrome()
     try:
         yield d
     finally:
@@ -175,8 +191,7 @@ class Page:
         self.d.execute_script("sessionStorage.clear()")
 
 
-@pytest.fixture
-def page(browser, base_url):
+def _page(browser, base_url):
     p = Page(browser, base_url)
     p.desktop()
     browser.get(base_url + "/")
@@ -186,6 +201,16 @@ def page(browser, base_url):
     errors = [e for e in p.console_errors()
               if "favicon" not in e["message"] and "status of 4" not in e["message"]]
     assert errors == [], errors
+
+
+@pytest.fixture
+def page(browser, base_url):
+    yield from _page(browser, base_url)
+
+
+@pytest.fixture
+def page2(browser2, base_url):
+    yield from _page(browser2, base_url)
 
 
 def wait_for(fn, timeout=20, step=0.2):

@@ -2,8 +2,9 @@
 admin approves it from the queue, the recruiter posts a job; a candidate registers, verifies by
 the mailed code, completes the profile, searches, applies (keyboard only); the recruiter sees the
 application on the board and moves it to shortlisted; the candidate sees the new status on the
-timeline; the admin's dashboard counts moved. The event stream is not in this tree yet, so the
-candidate sees the status after opening the application page again (reload), not live.
+timeline (here by following the bell; test_messages.py watches a timeline change live, and two
+users exchange messages there); the admin's dashboard counts moved (dashboard-stats/ and the
+analytics).
 
 Also: a name holding markup creates no element (XSS), on the profile and on the board."""
 
@@ -48,6 +49,8 @@ def test_journey(page, seeded, read_mails, stack, base_url):
     page.wait_h1("Dashboard")
     page.wait_text(".charts", "Jobs posted")
     jobs_before = int(re.search(r"\((\d+)\)", page.find(".charts").text.split("Jobs posted")[1]).group(1))
+    page.wait_text("#dashboard-stats", "Total jobs")
+    counts_before = {k: int(page.find(f"[data-stat={k}]").text) for k in ("total_jobs", "total_applications", "total_users")}
     page.logout()
 
     # --- recruiter: register, verify, hospital ---
@@ -177,7 +180,7 @@ def test_journey(page, seeded, read_mails, stack, base_url):
     page.wait_text("main", "I have run night shifts")
     page.logout()
 
-    # --- candidate: the new status on the timeline (after reopening: no stream in this tree) ---
+    # --- candidate: the bell counts the status change; it leads to the new status on the timeline ---
     page.login(cand_email, PASSWORD)
     bell = page.find("a.bell")
     page.wait(lambda _: re.search(r"Notifications, [1-9]\d* unread", bell.get_attribute("aria-label")))
@@ -197,6 +200,11 @@ def test_journey(page, seeded, read_mails, stack, base_url):
     page.wait_text(".charts", "Jobs posted")
     wait_for(lambda: f"Jobs posted ({jobs_before + 1})" in page.find(".charts").text)
     assert f"Jobs posted ({jobs_before + 1})" in page.find(".charts").text
+    page.wait_text("#dashboard-stats", "Total jobs")
+    counts = {k: int(page.find(f"[data-stat={k}]").text) for k in counts_before}
+    # one job, one application, two users (recruiter, candidate) more
+    assert counts == {"total_jobs": counts_before["total_jobs"] + 1, "total_applications": counts_before["total_applications"] + 1,
+                      "total_users": counts_before["total_users"] + 2}, (counts_before, counts)
     page.wait(lambda d: d.find_elements(By.CSS_SELECTOR, ".chart canvas"))  # uPlot drew
     page.shot("desktop-dashboard")
 

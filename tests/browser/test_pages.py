@@ -3,6 +3,7 @@ console errors), the weight of the first load of /jobs, no request to another or
 
 import json
 import re
+import time
 
 import requests
 
@@ -140,3 +141,28 @@ def test_the_mailed_links_verify_and_reset(page, seeded, read_mails, api):
     page.wait_h1("Password changed")
     page.login(email, "Amber-Lantern-5512")
     page.wait_h1("Your profile")
+
+
+def test_leaving_a_page_closes_its_stream(page, seeded, read_mails, api):
+    """Each page of a logged-in user opens the event stream; leaving the page must close it at
+    once. Chrome allows six connections per host: streams left open by the pages before (a page
+    kept in the back/forward cache keeps its connections) held them all after a few page loads,
+    and the next page's API calls waited up to a minute behind them."""
+    email = helpers.unique_email("streams")
+    helpers.create_user(api, read_mails, "candidate", email=email)
+    page.login(email, helpers.PASSWORD)
+    pages = ["/notifications", "/applications", "/profile", "/documents", "/matches", "/testimonials",
+             "/assignments", "/messages"]  # different URLs: each load leaves a page in the history
+    slow = []
+    for path in pages:
+        page.go(path)
+        page.wait(lambda d: d.execute_script(
+            "return performance.getEntriesByType('resource').some(e => e.name.includes('/stream-ticket/'))"))
+        time.sleep(0.5)  # the EventSource connects
+        # how long each request of the page (the document, its files, its API calls) waited
+        # before it was sent: the queue for a free connection
+        slow += page.d.execute_script(
+            "return [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]"
+            ".filter(e => e.requestStart && e.requestStart - e.startTime > 3000)"
+            ".map(e => [location.pathname, e.name, Math.round(e.requestStart - e.startTime)])")
+    assert slow == [], slow

@@ -36,7 +36,8 @@ def no_horizontal_scroll(page):
 
 
 PAGES = {
-    None: ["/", "/jobs", "/jobs/{job}", "/login", "/register", "/verify-email", "/reset-password", "/nope"],
+    None: ["/", "/jobs", "/jobs/{job}", "/login", "/register", "/verify-email", "/reset-password",
+           "/set-password?token=x", "/nope"],
     "cand": ["/profile", "/documents", "/matches", "/applications", "/applications/{app}", "/notifications", "/messages"],
     "rec": ["/recruiter", "/recruiter/hospital", "/recruiter/jobs/new", "/recruiter/jobs/{job}",
             "/recruiter/jobs/{job}/edit", "/recruiter/candidates/{cand_profile}?application={app}"],

@@ -1,6 +1,6 @@
 /* Admin pages: verification queues (candidates, hospitals) with documents and approve/reject,
  * testimonial moderation, the dashboard (stats + analytics charts), users, audit log, activity.
- * users/, audit-log/, recent-activity/ and dashboard-stats/ follow CONTRACT §5's shapes. */
+ * users/, audit-log/, recent-activity/ and dashboard-stats/ as docs/API.md "Admin" describes them. */
 import { html, useState, useEffect, useRef, api, get, qs, useForm, Field, FormError, submit, useApi, Loading, Pager,
   label, date, dateTime, fullName, announce, download, errorText, fieldErrors } from "../lib.js";
 import { navigate, setQuery } from "../router.js";
@@ -122,7 +122,7 @@ export function Dashboard({ query }) {
   return html`<section>
     <h1>Dashboard</h1>
     ${stats.data ? html`<dl class="stats" id="dashboard-stats">${Object.entries(stats.data).map(([k, v]) => html`<div><dt>${label(k)}</dt><dd data-stat=${k}>${v}</dd></div>`)}</dl>`
-      : stats.status === 404 ? html`<p class="hint">Dashboard counts are not available on this server yet.</p>` : null}
+      : stats.error ? html`<${FormError} errs=${stats.error} />` : null}
     <form class="filters" onSubmit=${(e) => { e.preventDefault(); setQuery(form.values); }} aria-label="Range">
       <${Field} form=${form} name="from" label="From" type="date" />
       <${Field} form=${form} name="to" label="To" type="date" />
@@ -167,7 +167,6 @@ function loadCss(href) {
 }
 
 /* ---- users (CONTRACT §5 users/) ---- */
-const NOT_YET = "This screen needs the admin API (users, audit log, activity), which this server does not have yet.";
 export function Users({ query }) {
   const page = Number(query.get("page") || 1);
   const params = { search: query.get("search") || "", role: query.get("role") || "", is_active: query.get("is_active") || "" };
@@ -187,7 +186,7 @@ export function Users({ query }) {
       <${Field} form=${form} name="is_active" label="Active" options=${[["", "Any"], ["true", "Active"], ["false", "Deactivated"]]} />
       <div class="actions"><button type="submit">Search</button></div></form>
     ${msg && html`<p role="status">${msg}</p>`}
-    ${state.status === 404 ? html`<p class="hint">${NOT_YET}</p>` : html`<${Loading} state=${state}>${() => html`<table class="list"><caption>${state.data.count} users</caption>
+    ${html`<${Loading} state=${state}>${() => html`<table class="list"><caption>${state.data.count} users</caption>
       <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Joined</th><th scope="col">Active</th><th scope="col">Action</th></tr></thead>
       <tbody>${state.data.results.map((u) => html`<tr key=${u.id}><td>${fullName(u)}</td><td>${u.email}</td><td>${u.role}</td><td>${date(u.date_joined)}</td>
         <td>${u.is_active ? "Yes" : "No"}</td><td><button type="button" class="link" onClick=${() => toggle(u)}>${u.is_active ? "Deactivate" : "Activate"}</button></td></tr>`)}</tbody></table>
@@ -210,7 +209,7 @@ function useFeed(base) {
   const [err, setErr] = useState(null);
   const load = async (cursor) => {
     const r = await get(base + (cursor ? (base.includes("?") ? "&" : "?") + "cursor=" + encodeURIComponent(cursor) : ""));
-    if (!r.ok) { setErr(r.status === 404 && !cursor ? { detail: NOT_YET } : r.data || { detail: "error " + r.status }); return; }
+    if (!r.ok) { setErr(r.data || { detail: "error " + r.status }); return; }
     setItems((old) => (cursor ? [...old, ...r.data.results] : r.data.results));
     setNext(r.data.next ? new URL(r.data.next).searchParams.get("cursor") : null);
   };

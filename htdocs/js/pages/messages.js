@@ -38,14 +38,22 @@ export function Conversation({ id }) {
   const form = useForm({ content: "" });
   const end = useRef(null);
   const load = async () => {
-    const r = await get(`messaging/conversations/${id}/messages/`);
+    const r = await get(`messaging/conversations/${id}/messages/?page_size=100`); // newest first
     if (!r.ok) { setErr(r.data); return; }
     setMsgs([...r.data.results].sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id - b.id)));
     api("PUT", `messaging/conversations/${id}/read/`);
   };
   useEffect(() => { load(); }, [id]);
   useEffect(() => {
-    const f = (e) => { const m = e.detail; if (m && (m.conversation === id || m.conversation_id === id)) { load(); announce("New message from " + (m.sender ? fullName(m.sender) : "the conversation")); } };
+    /* The stream sends a message to its sender's tabs too (its other tabs see what it sent):
+     * reloaded, but announced only when someone else wrote it. */
+    const f = (e) => {
+      const m = e.detail;
+      if (!m || m.conversation !== id) return;
+      load();
+      const mine = m.sender && session.user && m.sender.id === session.user.id;
+      if (!mine) announce("New message from " + (m.sender ? fullName(m.sender) : "the conversation"));
+    };
     addEventListener("cc:message", f); return () => removeEventListener("cc:message", f);
   }, [id]);
   useEffect(() => { if (end.current) end.current.scrollIntoView({ block: "nearest" }); }, [msgs]);

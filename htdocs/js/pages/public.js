@@ -276,6 +276,24 @@ export function ResetPassword({ query }) {
   </section>`;
 }
 
+/* The first password of an account an admin created: the invitation mail links to
+ * /set-password?token= (its old /#/set-password form is rewritten by router.js). */
+export function SetPassword({ query }) {
+  const form = useForm({ token: query.get("token") || "", new_password: "" });
+  const [done, setDone] = useState(null);
+  if (done) return html`<section class="narrow"><h1>Password set</h1><p class="ok" role="status">${done}</p><p><a href="/login">Log in</a></p></section>`;
+  return html`<section class="narrow">
+    <h1>Choose your password</h1>
+    <p>An administrator created your CareChain account. Choose a password to finish it.</p>
+    <form onSubmit=${(e) => { e.preventDefault(); submit(form, () => api("POST", "accounts/set-password/", { ...form.values, token: form.values.token.trim() }), (d) => setDone((d && d.detail) || "Password set. You can log in now.")); }} novalidate aria-label="Choose your password">
+      <${Field} form=${form} name="token" label="Invitation code" required />
+      <${Field} form=${form} name="new_password" label="New password" type="password" autocomplete="new-password" required />
+      <${FormError} errs=${form.errs} shown=${["token", "new_password"]} />
+      <button type="submit" disabled=${form.busy}>Set password</button>
+    </form>
+  </section>`;
+}
+
 export function NotFound({ what }) {
   return html`<section class="narrow"><h1>${what ? label(what) + " not found" : "Page not found"}</h1>
     <p>${what ? `This ${what} does not exist or is no longer available.` : "There is no page at this address."}</p>
