@@ -33,6 +33,7 @@ def _load(name, path):
     return mod
 
 
+sys.path.insert(1, str(HERE.parent / "api"))  # the API conftest's own imports (openapi_check)
 _api_conftest = _load("api_conftest", HERE.parent / "api" / "conftest.py")
 helpers = _load("api_helpers", HERE.parent / "api" / "helpers.py")
 # The API suite's fixtures, under their own names (pytest finds fixtures in this module).

@@ -109,9 +109,17 @@ def test_matches_details_resume_and_notes(page, world):
     page.go(f"/recruiter/jobs/{w['job']['id']}/edit")
     page.wait(lambda _: page.by_label("Title").get_attribute("value") == w["job"]["title"])
     page.fill("Vacancies", "3")
+    # the documents a candidate must hold to apply: a checkbox per type, wrapped in its label
+    box = page.d.find_element(By.CSS_SELECTOR, "input[name=required_documents][value=medical_license]")
+    assert box.find_element(By.XPATH, "..").text.strip() == "Medical licence"
+    box.click()
     page.click_button("Save job")
     page.wait_h1(w["job"]["title"])
-    assert api.get(f"jobs/{w['job']['id']}/").json()["vacancies"] == 3
+    saved = api.get(f"jobs/{w['job']['id']}/").json()
+    assert saved["vacancies"] == 3 and saved["required_documents"] == ["medical_license"]
+    page.go(f"/jobs/{w['job']['id']}")  # the public page names them
+    page.wait_text("main", "Documents required to apply")
+    assert "Medical licence" in page.d.find_element(By.CSS_SELECTOR, "main").text
     # logout clears the tokens
     page.click_button("Log out")
     page.wait_h1("Log in")

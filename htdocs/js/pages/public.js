@@ -28,6 +28,7 @@ function QuickSearch() {
 }
 
 /* ---- job search: every filter lives in the query string ---- */
+const DOC_NAMES = { resume: "Résumé", certificate: "Certificate", medical_license: "Medical licence", id: "Identity document" };
 const FILTERS = ["q", "location", "job_type", "experience_level", "salary_min", "salary_max", "skills", "hospital_type"];
 
 export function Jobs({ query }) {
@@ -127,6 +128,7 @@ export function JobPage({ id }) {
     </dl>
     ${job.skills && job.skills.length > 0 && html`<h2>Skills</h2><ul class="tags">${job.skills.map((s) => html`<li>${s.name}</li>`)}</ul>`}
     ${job.qualifications && job.qualifications.length > 0 && html`<h2>Qualifications</h2><ul class="tags">${job.qualifications.map((s) => html`<li>${s.name}</li>`)}</ul>`}
+    ${job.required_documents && job.required_documents.length > 0 && html`<h2>Documents required to apply</h2><ul class="tags">${job.required_documents.map((d) => html`<li>${DOC_NAMES[d] || d}</li>`)}</ul>`}
     ${job.required_documents && job.required_documents.length > 0 && html`<h2>Documents you need</h2><ul>${job.required_documents.map((d) => html`<li>${label(d)}</li>`)}</ul>`}
     <h2>Description</h2><p class="prose">${job.description}</p>
     ${job.hospital.verification_status === "verified" && html`<${AboutHospital} id=${job.hospital.id} />`}

@@ -1,7 +1,7 @@
 /* Recruiter pages: hospital profile and its verification, jobs (post, edit), the pipeline board
  * per job with a "Status" control per application, candidate details with résumé download,
  * recruiter notes, matches for a job. */
-import { html, useState, useEffect, api, get, qs, useForm, Field, FormError, submit, useApi, Loading,
+import { html, useState, useEffect, api, get, qs, useForm, Field, FormError, submit, useApi, Loading, fieldErrors,
   JOB_TYPES, LEVELS, HOSPITAL_TYPES, PAY_UNITS, STATUSES, statusName, date, dateTime, money, label, announce, download, useMaster, MultiPick, fullName } from "../lib.js";
 import { navigate } from "../router.js";
 import { Factors, DOC_TYPES } from "./candidate.js";
@@ -83,6 +83,19 @@ function HospitalVerification({ hospital }) {
   </form>`;
 }
 
+/* The document types a candidate must hold valid (not expired) to apply; the API checks it. */
+function RequiredDocuments({ form }) {
+  const chosen = form.values.required_documents || [];
+  const toggle = (v) => form.set("required_documents", chosen.includes(v) ? chosen.filter((x) => x !== v) : [...chosen, v]);
+  const errors = fieldErrors(form.errs, "required_documents");
+  return html`<fieldset class="field pick">
+    <legend>Documents required to apply</legend>
+    <ul class="picklist">${DOC_TYPES.map(([v, t]) => html`<li key=${v}><label class="inline">
+      <input type="checkbox" name="required_documents" value=${v} checked=${chosen.includes(v)} onChange=${() => toggle(v)} /> ${t}</label></li>`)}</ul>
+    ${errors.length ? html`<p class="field-error">${errors.join(" ")}</p>` : null}
+  </fieldset>`;
+}
+
 /* ---- post and edit a job: the API's validation messages under the fields ---- */
 const JOB_FIELDS = ["title", "department", "location", "city", "state", "job_type", "experience_level", "min_experience_years",
   "salary_min", "salary_max", "salary_currency", "pay_unit", "shift", "start_date", "end_date", "vacancies", "expires_at", "description", "requirements"];
@@ -90,10 +103,10 @@ export function JobForm({ id }) {
   const state = useApi(id ? `jobs/${id}/` : null);
   const form = useForm({ title: "", department: "", location: "", city: "", state: "", job_type: "full_time", experience_level: "mid",
     min_experience_years: "0", salary_min: "", salary_max: "", salary_currency: "INR", pay_unit: "monthly", shift: "", start_date: "",
-    end_date: "", vacancies: "1", expires_at: "", description: "", requirements: "", skills: [], qualifications: [], is_active: true });
+    end_date: "", vacancies: "1", expires_at: "", description: "", requirements: "", skills: [], qualifications: [], required_documents: [], is_active: true });
   const skills = useMaster("skills"), quals = useMaster("qualifications");
   useEffect(() => { const j = state.data; if (j) form.setValues({ ...Object.fromEntries(JOB_FIELDS.map((k) => [k, j[k] ?? ""])),
-    expires_at: j.expires_at ? j.expires_at.slice(0, 10) : "", skills: j.skills.map((s) => s.id), qualifications: j.qualifications.map((q) => q.id), is_active: j.is_active }); }, [state.data]);
+    expires_at: j.expires_at ? j.expires_at.slice(0, 10) : "", skills: j.skills.map((s) => s.id), qualifications: j.qualifications.map((q) => q.id), required_documents: j.required_documents || [], is_active: j.is_active }); }, [state.data]);
   const onSubmit = (e) => {
     e.preventDefault();
     const body = {};
@@ -126,8 +139,9 @@ export function JobForm({ id }) {
       <div class="wide"><${Field} form=${form} name="requirements" label="Requirements" type="textarea" /></div>
       <div class="wide"><${MultiPick} form=${form} name="skills" label="Skills" items=${skills} /></div>
       <div class="wide"><${MultiPick} form=${form} name="qualifications" label="Qualifications" items=${quals} /></div>
+      <div class="wide"><${RequiredDocuments} form=${form} /></div>
       ${id && html`<${Field} form=${form} name="is_active" label="Open for applications" type="checkbox" />`}
-      <div class="wide"><${FormError} errs=${form.errs} shown=${[...JOB_FIELDS, "skills", "qualifications"]} />
+      <div class="wide"><${FormError} errs=${form.errs} shown=${[...JOB_FIELDS, "skills", "qualifications", "required_documents"]} />
         <button type="submit" disabled=${form.busy}>${id ? "Save job" : "Post job"}</button></div>
     </form>
   </section>`;
