@@ -54,8 +54,8 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 HEADERS  := $(wildcard core/*.h dbd/*.h services/*.h handlers/*.h cli/*.h)
 MIGRATIONS := $(sort $(wildcard dbd/schema/*.sql)) $(sort $(wildcard dbd/sql/*.sql))
 
-.PHONY: all build deps run test unit unit-asan fuzz fuzz-short api api-event api-prefork clean \
-        format check-format check-layers bench bench-documents bench-streams
+.PHONY: all build deps run test unit unit-asan fuzz fuzz-short api api-event api-prefork clean openapi \
+        format check-format check-layers bench bench-documents bench-streams browser
 
 all build: $(B)/mod_carechain.so $(B)/carechainctl
 
@@ -83,6 +83,10 @@ $(GEN_SAMPLE): cli/sample_data.sql cli/gen_sql_string.sh
 $(GEN_OPENAPI): $(OPENAPI_SRC) openapi cli/openapi_bundle.py VERSION
 	@mkdir -p $(G)
 	$(PY) cli/openapi_bundle.py --root . --c $@ --json $(G)/openapi.json
+
+# `make openapi`: bundle the description and say what it holds (build/gen/openapi.json).
+openapi: $(GEN_OPENAPI)
+	$(PY) cli/openapi_bundle.py --root .
 
 # Built under a temporary name and renamed: a running httpd may have the old file mapped.
 $(B)/mod_carechain.so: $(MOD_SRC) $(GEN_WORDS) $(GEN_OPENAPI) $(HEADERS) VERSION
@@ -161,6 +165,11 @@ api-event: build
 api-prefork: build
 	cd tests/api && CC_MPM=prefork $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
+# The browser frontend in headless Chromium (Debian's chromium, chromium-driver, python3-selenium)
+# against its own private stack; screenshots land in build/screenshots/.
+browser: build
+	cd tests/browser && CC_MPM=event $(PY) -m pytest -q -p no:cacheprovider -s $(PYTEST_ARGS)
+
 test:
 	@sh cli/install-deps.sh
 	$(MAKE) check-layers
@@ -170,6 +179,7 @@ test:
 	$(MAKE) unit-asan
 	$(MAKE) fuzz-short
 	$(MAKE) api
+	$(MAKE) browser
 	$(MAKE) package-test
 
 run:

@@ -273,6 +273,7 @@ class Stack:
         self.template = self.repo / "conf" / "dev" / "httpd.conf.in"
 
         self.document_root = None  # chosen by start_httpd (the repository's htdocs/ or a copy)
+        self.apidocs_dir = None  # likewise for apidocs/ (/api/docs/)
         self.pg_port = None
         self.sockdir = None
         self._tmp_sockdir = None  # a /tmp/ccpg-XXXX we created and must remove
@@ -306,6 +307,7 @@ class Stack:
         self.upload_dir = self.base_dir / "upload"
         self.credentials_file = self.base_dir / "dev-credentials.json"
         self.htdocs_copy = self.base_dir / "htdocs"
+        self.apidocs_copy = self.base_dir / "apidocs"
 
     def shown(self, path):
         """path as the user knows it: through stack_dir (var/...) when base_dir lies elsewhere."""
@@ -689,10 +691,16 @@ class Stack:
     def _choose_document_root(self):
         """The repository's htdocs/ when the servers' user can read all of it; otherwise (root,
         a checkout that user cannot reach) a fresh copy in base_dir/htdocs."""
-        src = self.repo / "htdocs"
+        return self._choose_served_dir(self.repo / "htdocs", self.htdocs_copy)
+
+    def _choose_apidocs_dir(self):
+        """The repository's apidocs/ (the /api/docs/ page), or a copy: as for htdocs/."""
+        return self._choose_served_dir(self.repo / "apidocs", self.apidocs_copy)
+
+    def _choose_served_dir(self, src, copy):
         if not src.is_dir():
-            self.htdocs_copy.mkdir(exist_ok=True)  # frontend not written yet: serve an empty dir
-            return self.htdocs_copy
+            copy.mkdir(exist_ok=True)  # not written yet: serve an empty dir
+            return copy
         if not self.as_root:
             return src
         # find prints the first entry the service user cannot read (or search), and fails when
@@ -701,14 +709,15 @@ class Stack:
                            "!", "-executable", ")", "-print", "-quit"], check=False, cwd="/")
         if probe.returncode == 0 and not probe.stdout.strip():
             return src
-        shutil.rmtree(self.htdocs_copy, ignore_errors=True)
-        shutil.copytree(src, self.htdocs_copy)
-        self._chown_tree(self.htdocs_copy)
-        return self.htdocs_copy
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(src, copy)
+        self._chown_tree(copy)
+        return copy
 
     def render_conf(self):
         """httpd.conf text from the template (placeholders @NAME@) plus extra_conf."""
         docroot = self.document_root or self._choose_document_root()
+        apidocs = self.apidocs_dir or self._choose_apidocs_dir()
         values = {
             "SERVER_ROOT": self.base_dir,
             "PORT": self.http_port,
@@ -719,6 +728,7 @@ class Stack:
             "MODULES_DIR": APACHE_MODULES,
             "CARECHAIN_SO": self.module_copy,
             "DOCUMENT_ROOT": docroot,
+            "APIDOCS_DIR": apidocs,
             "DBD_PARAMS": f"{self.conninfo} connect_timeout=5",
             "JWT_KEY_FILE": self.jwt_key,
             "BCRYPT_COST": self.bcrypt_cost,
@@ -762,6 +772,7 @@ class Stack:
         self._write_jwt_key()
         self._copy_module()
         self.document_root = self._choose_document_root()
+        self.apidocs_dir = self._choose_apidocs_dir()
         if self.http_port is None:
             self.http_port = free_port()
         elif port_in_use(self.http_port):
@@ -769,7 +780,8 @@ class Stack:
         write_atomic(self.httpd_conf, self.render_conf())
         self._chown_tree(self.base_dir)
         if self.as_root:
-            for path, test in ((self.module_copy, "-r"), (self.document_root, "-x")):
+            for path, test in ((self.module_copy, "-r"), (self.document_root, "-x"),
+                               (self.apidocs_dir, "-x")):
                 if path.exists() and not self._service_test(test, path):
                     raise StackError(f"{path} is not readable by user {SERVICE_USER}")
         if self._log_offset is None:

@@ -367,7 +367,13 @@ ERROR = {"detail": "Not found.", "code": "not_found"}
     ("OPTIONS", "health/", 204, None, None),
     ("GET", "schema/", 304, None, None),
     ("GET", "health/", 414, {"detail": "x", "code": "uri_too_long"}, None),
-    ("GET", "health/", 503, {"detail": "x", "code": "not_configured"}, None),
+    ("GET", "no-such-thing/", 503, {"detail": "x", "code": "not_configured"}, None),
+    ("POST", "accounts/profile/", 503, {"detail": "x", "code": "not_configured"}, None),
+    ("GET", "health/", 503, {"status": "unavailable", "database": "not configured",
+                             "code": "not_configured", "detail": "x", "version": "1"}, None),
+    ("GET", "health/", 503, {"status": "unavailable", "database": "broken",
+                             "code": "not_configured", "detail": "x", "version": "1"},
+     "body does not match"),
     ("GET", "docs/", 200, b"<html>", None),                    # static files: not the API
     ("DELETE", "accounts/profile/", 405, {"detail": "x", "code": "method_not_allowed"}, None),
 ])
@@ -467,3 +473,91 @@ def test_bundler_merges_parts_and_takes_the_version(tmp_path):
     c = ob.to_c(text)
     assert f"cc_openapi_json_len = {len(text)};" in c
     assert ob.etag(text)[1:-1] in c
+
+
+# ---- /api/docs/: Swagger UI on /api/schema/ ----------------------------------------------------
+
+DOCS_ASSETS = {"swagger-ui.css": "text/css", "docs.css": "text/css",
+               "swagger-ui-bundle.js": "text/javascript", "init.js": "text/javascript"}
+DOCS_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
+def _other_origin_urls(text, base_url):
+    """Absolute http(s) URLs in text that are not on base_url's origin."""
+    return [u for u in re.findall(r"https?://[^\s\"'<>)]+", text) if not u.startswith(base_url)]
+
+
+def test_docs_page_and_its_assets(api, base_url):
+    r = api.get("/api/docs/")
+    assert r.status_code == 200
+    assert r.headers["Content-Type"].startswith("text/html")
+    assert r.headers["Content-Security-Policy"] == DOCS_CSP
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    html = r.text
+    assert '<div id="swagger-ui"></div>' in html
+    # No inline script: every <script> names a file of this folder.
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    assert [s[1].strip() for s in scripts] == ["", ""]
+    srcs = [re.search(r'src="([^"]+)"', a).group(1) for a, _ in scripts]
+    hrefs = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    assert srcs == ["swagger-ui-bundle.js", "init.js"] and hrefs == ["swagger-ui.css", "docs.css"]
+    for name in srcs + hrefs:
+        a = api.get(f"/api/docs/{name}")
+        assert a.status_code == 200, name
+        assert a.headers["Content-Type"].split(";")[0] == DOCS_ASSETS[name], name
+        assert len(a.content) > 50, name
+    init = api.get("/api/docs/init.js").text
+    assert 'url: new URL("../schema/", window.location.href).pathname' in init
+    assert "validatorUrl: null" in init and "queryConfigEnabled: false" in init
+    for text in (html, init, api.get("/api/docs/docs.css").text):
+        assert _other_origin_urls(text, base_url) == []
+    # The bundle is Swagger UI's, as README.md says.
+    assert "SwaggerUIBundle" in api.get("/api/docs/swagger-ui-bundle.js").text
+    # Without the slash: a redirect to the page; a file that is not there: 404.
+    r = api.get("/api/docs")
+    assert r.status_code == 301 and r.headers["Location"].endswith("/api/docs/")
+    assert api.get("/api/docs/nothing.js").status_code == 404
+    # The rest of /api/ is still the module's.
+    assert api.get("/api/docsx/").json()["code"] == "not_found"
+
+
+def test_docs_vendored_files_are_the_recorded_version():
+    d = openapi_check.REPO / "apidocs"
+    readme = (d / "README.md").read_text()
+    m = re.search(r"swagger-ui-dist (\d+\.\d+\.\d+)", readme)
+    assert m, "apidocs/README.md names the swagger-ui-dist version"
+    assert "Apache-2.0" in readme
+    assert "Apache License" in (d / "LICENSE").read_text()
+    copyright = (openapi_check.REPO / "packaging/debian/copyright").read_text()
+    assert f"swagger-ui-dist {m.group(1)}" in copyright
+
+
+def _chromium():
+    import shutil
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(not _chromium(), reason="no chromium to render the page with")
+def test_docs_page_renders_in_a_browser_from_this_origin_only(stack, base_url, tmp_path):
+    """Headless Chromium loads the page under its CSP: Swagger UI renders the operations, and
+    every request the page makes (its NetLog's requests initiated by the page's origin) goes to
+    this origin, /api/schema/ among them."""
+    import subprocess
+    netlog = tmp_path / "netlog.json"
+    proc = subprocess.run(
+        [_chromium(), "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         f"--user-data-dir={tmp_path / 'profile'}", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-default-apps",
+         f"--log-net-log={netlog}", "--virtual-time-budget=10000", "--dump-dom",
+         f"{base_url}/api/docs/"], capture_output=True, text=True, timeout=120)
+    dom = proc.stdout
+    for path in ("/health/", "/accounts/login/", "/masters/skills/{id}/"):
+        assert f'data-path="{path}"' in dom, (path, proc.stderr[-2000:])
+    log = json.loads(netlog.read_text())
+    start = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    origin = base_url.rstrip("/")
+    page = [e["params"]["url"] for e in log["events"]
+            if e["type"] == start and e.get("params", {}).get("initiator") == origin]
+    assert f"{origin}/api/schema/" in page
+    assert [u for u in page if not u.startswith(origin + "/")] == []
