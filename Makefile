@@ -170,6 +170,8 @@ api-prefork: build
 browser: build
 	cd tests/browser && CC_MPM=event $(PY) -m pytest -q -p no:cacheprovider -s $(PYTEST_ARGS)
 
+# The three suites (API under event and prefork, the browser) run side by side: they mostly wait
+# (tests/parallel.py keeps each one's output in build/logs/ and prints it when it ends).
 test:
 	@sh cli/install-deps.sh
 	$(MAKE) check-layers
@@ -178,8 +180,7 @@ test:
 	$(MAKE) unit
 	$(MAKE) unit-asan
 	$(MAKE) fuzz-short
-	$(MAKE) api
-	$(MAKE) browser
+	$(PY) tests/parallel.py api-event api-prefork browser
 	$(MAKE) package-test
 
 run:

@@ -548,14 +548,15 @@ CC_STMT(job_insert, 3, CC_WRITE,
         "INSERT INTO jobs (hospital_id, posted_by, title, description, requirements, department,"
         " location, city, state, job_type, experience_level, min_experience_years, salary_min,"
         " salary_max, salary_currency, pay_unit, shift, start_date, end_date, vacancies,"
-        " expires_at, is_active) SELECT $1, $2, r.title, r.description, r.requirements,"
-        " r.department, r.location, r.city, r.state, r.job_type, r.experience_level,"
-        " r.min_experience_years, r.salary_min, r.salary_max, r.salary_currency, r.pay_unit,"
-        " r.shift, r.start_date, r.end_date, r.vacancies, r.expires_at, r.is_active"
+        " expires_at, is_active, required_documents) SELECT $1, $2, r.title, r.description,"
+        " r.requirements, r.department, r.location, r.city, r.state, r.job_type,"
+        " r.experience_level, r.min_experience_years, r.salary_min, r.salary_max,"
+        " r.salary_currency, r.pay_unit, r.shift, r.start_date, r.end_date, r.vacancies,"
+        " r.expires_at, r.is_active, r.required_documents"
         " FROM jsonb_populate_record(NULL::jobs, '{\"requirements\": \"\","
         " \"min_experience_years\": 0, \"salary_currency\": \"INR\","
-        " \"pay_unit\": \"monthly\", \"vacancies\": 1, \"is_active\": true}'::jsonb"
-        " || $3::jsonb) r RETURNING id")
+        " \"pay_unit\": \"monthly\", \"vacancies\": 1, \"is_active\": true,"
+        " \"required_documents\": []}'::jsonb || $3::jsonb) r RETURNING id")
 /* ids that are unknown, or inactive and not already linked to job $1 (NULL on create) */
 CC_STMT(job_skills_missing, 2, CC_READ,
         "SELECT t.x FROM unnest($2::bigint[]) WITH ORDINALITY AS t(x, o) WHERE NOT EXISTS"
@@ -587,10 +588,11 @@ CC_STMT(job_update, 2, CC_WRITE,
         "UPDATE jobs j SET (title, description, requirements, department, location, city,"
         " state, job_type, experience_level, min_experience_years, salary_min, salary_max,"
         " salary_currency, pay_unit, shift, start_date, end_date, vacancies, expires_at,"
-        " is_active, updated_at) = (SELECT r.title, r.description, r.requirements,"
-        " r.department, r.location, r.city, r.state, r.job_type, r.experience_level,"
-        " r.min_experience_years, r.salary_min, r.salary_max, r.salary_currency, r.pay_unit,"
-        " r.shift, r.start_date, r.end_date, r.vacancies, r.expires_at, r.is_active, now()"
+        " is_active, required_documents, updated_at) = (SELECT r.title, r.description,"
+        " r.requirements, r.department, r.location, r.city, r.state, r.job_type,"
+        " r.experience_level, r.min_experience_years, r.salary_min, r.salary_max,"
+        " r.salary_currency, r.pay_unit, r.shift, r.start_date, r.end_date, r.vacancies,"
+        " r.expires_at, r.is_active, r.required_documents, now()"
         " FROM jsonb_populate_record(j, $2::jsonb) r) WHERE j.id = $1")
 CC_STMT(job_json, 1, CC_READ,
         "SELECT cc_job_json(j, NULL)::text FROM jobs j WHERE j.id = $1")
@@ -656,6 +658,15 @@ CC_STMT(application_insert, 3, CC_WRITE,
         "INSERT INTO applications (job_id, candidate_id, cover_letter)"
         " SELECT $1::bigint, p.id, $3 FROM candidate_profiles p WHERE p.user_id = $2"
         " RETURNING id")
+/* the types job $1 requires that user $2 holds no unexpired document of, in the job's order;
+ * the documents that qualify are locked (FOR SHARE) until the application commits, so none is
+ * deleted or expired by an edit in between */
+CC_STMT(application_missing_documents, 2, CC_WRITE,
+        "WITH held AS (SELECT d.document_type FROM documents d WHERE d.user_id = $2::bigint"
+        " AND NOT cc_document_expired(d.expires_on) FOR SHARE OF d)"
+        " SELECT t.x FROM jobs j, unnest(j.required_documents) WITH ORDINALITY AS t(x, o)"
+        " WHERE j.id = $1::bigint AND t.x <> ALL (ARRAY(SELECT h.document_type FROM held h))"
+        " ORDER BY t.o")
 CC_STMT(application_event, 3, CC_WRITE,
         "INSERT INTO application_events (application_id, status, changed_by)"
         " VALUES ($1, $2, $3)")

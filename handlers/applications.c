@@ -185,6 +185,30 @@ int cc_h_application_get(cc_req_t *q)
 
 /* ---- applying --------------------------------------------------------------------------- */
 
+/* Checks the job's required_documents: the caller must hold an unexpired document of each type
+ * (verified or not). 1 when none is missing; else 0 after answering 400 with one message per
+ * missing type in the job's order (rolled back), or after a failure. In the apply transaction. */
+static int missing_documents(cc_req_t *q, const char *job)
+{
+    PGresult *res;
+    json_t *errs;
+    int i, n;
+    if (!cc_q(q, CC_ST_application_missing_documents, &res, job, cc_my_id(q))) {
+        cc_db_fail(q);
+        return 0;
+    }
+    if (!(n = PQntuples(res)))
+        return 1;
+    errs = cc_jobject(q);
+    for (i = 0; i < n; i++)
+        cc_field_error(errs, "required_documents",
+                       apr_psprintf(q->pool, "A valid %s is required to apply.",
+                                    cc_document_type_words(cc_val(q, res, i, 0))));
+    cc_db_rollback(q);
+    cc_validation(q, errs);
+    return 0;
+}
+
 /* POST applications/ (the job in the body) or <id>/applications/ (the job from the path). */
 int cc_h_application_create(cc_req_t *q)
 {
@@ -218,6 +242,10 @@ int cc_h_application_create(cc_req_t *q)
     if (PQntuples(res) == 0) /* profiles are made at registration: only a broken account */
         return cc_db_invalid(q, "non_field_errors", "Create your candidate profile first.");
     app = cc_val(q, res, 0, 0);
+    /* after the insert, so a second application is still 409 already_applied; a refusal rolls
+     * the insert back */
+    if (!missing_documents(q, jid))
+        return OK;
     if (!cc_q(q, CC_ST_application_event, &res, app, "applied", cc_my_id(q)))
         return cc_db_fail(q);
     if (cc_val(q, job, 0, 4)

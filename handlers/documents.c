@@ -33,11 +33,23 @@ void cc_documents_child_init(apr_pool_t *p, server_rec *s)
                      CC_LOGNO(01401) "libmagic: %s; uploads will answer 503", err);
 }
 
-static const char *const DOC_TYPES[] = {"resume", "certificate", "id", "medical_license", NULL};
+const char *const cc_document_types[] = {"resume", "certificate", "id", "medical_license", NULL};
+
+const char *cc_document_type_words(const char *type)
+{
+    /* in the order of cc_document_types */
+    static const char *const words[] = {"resume", "certificate", "identity document",
+                                        "medical license"};
+    int i;
+    for (i = 0; cc_document_types[i]; i++)
+        if (!strcmp(type, cc_document_types[i]))
+            return words[i];
+    return type;
+}
 
 /* The editable metadata (upload form fields, PUT and PATCH bodies). */
 static const cc_field_t META_FIELDS[] = {
-    {"document_type", CC_F_CHOICE, CC_FF_REQUIRED, 0, 0, DOC_TYPES, 0},
+    {"document_type", CC_F_CHOICE, CC_FF_REQUIRED, 0, 0, cc_document_types, 0},
     {"description", CC_F_STR, CC_FF_EMPTY | CC_FF_TEXT, 0, 1000, NULL, 0},
     {"expires_on", CC_F_DATE, 0, 0, 0, NULL, 0},
 };
@@ -410,7 +422,7 @@ int cc_h_documents_list(cc_req_t *q)
     cc_page_t pg;
     PGresult *res;
 
-    if (!cc_query_choice(q, "document_type", DOC_TYPES, &type)
+    if (!cc_query_choice(q, "document_type", cc_document_types, &type)
         || !cc_query_bool(q, "is_verified", &verified) || !cc_query_id(q, "user", &user_param))
         return OK;
     /* admins: every document, or one user's with ?user= */

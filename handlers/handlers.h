@@ -111,6 +111,11 @@ int cc_h_completed_get(cc_req_t *q);
 int cc_h_matches(cc_req_t *q);
 
 /* documents.c */
+/* The document types (NULL-terminated), as documents.document_type holds them; a job's
+ * required_documents are drawn from them too. */
+extern const char *const cc_document_types[];
+/* A document type in words for messages ("medical license"); static storage. */
+const char *cc_document_type_words(const char *type);
 int cc_h_documents_list(cc_req_t *q);
 int cc_h_document_upload(cc_req_t *q);
 int cc_h_document_get(cc_req_t *q);

@@ -44,6 +44,8 @@ static const cc_field_t JOB_FIELDS[] = {
     {"vacancies", CC_F_INT, 0, 1, 10000, NULL, 0},
     {"expires_at", CC_F_DATETIME, 0, 0, 0, NULL, 0},
     {"is_active", CC_F_BOOL, 0, 0, 0, NULL, 0},
+    /* document types an applicant must hold unexpired (applications.c); duplicates dropped */
+    {"required_documents", CC_F_CHOICELIST, 0, 0, 10, cc_document_types, 0},
 };
 
 /* Optional fields whose columns cannot hold NULL. */

@@ -31,7 +31,7 @@ BEGIN
                                     JOIN qualifications x ON x.id = jq.qualification_id
                                     WHERE jq.job_id = j.id), '[]'),
         'shift', j.shift, 'start_date', j.start_date, 'end_date', j.end_date,
-        'vacancies', j.vacancies,
+        'vacancies', j.vacancies, 'required_documents', to_json(j.required_documents),
         'hospital', (SELECT cc_hospital_brief_json(h) FROM hospitals h WHERE h.id = j.hospital_id),
         'posted_by', j.posted_by, 'is_active', j.is_active,
         'applications_count', (SELECT count(*) FROM applications a WHERE a.job_id = j.id),

@@ -201,6 +201,7 @@ CREATE OR REPLACE FUNCTION cc_match_job_json(j jobs) RETURNS json LANGUAGE sql S
         'salary_min', to_char(j.salary_min, 'FM9999999999990.00'),
         'salary_max', to_char(j.salary_max, 'FM9999999999990.00'),
         'salary_currency', j.salary_currency, 'pay_unit', j.pay_unit, 'shift', j.shift,
+        'required_documents', to_json(j.required_documents),
         'expires_at', cc_ts(j.expires_at), 'created_at', cc_ts(j.created_at))
     FROM hospitals h WHERE h.id = j.hospital_id
 $$;

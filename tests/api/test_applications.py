@@ -19,7 +19,7 @@ PERMISSION_DENIED = {"detail": "You do not have permission to perform this actio
                      "code": "permission_denied"}
 APP_KEYS = {"id", "job", "candidate", "status", "cover_letter", "match_score", "applied_at",
             "updated_at", "status_history"}
-PRIVATE_APP_KEYS = APP_KEYS | {"notes"}
+PRIVATE_APP_KEYS = APP_KEYS | {"notes", "credentials"}
 CANDIDATE_KEYS = {"id", "first_name", "last_name", "headline", "years_of_experience",
                   "verification_status"}
 PRIVATE_CANDIDATE_KEYS = CANDIDATE_KEYS | {"email", "phone_number"}

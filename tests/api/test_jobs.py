@@ -10,7 +10,7 @@ JOB_KEYS = {"id", "title", "description", "requirements", "department", "locatio
             "state", "job_type", "experience_level", "min_experience_years", "salary_min",
             "salary_max", "salary_currency", "pay_unit", "skills", "qualifications", "shift",
             "start_date", "end_date", "vacancies", "hospital", "posted_by", "is_active",
-            "applications_count", "created_at", "updated_at", "expires_at"}
+            "applications_count", "created_at", "updated_at", "expires_at", "required_documents"}
 CANDIDATE_EXTRA = {"has_applied", "application_status", "match_score"}
 
 
@@ -148,8 +148,8 @@ def test_create_minimal_uses_defaults(api, recr):
     j = assert_json(api.post("jobs/", json=body, token=recr["access"]), 201)
     assert (j["requirements"], j["min_experience_years"], j["salary_currency"], j["vacancies"],
             j["pay_unit"], j["shift"], j["start_date"], j["expires_at"], j["department"],
-            j["skills"], j["qualifications"]) == ("", 0, "INR", 1, "per_shift", None, None,
-                                                 None, None, [], [])
+            j["skills"], j["qualifications"], j["required_documents"]) == (
+                "", 0, "INR", 1, "per_shift", None, None, None, None, [], [], [])
     assert (j["salary_min"], j["salary_max"]) == ("900.00", "900.00")
 
 
@@ -192,6 +192,15 @@ def test_create_ignores_hospital_and_poster_in_body(api, recr, read_mails, admin
     (job_body(vacancies=None), {"vacancies": ["This field may not be null."]}),
     (job_body(title="  "), {"title": ["This field may not be blank."]}),
     (job_body(skills="1"), {"skills": ["Expected a list of items but got type \"str\"."]}),
+    (job_body(required_documents="medical_license"),
+     {"required_documents": ["Expected a list of items but got type \"str\"."]}),
+    (job_body(required_documents={"medical_license": True}),
+     {"required_documents": ["Expected a list of items but got type \"dict\"."]}),
+    (job_body(required_documents=["medical_license", "passport", 7]),
+     {"required_documents": ["Item 2: \"passport\" is not a valid choice.",
+                             "Item 3: \"7\" is not a valid choice."]}),
+    (job_body(required_documents=["id"] * 11),
+     {"required_documents": ["Ensure this field has no more than 10 elements."]}),
 ])
 def test_create_validation(api, recr, body, errors):
     assert_json(api.post("jobs/", json=body, token=recr["access"]), 400, errors)
@@ -305,6 +314,67 @@ def test_patch_and_put(api, recr, masters, admin):
     u = assert_json(r, 200)
     assert (u["title"], u["job_type"], u["posted_by"]) == ("Charge Nurse", "contract",
                                                           recr["profile_id"])
+
+
+def test_required_documents(api, recr, read_mails, admin, db):
+    """A job's required_documents: document types, duplicates dropped in order, default [],
+    kept by a PUT or PATCH that leaves them out, shown by the detail, the lists and search/;
+    the column's CHECK holds any other writer to the types."""
+    word = "zq" + "".join(chr(ord("a") + int(c, 16) % 26) for c in uuid.uuid4().hex[:10])
+    city = uniq("Docton")
+    j = post_job(api, recr, title=f"Locum Physician {word}", city=city,
+                 required_documents=["medical_license", "certificate", "medical_license"])
+    assert j["required_documents"] == ["medical_license", "certificate"]
+    path = f"jobs/{j['id']}/"
+    assert assert_json(api.get(path), 200)["required_documents"] == ["medical_license",
+                                                                     "certificate"]
+
+    def everywhere():
+        shown = [assert_json(api.get(path), 200)["required_documents"]]
+        for page in (f"jobs/?city={city}", f"jobs/search/?q={word}",
+                     f"jobs/?mine=true&city={city}", f"jobs/advanced-search/?q={word}"):
+            got = assert_json(api.get(page, token=recr["access"]), 200)["results"]
+            assert [x["id"] for x in got] == [j["id"]], page
+            shown.append(got[0]["required_documents"])
+        got = assert_json(api.post("jobs/advanced-search/", json={"q": word}), 200)["results"]
+        shown.append(got[0]["required_documents"])
+        assert all(x == shown[0] for x in shown), shown
+        return shown[0]
+
+    assert everywhere() == ["medical_license", "certificate"]
+    # PATCH without the field keeps it; with it, replaces it; null is no requirement
+    r = api.patch(path, json={"title": f"Locum Physician {word} II"}, token=recr["access"])
+    assert assert_json(r, 200)["required_documents"] == ["medical_license", "certificate"]
+    r = api.patch(path, json={"required_documents": ["id"]}, token=recr["access"])
+    assert assert_json(r, 200)["required_documents"] == ["id"]
+    assert everywhere() == ["id"]
+    r = api.put(path, json=job_body(title=f"Locum Physician {word}", city=city),
+                token=recr["access"])
+    assert assert_json(r, 200)["required_documents"] == ["id"]
+    r = api.put(path, json=job_body(title=f"Locum Physician {word}", city=city,
+                                    required_documents=["resume", "certificate"]),
+                token=recr["access"])
+    assert assert_json(r, 200)["required_documents"] == ["resume", "certificate"]
+    r = api.patch(path, json={"required_documents": ["x"]}, token=recr["access"])
+    assert_json(r, 400, {"required_documents": ["Item 1: \"x\" is not a valid choice."]})
+    assert everywhere() == ["resume", "certificate"]
+    r = api.patch(path, json={"required_documents": None}, token=recr["access"])
+    assert assert_json(r, 200)["required_documents"] == []
+    assert everywhere() == []
+    r = api.patch(path, json={"required_documents": ["medical_license"]}, token=admin["access"])
+    assert assert_json(r, 200)["required_documents"] == ["medical_license"]
+    # another recruiter cannot change them (404), nor a candidate (403)
+    other = poster(api, read_mails, admin)
+    r = api.patch(path, json={"required_documents": []}, token=other["access"])
+    assert_error(r, 404, "not_found")
+    assert everywhere() == ["medical_license"]
+    # the database refuses other types and NULL items, whoever writes
+    for bad in ("ARRAY['passport']", "ARRAY[NULL]::text[]", "NULL"):
+        with pytest.raises(Exception) as e:
+            db(f"UPDATE jobs SET required_documents = {bad} WHERE id = {j['id']}")
+        assert "jobs_required_documents_types" in str(e.value) or "null value" in str(e.value)
+    assert db.scalar(f"SELECT required_documents::text FROM jobs WHERE id = {j['id']}") == \
+        "{medical_license}"
 
 
 def test_patch_checks_ranges_against_stored_values(api, recr):

@@ -186,8 +186,8 @@ def test_candidate_item_shape_and_factors(api, read_mails, db, world):
         "department": None, "location": None, "city": f"  {world['city'].upper()} ",
         "state": world["state"], "job_type": "full_time", "experience_level": "entry",
         "min_experience_years": 5, "salary_min": "40000.00", "salary_max": "60000.00",
-        "salary_currency": "INR", "pay_unit": "monthly", "shift": None, "expires_at": None,
-        "created_at": job["created_at"]}
+        "salary_currency": "INR", "pay_unit": "monthly", "shift": None,
+        "required_documents": [], "expires_at": None, "created_at": job["created_at"]}
     n, qn = world["skill_names"], world["qual_names"]
     assert a["match_score"] == 88
     assert a["match_factors"] == {

@@ -232,6 +232,32 @@ def test_public_list_follows_every_kind_of_write(w, api, db):
     assert page["count"] == 0 and page["results"] == []
 
 
+def test_required_documents_follow_their_writes(w, api, db):
+    """required_documents (a column of jobs, schema 0020) raise the jobs version like every
+    other column: the list, search/ and the detail follow an API write and an SQL one."""
+    city = uniq("Credentialton")
+    job = city_job(w, city)
+    paths = [f"jobs/?city={city}", f"jobs/search/?city={city}", f"jobs/{job['id']}/"]
+
+    def shown(path, body):
+        return body["required_documents"] if "id" in body else \
+            body["results"][0]["required_documents"]
+
+    for path in paths:
+        assert shown(path, get_twice(api, path)) == []
+    v = versions(db)
+    r = api.patch(f"jobs/{job['id']}/", json={"required_documents": ["medical_license"]},
+                  token=w.recr["access"])
+    assert assert_json(r, 200)["required_documents"] == ["medical_license"]
+    assert raised(v, versions(db)) == {"jobs": 1}
+    for path in paths:
+        assert shown(path, fresh(api, path)) == ["medical_license"]
+        assert shown(path, get_twice(api, path)) == ["medical_license"]
+    db(f"UPDATE jobs SET required_documents = '{{certificate,id}}' WHERE id = {job['id']}")
+    for path in paths:
+        assert shown(path, fresh(api, path)) == ["certificate", "id"]
+
+
 def test_expiry_without_any_write(w, api, db):
     """A job leaves the cached list, detail and ranking when it expires, with no write at all
     (the stamp carries the first upcoming expiry)."""
