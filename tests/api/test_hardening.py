@@ -65,8 +65,10 @@ def test_httpd_refusals_answer_json_for_api_urls(stack, name):
 
 def test_httpd_refusals_outside_api_keep_httpd_pages(stack):
     """The frontend's errors stay httpd's: only /api/ answers are JSON."""
+    # (a page path such as /no-such-page is the frontend's index.html, FallbackResource; a
+    # missing file with a static file's extension stays httpd's 404)
     for data in (b"GET /x%00y HTTP/1.1\r\n" + H + b"\r\n",
-                 b"GET /no-such-page HTTP/1.1\r\n" + H + b"\r\n",
+                 b"GET /no-such-file.js HTTP/1.1\r\n" + H + b"\r\n",
                  b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\n" + H + b"\r\n"):
         status, headers, body = raw_request(stack, data)
         assert status in (404, 414)
