@@ -615,9 +615,19 @@ def test_audit_log_feed_and_filters(w):
 @pytest.mark.parametrize("query,field", [("actor=abc", "actor"), ("target_id=-1", "target_id"),
                                          ("from=2026-13-01", "from"), ("to=soon", "to"),
                                          ("action=" + "x" * 101, "action"),
-                                         ("cursor=%%%", "cursor")])
+                                         ("cursor=%%%", "cursor"),
+                                         # past PostgreSQL's displacements: was a 500
+                                         ("from=0001-01-01T00:00:00-23:59", "from"),
+                                         ("to=2026-12-01T10:00%2B16:00", "to")])
 def test_audit_log_bad_parameters(w, query, field):
     assert list(get(w, "admin/audit-log/?" + query, status=400)) == [field]
+
+
+def test_audit_log_takes_every_displacement_postgresql_reads(w):
+    """Offsets up to 15:59 either way are datetimes the feed filters on (the extremes too)."""
+    for bound in ("from=2001-01-01T00:00-15:59", "to=2999-12-31T23:59%2B15:59",
+                  "from=0001-01-01T00:00%2B15"):
+        assert "results" in get(w, "admin/audit-log/?" + bound)
 
 
 def test_audit_log_is_append_only(w):

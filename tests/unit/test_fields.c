@@ -166,6 +166,11 @@ START_TEST(test_datetimes)
     ck_assert_int_eq(naive, 1);
     ck_assert_int_eq(cc_datetime_valid("2026-12-01T10:00:60", &naive), 0);
     ck_assert_int_eq(cc_datetime_valid("2026-12-01T10:00Zx", &naive), 0);
+    /* offsets within what PostgreSQL reads (up to 15:59), no further */
+    ck_assert_int_eq(cc_datetime_valid("2026-12-01T10:00-15:59", &naive), 1);
+    ck_assert_int_eq(cc_datetime_valid("2026-12-01T10:00+14", &naive), 1);
+    ck_assert_int_eq(cc_datetime_valid("2026-12-01T10:00-16:00", &naive), 0);
+    ck_assert_int_eq(cc_datetime_valid("0001-01-01T00:00:00-23:59", &naive), 0);
 }
 END_TEST
 
