@@ -41,6 +41,10 @@ GEN_MIGR  := $(G)/migrations.c
 GEN_DATA  := $(G)/seed_data.c
 SEED_DATA := $(sort $(wildcard cli/data/*.tsv))
 GEN_SAMPLE := $(G)/sample_data_sql.c
+# The API description (openapi.yaml + openapi/*.yaml), bundled into JSON that GET /api/schema/
+# serves from the module (handlers/schema.c).
+OPENAPI_SRC := openapi.yaml $(sort $(wildcard openapi/*.yaml))
+GEN_OPENAPI := $(G)/openapi_json.c
 MOD_SRC  := mod_carechain.c core/config.c core/body.c core/http.c core/errors.c core/passwords.c dbd/db.c \
             $(wildcard services/*.c) $(wildcard handlers/*.c) $(PURE_SRC)
 CLI_SRC  := cli/carechainctl.c cli/seed_masters.c cli/sample_data.c core/password_rules.c core/utf8.c \
@@ -74,10 +78,16 @@ $(GEN_SAMPLE): cli/sample_data.sql cli/gen_sql_string.sh
 	@mkdir -p $(G)
 	sh cli/gen_sql_string.sh $@ cc_sample_data_sql cli/sample_data.sql
 
+# The directory too: adding or removing a part changes it. Refuses duplicates (exit 1).
+$(GEN_OPENAPI): $(OPENAPI_SRC) openapi cli/openapi_bundle.py VERSION
+	@mkdir -p $(G)
+	$(PY) cli/openapi_bundle.py --root . --c $@ --json $(G)/openapi.json
+
 # Built under a temporary name and renamed: a running httpd may have the old file mapped.
-$(B)/mod_carechain.so: $(MOD_SRC) $(GEN_WORDS) $(HEADERS) VERSION
+$(B)/mod_carechain.so: $(MOD_SRC) $(GEN_WORDS) $(GEN_OPENAPI) $(HEADERS) VERSION
 	@mkdir -p $(B)
-	$(CC) $(CFLAGS_ALL) -shared $(LDFLAGS) -o $@.tmp $(MOD_SRC) $(GEN_WORDS) $(PKG_LIBS)
+	$(CC) $(CFLAGS_ALL) -shared $(LDFLAGS) -o $@.tmp $(MOD_SRC) $(GEN_WORDS) $(GEN_OPENAPI) \
+	    $(PKG_LIBS)
 	mv -f $@.tmp $@
 
 $(B)/carechainctl: $(CLI_SRC) $(GEN_WORDS) $(GEN_MIGR) $(GEN_DATA) $(GEN_SAMPLE) $(HEADERS) VERSION

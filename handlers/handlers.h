@@ -19,6 +19,9 @@ extern const int cc_routes_count;
 int cc_h_index(cc_req_t *q);
 int cc_h_health(cc_req_t *q);
 
+/* schema.c */
+int cc_h_schema(cc_req_t *q);
+
 /* accounts.c. cc_h_login's arg is the only role it admits (a string), or NULL for any. */
 extern const struct cc_token_mail cc_verification_mail, cc_password_reset_mail;
 int cc_h_register(cc_req_t *q);

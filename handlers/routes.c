@@ -14,6 +14,7 @@
 const cc_route_t cc_routes[] = {
     {"GET",    "",                                          0,            0,             cc_h_index,                NULL},
     {"GET",    "health/",                                   0,            NOAUTH,        cc_h_health,               NULL},
+    {"GET",    "schema/",                                   0,            NOAUTH,        cc_h_schema,               NULL},
 
     /* ---- accounts (handlers/accounts.c) ---- */
     {"POST",   "accounts/register/",                        0,            NOAUTH | FORM, cc_h_register,             NULL},

@@ -5,9 +5,9 @@
 int cc_h_index(cc_req_t *q)
 {
     const char *b = cc_base_url(q);
-    static const char *const groups[] = {"accounts",     "profiles", "notifications",
-                                         "masters",      "jobs",     "documents",
-                                         "testimonials", "admin",    "health"};
+    static const char *const groups[] = {"accounts", "profiles",  "notifications", "masters",
+                                         "jobs",     "documents", "testimonials",  "admin",
+                                         "health",   "schema"};
     json_t *out = cc_jobject(q);
     unsigned i;
     for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)

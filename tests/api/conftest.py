@@ -17,7 +17,11 @@ Fixtures:
     base_url   "http://127.0.0.1:PORT"
     api        Api helper: api.get/post/put/patch/delete(path, json=None, token=None,
                headers=None, data=None, **requests_kwargs) -> requests.Response; path is relative
-               to /api/ ("accounts/login/")
+               to /api/ ("accounts/login/"). Every response of every Api session is checked
+               against the API description (openapi.yaml, tests/api/openapi_check.py): an
+               undeclared status, an undescribed route or a body that does not match its schema
+               fails the test (raised at the request, and the test is failed even when it
+               catches that). CC_OPENAPI_HOOK=described limits it to the described paths.
     db         Db helper: db(sql, **psql_vars) -> rows as lists of str (NULL -> ''); db.scalar(sql)
                -> first column of the first row or None. Migrates first when build/carechainctl
                exists, so tests that only use db still see the schema.
@@ -41,6 +45,36 @@ sys.dont_write_bytecode = True  # keep __pycache__ of tests/stack.py out of the 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from stack import Stack  # noqa: E402
+
+import openapi_check  # noqa: E402
+
+# What the response hook found during the current test (openapi_check.install); a test that
+# swallowed the exception is failed by pytest_runtest_makereport below all the same.
+_openapi_problems = []
+_openapi_checker = None
+
+
+def _checker():
+    global _openapi_checker
+    if _openapi_checker is None:
+        _openapi_checker = openapi_check.ResponseChecker()
+    return _openapi_checker
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _openapi_problems.clear()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if _openapi_problems and report.passed:
+        report.outcome = "failed"
+        report.longrepr = "responses that do not keep to the API description:\n" + "\n".join(
+            dict.fromkeys(_openapi_problems))
+    _openapi_problems.clear()
 
 
 def _report(config, text):
@@ -108,6 +142,7 @@ class Api:
         self.timeout = timeout
         self.session = requests.Session()
         self.session.trust_env = False  # no proxies from the environment for 127.0.0.1
+        openapi_check.install(self.session, _checker(), _openapi_problems.append)
 
     def url(self, path):
         path = str(path)

@@ -317,7 +317,7 @@ def test_index_lists_absolute_urls(api, base_url):
         data = assert_json(api.get(path), 200)
         assert data == {g: f"{base_url}/api/{g}/" for g in
                         ("accounts", "profiles", "notifications", "masters", "jobs",
-                         "documents", "testimonials", "admin", "health")}
+                         "documents", "testimonials", "admin", "health", "schema")}
         for name, url in data.items():
             assert isinstance(url, str) and url.startswith(f"{base_url}/api/"), (name, url)
             assert url.endswith("/")
