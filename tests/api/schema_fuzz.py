@@ -29,8 +29,17 @@ from pathlib import Path
 import jsonschema
 import requests
 import yaml
+import tempfile
+
+import hypothesis.configuration
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
+
+# database=None keeps no examples, but Hypothesis still caches its Unicode tables under
+# ./.hypothesis: outside the tree (the suite never writes into the checkout)
+hypothesis.configuration.set_hypothesis_home_dir(
+    os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY")
+    or os.path.join(tempfile.gettempdir(), f"cc-hypothesis-{os.getuid()}"))
 
 HERE = Path(__file__).resolve().parent
 SAMPLE_DOCUMENT = HERE / "data" / "openapi-sample.yaml"
@@ -68,7 +77,7 @@ ID_TABLES = [
 EDGE_IDS = [0, -1, -2147483648, 2147483647, 2147483648, 9223372036854775807,
             9223372036854775808, 10**30]
 BAD_IDS = ["abc", "1.5", "1e3", "0x10", " 1", "1 ", "+1", "-0", "01", "%00", "\u0661", "1;2",
-           "..", "1,2", "\u00e9", "null", "[1]"]
+           "1,2", "\u00e9", "null", "[1]"]
 
 NASTY_STRINGS = [
     "", " ", "\u0000", "a\u0000b", "\t\r\n", "'; DROP TABLE users; --", "\" OR 1=1 --",
@@ -212,6 +221,29 @@ def _fmt_datetime(d):
     return d.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _fmt_date(d):
+    return d.isoformat()
+
+
+def _fmt_time(t):
+    return t.strftime("%H:%M:%S")
+
+
+@st.composite
+def fixed_dict(draw, required, optional=None):
+    """st.fixed_dictionaries without its cost: Hypothesis describes that strategy (a repr of
+    the whole tree) at every draw, which took longer than the request."""
+    out = {k: draw(v) for k, v in required.items()}
+    for k, v in (optional or {}).items():
+        if draw(st.booleans()):
+            out[k] = draw(v)
+    return out
+
+
+def _flatten_query(t):
+    return [x for x in t[0] if x is not None] + t[1]
+
+
 JSON_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
                         st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=20))
 ANY_JSON = st.recursive(JSON_LEAVES, lambda c: st.one_of(st.lists(c, max_size=3),
@@ -235,14 +267,28 @@ WRONG_BY_TYPE = {
 
 
 class Strategies:
+    """Strategies are built once per schema and kept: building them again inside a composite
+    draw makes Hypothesis describe (repr) each new one, which cost more than the requests."""
+
     def __init__(self, document):
         self.d = document
+        self._memo = {}
+
+    def _cached(self, kind, schema, build):
+        key = (kind, id(schema))
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = (build(), schema)  # schema kept alive: id() stays unique
+        return hit[0]
 
     def merged(self, schema):
         """A shallow merge of allOf parts (enough to draw objects from)."""
         schema = self.d.deref(schema)
         if not isinstance(schema, dict) or "allOf" not in schema:
             return schema
+        return self._cached("merged", schema, lambda: self._merge(schema))
+
+    def _merge(self, schema):
         out = {k: v for k, v in schema.items() if k != "allOf"}
         for part in schema["allOf"]:
             part = self.merged(part)
@@ -273,6 +319,11 @@ class Strategies:
         return []
 
     def valid(self, schema, depth=0):
+        if isinstance(schema, dict):
+            return self._cached(("valid", depth), schema, lambda: self._valid(schema, depth))
+        return self._valid(schema, depth)
+
+    def _valid(self, schema, depth):
         schema = self.merged(schema)
         if schema is True or schema == {} or schema is None:
             return ANY_JSON
@@ -324,7 +375,7 @@ class Strategies:
             required = set(schema.get("required", []))
             req = {k: self.valid(v, depth + 1) for k, v in props.items() if k in required}
             opt = {k: self.valid(v, depth + 1) for k, v in props.items() if k not in required}
-            return st.fixed_dictionaries(req, optional=opt)
+            return fixed_dict(req, optional=opt)
         return ANY_JSON
 
     def _valid_string(self, schema):
@@ -334,11 +385,11 @@ class Strategies:
         if "pattern" in schema:
             s = st.from_regex(schema["pattern"], fullmatch=True)
         elif fmt == "date":
-            s = st.dates().map(lambda d: d.isoformat())
+            s = st.dates().map(_fmt_date)
         elif fmt == "date-time":
             s = st.datetimes().map(_fmt_datetime)
         elif fmt == "time":
-            s = st.times().map(lambda t: t.strftime("%H:%M:%S"))
+            s = st.times().map(_fmt_time)
         elif fmt == "email":
             s = st.emails()
         elif fmt in ("uri", "url"):
@@ -347,11 +398,19 @@ class Strategies:
             s = st.one_of(st.text(min_size=lo, max_size=(hi if hi is not None else lo + 40)),
                           st.from_regex(r"[A-Za-z][A-Za-z0-9 .,-]{0,30}", fullmatch=True))
         if lo or hi is not None:
-            s = s.filter(lambda v: len(v) >= lo and (hi is None or len(v) <= hi))
+            def fits(v):
+                return len(v) >= lo and (hi is None or len(v) <= hi)
+
+            s = s.filter(fits)
         return s
 
     def invalid_value(self, schema):
         """A value the schema should refuse (or at least a hostile one)."""
+        if isinstance(schema, dict):
+            return self._cached("invalid", schema, lambda: self._invalid_value(schema))
+        return self._invalid_value(schema)
+
+    def _invalid_value(self, schema):
         types = self.types(schema)
         wrong = [WRONG_BY_TYPE[t] for t in types if t in WRONG_BY_TYPE]
         options = [st.sampled_from(NASTY_STRINGS), st.sampled_from(HUGE_NUMBERS), st.none(),
@@ -396,34 +455,32 @@ class Strategies:
     def body(self, op):
         """(kind, content_type, raw bytes or None, json value or None)."""
         schema = op.body_schema if op.body_schema is not None else {}
+        # tuples, not .map(lambda): Hypothesis reads a lambda's source at every draw
+        json_ct = st.just("application/json")
         json_body = st.one_of(
-            self.valid(schema).map(lambda v: ("valid", v)),
-            self._broken_object(schema).map(lambda v: ("invalid", v)),
-            ANY_JSON.map(lambda v: ("notobject", v)),
+            st.tuples(st.just("valid"), json_ct, st.none(), self.valid(schema)),
+            st.tuples(st.just("invalid"), json_ct, st.none(), self._broken_object(schema)),
+            st.tuples(st.just("notobject"), json_ct, st.none(), ANY_JSON),
         )
         raw = st.sampled_from([
-            ("malformed", "application/json", b'{"a":'),
-            ("malformed", "application/json", b"{'a': 1}"),
-            ("malformed", "application/json", b'{"a": 1,}'),
-            ("malformed", "application/json", b'{"a":"\xff\xfe"}'),
-            ("malformed", "application/json", b'{"a":"\\ud800"}'),
-            ("malformed", "application/json", b"[" * 5000 + b"]" * 5000),
-            ("malformed", "application/json", b'{"a":1}{"b":2}'),
-            ("malformed", "application/json", b"\xef\xbb\xbf{}"),
-            ("empty", "application/json", b""),
-            ("ctype", "text/plain", b"hello"),
-            ("ctype", "application/xml", b"<a/>"),
-            ("ctype", None, b'{"a": 1}'),
-            ("ctype", "application/x-www-form-urlencoded", b"email=a%40b.c&password=x&%zz"),
-            ("ctype", "multipart/form-data; boundary=x", b"--x\r\nbroken"),
-            ("ctype", "application/json; charset=latin1", b'{"a": "\xe9"}'),
-            ("big", "application/json", b'{"a": "' + b"x" * (3 * 1024 * 1024) + b'"}'),
+            ("malformed", "application/json", b'{"a":', None),
+            ("malformed", "application/json", b"{'a': 1}", None),
+            ("malformed", "application/json", b'{"a": 1,}', None),
+            ("malformed", "application/json", b'{"a":"\xff\xfe"}', None),
+            ("malformed", "application/json", b'{"a":"\\ud800"}', None),
+            ("malformed", "application/json", b"[" * 5000 + b"]" * 5000, None),
+            ("malformed", "application/json", b'{"a":1}{"b":2}', None),
+            ("malformed", "application/json", b"\xef\xbb\xbf{}", None),
+            ("empty", "application/json", b"", None),
+            ("ctype", "text/plain", b"hello", None),
+            ("ctype", "application/xml", b"<a/>", None),
+            ("ctype", None, b'{"a": 1}', None),
+            ("ctype", "application/x-www-form-urlencoded", b"email=a%40b.c&password=x&%zz", None),
+            ("ctype", "multipart/form-data; boundary=x", b"--x\r\nbroken", None),
+            ("ctype", "application/json; charset=latin1", b'{"a": "\xe9"}', None),
+            ("big", "application/json", b'{"a": "' + b"x" * (3 * 1024 * 1024) + b'"}', None),
         ])
-        return st.one_of(
-            json_body.map(lambda kv: (kv[0], "application/json", None, kv[1])),
-            json_body.map(lambda kv: (kv[0], "application/json", None, kv[1])),
-            raw.map(lambda t: (t[0], t[1], t[2], None)),
-        )
+        return st.one_of(json_body, json_body, raw)
 
     def query(self, op):
         """A list of (name, value) pairs."""
@@ -433,15 +490,14 @@ class Strategies:
             val = st.one_of(self.valid(schema).map(_query_str),
                             self.valid(schema).map(_query_str),
                             self.invalid_value(schema).map(_query_str))
-            pairs.append(st.one_of(st.none(), val.map(lambda v, n=p["name"]: (n, v))))
+            pairs.append(st.one_of(st.none(), st.tuples(st.just(p["name"]), val)))
         garbage = st.lists(st.tuples(
             st.one_of(st.text(max_size=10), st.sampled_from(["page", "page_size", "cursor",
                                                              "ordering", "search", "id"])),
             st.one_of(st.text(max_size=20), st.sampled_from(NASTY_STRINGS[:30]),
                       st.sampled_from(["-1", "0", "999999999999999999999", "1.5", "true"]))),
             max_size=3)
-        return st.tuples(st.tuples(*pairs) if pairs else st.just(()), garbage).map(
-            lambda t: [x for x in t[0] if x is not None] + t[1])
+        return st.tuples(st.tuples(*pairs) if pairs else st.just(()), garbage).map(_flatten_query)
 
 
 def _query_str(v):
@@ -561,10 +617,10 @@ class Fuzzer:
         id_value = st.one_of(st.sampled_from(ids), st.sampled_from(ids), st.sampled_from(ids),
                              st.sampled_from(EDGE_IDS), st.integers(1, 10**6),
                              st.sampled_from(BAD_IDS))
-        path_values = st.fixed_dictionaries({p["name"]: id_value for p in op.path_params})
+        path_values = fixed_dict({p["name"]: id_value for p in op.path_params})
         callers = st.sampled_from(["none", "garbage", "header"] + sorted(self.actors.roles()))
         body = self.s.body(op) if op.method in BODY_METHODS else st.just(None)
-        return st.fixed_dictionaries({
+        return fixed_dict({
             "caller": callers, "garbage": st.sampled_from(GARBAGE_TOKENS),
             "path": path_values, "query": self.s.query(op), "body": body,
         })
@@ -572,14 +628,18 @@ class Fuzzer:
     def run_operation(self, op, examples, derandomize=True):
         self.refresh_ids(op)
 
-        def one(req):
-            self.execute(op, req)
+        strategy = self.request_strategy(op)
+
+        def one(data):
+            # st.data(), not given(strategy): given describes its strategy (a repr of the whole
+            # tree) at every example
+            self.execute(op, data.draw(strategy))
 
         one._hypothesis_internal_add_digest = op.key.encode()  # derandomised per operation
         test = settings(max_examples=examples, derandomize=derandomize, database=None,
                         deadline=None, suppress_health_check=list(HealthCheck),
                         phases=[Phase.explicit, Phase.generate], verbosity=Verbosity.quiet,
-                        )(given(self.request_strategy(op))(one))
+                        )(given(st.data())(one))
         test()
 
     # -- one request --
