@@ -126,6 +126,37 @@ def fuzzer(fuzz_stack):
         session.close()
 
 
+def test_write_audit_sees_writes(fuzzer):
+    """The no-write check can fail: the triggers see a server's write, and check() reports a
+    write by a refused request unless the table is one refused requests write by design."""
+    psql, base = fuzzer.psql, fuzzer.base
+    psql.query(schema_fuzz.TAKE_SQL)
+    r = fuzzer.session.post(base + "/accounts/register/", json={
+        "email": unique_email("audit"), "password": PASSWORD, "password2": PASSWORD,
+        "first_name": "Audit", "last_name": "Check", "role": "candidate"}, timeout=30)
+    assert r.status_code == 201, r.text
+    writes = {(t, o) for t, o, _ in psql.query(schema_fuzz.TAKE_SQL)}
+    assert ("users", "INSERT") in writes, writes
+    r = fuzzer.session.post(base + "/accounts/login/", timeout=30,
+                            json={"email": unique_email("nobody"), "password": "wrong"})
+    assert r.status_code == 401, r.text
+    writes = psql.query(schema_fuzz.TAKE_SQL)
+    assert {t for t, _, _ in writes} <= set(schema_fuzz.REFUSED_WRITES_ALLOWED), writes
+
+    op = next(o for o in fuzzer.d.operations() if o.method == "post")
+    forbidden = requests.Response()
+    forbidden.status_code = 403
+    forbidden.headers["Content-Type"] = "application/json; charset=utf-8"
+    forbidden._content = b'{"detail": "No.", "code": "permission_denied"}'
+    args = ("http://x/", {}, b"{}", "valid", None)
+    fuzzer.check(op, forbidden, *args, [["login_failures", "INSERT", "1"]])
+    assert not [p for p in fuzzer.problems.values() if p["kind"] == "refused request wrote"]
+    fuzzer.check(op, forbidden, *args, [["jobs", "UPDATE", "1"]])
+    found = [p for p in fuzzer.problems.values() if p["kind"] == "refused request wrote"]
+    assert len(found) == 1 and found[0]["detail"].startswith("jobs UPDATE x1"), found
+    fuzzer.problems.clear()
+
+
 def test_schema_fuzz(fuzzer):
     ops = fuzzer.d.operations()
     assert ops, f"no operations in {fuzzer.source}"
