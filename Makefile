@@ -2,6 +2,7 @@
 # Nothing here installs into the system Apache.
 #
 #   make run   install missing packages, build, serve the API and htdocs/ on :$(PORT)
+#              (mail into var/mail/; MAIL=smtp://host:587 MAIL_AUTH=file MAIL_CA=file: SMTP)
 #   make test  install missing packages, build with -Werror, run every test
 #   make fuzz  run each libFuzzer harness of tests/fuzz for $(FUZZ_TIME) seconds
 #   make fuzz-api  the schema fuzzer of the API (tests/api/schema_fuzz.py) for $(FUZZ_TIME) s
@@ -15,7 +16,7 @@ B       := build
 G       := $(B)/gen
 
 # Lazily evaluated: these run only after `deps` has installed pkg-config and the -dev packages.
-PKGS         = apr-1 apr-util-1 jansson libjwt libpq libmagic libcrypto
+PKGS         = apr-1 apr-util-1 jansson libjwt libpq libmagic libcrypto libcurl
 HTTPD_INC    = $(shell $(APXS) -q INCLUDEDIR)
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS))
@@ -49,13 +50,13 @@ GEN_OPENAPI := $(G)/openapi_json.c
 MOD_SRC  := mod_carechain.c core/config.c core/body.c core/http.c core/errors.c core/passwords.c dbd/db.c \
             $(wildcard services/*.c) $(wildcard handlers/*.c) $(PURE_SRC)
 CLI_SRC  := cli/carechainctl.c cli/seed_masters.c cli/sample_data.c core/password_rules.c core/utf8.c \
-            core/validate.c dbd/statements.c
+            core/validate.c dbd/statements.c cli/ops.c
 UNIT_SRC := $(wildcard tests/unit/*.c)
 HEADERS  := $(wildcard core/*.h dbd/*.h services/*.h handlers/*.h cli/*.h)
 MIGRATIONS := $(sort $(wildcard dbd/schema/*.sql)) $(sort $(wildcard dbd/sql/*.sql))
 
-.PHONY: all build deps run test unit unit-asan fuzz fuzz-short fuzz-api api api-event api-prefork clean \
-        format check-format check-layers bench bench-documents bench-streams
+.PHONY: all build deps run test unit unit-asan fuzz fuzz-short fuzz-api api api-event api-prefork clean openapi \
+        format check-format check-layers bench bench-documents bench-streams browser
 
 all build: $(B)/mod_carechain.so $(B)/carechainctl
 
@@ -83,6 +84,10 @@ $(GEN_SAMPLE): cli/sample_data.sql cli/gen_sql_string.sh
 $(GEN_OPENAPI): $(OPENAPI_SRC) openapi cli/openapi_bundle.py VERSION
 	@mkdir -p $(G)
 	$(PY) cli/openapi_bundle.py --root . --c $@ --json $(G)/openapi.json
+
+# `make openapi`: bundle the description and say what it holds (build/gen/openapi.json).
+openapi: $(GEN_OPENAPI)
+	$(PY) cli/openapi_bundle.py --root .
 
 # Built under a temporary name and renamed: a running httpd may have the old file mapped.
 $(B)/mod_carechain.so: $(MOD_SRC) $(GEN_WORDS) $(GEN_OPENAPI) $(HEADERS) VERSION
@@ -168,6 +173,11 @@ api-event: build
 api-prefork: build
 	cd tests/api && CC_MPM=prefork $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
+# The browser frontend in headless Chromium (Debian's chromium, chromium-driver, python3-selenium)
+# against its own private stack; screenshots land in build/screenshots/.
+browser: build
+	cd tests/browser && CC_MPM=event $(PY) -m pytest -q -p no:cacheprovider -s $(PYTEST_ARGS)
+
 test:
 	@sh cli/install-deps.sh
 	$(MAKE) check-layers
@@ -177,12 +187,14 @@ test:
 	$(MAKE) unit-asan
 	$(MAKE) fuzz-short
 	$(MAKE) api
+	$(MAKE) browser
 	$(MAKE) package-test
 
 run:
 	@sh cli/install-deps.sh
 	$(MAKE) build
-	$(PY) tests/stack.py run --dir var --port $(PORT)
+	$(PY) tests/stack.py run --dir var --port $(PORT) --mail "$(MAIL)" --mail-auth-file "$(MAIL_AUTH)" \
+	    --mail-ca-file "$(MAIL_CA)"
 
 # Load test against a private stack in bench/var (reused between runs); see docs/bench.md.
 BENCH_SCALE    ?= 5000

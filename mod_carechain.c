@@ -19,7 +19,7 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, s
         return rv;
     cc_db_post_config(pconf, s);
     cc_stream_post_config(pconf, s, cc_stream_cap(s));
-    return OK;
+    return cc_worker_post_config(pconf, s);
 }
 
 static void child_init(apr_pool_t *p, server_rec *s)

@@ -34,6 +34,7 @@
 #include "../core/password_rules.h"
 #include "../core/validate.h"
 #include "sample_data.h"
+#include "ops.h"
 
 /* Serialises concurrent `migrate` runs from several nodes. */
 #define MIGRATE_LOCK_KEY 724007
@@ -47,7 +48,9 @@ static void usage(void)
                     "  check [--key-file FILE]\n"
                     "  seed-masters\n"
                     "  sample-data [--scale N] [--credentials FILE|-] [--bcrypt-cost N]\n"
-                    "  statement LABEL\n");
+                    "  statement LABEL\n"
+                    "  mail status | mail retry ID | mail retry --failed\n"
+                    "  tasks\n");
 }
 
 /* The SQL of the statement labelled label, newline-terminated, on stdout; 1 when unknown. */
@@ -789,8 +792,8 @@ int main(int argc, const char *const *argv)
     apr_pool_t *p;
     const char *db = NULL, *cmd = NULL, *email = NULL, *pwfile = NULL, *keyfile = NULL;
     const char *first = "", *last = "", *scale = NULL, *credentials = NULL, *label = NULL;
-    const char *sqldir = NULL;
-    int cost = 10, i, rc;
+    const char *sqldir = NULL, *sub = NULL, *mail_id = NULL;
+    int cost = 10, i, rc, all_failed = 0;
     PGconn *c;
 
     apr_app_initialize(&argc, &argv, NULL);
@@ -806,6 +809,10 @@ int main(int argc, const char *const *argv)
         if (!strcmp(a, "--version")) {
             printf("carechainctl %s\n", CC_VERSION);
             return 0;
+        }
+        if (!strcmp(a, "--failed")) {
+            all_failed = 1;
+            continue;
         }
         if (a[0] == '-' && !next) {
             usage();
@@ -835,6 +842,10 @@ int main(int argc, const char *const *argv)
             cmd = a;
         else if (a[0] != '-' && !label && !strcmp(cmd, "statement"))
             label = a;
+        else if (a[0] != '-' && !strcmp(cmd, "mail") && !sub)
+            sub = a;
+        else if (a[0] != '-' && !strcmp(cmd, "mail") && !mail_id)
+            mail_id = a;
         else {
             usage();
             return 2;
@@ -886,6 +897,12 @@ int main(int argc, const char *const *argv)
         rc = cc_ctl_seed_masters(c);
     else if (!strcmp(cmd, "sample-data"))
         rc = cc_sample_data(p, c, scale, credentials, cost);
+    else if (!strcmp(cmd, "mail") && sub && !strcmp(sub, "status") && !mail_id)
+        rc = cc_ctl_mail_status(c);
+    else if (!strcmp(cmd, "mail") && sub && !strcmp(sub, "retry") && (!mail_id != !all_failed))
+        rc = cc_ctl_mail_retry(c, mail_id);
+    else if (!strcmp(cmd, "tasks"))
+        rc = cc_ctl_tasks(c);
     else {
         usage();
         rc = 2;

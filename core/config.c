@@ -25,7 +25,26 @@ static const cc_server_conf_t defaults = {
     .message_window = 60,
     .stream_max = 16,
     .stream_heartbeat = 25,
+    .task_interval = {[CC_TASK_MAIL] = 10,
+                      [CC_TASK_EXPIRE_JOBS] = 60,
+                      [CC_TASK_DOCUMENTS] = 3600,
+                      [CC_TASK_RETENTION] = 3600,
+                      [CC_TASK_DIGEST] = 300},
+    .digest_delay = 3600,
+    .mail_connect_timeout = 10,
+    .mail_timeout = 60,
+    .mail_retry_base = 60,
+    .mail_retry_cap = 3600,
+    .mail_max_attempts = 10,
+    .mail_batch = 50,
+    .keep_mail_days = 30,
+    .keep_failure_days = 7,
 };
+
+static const char *const task_names[] = {"mail", "expire_jobs", "documents", "retention", "digest"};
+_Static_assert(sizeof(task_names) / sizeof(task_names[0]) == CC_TASK__COUNT,
+               "a name for every background task");
+const char *const *const cc_task_names = task_names;
 
 #define DEFAULT_MAX_BODY (1024 * 1024)
 
@@ -43,6 +62,12 @@ void *cc_config_create_server(apr_pool_t *p, server_rec *s)
     c->doc_max_count = CC_UNSET;
     c->response_cache = CC_UNSET;
     c->message_max = c->message_window = c->stream_max = c->stream_heartbeat = CC_UNSET;
+    for (int i = 0; i < CC_TASK__COUNT; i++)
+        c->task_interval[i] = CC_UNSET;
+    c->mail_connect_timeout = c->mail_timeout = CC_UNSET;
+    c->mail_retry_base = c->mail_retry_cap = c->mail_max_attempts = CC_UNSET;
+    c->mail_batch = c->keep_mail_days = c->keep_failure_days = CC_UNSET;
+    c->digest_delay = CC_UNSET;
     return c;
 }
 
@@ -81,6 +106,23 @@ void *cc_config_merge_server(apr_pool_t *p, void *basev, void *addv)
     c->message_window = NEAR(message_window);
     c->stream_max = NEAR(stream_max);
     c->stream_heartbeat = NEAR(stream_heartbeat);
+    c->node_name = NEAR_PTR(node_name);
+    for (int i = 0; i < CC_TASK__COUNT; i++)
+        c->task_interval[i] = NEAR(task_interval[i]);
+    c->mail_auth_file = NEAR_PTR(mail_auth_file);
+    c->mail_user = NEAR_PTR(mail_user);
+    c->mail_password = NEAR_PTR(mail_password);
+    c->mail_ca_file = NEAR_PTR(mail_ca_file);
+    /* set together (CarechainMailTimeouts, CarechainMailRetry, CarechainRetention) */
+    c->mail_connect_timeout = NEAR(mail_connect_timeout);
+    c->mail_timeout = NEAR(mail_timeout);
+    c->mail_retry_base = NEAR(mail_retry_base);
+    c->mail_retry_cap = NEAR(mail_retry_cap);
+    c->mail_max_attempts = NEAR(mail_max_attempts);
+    c->mail_batch = NEAR(mail_batch);
+    c->keep_mail_days = NEAR(keep_mail_days);
+    c->keep_failure_days = NEAR(keep_failure_days);
+    c->digest_delay = NEAR(digest_delay);
     return c;
 }
 
@@ -225,14 +267,133 @@ static const char *set_base_url(cmd_parms *cmd, void *d, const char *arg)
     return NULL;
 }
 
+/* file:DIR, or smtp://host[:port] (STARTTLS required) or smtps://host[:port] (TLS from the
+ * start): never SMTP in plain text. */
 static const char *set_mail_transport(cmd_parms *cmd, void *d, const char *arg)
 {
     (void)d;
     SERVER_ONLY(cmd);
-    if (strncmp(arg, "file:", 5) != 0 || !arg[5])
-        return "CarechainMailTransport must be file:DIRECTORY (SMTP comes later)";
-    SCONF(cmd)->mail_transport =
-        apr_pstrcat(cmd->pool, "file:", ap_server_root_relative(cmd->pool, arg + 5), NULL);
+    if (!strncmp(arg, "file:", 5) && arg[5]) {
+        SCONF(cmd)->mail_transport =
+            apr_pstrcat(cmd->pool, "file:", ap_server_root_relative(cmd->pool, arg + 5), NULL);
+        return NULL;
+    }
+    if ((!strncmp(arg, "smtp://", 7) && arg[7]) || (!strncmp(arg, "smtps://", 8) && arg[8])) {
+        const char *host = strstr(arg, "://") + 3;
+        if (strpbrk(host, "/?#@ ") || *host == ':')
+            return "CarechainMailTransport: smtp://HOST[:PORT] or smtps://HOST[:PORT], no path, "
+                   "no user (the credentials go in CarechainMailAuthFile)";
+        SCONF(cmd)->mail_transport = arg;
+        return NULL;
+    }
+    return "CarechainMailTransport must be file:DIRECTORY, smtp://HOST[:PORT] (STARTTLS) or "
+           "smtps://HOST[:PORT]";
+}
+
+static const char *set_node_name(cmd_parms *cmd, void *d, const char *arg)
+{
+    (void)d;
+    SERVER_ONLY(cmd);
+    if (!*arg || strlen(arg) > 100 || strpbrk(arg, " \t\r\n\"\\"))
+        return "CarechainNodeName: a name of 1..100 characters without spaces or quotes";
+    SCONF(cmd)->node_name = arg;
+    return NULL;
+}
+
+static const char *set_task_interval(cmd_parms *cmd, void *d, const char *task, const char *secs)
+{
+    const char *err;
+    long v = 0;
+    int i;
+    (void)d;
+    SERVER_ONLY(cmd);
+    for (i = 0; i < CC_TASK__COUNT && strcmp(task, cc_task_names[i]); i++)
+        ;
+    if (i == CC_TASK__COUNT)
+        return "CarechainTaskInterval: the task is mail, expire_jobs, documents, retention or "
+               "digest";
+    if (!strcasecmp(secs, "off"))
+        v = 0;
+    else if ((err = parse_int(cmd, secs, 1, 86400, &v)))
+        return err;
+    SCONF(cmd)->task_interval[i] = (int)v;
+    return NULL;
+}
+
+static const char *set_mail_file(cmd_parms *cmd, void *d, const char *arg)
+{
+    (void)d;
+    SERVER_ONLY(cmd);
+    if (cmd->info)
+        SCONF(cmd)->mail_ca_file = ap_server_root_relative(cmd->pool, arg);
+    else
+        SCONF(cmd)->mail_auth_file = ap_server_root_relative(cmd->pool, arg);
+    return NULL;
+}
+
+static const char *set_mail_timeouts(cmd_parms *cmd, void *d, const char *conn, const char *total)
+{
+    const char *err;
+    long c = 0, t = 0;
+    (void)d;
+    SERVER_ONLY(cmd);
+    if ((err = parse_int(cmd, conn, 1, 600, &c)) || (err = parse_int(cmd, total, 1, 3600, &t)))
+        return err;
+    SCONF(cmd)->mail_connect_timeout = (int)c;
+    SCONF(cmd)->mail_timeout = (int)t;
+    return NULL;
+}
+
+static const char *set_mail_retry(cmd_parms *cmd, void *d, const char *base, const char *cap,
+                                  const char *attempts)
+{
+    const char *err;
+    long b = 0, c = 0, a = 0;
+    (void)d;
+    SERVER_ONLY(cmd);
+    if ((err = parse_int(cmd, base, 1, 86400, &b)) || (err = parse_int(cmd, cap, b, 7 * 86400, &c))
+        || (err = parse_int(cmd, attempts, 1, 100, &a)))
+        return err;
+    SCONF(cmd)->mail_retry_base = (int)b;
+    SCONF(cmd)->mail_retry_cap = (int)c;
+    SCONF(cmd)->mail_max_attempts = (int)a;
+    return NULL;
+}
+
+static const char *set_mail_batch(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *err;
+    long v = 0;
+    (void)d;
+    SERVER_ONLY(cmd);
+    if ((err = parse_int(cmd, arg, 1, 1000, &v)))
+        return err;
+    SCONF(cmd)->mail_batch = (int)v;
+    return NULL;
+}
+
+static const char *set_digest_delay(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *err;
+    long v = 0;
+    (void)d;
+    SERVER_ONLY(cmd);
+    if ((err = parse_int(cmd, arg, 0, 7 * 86400, &v)))
+        return err;
+    SCONF(cmd)->digest_delay = (int)v;
+    return NULL;
+}
+
+static const char *set_retention(cmd_parms *cmd, void *d, const char *mail, const char *failures)
+{
+    const char *err;
+    long m = 0, f = 0;
+    (void)d;
+    SERVER_ONLY(cmd);
+    if ((err = parse_int(cmd, mail, 0, 3650, &m)) || (err = parse_int(cmd, failures, 1, 3650, &f)))
+        return err;
+    SCONF(cmd)->keep_mail_days = (int)m;
+    SCONF(cmd)->keep_failure_days = (int)f;
     return NULL;
 }
 
@@ -403,7 +564,8 @@ const command_rec cc_config_cmds[] = {
     AP_INIT_TAKE1("CarechainPublicBaseURL", set_base_url, NULL, RSRC_CONF,
                   "scheme://host[:port] used for absolute links (default: from the request)"),
     AP_INIT_TAKE1("CarechainMailTransport", set_mail_transport, NULL, RSRC_CONF,
-                  "file:DIRECTORY: one RFC 5322 file per message"),
+                  "file:DIRECTORY (one RFC 5322 file per message), smtp://HOST[:PORT] (STARTTLS "
+                  "required) or smtps://HOST[:PORT]"),
     AP_INIT_TAKE1("CarechainMailFrom", set_mail_from, NULL, RSRC_CONF,
                   "Sender address of outgoing mail"),
     AP_INIT_TAKE3("CarechainLoginThrottle", set_throttle, NULL, RSRC_CONF,
@@ -433,6 +595,28 @@ const command_rec cc_config_cmds[] = {
                   "0 turns the stream off)"),
     AP_INIT_TAKE1("CarechainStreamHeartbeat", set_stream_heartbeat, NULL, RSRC_CONF,
                   "Seconds between the event stream's heartbeat comments (default 25)"),
+    AP_INIT_TAKE1("CarechainNodeName", set_node_name, NULL, RSRC_CONF,
+                  "This node's name in task runs and mail claims (default: the host name)"),
+    AP_INIT_TAKE2("CarechainTaskInterval", set_task_interval, NULL, RSRC_CONF,
+                  "A background task (mail, expire_jobs, documents, retention, digest) and its "
+                  "interval "
+                  "in seconds, or off"),
+    AP_INIT_TAKE1("CarechainMailAuthFile", set_mail_file, NULL, RSRC_CONF,
+                  "Root-only file: SMTP user on the first line, password on the second"),
+    AP_INIT_TAKE1("CarechainMailCAFile", set_mail_file, (void *)1, RSRC_CONF,
+                  "CA certificates (PEM) the SMTP server's certificate is verified against"),
+    AP_INIT_TAKE2("CarechainMailTimeouts", set_mail_timeouts, NULL, RSRC_CONF,
+                  "SMTP connect and total timeouts in seconds (default 10 60)"),
+    AP_INIT_TAKE3("CarechainMailRetry", set_mail_retry, NULL, RSRC_CONF,
+                  "Backoff base and cap in seconds, and attempts before a mail fails "
+                  "(default 60 3600 10)"),
+    AP_INIT_TAKE1("CarechainMailBatch", set_mail_batch, NULL, RSRC_CONF,
+                  "Messages one mail task run claims at once (default 50)"),
+    AP_INIT_TAKE2("CarechainRetention", set_retention, NULL, RSRC_CONF,
+                  "Days delivered mail and login failures are kept (default 30 7)"),
+    AP_INIT_TAKE1("CarechainDigestDelay", set_digest_delay, NULL, RSRC_CONF,
+                  "Seconds a message stays unread before it goes into a digest mail "
+                  "(default 3600)"),
     {NULL}};
 
 /* ---- startup ---------------------------------------------------------------------------- */
@@ -480,6 +664,54 @@ static int read_key(apr_pool_t *pconf, server_rec *sv, cc_server_conf_t *c)
     return OK;
 }
 
+/* Reads CarechainMailAuthFile (user, then password, one per line) into pconf. Read by root
+ * before httpd switches users, so it must be root's alone: a file others may read is refused. */
+static int read_mail_auth(apr_pool_t *pconf, server_rec *sv, cc_server_conf_t *c)
+{
+    apr_file_t *f;
+    apr_finfo_t fi;
+    char buf[1024], *nl, *pw;
+    apr_size_t got = 0;
+    apr_status_t rv;
+    rv = apr_file_open(&f, c->mail_auth_file, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, pconf);
+    if (rv == APR_SUCCESS)
+        rv = apr_file_info_get(&fi, APR_FINFO_PROT, f);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, sv,
+                     CC_LOGNO(01005) "CarechainMailAuthFile %s cannot be read", c->mail_auth_file);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (fi.protection & (APR_FPROT_GREAD | APR_FPROT_GWRITE | APR_FPROT_WREAD | APR_FPROT_WWRITE)) {
+        apr_file_close(f);
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, sv,
+                     CC_LOGNO(01006) "CarechainMailAuthFile %s may be read by others: chmod 600 "
+                                     "it",
+                     c->mail_auth_file);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    rv = apr_file_read_full(f, buf, sizeof(buf) - 1, &got);
+    apr_file_close(f);
+    buf[got] = 0;
+    nl = strchr(buf, '\n');
+    pw = nl ? nl + 1 : NULL;
+    if (nl)
+        *nl = 0;
+    if (pw)
+        pw[strcspn(pw, "\r\n")] = 0;
+    buf[strcspn(buf, "\r")] = 0;
+    if (!*buf || !pw || !*pw) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, sv,
+                     CC_LOGNO(01007) "CarechainMailAuthFile %s must hold the user on its first "
+                                     "line and the password on its second",
+                     c->mail_auth_file);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    c->mail_user = apr_pstrdup(pconf, buf);
+    c->mail_password = apr_pstrdup(pconf, pw);
+    memset(buf, 0, sizeof(buf));
+    return OK;
+}
+
 int cc_config_post_config(apr_pool_t *pconf, server_rec *s)
 {
     server_rec *sv;
@@ -492,6 +724,14 @@ int cc_config_post_config(apr_pool_t *pconf, server_rec *s)
             pconf, (void *)&defaults, ap_get_module_config(sv->module_config, &carechain_module));
         ap_set_module_config(sv->module_config, &carechain_module, c);
         if ((rv = read_key(pconf, sv, c)) != OK)
+            return rv;
+        if (!c->node_name) {
+            char host[APRMAXHOSTLEN + 1];
+            c->node_name = apr_gethostname(host, sizeof(host), pconf) == APR_SUCCESS
+                               ? apr_pstrdup(pconf, host)
+                               : "node";
+        }
+        if (c->mail_auth_file && !c->mail_user && (rv = read_mail_auth(pconf, sv, c)) != OK)
             return rv;
     }
     return OK;

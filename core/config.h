@@ -13,6 +13,18 @@
 /* "not configured here" for numeric fields (pointers use NULL). */
 #define CC_UNSET (-1)
 
+/* The background tasks (services/worker.c), each on its own CarechainTaskInterval. */
+enum {
+    CC_TASK_MAIL,
+    CC_TASK_EXPIRE_JOBS,
+    CC_TASK_DOCUMENTS,
+    CC_TASK_RETENTION,
+    CC_TASK_DIGEST,
+    CC_TASK__COUNT
+};
+/* Their names, as CarechainTaskInterval, task_runs and the logs spell them. */
+extern const char *const *const cc_task_names;
+
 typedef struct {
     const char *jwt_key_file;
     cc_jwt_conf_t jwt;       /* alg and issuer configured; key read at post_config (pconf) */
@@ -20,7 +32,7 @@ typedef struct {
     apr_int64_t refresh_ttl; /* seconds */
     int bcrypt_cost;
     const char *public_base_url; /* NULL after defaults too: derived from the request */
-    const char *mail_transport;  /* "file:DIR" */
+    const char *mail_transport;  /* "file:DIR", "smtp://host:port" or "smtps://host:port" */
     const char *mail_from;
     int throttle_email;       /* failed logins per email per window */
     int throttle_client;      /* failed logins per client address per window */
@@ -41,6 +53,17 @@ typedef struct {
      * DBDriver): why, for its 503 answers. httpd still starts and serves everything else. */
     const char *unconfigured;
     int db_unconfigured; /* no DBDriver reaches this server */
+    /* background work (services/worker.c) */
+    const char *node_name;                  /* this node in task_runs and claims (hostname) */
+    int task_interval[CC_TASK__COUNT];      /* seconds; 0: the task does not run on this node */
+    const char *mail_auth_file;             /* SMTP user and password, read at startup */
+    const char *mail_user, *mail_password;  /* from it (pconf); NULL: no AUTH */
+    const char *mail_ca_file;               /* NULL: the system's CA certificates */
+    int mail_connect_timeout, mail_timeout; /* seconds */
+    int mail_retry_base, mail_retry_cap, mail_max_attempts;
+    int mail_batch;                        /* messages claimed at once */
+    int keep_mail_days, keep_failure_days; /* retention */
+    int digest_delay;                      /* seconds a message stays unread before a digest */
 } cc_server_conf_t;
 
 typedef struct {

@@ -76,8 +76,9 @@ int cc_db_init(apr_pool_t *p);
  * from the first DBDParams, and for every server that no DBDriver reaches, db_unconfigured and
  * its `unconfigured` reason (logged once per server). */
 void cc_db_post_config(apr_pool_t *p, server_rec *s);
-/* The first DBDParams of the configuration as written (pconf), or NULL: for a connection of
- * our own outside mod_dbd's pool (the live stream's listener). */
+/* The libpq conninfo of the first DBDParams of the configuration (pconf, read at post_config),
+ * for connections of our own outside mod_dbd's pool (the live stream's listener, the background
+ * worker); NULL when there is none. */
 const char *cc_db_conninfo(void);
 
 #endif

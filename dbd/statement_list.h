@@ -121,7 +121,8 @@ CC_STMT(mail_insert, 3, CC_WRITE,
 /* SKIP LOCKED lets every process and node deliver without doubles */
 CC_STMT(mail_claim, 0, CC_WRITE,
         "SELECT id, recipient, subject, body, extract(epoch FROM created_at)::bigint FROM mail_outbox"
-        " WHERE sent_at IS NULL AND next_attempt_at <= now() ORDER BY id LIMIT 20"
+        " WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()"
+        " AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY id LIMIT 20"
         " FOR UPDATE SKIP LOCKED")
 CC_STMT(mail_sent, 1, CC_WRITE,
         "UPDATE mail_outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL"
@@ -1085,4 +1086,46 @@ CC_STMT(audit_identity_read, 4, CC_WRITE,
         " jsonb_build_object('owner', p.user_id, 'id_document_type', v.id_document_type), $3, $4"
         " FROM candidate_profiles p JOIN verification_requests v ON v.candidate_profile_id = p.id"
         " WHERE p.id = $1::bigint AND p.user_id <> $2::bigint AND v.id_document_number IS NOT NULL")
+/* ---- background work (services/worker.c, on the watchdog's own connection; dbd/sql/background.sql) */
+/* $1 node, $2 batch, $3 lease seconds: a committed claim (autocommit) */
+CC_STMT(bg_mail_claim, 3, CC_WRITE,
+        "SELECT id, recipient, subject, body, created, attempts"
+        " FROM cc_bg_mail_claim($1, $2::int, $3::int)")
+/* $1 id, $2 error (NULL: delivered), $3 permanent, $4 max attempts, $5 base, $6 cap seconds */
+CC_STMT(bg_mail_result, 6, CC_WRITE,
+        "SELECT cc_bg_mail_result($1::bigint, $2, $3::boolean, $4::int, $5::int, $6::int)")
+CC_STMT(bg_expire_jobs, 1, CC_WRITE,
+        "SELECT cc_bg_expire_jobs($1::int)")
+CC_STMT(bg_document_expiry, 1, CC_WRITE,
+        "SELECT cc_bg_document_expiry($1::int)")
+/* $1 batch, $2 days delivered mail is kept, $3 days login failures are kept */
+CC_STMT(bg_retention, 3, CC_WRITE,
+        "SELECT cc_bg_retention($1::int, $2::int, $3::int)")
+/* $1 task, $2 node, $3 started (epoch s), $4 ms, $5 result, $6 items, $7 detail, $8 next (epoch) */
+CC_STMT(bg_task_run, 8, CC_WRITE,
+        "INSERT INTO task_runs (task, node, started_at, duration_ms, result, items, detail,"
+        " next_run_at) VALUES ($1, $2, to_timestamp($3::double precision), $4::double precision,"
+        " $5, $6::int, $7, to_timestamp($8::double precision))")
+/* operations: carechainctl mail status / tasks / mail retry, GET /api/health/?verbose=1 */
+CC_STMT(ops_mail_status, 0, CC_READ,
+        "SELECT cc_ops_mail_status()::text")
+CC_STMT(ops_tasks, 0, CC_READ,
+        "SELECT cc_ops_tasks()::text")
+CC_STMT(ops_mail_retry, 1, CC_WRITE,
+        "SELECT cc_ops_mail_retry($1::bigint)")
+CC_STMT(health_verbose, 1, CC_READ,
+        "SELECT json_build_object('status', 'ok', 'database', 'ok', 'version', $1::text,"
+        " 'mail', cc_ops_mail_status(), 'tasks', cc_ops_tasks())::text")
+/* notification preferences of user $1 (handlers/preferences.c) */
+CC_STMT(prefs_get, 1, CC_READ,
+        "SELECT cc_prefs_json($1::bigint)::text")
+CC_STMT(prefs_put, 2, CC_WRITE,
+        "SELECT cc_prefs_put($1::bigint, $2::jsonb)")
+/* a mail to an address unless its user turned email of type $4 off (services/mail.c) */
+CC_STMT(mail_insert_pref, 4, CC_WRITE,
+        "INSERT INTO mail_outbox (recipient, subject, body, kind) SELECT $1, $2, $3, $4"
+        " WHERE cc_pref_allows((SELECT id FROM users WHERE email = lower($1)), $4, true)")
+/* $1 delay seconds, $2 batch of notifications (services/worker.c task digest) */
+CC_STMT(bg_message_digest, 2, CC_WRITE,
+        "SELECT cc_bg_message_digest($1::int, $2::int)")
 // clang-format on

@@ -116,7 +116,7 @@ static int send_token_mail(cc_req_t *q, const char *uid, const char *email, cons
         subject = "Confirm your CareChain email address";
         body = apr_psprintf(q->pool,
                             "Hello,\n\nWelcome to CareChain. Confirm your email address with "
-                            "this code:\n\n%s\n\nor open this link:\n%s/#/verify-email?token=%s\n\n"
+                            "this code:\n\n%s\n\nor open this link:\n%s/verify-email?token=%s\n\n"
                             "The code expires in 24 hours and works once. If you did not create "
                             "an account, ignore this message.\n",
                             token, base, token);
@@ -126,7 +126,7 @@ static int send_token_mail(cc_req_t *q, const char *uid, const char *email, cons
         body = apr_psprintf(q->pool,
                             "Hello,\n\nSomeone asked to reset the password of your CareChain "
                             "account. To choose a new password, use this code:\n\n%s\n\nor open "
-                            "this link:\n%s/#/reset-password?token=%s\n\nThe code expires in one "
+                            "this link:\n%s/reset-password?token=%s\n\nThe code expires in one "
                             "hour and works once. If it was not you, ignore this message: your "
                             "password stays as it is.\n",
                             token, base, token);

@@ -270,8 +270,8 @@ static int lock_application(cc_req_t *q, PGresult **lk)
 static int status_mail(cc_req_t *q, PGresult *lk, const char *status)
 {
     const char *title = cc_val(q, lk, 0, L_TITLE);
-    return cc_mail_queue(
-        q, cc_val(q, lk, 0, L_EMAIL),
+    return cc_mail_queue_for(
+        q, cc_val(q, lk, 0, L_EMAIL), "application_status",
         apr_psprintf(q->pool, "Your application for %s: %s", title, status),
         apr_psprintf(q->pool,
                      "Hello,\n\nThe status of your application for \"%s\" is now: %s.\n\n"

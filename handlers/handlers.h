@@ -161,5 +161,9 @@ int cc_h_admin_activity(cc_req_t *q);
 int cc_h_admin_audit_log(cc_req_t *q);
 /* packaging: every /api/ request of a server without a key or a database (handlers/service.c) */
 int cc_h_unconfigured(cc_req_t *q);
+/* preferences.c: the caller's notification preferences (PUT and PATCH both change only the
+ * types and channels given) */
+int cc_h_preferences_get(cc_req_t *q);
+int cc_h_preferences_put(cc_req_t *q);
 
 #endif

@@ -190,6 +190,10 @@ const cc_route_t cc_routes[] = {
     {"GET",    "admin/recent-activity/",                    ADMIN,        0,             cc_h_admin_activity,       NULL},
     {"GET",    "admin/audit-log/",                          ADMIN,        0,             cc_h_admin_audit_log,      NULL},
     {"POST",   "accounts/set-password/",                    0,            NOAUTH,        cc_h_password_reset_confirm, "invite"},
+    /* ---- notification preferences (handlers/preferences.c): the caller's own ---- */
+    {"GET",    "notifications/preferences/",                ANY,          0,             cc_h_preferences_get,      NULL},
+    {"PUT",    "notifications/preferences/",                ANY,          0,             cc_h_preferences_put,      NULL},
+    {"PATCH",  "notifications/preferences/",                ANY,          0,             cc_h_preferences_put,      NULL},
 };
 // clang-format on
 const int cc_routes_count = sizeof(cc_routes) / sizeof(cc_routes[0]);

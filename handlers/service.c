@@ -16,9 +16,31 @@ int cc_h_index(cc_req_t *q)
     return cc_json(q, HTTP_OK, out);
 }
 
+/* ?verbose=1 (admins only): the mail queue and the background tasks as well, the figures of
+ * `carechainctl mail status` and `carechainctl tasks`. */
+static int health_verbose(cc_req_t *q)
+{
+    PGresult *res;
+    if (!cc_authenticate(q))
+        return OK;
+    if (!q->user)
+        return cc_error(q, HTTP_UNAUTHORIZED, "not_authenticated",
+                        "Authentication credentials were not provided.");
+    if (q->user->role_bit != CC_ROLE_ADMIN)
+        return cc_error(q, HTTP_FORBIDDEN, "permission_denied",
+                        "You do not have permission to perform this action.");
+    apr_table_setn(q->r->headers_out, "Cache-Control", "no-store");
+    if (!cc_q(q, CC_ST_health_verbose, &res, CC_VERSION))
+        return cc_db_fail(q);
+    return cc_json_text(q, HTTP_OK, cc_val(q, res, 0, 0));
+}
+
 int cc_h_health(cc_req_t *q)
 {
     PGresult *res;
+    const char *verbose = apr_table_get(q->query, "verbose");
+    if (verbose && strcmp(verbose, "0"))
+        return health_verbose(q);
     if (!cc_q(q, CC_ST_health_check, &res))
         return cc_db_fail(q);
     return cc_json(

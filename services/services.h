@@ -25,8 +25,29 @@ int cc_token_user_load(cc_req_t *q, apr_int64_t uid, cc_token_user_t *u, const c
 
 /* Queues an email in the outbox in the current transaction. 0 on database failure. */
 int cc_mail_queue(cc_req_t *q, const char *to, const char *subject, const char *body);
-/* Delivers queued mail through the configured transport (after commit). Best effort. */
+/* The same for a mail of a notification type (job_update, application_status, ...): not queued
+ * when the address's user turned email of that type off. Security mails use cc_mail_queue. */
+int cc_mail_queue_for(cc_req_t *q, const char *to, const char *type, const char *subject,
+                      const char *body);
+/* Delivers queued mail through the file: transport (after commit). Best effort. With SMTP it
+ * does nothing: the background worker delivers. */
 void cc_mail_flush(cc_req_t *q);
+/* 1 when the configured transport is SMTP (smtp:// or smtps://), 0 for file:. */
+int cc_mail_smtp(const cc_server_conf_t *c);
+/* The whole message of an outbox row (headers, multipart/alternative text + HTML, CRLF), in p;
+ * NULL with *err set when it cannot be sent (a line break in a header value). */
+const char *cc_mail_render(apr_pool_t *p, const char *from, const char *id, const char *to,
+                           const char *subject, const char *body, apr_time_t created,
+                           const char **err);
+/* A delivery context for the configured transport; for SMTP it owns a libcurl handle (freed
+ * with p) whose connection successive deliveries reuse. NULL when libcurl fails. One thread. */
+typedef struct cc_mailer_s cc_mailer_t;
+cc_mailer_t *cc_mailer_create(apr_pool_t *p, const cc_server_conf_t *c);
+/* Delivers one message: NULL when delivered; otherwise why not (the server's answer when it
+ * gave one; in p), with *permanent set when retrying cannot help (5xx, invalid address). */
+const char *cc_mail_deliver(cc_mailer_t *m, apr_pool_t *p, const char *id, const char *to,
+                            const char *subject, const char *body, apr_time_t created,
+                            int *permanent);
 
 /* ---- events (services/events.c): called inside the transaction of the change -------------- */
 
@@ -95,5 +116,11 @@ void cc_stream_bind(cc_stream_slot_t *slot, apr_int64_t user_id);
  * process is stopping: CC_STREAM_STOP; or the client closed `client_fd` (-1: not watched):
  * CC_STREAM_GONE (end the stream either way). Holds no lock and no connection while it waits. */
 cc_stream_wait_t cc_stream_wait(cc_stream_slot_t *slot, apr_time_t until, int client_fd);
+/* ---- the background worker (services/worker.c) --------------------------------------------- */
+
+/* At post_config (second pass): registers each task whose CarechainTaskInterval is not off as
+ * a callback of this node's singleton watchdog instance (mod_watchdog), so one process per
+ * node runs them. */
+int cc_worker_post_config(apr_pool_t *pconf, server_rec *s);
 
 #endif

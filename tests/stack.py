@@ -236,7 +236,8 @@ class Stack:
     """
 
     def __init__(self, base_dir, http_port=None, mpm="event", repo=REPO_ROOT, bcrypt_cost=10,
-                 extra_conf="", pg_fsync=True, verbose=False, new_session=False):
+                 extra_conf="", pg_fsync=True, verbose=False, new_session=False,
+                 background=False, mail_transport=None, mail_conf=""):
         if mpm not in ("event", "prefork"):
             raise ValueError(f"mpm must be 'event' or 'prefork', not {mpm!r}")
         # stack_dir: the directory as the caller named it (var); base_dir: where the files are,
@@ -250,6 +251,13 @@ class Stack:
         self.mpm = mpm
         self.bcrypt_cost = int(bcrypt_cost)
         self.extra_conf = extra_conf or ""
+        # The background tasks (services/worker.c): on for `make run`; off in the shared test
+        # stack, whose tests place rows in time and deliver mail through requests (file:), and
+        # must not race a sweep. tests/api/test_smtp.py and test_background.py turn them on.
+        self.background = background
+        # CarechainMailTransport (default: file: into mail/) and lines for its other directives
+        self.mail_transport = mail_transport
+        self.mail_conf = mail_conf or ""
         self.pg_fsync = pg_fsync  # False: fsync/synchronous_commit off (throw-away test clusters)
         self.verbose = verbose
         # True: the servers start in their own session, so a Ctrl-C meant for the caller (make
@@ -265,6 +273,7 @@ class Stack:
         self.template = self.repo / "conf" / "dev" / "httpd.conf.in"
 
         self.document_root = None  # chosen by start_httpd (the repository's htdocs/ or a copy)
+        self.apidocs_dir = None  # likewise for apidocs/ (/api/docs/)
         self.pg_port = None
         self.sockdir = None
         self._tmp_sockdir = None  # a /tmp/ccpg-XXXX we created and must remove
@@ -298,6 +307,7 @@ class Stack:
         self.upload_dir = self.base_dir / "upload"
         self.credentials_file = self.base_dir / "dev-credentials.json"
         self.htdocs_copy = self.base_dir / "htdocs"
+        self.apidocs_copy = self.base_dir / "apidocs"
 
     def shown(self, path):
         """path as the user knows it: through stack_dir (var/...) when base_dir lies elsewhere."""
@@ -681,10 +691,16 @@ class Stack:
     def _choose_document_root(self):
         """The repository's htdocs/ when the servers' user can read all of it; otherwise (root,
         a checkout that user cannot reach) a fresh copy in base_dir/htdocs."""
-        src = self.repo / "htdocs"
+        return self._choose_served_dir(self.repo / "htdocs", self.htdocs_copy)
+
+    def _choose_apidocs_dir(self):
+        """The repository's apidocs/ (the /api/docs/ page), or a copy: as for htdocs/."""
+        return self._choose_served_dir(self.repo / "apidocs", self.apidocs_copy)
+
+    def _choose_served_dir(self, src, copy):
         if not src.is_dir():
-            self.htdocs_copy.mkdir(exist_ok=True)  # frontend not written yet: serve an empty dir
-            return self.htdocs_copy
+            copy.mkdir(exist_ok=True)  # not written yet: serve an empty dir
+            return copy
         if not self.as_root:
             return src
         # find prints the first entry the service user cannot read (or search), and fails when
@@ -693,14 +709,15 @@ class Stack:
                            "!", "-executable", ")", "-print", "-quit"], check=False, cwd="/")
         if probe.returncode == 0 and not probe.stdout.strip():
             return src
-        shutil.rmtree(self.htdocs_copy, ignore_errors=True)
-        shutil.copytree(src, self.htdocs_copy)
-        self._chown_tree(self.htdocs_copy)
-        return self.htdocs_copy
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(src, copy)
+        self._chown_tree(copy)
+        return copy
 
     def render_conf(self):
         """httpd.conf text from the template (placeholders @NAME@) plus extra_conf."""
         docroot = self.document_root or self._choose_document_root()
+        apidocs = self.apidocs_dir or self._choose_apidocs_dir()
         values = {
             "SERVER_ROOT": self.base_dir,
             "PORT": self.http_port,
@@ -711,12 +728,18 @@ class Stack:
             "MODULES_DIR": APACHE_MODULES,
             "CARECHAIN_SO": self.module_copy,
             "DOCUMENT_ROOT": docroot,
+            "APIDOCS_DIR": apidocs,
             "DBD_PARAMS": f"{self.conninfo} connect_timeout=5",
             "JWT_KEY_FILE": self.jwt_key,
             "BCRYPT_COST": self.bcrypt_cost,
             "PUBLIC_BASE_URL": self.base_url,
             "MAIL_DIR": self.mail_dir,
+            "MAIL_TRANSPORT": self.mail_transport or f"file:{self.mail_dir}",
+            "MAIL_CONF": self.mail_conf,
             "UPLOAD_DIR": self.upload_dir,
+            "TASK_INTERVALS": "" if self.background else "\n".join(
+                f"CarechainTaskInterval {t} off"
+                for t in ("mail", "expire_jobs", "documents", "retention", "digest")),
         }
 
         def sub(m):
@@ -749,6 +772,7 @@ class Stack:
         self._write_jwt_key()
         self._copy_module()
         self.document_root = self._choose_document_root()
+        self.apidocs_dir = self._choose_apidocs_dir()
         if self.http_port is None:
             self.http_port = free_port()
         elif port_in_use(self.http_port):
@@ -756,7 +780,8 @@ class Stack:
         write_atomic(self.httpd_conf, self.render_conf())
         self._chown_tree(self.base_dir)
         if self.as_root:
-            for path, test in ((self.module_copy, "-r"), (self.document_root, "-x")):
+            for path, test in ((self.module_copy, "-r"), (self.document_root, "-x"),
+                               (self.apidocs_dir, "-x")):
                 if path.exists() and not self._service_test(test, path):
                     raise StackError(f"{path} is not readable by user {SERVICE_USER}")
         if self._log_offset is None:
@@ -928,7 +953,11 @@ def cmd_run(args):
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, on_term)  # explicit: a shell may start us with SIGINT ignored
-    stack = Stack(args.dir, http_port=args.port, mpm=args.mpm, bcrypt_cost=args.bcrypt_cost)
+    mail_conf = "".join(f"{d} {v}\n" for d, v in (("CarechainMailAuthFile", args.mail_auth_file),
+                                                    ("CarechainMailCAFile", args.mail_ca_file))
+                        if v)
+    stack = Stack(args.dir, http_port=args.port, mpm=args.mpm, bcrypt_cost=args.bcrypt_cost,
+                  background=True, mail_transport=args.mail or None, mail_conf=mail_conf)
     rc = 0
     try:
         stack.start_postgres()
@@ -1037,6 +1066,9 @@ def main(argv=None):
     run.add_argument("--port", type=int, default=8080, help="httpd port (default: 8080)")
     run.add_argument("--mpm", choices=("event", "prefork"), default="event")
     run.add_argument("--bcrypt-cost", type=int, default=10)
+    run.add_argument("--mail", default="", help="CarechainMailTransport (default: file: mail/)")
+    run.add_argument("--mail-auth-file", default="", help="CarechainMailAuthFile")
+    run.add_argument("--mail-ca-file", default="", help="CarechainMailCAFile")
     st = sub.add_parser("selftest", help="start and stop PostgreSQL in a temporary directory")
     st.add_argument("-v", "--verbose", action="store_true")
     stop = sub.add_parser("stop", help="stop servers left running in a stack directory")

@@ -24,6 +24,65 @@ LANGUAGE sql STABLE AS $$
     SELECT f::timestamp AT TIME ZONE tz, (t + 1)::timestamp AT TIME ZONE tz
 $$;
 
+-- The UTC offset of zone tz at a moment.
+CREATE OR REPLACE FUNCTION cc_utc_offset(at timestamptz, tz text) RETURNS interval
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT (at AT TIME ZONE tz) - (at AT TIME ZONE 'UTC')
+$$;
+
+-- How the reports tell the bucket of each of many moments of the local days f .. t without
+-- applying the zone's rules to every row (cc_bucket per row is most of a 90-day report's time):
+-- the moments each bucket starts at (bounds, in order), checked against cc_bucket, and the mode:
+--   1: the buckets are days or weeks of one length in UTC too (the zone kept its offset), so a
+--      moment's bucket starts at date_bin(stride, moment, origin);
+--   2: it starts at bounds[width_bucket(moment, bounds)] (a binary search; months, or a day of
+--      23 or 25 hours);
+--   0: neither is sure: each moment goes through cc_bucket.
+-- Either way the caller groups by that start and names its bucket by cc_bucket(start), so only
+-- the bounds must be right: each start must be in its bucket and the moment before it in an
+-- earlier one, and the local calendar must not run back across a bound or an end of the range (a
+-- "fall back" that repeats the local moment just before it: mode 0). The offsets are compared 25
+-- hours either side of each: no zone of the time zone database changes its offset twice, or by
+-- more than a day, within 25 hours.
+-- docs/notes/analytics.md: measurements.
+CREATE OR REPLACE FUNCTION cc_bucket_plan(f date, t date, iv text, tz text, OUT mode integer,
+                                          OUT origin timestamptz, OUT stride interval,
+                                          OUT bounds timestamptz[])
+LANGUAGE sql STABLE AS $$
+    WITH b AS (SELECT d, d::timestamp AT TIME ZONE tz AS at,
+                      lag(d::timestamp AT TIME ZONE tz) OVER (ORDER BY d) AS prev
+               FROM cc_buckets(f, t, iv) d),
+    r AS (SELECT * FROM cc_local_range(f, t, tz)),
+    -- the local midnights the calendar must not run back across: the bounds and the range's ends
+    guard AS (SELECT m, m - interval '1 microsecond' AS x,
+                     cc_utc_offset(m AT TIME ZONE tz - interval '25 hours', tz) AS before,
+                     cc_utc_offset(m AT TIME ZONE tz + interval '25 hours', tz) AS after
+              FROM (SELECT d::timestamp AS m FROM b WHERE prev IS NOT NULL
+                    UNION ALL SELECT f::timestamp UNION ALL SELECT (t + 1)::timestamp) g),
+    checked AS (
+        SELECT (SELECT bool_and(cc_bucket(at, iv, tz) = d
+                                AND (prev IS NULL
+                                     OR cc_bucket(at - interval '1 microsecond', iv, tz) < d))
+                FROM b)
+               AND (SELECT min(at) FROM b) <= (SELECT lo FROM r)
+               -- a fall back near m runs back across it when the local moment just before m
+               -- happens twice: once at each offset
+               AND (SELECT bool_and(before <= after
+                                    OR ((x - before) AT TIME ZONE 'UTC' AT TIME ZONE tz) <> x
+                                    OR ((x - after) AT TIME ZONE 'UTC' AT TIME ZONE tz) <> x)
+                    FROM guard) IS NOT FALSE AS safe,
+               CASE iv WHEN 'day' THEN interval '1 day' WHEN 'week' THEN interval '7 days' END
+                   AS stride)
+    SELECT CASE WHEN NOT c.safe THEN 0
+                WHEN c.stride IS NOT NULL
+                     AND (SELECT bool_and(at - prev = c.stride) FROM b WHERE prev IS NOT NULL)
+                         IS NOT FALSE THEN 1
+                ELSE 2 END,
+           (SELECT min(at) FROM b), c.stride,
+           (SELECT array_agg(at ORDER BY d) FROM b)
+    FROM checked c
+$$;
+
 -- Whether tz names a time zone PostgreSQL knows (an IANA name such as Asia/Kolkata, or UTC).
 CREATE OR REPLACE FUNCTION cc_tz_valid(tz text) RETURNS boolean LANGUAGE plpgsql STABLE AS $$
 BEGIN
@@ -80,35 +139,45 @@ $$;
 -- Jobs: posted per bucket; the jobs posted in the range by job type, city and hospital (the top
 -- 20 by count, ties by name for cities and by id for hospitals, and the rest as "other"); and
 -- their fill rate: of those closed (inactive or expired), the share with a hired application.
--- One pass over the range (grouping sets), read from jobs_analytics_idx alone.
+-- One pass over the range (grouping sets), read from jobs_analytics_idx alone, the buckets told
+-- by cc_bucket_plan; the fill rate from the closed jobs of the range and the hired applications
+-- (applications_hired_job_idx, 0019).
 CREATE OR REPLACE FUNCTION cc_analytics_jobs(f date, t date, iv text, tz text) RETURNS json
 LANGUAGE sql STABLE AS $$
     WITH r AS (SELECT * FROM cc_local_range(f, t, tz)),
+    p AS MATERIALIZED (SELECT * FROM cc_bucket_plan(f, t, iv, tz)),
     g AS MATERIALIZED (
-        SELECT grouping(b, job_type, city, hospital_id) AS set, b, job_type, city, hospital_id,
-               count(*) AS n, count(*) FILTER (WHERE closed) AS closed
-        FROM (SELECT cc_bucket(j.created_at, iv, tz) AS b, j.job_type,
-                     coalesce(j.city, '') AS city, j.hospital_id,
+        SELECT grouping(k, d, job_type, city, hospital_id) AS set, k, d, job_type, city,
+               hospital_id, count(*) AS n, count(*) FILTER (WHERE closed) AS closed
+        FROM (SELECT CASE p.mode WHEN 1 THEN date_bin(p.stride, j.created_at, p.origin)
+                                 WHEN 2 THEN p.bounds[width_bucket(j.created_at, p.bounds)] END
+                         AS k,
+                     CASE WHEN p.mode = 0 THEN cc_bucket(j.created_at, iv, tz) END AS d,
+                     j.job_type, coalesce(j.city, '') AS city, j.hospital_id,
                      (NOT j.is_active OR j.expires_at <= now()) AS closed
-              FROM jobs j, r WHERE j.created_at >= r.lo AND j.created_at < r.hi) x
-        GROUP BY GROUPING SETS ((b), (job_type), (city), (hospital_id), ())),
-    -- grouping() bits: b 8, job_type 4, city 2, hospital_id 1 (set when NOT grouped by it)
+              FROM p, r, jobs j WHERE j.created_at >= r.lo AND j.created_at < r.hi) x
+        GROUP BY GROUPING SETS ((k, d), (job_type), (city), (hospital_id), ())),
+    -- grouping() bits: k 16, d 8, job_type 4, city 2, hospital_id 1 (set when NOT grouped by it)
+    per AS (SELECT coalesce(d, cc_bucket(k, iv, tz)) AS b, sum(n) AS n FROM g WHERE set = 7
+            GROUP BY 1),
     cities AS (SELECT city AS key, n, row_number() OVER (ORDER BY n DESC, city) AS pos
-               FROM g WHERE set = 13),
-    hosp AS (SELECT hospital_id, n, row_number() OVER (ORDER BY n DESC, hospital_id) AS pos
-             FROM g WHERE set = 14),
-    filled AS (SELECT count(DISTINCT a.job_id) AS n
-               FROM applications a JOIN jobs j ON j.id = a.job_id, r
-               WHERE a.status = 'hired' AND j.created_at >= r.lo AND j.created_at < r.hi
-                 AND (NOT j.is_active OR j.expires_at <= now()))
+               FROM g WHERE set = 29),
+    -- 15,000 hospitals at make bench scale: the top 20 by a bounded sort, the rest as a sum
+    hosp AS (SELECT hospital_id, n FROM g WHERE set = 30 ORDER BY n DESC, hospital_id LIMIT 20),
+    -- the closed jobs of the range with a hired application: the few hired ones hashed
+    filled AS (SELECT count(*) AS n
+               FROM jobs j, r
+               WHERE j.created_at >= r.lo AND j.created_at < r.hi
+                 AND (NOT j.is_active OR j.expires_at <= now())
+                 AND j.id IN (SELECT a.job_id FROM applications a WHERE a.status = 'hired'))
     SELECT (cc_analytics_head(f, t, iv, tz) || jsonb_build_object(
-        'series', (SELECT jsonb_agg(jsonb_build_object('bucket', s.b, 'count', coalesce(g.n, 0))
+        'series', (SELECT jsonb_agg(jsonb_build_object('bucket', s.b, 'count', coalesce(per.n, 0))
                                     ORDER BY s.b)
-                   FROM cc_buckets(f, t, iv) s(b) LEFT JOIN g ON g.set = 7 AND g.b = s.b),
-        'total', (SELECT n FROM g WHERE set = 15),
+                   FROM cc_buckets(f, t, iv) s(b) LEFT JOIN per ON per.b = s.b),
+        'total', (SELECT n FROM g WHERE set = 31),
         'by_job_type', (SELECT coalesce(jsonb_agg(jsonb_build_object('key', job_type, 'count', n)
                                                   ORDER BY n DESC, job_type), '[]')
-                        FROM g WHERE set = 11),
+                        FROM g WHERE set = 27),
         'by_city', (SELECT coalesce(jsonb_agg(jsonb_build_object('key', key, 'count', n) ORDER BY pos)
                                     FILTER (WHERE pos <= 20), '[]')
                            || CASE WHEN count(*) > 20 THEN jsonb_build_array(jsonb_build_object(
@@ -116,16 +185,17 @@ LANGUAGE sql STABLE AS $$
                               ELSE '[]' END FROM cities),
         'by_hospital', (SELECT coalesce((SELECT jsonb_agg(jsonb_build_object(
                                              'key', h.name || ' (' || h.id || ')', 'count', x.n)
-                                             ORDER BY x.pos)
-                                         FROM hosp x JOIN hospitals h ON h.id = x.hospital_id
-                                         WHERE x.pos <= 20), '[]')
+                                             ORDER BY x.n DESC, x.hospital_id)
+                                         FROM hosp x JOIN hospitals h ON h.id = x.hospital_id),
+                                        '[]')
                                || CASE WHEN count(*) > 20 THEN jsonb_build_array(jsonb_build_object(
-                                      'key', 'other', 'count', sum(n) FILTER (WHERE pos > 20)))
-                                  ELSE '[]' END FROM hosp),
+                                      'key', 'other',
+                                      'count', sum(n) - (SELECT sum(n) FROM hosp)))
+                                  ELSE '[]' END FROM g WHERE set = 30),
         'fill_rate', (SELECT jsonb_build_object(
                           'closed', g.closed, 'filled', filled.n,
                           'rate', CASE WHEN g.closed > 0 THEN round(filled.n::numeric / g.closed, 4) END)
-                      FROM g, filled WHERE g.set = 15)))::json
+                      FROM g, filled WHERE g.set = 31)))::json
 $$;
 
 -- The rank of a status on the progression applied -> hired (0..5), NULL for rejected/withdrawn.
@@ -170,26 +240,50 @@ BEGIN
 END
 $$;
 
+-- The percentile p of sorted durations v in microseconds as the interval percentile_cont(p)
+-- gives over the same durations as intervals (justified to days and time, as timestamptz minus
+-- timestamptz gives them): the same two rows, interpolated by the same interval arithmetic.
+-- NULL for no values.
+CREATE OR REPLACE FUNCTION cc_percentile_us(v bigint[], p float8) RETURNS interval
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN lo = hi THEN a ELSE (b - a) * (pos - lo) + a END
+    FROM (SELECT pos, lo, hi, justify_hours(interval '1 microsecond' * v[lo + 1]) AS a,
+                 justify_hours(interval '1 microsecond' * v[hi + 1]) AS b
+          FROM (SELECT pos, floor(pos)::bigint AS lo, ceil(pos)::bigint AS hi
+                FROM (SELECT p * (cardinality(v) - 1) AS pos) x) y) z
+$$;
+
 -- Applications: those applied in the range per bucket with their current statuses; the funnel
 -- (how many reached each stage, from their whole status history: an application that skipped a
 -- stage counts as having passed it) with the conversion from the stage before; time to hire
 -- (applied to the hired status) and time to first response (applied to the first status change
 -- by anyone but the candidate), median and 90th percentile in hours. The history is read through
 -- the facts 0015 keeps on each application. Two passes over the range, each read from
--- applications_applied_idx alone: a hashed count per (bucket, status, stage) group, a few
--- thousand at most, that the rest reads (collecting the times into arrays there made it sort
--- every row); then the two distributions (only the answered and the hired rows are sorted, as
--- intervals; work_mem keeps 250,000 of them in memory). docs/notes/analytics.md: measurements.
+-- applications_applied_idx alone: a hashed count per (bucket, status, stage) group (the bucket
+-- told by cc_bucket_plan), a few thousand at most, that the rest reads (collecting the times
+-- into arrays there made it sort every row); then the two distributions (only the answered and
+-- the hired rows are sorted, as the integers 0019 keeps; work_mem keeps 250,000 of them in
+-- memory). docs/notes/analytics.md: measurements.
 CREATE OR REPLACE FUNCTION cc_analytics_applications(f date, t date, iv text, tz text) RETURNS json
 LANGUAGE sql STABLE SET work_mem = '32MB' AS $$
     WITH r AS (SELECT * FROM cc_local_range(f, t, tz)),
-    -- (bucket, status, stage reached) groups: one hashed count per row
-    grp AS MATERIALIZED (
-        SELECT cc_bucket(a.applied_at, iv, tz) AS b, a.status,
-               greatest(a.reached, coalesce(cc_stage_rank(a.status), 0)) AS reached, count(*) AS n
-        FROM applications a, r
+    p AS MATERIALIZED (SELECT * FROM cc_bucket_plan(f, t, iv, tz)),
+    -- (bucket start, status, stage reached) groups: one hashed count per row, of the columns
+    -- as they are (an expression of them per row costs more than the grouping)
+    raw AS MATERIALIZED (
+        SELECT CASE p.mode WHEN 1 THEN date_bin(p.stride, a.applied_at, p.origin)
+                           WHEN 2 THEN p.bounds[width_bucket(a.applied_at, p.bounds)] END AS k,
+               CASE WHEN p.mode = 0 THEN cc_bucket(a.applied_at, iv, tz) END AS d, a.status,
+               a.reached, count(*) AS n
+        FROM p, r, applications a
         WHERE a.applied_at >= r.lo AND a.applied_at < r.hi
-        GROUP BY 1, 2, 3),
+        GROUP BY 1, 2, 3, 4),
+    -- named by their buckets (two starts may share one: everything after sums), the stage
+    -- reached at least the current status's
+    grp AS MATERIALIZED (
+        SELECT coalesce(d, cc_bucket(k, iv, tz)) AS b, status,
+               greatest(reached, coalesce(cc_stage_rank(status), 0)) AS reached, n
+        FROM raw),
     per AS MATERIALIZED (
         SELECT b, sum(n) AS n,
                jsonb_build_object(
@@ -207,15 +301,19 @@ LANGUAGE sql STABLE SET work_mem = '32MB' AS $$
                coalesce((SELECT sum(g.n) FROM grp g WHERE g.reached >= s.pos - 1), 0) AS n
         FROM unnest(ARRAY['applied', 'reviewed', 'shortlisted', 'interviewing', 'offered',
                           'hired']) WITH ORDINALITY AS s(stage, pos)),
-    times AS (
-        SELECT count(a.hired_at) AS hires,
-               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY a.hired_at - a.applied_at)
-                   FILTER (WHERE a.hired_at IS NOT NULL) AS hire,
-               count(a.responded_at) AS answers,
-               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY a.responded_at - a.applied_at)
-                   FILTER (WHERE a.responded_at IS NOT NULL) AS answer
+    -- the waits 0019 keeps in microseconds, sorted as integers
+    waits AS (
+        SELECT array_agg(a.hire_us ORDER BY a.hire_us) FILTER (WHERE a.hire_us IS NOT NULL) AS hire,
+               array_agg(a.answer_us ORDER BY a.answer_us) FILTER (WHERE a.answer_us IS NOT NULL)
+                   AS answer
         FROM applications a, r
-        WHERE a.applied_at >= r.lo AND a.applied_at < r.hi)
+        WHERE a.applied_at >= r.lo AND a.applied_at < r.hi),
+    times AS (
+        SELECT coalesce(cardinality(hire), 0) AS hires,
+               ARRAY[cc_percentile_us(hire, 0.5), cc_percentile_us(hire, 0.9)] AS hire,
+               coalesce(cardinality(answer), 0) AS answers,
+               ARRAY[cc_percentile_us(answer, 0.5), cc_percentile_us(answer, 0.9)] AS answer
+        FROM waits)
     SELECT (cc_analytics_head(f, t, iv, tz) || jsonb_build_object(
         'series', (SELECT jsonb_agg(jsonb_build_object(
                        'bucket', s.b, 'count', coalesce(per.n, 0),

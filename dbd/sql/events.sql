@@ -3,12 +3,16 @@
 
 -- Every feature notifies through this, inside the transaction of the event itself: the row and
 -- the event land together or not at all. pg_notify is delivered at commit, to every node that
--- listens (the live stream).
+-- listens (the live stream). A user who turned in-app notifications of the type off
+-- (notification_preferences, sql/background.sql) gets none: NULL is returned.
 CREATE OR REPLACE FUNCTION cc_notify(p_user bigint, p_type text, p_title text, p_message text,
                                      p_data jsonb) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
     nid bigint;
 BEGIN
+    IF NOT cc_pref_allows(p_user, p_type, false) THEN
+        RETURN NULL;
+    END IF;
     INSERT INTO notifications (user_id, notification_type, title, message, data)
     VALUES (p_user, p_type, p_title, coalesce(p_message, ''), coalesce(p_data, '{}'))
     RETURNING id INTO nid;

@@ -55,7 +55,7 @@ def sql_quote(value):
 
 def mail_text(msg):
     """The text body of a parsed mail with LF line ends."""
-    return msg.get_content().replace("\r\n", "\n")
+    return msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
 
 
 def token_in_mail(msg):

@@ -7,6 +7,8 @@ The counting tests read the deltas a few API calls make to today's bucket, or pl
 import csv
 import io
 import uuid
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -274,3 +276,136 @@ def test_csv_quotes_names_with_commas(api, admin, read_mails, db):
     assert '"Pune, ""East"""' in r.text
     rows = list(csv.reader(io.StringIO(r.text)))
     assert ["by_city", 'Pune, "East"', "count", "1"] in rows
+
+
+# ---- fast buckets and kept waits (schema 0019, cc_bucket_plan) ----------------------------------
+# The reports tell a row's bucket from a date_bin() or a binary search over the moments the
+# buckets start at, checked once per report, and fall back to the zone's rules per row when the
+# check cannot vouch for them (docs/notes/analytics.md). Python's zoneinfo is the independent
+# judge: rows placed on both sides of 2033's changes of offset and of the local midnights next
+# to them must land in the buckets zoneinfo names, on every path.
+
+ZONES = {
+    # zone: the path a day series of 2033 takes (1 date_bin, 2 binary search, 0 per row)
+    "UTC": 1, "Asia/Kolkata": 1, "Asia/Kathmandu": 1,
+    "America/New_York": 2, "Australia/Lord_Howe": 2, "Pacific/Chatham": 2,
+    # Cuba falls back from 01:00 to 00:00: the midnight of that day happens twice
+    "America/Havana": 0,
+}
+
+
+def _first_moment(z, day):
+    """The first moment (UTC) of local day `day` in zone z (its midnight may not exist)."""
+    midnight = datetime(day.year, day.month, day.day)
+    return next(m for m in (midnight + timedelta(minutes=15 * i) for i in range(-100, 100))
+                if m.replace(tzinfo=z).astimezone(timezone.utc).astimezone(z).date() == day
+                and (m - timedelta(minutes=15)).replace(tzinfo=z).astimezone(
+                    timezone.utc).astimezone(z).date() < day
+                ).replace(tzinfo=z).astimezone(timezone.utc)
+
+
+def _moments(tz):
+    """Moments (UTC), to the microsecond, next to each change of offset of tz in 2033, to the
+    local midnights of the days around it, and to the local midnights that start a month
+    (March, June) and a week (Monday 2033-06-13)."""
+    z, utc, us = ZoneInfo(tz), timezone.utc, timedelta(microseconds=1)
+    days = [date(2033, 3, 1), date(2033, 6, 1), date(2033, 6, 13)]
+    out = [datetime(2033, 6, 15, 12, tzinfo=utc)]
+    t = datetime(2033, 1, 2, tzinfo=utc)
+    while t < datetime(2033, 12, 30, tzinfo=utc):
+        nxt = t + timedelta(minutes=15)
+        if t.astimezone(z).utcoffset() != nxt.astimezone(z).utcoffset():
+            lo, hi = t, nxt  # the change is in (lo, hi]: find its first microsecond
+            while hi - lo > us:
+                mid = lo + (hi - lo) // 2
+                if mid.astimezone(z).utcoffset() == lo.astimezone(z).utcoffset():
+                    lo = mid
+                else:
+                    hi = mid
+            out += [hi - us, hi, hi + timedelta(minutes=30), hi + timedelta(minutes=59)]
+            days += [(hi + timedelta(days=d)).astimezone(z).date() for d in (-1, 0, 1)]
+        t = nxt
+    for d in days:
+        m = _first_moment(z, d)
+        out += [m - us, m, m + timedelta(minutes=30)]
+    return sorted(set(out))
+
+
+def _expected(moments, tz, iv):
+    counts = {}
+    for m in moments:
+        d = m.astimezone(ZoneInfo(tz)).date()
+        if iv == "week":
+            d -= timedelta(days=d.weekday())
+        elif iv == "month":
+            d = d.replace(day=1)
+        counts[d.isoformat()] = counts.get(d.isoformat(), 0) + 1
+    return counts
+
+
+def test_buckets_around_changes_of_offset_match_zoneinfo(api, admin, read_mails, db):
+    recr = poster(api, read_mails, admin)
+    cand = logged_in_user(api, read_mails)
+    pid = int(db.scalar(f"SELECT id FROM candidate_profiles WHERE user_id = {cand['id']}"))
+    plans = {}
+    jobs = []
+    for tz, path in ZONES.items():
+        moments = _moments(tz)
+        assert len(moments) >= (9 if path == 1 else 20), tz
+        while len(jobs) < len(moments):
+            j = post_job(api, recr)
+            db(f"INSERT INTO applications (job_id, candidate_id) VALUES ({j['id']}, {pid})")
+            jobs.append(j["id"])
+        # the rows of this zone in 2033, the others moved to 2034
+        db("UPDATE jobs SET created_at = '2034-06-01' WHERE id IN (%s)" % ",".join(map(str, jobs)))
+        db("UPDATE applications SET applied_at = '2034-06-01' WHERE candidate_id = %d" % pid)
+        for job, m in zip(jobs, moments):
+            db(f"UPDATE jobs SET created_at = '{m.isoformat()}' WHERE id = {job}")
+            db(f"UPDATE applications SET applied_at = '{m.isoformat()}' WHERE job_id = {job}")
+        for iv in ("day", "week", "month"):
+            r = {"from": "2033-01-01", "to": "2033-12-31", "interval": iv, "tz": tz}
+            want = _expected(moments, tz, iv)
+            for kind in ("jobs", "applications"):
+                doc = get(api, admin, kind, **r)
+                got = {b["bucket"]: b["count"] for b in doc["series"] if b["count"]}
+                assert got == want, (tz, iv, kind)
+                assert doc["total"] == len(moments)
+            plans[tz, iv] = int(db.scalar(
+                f"SELECT mode FROM cc_bucket_plan('2033-01-01', '2033-12-31', '{iv}', '{tz}')"))
+        assert plans[tz, "day"] == path, tz
+    # every path was taken, months by the binary search
+    assert {plans[k] for k in plans} == {0, 1, 2}
+    assert plans["Asia/Kolkata", "week"] == 1 and plans["UTC", "month"] == 2
+
+
+def test_waits_follow_the_rows(api, admin, read_mails, db):
+    """hire_us and answer_us (0019) are kept by PostgreSQL with every write of the row."""
+    recr = poster(api, read_mails, admin)
+    job = post_job(api, recr)
+    c = logged_in_user(api, read_mails)
+    app = assert_json(api.post("jobs/applications/", json={"job": job["id"]}, token=c["access"]),
+                      201)
+
+    def waits():
+        [row] = db("SELECT hire_us, answer_us, (extract(epoch FROM hired_at - applied_at)"
+                   " * 1000000)::bigint, (extract(epoch FROM responded_at - applied_at)"
+                   " * 1000000)::bigint FROM applications WHERE id = %d" % app["id"])
+        return row
+
+    assert waits() == ["", "", "", ""]
+    assert api.patch(f"jobs/applications/{app['id']}/", json={"status": "reviewed"},
+                     token=recr["access"]).status_code == 200
+    hire, answer, _, want = waits()
+    assert hire == "" and answer == want and int(answer) >= 0
+    assert api.patch(f"jobs/applications/{app['id']}/", json={"status": "hired"},
+                     token=recr["access"]).status_code == 200
+    hire, answer2, want_hire, _ = waits()
+    assert hire == want_hire and int(hire) >= int(answer) and answer2 == answer
+    # moved in time, both follow: an application of 2033-02-01 answered after 90 minutes and
+    # hired after 36 hours
+    db("UPDATE applications SET applied_at = '2033-02-01 00:00:00+00', responded_at ="
+       " '2033-02-01 01:30:00+00', hired_at = '2033-02-02 12:00:00+00' WHERE id = %d" % app["id"])
+    assert waits()[:2] == [str(36 * 3600 * 10**6), str(90 * 60 * 10**6)]
+    doc = get(api, admin, "applications", **{"from": "2033-02-01", "to": "2033-02-01"})
+    assert doc["time_to_hire_hours"] == {"count": 1, "median": 36, "p90": 36}
+    assert doc["time_to_first_response_hours"] == {"count": 1, "median": 1.5, "p90": 1.5}

@@ -64,7 +64,7 @@ def make_user(api, read_mails):
                                               "first_name": "Asha", "last_name": "Nair",
                                               "role": "candidate"})
     assert r.status_code == 201, r.text
-    body = read_mails(to=email)[-1].get_content()
+    body = read_mails(to=email)[-1].get_body(("plain",)).get_content()
     token = re.search(r"code:\s+(\S+)", body).group(1)
     assert api.post("accounts/verify-email/", json={"token": token}).status_code == 200
     return {"email": email, "password": PASSWORD}

@@ -27,8 +27,11 @@ def test_outbox_row_committed_with_registration(api, db, read_mails):
     assert m["Subject"] == "Confirm your CareChain email address"
     assert m["From"] == "CareChain <no-reply@carechain.local>"
     assert m["Message-ID"].endswith("@carechain.local>")
-    assert m.get_content_type() == "text/plain"
-    assert re.search(r"code:\s+([A-Za-z0-9_-]{43})\s", m.get_content())
+    # multipart/alternative: the text, and HTML made from it with every value escaped
+    assert m.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in m.iter_parts()] == ["text/plain", "text/html"]
+    assert re.search(r"code:\s+([A-Za-z0-9_-]{43})\s", m.get_body(("plain",)).get_content())
+    assert "<p>" in m.get_body(("html",)).get_content()
 
 
 def test_failed_delivery_stays_queued_and_is_delivered_later(api, db, stack, read_mails):

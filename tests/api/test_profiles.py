@@ -442,7 +442,7 @@ def test_candidate_verification_lifecycle(api, cand, admin, read_mails, db):
                          "Reason: Licence expired."]
     assert f'"candidate_profile": {pid}' in n[-1][3]
     mail = [m for m in read_mails(to=cand["email"]) if "not verified" in m["Subject"]]
-    assert len(mail) == 1 and "Licence expired." in mail[0].get_content()
+    assert len(mail) == 1 and "Licence expired." in mail[0].get_body(("plain",)).get_content()
     # resubmission with PUT goes back to pending
     v = assert_json(api.put("profiles/verification/", json={
         "license_number": "KNC-2016-04512-R", "registration_council": "KSNC"},

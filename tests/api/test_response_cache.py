@@ -48,6 +48,8 @@ EXCUSED = {
     "stream_tickets": "tokens",
     "activity": "the admins' recent-activity/ feed, never in a cached answer",
     "admin_counts": "the admins' dashboard counters, never in a cached answer",
+    "task_runs": "background task runs (operations), never in a cached answer",
+    "notification_preferences": "a user's own settings, never in a cached answer",
 }
 COVERED = {"skills": "catalog", "qualifications": "catalog", "locations": "catalog",
            "jobs": "jobs", "job_skills": "jobs", "job_qualifications": "jobs",

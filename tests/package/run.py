@@ -352,6 +352,15 @@ def deb_test(blocks, old_deb, new_deb, old_version, new_version):
         st, page, _ = root.http("GET", "/")
         check(st == 200 and page == root.file("/usr/share/carechain/htdocs/index.html"),
               "the frontend is served from /usr/share/carechain/htdocs")
+        st, page, _ = root.http("GET", "/api/docs/")
+        check(st == 200 and page == root.file("/usr/share/carechain/apidocs/index.html"),
+              "the API docs page is served from /usr/share/carechain/apidocs (carechain.conf)")
+        st, page, _ = root.http("GET", "/jobs")
+        check(st == 200 and page == root.file("/usr/share/carechain/htdocs/index.html"),
+              "a frontend URL (/jobs) is a page of index.html (FallbackResource)")
+        st, page, _ = root.http("GET", "/js/main.js")
+        check(st == 200 and page == root.file("/usr/share/carechain/htdocs/js/main.js"),
+              "the frontend's folders are shipped (js/main.js)")
         p = root.sh("carechainctl check", check_rc=False)
         check(p.returncode == 1 and "no database is configured" in p.stderr
               and "database.conf is missing" in p.stderr,
@@ -454,7 +463,9 @@ def rpm_test(blocks, version, fingerprint):
     files = run(["rpm", "-qlp", rpm]).stdout.split()
     want = ["/usr/lib64/httpd/modules/mod_carechain.so", "/usr/sbin/carechainctl",
             "/etc/httpd/conf.modules.d/10-carechain.conf", "/usr/share/carechain/htdocs/index.html",
-            "/usr/share/man/man8/carechainctl.8.gz", "/usr/share/doc/mod_carechain/site-example.conf"]
+            "/usr/share/man/man8/carechainctl.8.gz", "/usr/share/doc/mod_carechain/site-example.conf",
+            "/usr/share/carechain/apidocs/index.html",
+            "/usr/share/carechain/apidocs/swagger-ui-bundle.js"]
     check(all(w in files for w in want), "rpm -qlp lists the expected files",
           str([w for w in want if w not in files]))
     req = run(["rpm", "-qp", "--requires", rpm]).stdout
