@@ -182,6 +182,13 @@ int cc_h_recruiter_write(cc_req_t *q)
                                  "A recruiter profile already exists for this user; update it "
                                  "with PUT or PATCH.");
     }
+    else {
+        /* no profile (created at registration, so only a broken account): 404 as on GET */
+        if (!cc_q(q, CC_ST_recruiter_get, &res, cc_my_id(q)))
+            return cc_db_fail(q);
+        if (PQntuples(res) == 0)
+            return cc_not_found(q);
+    }
     if (!recruiter_link(q, c))
         return OK;
     if (!cc_q(q, CC_ST_recruiter_update, &res, cc_my_id(q), cc_json_dump(q->pool, c))

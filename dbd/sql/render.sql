@@ -164,7 +164,8 @@ LANGUAGE sql STABLE AS $$
                                                     'last_name', u.last_name,
                                                     'designation', r.designation,
                                                     'verification_status', r.verification_status,
-                                                    'created_hospital', h.created_by = r.user_id)
+                                                    'created_hospital',
+                                                    coalesce(h.created_by = r.user_id, false))
                                  ORDER BY r.id)
                 FROM recruiter_profiles r JOIN users u ON u.id = r.user_id
                 WHERE r.hospital_id = h.id), '[]'))

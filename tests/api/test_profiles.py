@@ -263,6 +263,23 @@ def test_recruiter_profile_get_and_update(api, recr):
     assert p["company_name"] == "" and p["company_address"] == ""
 
 
+def test_recruiter_missing_profile_is_404_until_posted(api, recr, db):
+    # as for candidates: without a profile, GET, PUT, PATCH and DELETE are 404 (not a 500),
+    # and POST creates it
+    db(f"DELETE FROM recruiter_profiles WHERE user_id = {recr['id']}")
+    assert_error(api.get("profiles/recruiter/", token=recr["access"]), 404, "not_found")
+    for method in ("put", "patch"):
+        assert_error(getattr(api, method)("profiles/recruiter/", json={"designation": "HR"},
+                                          token=recr["access"]), 404, "not_found")
+    assert_error(api.delete("profiles/recruiter/", token=recr["access"]), 404, "not_found")
+    assert db.scalar(f"SELECT count(*) FROM recruiter_profiles WHERE user_id = {recr['id']}") in (
+        0, "0")
+    p = assert_json(api.post("profiles/recruiter/", json={"designation": "HR Manager"},
+                             token=recr["access"]), 201)
+    assert set(p) == RECRUITER_KEYS
+    assert p["designation"] == "HR Manager" and p["user"] == recr["id"]
+
+
 def test_recruiter_profile_refuses_other_roles(api, cand, admin):
     for user in (cand, admin):
         assert_error(api.get("profiles/recruiter/", token=user["access"]), 403, PERMISSION_DENIED)
@@ -296,6 +313,28 @@ def test_recruiter_links_to_existing_hospital(api, read_mails, recr, admin):
     # a pending linker may not edit the hospital; now verified, it may
     assert api.patch("profiles/hospital/", json={"bed_capacity": 300},
                      token=other["access"]).status_code == 200
+
+
+def test_created_hospital_stays_boolean_when_the_creator_is_gone(api, read_mails, recr, admin,
+                                                                 db):
+    # hospitals.created_by is ON DELETE SET NULL: once the creator's account is gone, the
+    # remaining links are still "not the creator" (false), never null
+    h = verified_hospital(api, recr, admin)
+    other = logged_in_user(api, read_mails, role="recruiter")
+    p = assert_json(api.patch("profiles/recruiter/", json={"hospital": h["id"]},
+                              token=other["access"]), 200)
+    db(f"DELETE FROM users WHERE id = {int(recr['id'])}")
+    assert db.scalar(f"SELECT created_by IS NULL FROM hospitals WHERE id = {int(h['id'])}") in (
+        True, "t")
+    for path in (f"profiles/hospital-details/{h['id']}/",
+                 f"profiles/verified-hospitals/?search={h['registration_number']}"):
+        d = assert_json(api.get(path, token=admin["access"]), 200)
+        if "results" in d:
+            d = next(x for x in d["results"] if x["id"] == h["id"])
+        assert d["recruiters"] == [{
+            "id": p["id"], "user": other["id"], "email": other["email"],
+            "first_name": p["first_name"], "last_name": p["last_name"], "designation": "",
+            "verification_status": "pending", "created_hospital": False}]
 
 
 # ---- hospital ----------------------------------------------------------------------------
