@@ -1,7 +1,7 @@
 """The schema fuzzer (schema_fuzz.py) against a stack of its own.
 
 In the API suite (make test): derandomised (one fixed seed per operation), database=None,
-FUZZ_EXAMPLES (default 20) requests per operation, a few thousand in all. `make fuzz-api` sets
+FUZZ_EXAMPLES (default 18) requests per operation, a few thousand in all. `make fuzz-api` sets
 FUZZ_TIME=N: random seeds, rounds over every operation until N seconds have passed.
 
 It runs on its own PostgreSQL and httpd (not the suite's shared stack): it loads the sample
@@ -25,7 +25,7 @@ from helpers import PASSWORD, unique_email
 from stack import Stack
 
 FUZZ_TIME = float(os.environ.get("FUZZ_TIME") or 0)
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or (50 if FUZZ_TIME else 20))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or (50 if FUZZ_TIME else 18))
 
 
 @pytest.fixture(scope="module")
