@@ -28,6 +28,7 @@ import urllib.parse
 from pathlib import Path
 
 import hypothesis.configuration
+import hypothesis.errors
 import jsonschema
 import requests
 import yaml
@@ -640,7 +641,10 @@ class Fuzzer:
                         deadline=None, suppress_health_check=list(HealthCheck),
                         phases=[Phase.explicit, Phase.generate], verbosity=Verbosity.quiet,
                         )(given(st.data())(one))
-        test()
+        try:
+            test()
+        except hypothesis.errors.Unsatisfiable as e:  # a schema nothing can be drawn from
+            self.problem(op, "fuzzer: no request could be drawn", 0, str(e), op.path, {}, None)
 
     # -- one request --
 
