@@ -35,6 +35,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
 
+import samples
 from openapi_check import HTTPD_STATUSES
 
 # database=None keeps no examples, but Hypothesis still caches its Unicode tables under
@@ -89,6 +90,14 @@ NASTY_STRINGS = [
     "a" * 300, "\u00e9" * 5000, "x" * 70000,
 ]
 HUGE_NUMBERS = [2**31, -(2**31) - 1, 2**63, -(2**63) - 1, 10**40, 1e308, -1e308, 0.1, -0.0, 1.5]
+
+# Upload file parts: real files of each accepted type (tests/api/samples.py, built when drawn)
+# and junk.
+UPLOADS = [samples.pdf, samples.png, samples.jpeg, samples.docx, samples.doc, samples.gif,
+           samples.elf, samples.zip_of, b"", b"%PDF-1.4 truncated", b"\x00" * 1024,
+           b"<html><script>alert(1)</script></html>", bytes(range(256)) * 64]
+UPLOAD_NAMES = ["cv.pdf", "photo.png", "x.exe", "../../etc/passwd", "\u00e9t\u00e9.pdf", "",
+                "a" * 300 + ".pdf", "cv.pdf\x00.exe", 'q"uote.pdf', "CON"]
 
 GARBAGE_TOKENS = [
     "garbage", "a.b.c", "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJ1c2VyX2lkIjoxLCJ0b2tlbl90eXBl"
@@ -177,12 +186,12 @@ class Operation:
         content = body.get("content") or {}
         self.body_required = bool(body.get("required"))
         self.body_schema = None
-        self.body_types = list(content)
         for ctype in ("application/json",) + tuple(content):
             media = content.get(ctype)
             if media is not None and "schema" in media:
                 self.body_schema = media["schema"] if ctype == "application/json" else None
                 break
+        self.multipart_schema = (content.get("multipart/form-data") or {}).get("schema")
         self.responses = {}
         for status, resp in (op.get("responses") or {}).items():
             resp = document.deref(resp)
@@ -447,8 +456,52 @@ class Strategies:
             value.update(extra)
         return value
 
+    @st.composite
+    def _multipart(draw, self, schema):
+        """A multipart/form-data body from the schema: text parts valid or hostile, file parts
+        (properties with contentMediaType or format binary) a real sample or junk."""
+        schema = self.merged(schema)
+        props = schema.get("properties", {})
+        required = set(schema.get("required", []))
+        boundary = "fuzz" + draw(st.from_regex(r"[a-z0-9]{8}", fullmatch=True))
+        out = b""
+        for name in sorted(props):
+            prop = self.merged(props[name])
+            if name not in required and draw(st.integers(0, 3)):
+                continue
+            if name in required and draw(st.integers(0, 9)) == 0:
+                continue  # a required part left out
+            if "contentMediaType" in prop or prop.get("format") == "binary":
+                data = draw(st.sampled_from(UPLOADS))
+                if not isinstance(data, bytes):
+                    data = data()
+                fname = draw(st.sampled_from(UPLOAD_NAMES))
+                ctype = draw(st.sampled_from(["application/octet-stream", "application/pdf",
+                                              "image/png", "text/plain"]))
+                head = (f'Content-Disposition: form-data; name="{name}"; filename="{fname}"\r\n'
+                        f"Content-Type: {ctype}")
+            else:
+                value = draw(self._mostly(self.valid(prop), self.invalid_value(prop)))
+                data = (value if isinstance(value, str) else _query_str(value)).encode(
+                    "utf-8", "surrogatepass")
+                head = f'Content-Disposition: form-data; name="{name}"'
+            out += (f"--{boundary}\r\n{head}\r\n\r\n".encode("utf-8", "surrogatepass")
+                    + data + b"\r\n")
+        out += f"--{boundary}--\r\n".encode()
+        return ("multipart", f"multipart/form-data; boundary={boundary}", out, None)
+
     def body(self, op):
         """(kind, content_type, raw bytes or None, json value or None)."""
+        if op.multipart_schema is not None:
+            return self._mostly(self._multipart(op.multipart_schema), self._json_or_raw(op))
+        return self._json_or_raw(op)
+
+    @st.composite
+    def _mostly(draw, self, usual, other):
+        """usual 3 times in 4 (one_of would flatten other's branches and outweigh usual)."""
+        return draw(usual if draw(st.integers(0, 3)) else other)
+
+    def _json_or_raw(self, op):
         schema = op.body_schema if op.body_schema is not None else {}
         # tuples, not .map(lambda): Hypothesis reads a lambda's source at every draw
         json_ct = st.just("application/json")

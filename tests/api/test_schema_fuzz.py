@@ -176,7 +176,9 @@ def test_schema_fuzz(fuzzer):
     if os.environ.get("FUZZ_REPORT"):
         with open(os.environ["FUZZ_REPORT"], "w") as f:
             json.dump({"requests": fuzzer.requests, "seconds": elapsed, "rounds": rounds,
-                       "problems": list(fuzzer.problems.values())}, f, indent=2)
+                       "problems": list(fuzzer.problems.values()),
+                       "statuses": {f"{k} {st}": n for (k, st), n
+                                    in sorted(fuzzer.statuses.items())}}, f, indent=2)
     assert fuzzer.requests >= len(ops) * min(EXAMPLES, 5), fuzzer.requests
     assert not fuzzer.problems, (f"{len(fuzzer.problems)} problems in {fuzzer.requests}"
                                  f" requests:\n" + fuzzer.report())
