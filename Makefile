@@ -5,6 +5,7 @@
 #              (mail into var/mail/; MAIL=smtp://host:587 MAIL_AUTH=file MAIL_CA=file: SMTP)
 #   make test  install missing packages, build with -Werror, run every test
 #   make fuzz  run each libFuzzer harness of tests/fuzz for $(FUZZ_TIME) seconds
+#   make fuzz-api  the schema fuzzer of the API (tests/api/schema_fuzz.py) for $(FUZZ_TIME) s
 #
 SHELL   := /bin/bash
 APXS    ?= apxs
@@ -54,7 +55,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 HEADERS  := $(wildcard core/*.h dbd/*.h services/*.h handlers/*.h cli/*.h)
 MIGRATIONS := $(sort $(wildcard dbd/schema/*.sql)) $(sort $(wildcard dbd/sql/*.sql))
 
-.PHONY: all build deps run test unit unit-asan fuzz fuzz-short api api-event api-prefork clean openapi \
+.PHONY: all build deps run test unit unit-asan fuzz fuzz-short fuzz-api api api-event api-prefork clean openapi \
         format check-format check-layers bench bench-documents bench-streams browser
 
 all build: $(B)/mod_carechain.so $(B)/carechainctl
@@ -157,6 +158,13 @@ fuzz-short: $(FUZZERS:%=$(B)/fuzz_%)
 
 fuzz: $(FUZZERS:%=$(B)/fuzz_%)
 	$(foreach f,$(FUZZERS),$(call fuzz_run,$(f),$(FUZZ_TIME)) &&) true
+
+# The schema fuzzer (docs/notes/schema-fuzz.md): in the API suite it is derandomised and
+# bounded (tests/api/test_schema_fuzz.py, FUZZ_EXAMPLES per operation); here random seeds,
+# rounds over every operation for FUZZ_TIME seconds, the problems also in build/fuzz-api.json.
+fuzz-api: build
+	cd tests/api && FUZZ_TIME=$(FUZZ_TIME) FUZZ_REPORT=$(CURDIR)/$(B)/fuzz-api.json CC_MPM=event \
+	    $(PY) -m pytest -q -p no:cacheprovider test_schema_fuzz.py $(PYTEST_ARGS)
 
 # The API suite starts its own PostgreSQL and httpd on free ports; run once per MPM.
 api: api-event api-prefork

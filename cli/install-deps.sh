@@ -5,6 +5,7 @@
 set -eu
 PKGS="apache2-bin apache2-dev libaprutil1-dbd-pgsql libjansson-dev libjwt-dev libpq-dev libmagic-dev libssl-dev
 libcurl4-openssl-dev python3-aiosmtpd openssl postgresql postgresql-contrib pkg-config make gcc clang libclang-rt-dev check python3 python3-pytest python3-requests python3-yaml python3-jsonschema
+python3-hypothesis
 wrk ca-certificates clang-format git libapache2-mod-qos nodejs
 mmdebstrap debhelper dpkg-dev lintian rpm rpmlint curl iproute2
 chromium chromium-driver python3-selenium"

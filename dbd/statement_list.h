@@ -735,13 +735,16 @@ CC_STMT(completed_job_get, 3, CC_READ,
 /* ---- matching (handlers/matches.c) ---- */
 /* The ranking functions (dbd/sql/matching.sql; the candidate's behind cc_match_rank_jobs_cached)
  * return one page in rank order with the total; the rows are rendered here. $1 = the caller's
- * user id (candidate) or the job id; then min_score, limit, offset. */
+ * user id (candidate) or the job id; then min_score, limit, offset. The offset, (page - 1) *
+ * page_size, reaches 10^14 for a 12-digit page while the functions add it to the limit in
+ * integers: clamped to 10^9, such a page is past the end (404 Invalid page), not an integer
+ * overflow (a 500 the schema fuzzer found with ?page=2147483648). */
 CC_STMT(match_jobs_page, 4, CC_READ,
         "SELECT m.total, json_build_object('job', cc_match_job_json(j), 'match_score', m.score,"
         " 'match_factors', cc_match_json(p.id, j.id)->'match_factors')::text"
         " FROM candidate_profiles p"
         " CROSS JOIN LATERAL cc_match_rank_jobs_cached(p.id, $2::integer, $3::integer,"
-        " $4::integer)"
+        " least($4::bigint, 1000000000)::integer)"
         " WITH ORDINALITY AS m (total, id, score, o)"
         " JOIN jobs j ON j.id = m.id WHERE p.user_id = $1 ORDER BY m.o")
 /* the job when the caller may rank candidates for it: its recruiter, or any admin ($2 NULL) */
@@ -751,7 +754,8 @@ CC_STMT(match_job_visible, 2, CC_READ,
 CC_STMT(match_candidates_page, 4, CC_READ,
         "SELECT m.total, json_build_object('candidate', cc_match_candidate_json(c),"
         " 'match_score', m.score, 'match_factors', cc_match_json(c.id, $1)->'match_factors')::text"
-        " FROM cc_match_rank_candidates($1, $2::integer, $3::integer, $4::integer)"
+        " FROM cc_match_rank_candidates($1, $2::integer, $3::integer,"
+        " least($4::bigint, 1000000000)::integer)"
         " WITH ORDINALITY AS m (total, id, score, o)"
         " JOIN candidate_profiles c ON c.id = m.id ORDER BY m.o")
 
