@@ -273,7 +273,9 @@ def test_database_outage_is_logged_once_per_process(api, stack):
     with open(stack.error_log, "rb") as f:
         f.seek(log_before)
         written = f.read()
-    assert set(statuses) == {503} and len(statuses) > 500, (set(statuses), len(statuses))
+    # many requests against a handful of lines (about 2,000 on a quiet machine; CI's loaded
+    # runs managed 466, so the bound only asks for far more requests than log lines)
+    assert set(statuses) == {503} and len(statuses) > 200, (set(statuses), len(statuses))
     lines = written.decode("utf-8", "replace").splitlines()
     began = [l for l in lines if "CC01107" in l]
     ended = [l for l in lines if "CC01108" in l]
