@@ -319,6 +319,11 @@ void cc_db_release(cc_req_t *q)
     q->db = NULL; /* the next statement takes a connection again */
 }
 
+int cc_db_held(const cc_req_t *q)
+{
+    return q->db && q->db->dbd;
+}
+
 void cc_q_done(cc_req_t *q, PGresult *res)
 {
     apr_pool_cleanup_run(q->pool, res, clear_result_fn);
