@@ -4,7 +4,7 @@ consistency check of what the load wrote (issue 19 item 6; docs/bench.md "Soak")
 
     /usr/bin/python3 bench/soak.py                 # SOAK_TIME=600 by default
 
-The load: every sample-data user (SOAK_SCALE=20: about 210 candidates, 105 recruiters) plus two
+The load: every sample-data user (SOAK_SCALE=20: 200 candidates, 100 recruiters) plus two
 admins, each an asyncio task with its own keep-alive connection that waits an exponential think
 time (mean SOAK_THINK s) and then makes one request: 80 % reads (job lists and searches with
 varied filters, job details, matches, notifications, conversations and messages, applications,
@@ -24,7 +24,8 @@ target fails (a 500, a 503 outside the window, a lost write, a half-written obje
 that differs, a lost stream event).
 
 Environment: SOAK_TIME=600 SOAK_SCALE=20 SOAK_THINK=1.5 SOAK_STREAMS=40 SOAK_SEED=19
-SOAK_GRACE=10 (seconds after PostgreSQL is back that still count as the restart window).
+SOAK_GRACE=10 (seconds after PostgreSQL is back that still count as the restart window),
+SOAK_CONF (httpd lines added to the stack's configuration, "\n" between them), SOAK_HOLD.
 Standard library only; run it with Debian's /usr/bin/python3.
 """
 
@@ -450,7 +451,8 @@ class Soak:
 
     def extra_conf(self):
         # 4 processes x 24 stream slots: SOAK_STREAMS spread unevenly never meet the cap
-        return f"CarechainStreamMax {max(16, self.nstreams)}\n"
+        return (f"CarechainStreamMax {max(16, self.nstreams)}\n"
+                + os.environ.get("SOAK_CONF", "").replace("\\n", "\n") + "\n")
 
     def setup(self):
         base = tempfile.mkdtemp(prefix="cc-soak-")
