@@ -366,17 +366,22 @@ def compare_dashboard(stats, counts):
 
 def check_edits(psql, edits):
     """[(table, id, column, found, expected)] where the row holds neither the last acknowledged
-    value nor one of the attempts made after it whose answer was lost."""
-    bad = []
-    for (table, oid, col), attempts in sorted(edits.items()):
+    value nor one of the attempts made after it whose answer was lost (one query per column)."""
+    wanted = defaultdict(dict)  # (table, column) -> {id: (allowed values, last acknowledged)}
+    for (table, oid, col), attempts in edits.items():
         last = max((i for i, (_v, acked) in enumerate(attempts) if acked), default=None)
-        if last is None:
-            continue
-        allowed = {v for v, _a in attempts[last:]}
-        rows = psql(f"SELECT {col}::text FROM {table} WHERE id = {int(oid)}")
-        found = rows[0][0] if rows else None
-        if found not in allowed:
-            bad.append((table, oid, col, found, attempts[last][0]))
+        if last is not None:
+            wanted[(table, col)][int(oid)] = ({v for v, _a in attempts[last:]}, attempts[last][0])
+    bad = []
+    for (table, col), rows in sorted(wanted.items()):
+        if not re.fullmatch(r"[a-z_]+", table) or not re.fullmatch(r"[a-z_]+", col):
+            raise ValueError((table, col))
+        found = {int(r[0]): r[1] for r in psql(
+            f"SELECT id, {col}::text FROM {table} WHERE id IN ({','.join(map(str, rows))})")
+            if len(r) == 2}
+        for oid, (allowed, expected) in sorted(rows.items()):
+            if found.get(oid) not in allowed:
+                bad.append((table, oid, col, found.get(oid), expected))
     return bad
 
 

@@ -256,12 +256,13 @@ def test_soak_dashboard_counts_equal_direct_sql(stack, api):
 
 def test_soak_edit_check_allows_only_the_last_acknowledged_or_a_later_unanswered_value():
     def psql_with(value):
-        return lambda sql: [[value]]
+        return lambda sql: [["7", value]] if "WHERE id IN (7)" in sql else []
     edits = {("users", 7, "first_name"): [["A", False], ["B", True], ["C", False]]}
     assert soak.check_edits(psql_with("B"), edits) == []
     assert soak.check_edits(psql_with("C"), edits) == []  # its answer was lost, it may be there
     assert soak.check_edits(psql_with("A"), edits) == [("users", 7, "first_name", "A", "B")]
     assert soak.check_edits(psql_with("B"), {("users", 7, "x"): [["Z", False]]}) == []
+    assert soak.check_edits(lambda sql: [], edits) == [("users", 7, "first_name", None, "B")]
 
 
 def test_soak_http_client_keeps_the_connection_and_reads_bodies(stack):
