@@ -1,3 +1,4 @@
+#include <poll.h>
 #include <stdarg.h>
 #include <string.h>
 #include <apr_atomic.h>
@@ -278,6 +279,37 @@ static apr_status_t release_cleanup(void *data)
     return APR_SUCCESS;
 }
 
+static int reconnect(cc_req_t *q, cc_db_t *db);
+
+static void quiet_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* A pooled connection whose server went away while it sat idle in the pool (a PostgreSQL
+ * restart) has a readable socket though no query is pending: the server's FATAL message, then
+ * the end of the stream. Found before the request's first statement, it is re-established
+ * then, so a write gets a working connection instead of answering 503 (bench/soak.py,
+ * tests/api/test_stream.py after test_db_restart.py). The FATAL read here is not printed to
+ * stderr (libpq's default for a message outside a query). */
+static void revive_if_dead(cc_req_t *q, cc_db_t *db)
+{
+    PQnoticeProcessor old = PQsetNoticeProcessor(db->conn, quiet_notice, NULL);
+    int i;
+    for (i = 0; i < 2 && PQstatus(db->conn) == CONNECTION_OK; i++) {
+        struct pollfd p;
+        p.fd = PQsocket(db->conn);
+        p.events = POLLIN;
+        p.revents = 0;
+        if (p.fd < 0 || poll(&p, 1, 0) <= 0 || !PQconsumeInput(db->conn))
+            break;
+    }
+    PQsetNoticeProcessor(db->conn, old, NULL);
+    if (PQstatus(db->conn) != CONNECTION_OK)
+        reconnect(q, db);
+}
+
 static cc_db_t *get_db(cc_req_t *q)
 {
     ap_dbd_t *d;
@@ -303,6 +335,7 @@ static cc_db_t *get_db(cc_req_t *q)
     apr_pool_cleanup_register(q->pool, q->db, release_cleanup, apr_pool_cleanup_null);
     if (!q->db->conn)
         return NULL;
+    revive_if_dead(q, q->db);
     outage_learn(q->db->conn);
     outage_end(q->r);
     return q->db;
@@ -317,6 +350,11 @@ void cc_db_release(cc_req_t *q)
     if (q->db->dbd)
         apr_pool_cleanup_run(q->pool, q->db, release_cleanup);
     q->db = NULL; /* the next statement takes a connection again */
+}
+
+int cc_db_held(const cc_req_t *q)
+{
+    return q->db && q->db->dbd;
 }
 
 void cc_q_done(cc_req_t *q, PGresult *res)

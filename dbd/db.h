@@ -27,6 +27,10 @@ void cc_q_done(cc_req_t *q, PGresult *res);
 /* Hands the request's connection back to the pool now (rolling back an open transaction):
  * before a long transfer to or from the client. The next statement takes one again. */
 void cc_db_release(cc_req_t *q);
+/* 1 when the request holds one of mod_dbd's pooled connections (taken by an earlier statement
+ * and not released yet): such a request must never wait for another request's statement, which
+ * may itself be waiting for a pooled connection (services/cached.c). */
+int cc_db_held(const cc_req_t *q);
 
 /* Starts a transaction that rolls back at request end unless cc_db_commit() is reached. */
 int cc_db_begin(cc_req_t *q);

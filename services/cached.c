@@ -79,11 +79,17 @@ static int read_stamp(cc_req_t *q, stamp_t *st)
     return 1;
 }
 
-/* A stamp read after the request arrived: shared (see `share`) or read now. 0 on failure. */
+/* A stamp read after the request arrived: shared (see `share`) or read now. 0 on failure.
+ * Only a request that holds no pooled connection waits for another's read: the pending read
+ * may itself be waiting for a connection, and when the requests waiting for it held every
+ * connection of the process's pool (authenticated requests keep the one their token check took)
+ * nothing could move again, the whole process hung (found by bench/soak.py after a PostgreSQL
+ * restart; tests/api/test_db_pool.py). A request with a connection reads the stamp on it,
+ * sharing what it read with the others like any read. */
 static int current_stamp(cc_req_t *q, stamp_t *st)
 {
     apr_uint64_t arrived, n;
-    int ok;
+    int ok, own = 0;
     share_lock();
     arrived = share.begun; /* reads numbered above this began after we came */
     for (;;) {
@@ -94,16 +100,22 @@ static int current_stamp(cc_req_t *q, stamp_t *st)
         }
         if (!share.pending)
             break;
+        if (cc_db_held(q)) {
+            own = 1; /* a read of its own beside the pending one */
+            break;
+        }
 #if APR_HAS_THREADS
         apr_thread_cond_wait(share.cond, share.mutex);
 #endif
     }
-    share.pending = 1;
+    if (!own)
+        share.pending = 1;
     n = ++share.begun;
     share_unlock();
     ok = read_stamp(q, st);
     share_lock();
-    share.pending = 0;
+    if (!own)
+        share.pending = 0;
     if (ok && n > share.last_n) {
         share.last = *st;
         share.last_n = n;

@@ -1,8 +1,11 @@
 """Smoke checks of the `make bench` tooling (bench/bench.py, bench/wrk/scenario.lua) and of
 `carechainctl statement`: the parsers on canned output, the pgbench rewriting of a statement,
-the verdicts, and one short wrk run of the Lua script against the suite's httpd."""
+the verdicts, and one short wrk run of the Lua script against the suite's httpd; and the pieces
+of bench/soak.py (its consistency checker on the suite's stack, each check broken once inside a
+rolled-back transaction, and its HTTP client)."""
 
 import importlib.util
+import json
 import subprocess
 from pathlib import Path
 
@@ -188,3 +191,96 @@ def test_wrk_lua_script_reports_json(stack, tmp_path):
     assert out["exhausted"] is False
     assert set(out["latency_us"]) == {"min", "mean", "stdev", "max", "p50", "p75", "p90", "p99",
                                       "p999"}
+
+
+# ---- bench/soak.py: the consistency checker and the HTTP client --------------------------------
+
+def _load_soak():
+    spec = importlib.util.spec_from_file_location("soak_driver", REPO / "bench" / "soak.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+soak = _load_soak()
+
+
+def _since(stack):
+    rows = stack.psql(" UNION ALL ".join(
+        f"SELECT '{t}', coalesce(max(id), 0) FROM {t}" for t in soak.SINCE_TABLES))
+    return {t: int(v) for t, v in rows}
+
+
+def test_soak_checker_finds_missing_rows_and_half_written_objects(stack, api, read_mails):
+    from helpers import create_admin, logged_in_user
+    since = _since(stack)
+    admin = create_admin(stack, api, login_now=True)
+    cand = logged_in_user(api, read_mails)
+    r = api.post("messaging/conversations/create/", token=admin["access"],
+                 json={"participant_ids": [cand["id"]], "message": "Checker test."})
+    assert r.status_code == 201, r.text
+    conv = r.json()
+    mid = conv["last_message"]["id"]
+    created = [("conversations", conv["id"], "c"), ("messages", mid, "m"),
+               ("messages", 2_000_000_000, "m")]
+    assert soak.check_created(stack.psql, created) == {"messages": [2_000_000_000]}
+    assert soak.check_created(stack.psql, created[:2]) == {}
+    assert soak.check_half_written(stack.psql, since) == {}
+    # break the conversation inside the checker's own transaction (rolled back afterwards)
+    broken = soak.check_half_written(
+        stack.psql, since, prelude=f"DELETE FROM conversation_participants WHERE conversation_id"
+                                   f" = {conv['id']} AND user_id = {cand['id']};")
+    assert broken == {"conversations with fewer than two participants": [conv["id"]],
+                      "messages without a stream event for each participant": [mid]}
+    broken = soak.check_half_written(
+        stack.psql, since, prelude=f"UPDATE conversations SET last_message_id = NULL"
+                                   f" WHERE id = {conv['id']};")
+    assert broken == {"conversations whose last_message_id is not their newest message":
+                      [conv["id"]]}
+    assert soak.check_half_written(stack.psql, since) == {}  # nothing of it stayed
+
+
+def test_soak_dashboard_counts_equal_direct_sql(stack, api):
+    from helpers import create_admin
+    admin = create_admin(stack, api, login_now=True)
+    r = api.get("admin/dashboard-stats/", token=admin["access"])
+    assert r.status_code == 200, r.text
+    counts = soak.direct_counts(stack.psql)
+    assert set(counts) == set(r.json())
+    assert soak.compare_dashboard(r.json(), counts) == []
+    assert counts["total_admins"] >= 1
+    off = dict(counts, total_jobs=counts["total_jobs"] + 1)
+    assert soak.compare_dashboard(r.json(), off) == [
+        ("total_jobs", counts["total_jobs"], counts["total_jobs"] + 1)]
+
+
+def test_soak_edit_check_allows_only_the_last_acknowledged_or_a_later_unanswered_value():
+    def psql_with(value):
+        return lambda sql: [["7", value]] if "WHERE id IN (7)" in sql else []
+    edits = {("users", 7, "first_name"): [["A", False], ["B", True], ["C", False]]}
+    assert soak.check_edits(psql_with("B"), edits) == []
+    assert soak.check_edits(psql_with("C"), edits) == []  # its answer was lost, it may be there
+    assert soak.check_edits(psql_with("A"), edits) == [("users", 7, "first_name", "A", "B")]
+    assert soak.check_edits(psql_with("B"), {("users", 7, "x"): [["Z", False]]}) == []
+    assert soak.check_edits(lambda sql: [], edits) == [("users", 7, "first_name", None, "B")]
+
+
+def test_soak_http_client_keeps_the_connection_and_reads_bodies(stack):
+    import asyncio
+    host, port = stack.base_url.split("//")[1].split(":")
+
+    async def go():
+        c = soak.Conn(host, int(port))
+        a = await c.request("GET", "/api/health/")
+        w = c.w
+        b = await c.request("GET", "/api/jobs/?page_size=2")
+        same = c.w is w
+        e = await c.request("GET", "/api/no-such-thing/")
+        c.close()
+        return a, b, e, same
+
+    a, b, e, same = asyncio.run(go())
+    assert a[0] == 200 and json.loads(a[2])["status"] == "ok"
+    assert b[0] == 200 and "results" in json.loads(b[2])
+    assert e[0] == 404 and json.loads(e[2])["code"] == "not_found"
+    assert same
