@@ -292,8 +292,9 @@ static void quiet_notice(void *arg, const char *message)
  * the end of the stream. Found before the request's first statement, it is re-established
  * then, so a write gets a working connection instead of answering 503 (bench/soak.py,
  * tests/api/test_stream.py after test_db_restart.py). The FATAL read here is not printed to
- * stderr (libpq's default for a message outside a query). */
-static void revive_if_dead(cc_req_t *q, cc_db_t *db)
+ * stderr (libpq's default for a message outside a query). 0 when it is dead and cannot be
+ * re-established (the database is down: the outage is noted once, like any failed connect). */
+static int revive_if_dead(cc_req_t *q, cc_db_t *db)
 {
     PQnoticeProcessor old = PQsetNoticeProcessor(db->conn, quiet_notice, NULL);
     int i;
@@ -306,8 +307,7 @@ static void revive_if_dead(cc_req_t *q, cc_db_t *db)
             break;
     }
     PQsetNoticeProcessor(db->conn, old, NULL);
-    if (PQstatus(db->conn) != CONNECTION_OK)
-        reconnect(q, db);
+    return PQstatus(db->conn) == CONNECTION_OK || reconnect(q, db);
 }
 
 static cc_db_t *get_db(cc_req_t *q)
@@ -335,7 +335,10 @@ static cc_db_t *get_db(cc_req_t *q)
     apr_pool_cleanup_register(q->pool, q->db, release_cleanup, apr_pool_cleanup_null);
     if (!q->db->conn)
         return NULL;
-    revive_if_dead(q, q->db);
+    if (!revive_if_dead(q, q->db)) {
+        q->db->conn = NULL; /* this request answers 503; the pool drops the dead handle */
+        return NULL;
+    }
     outage_learn(q->db->conn);
     outage_end(q->r);
     return q->db;

@@ -407,7 +407,7 @@ def test_site_example_is_a_valid_configuration(tmp_path):
     mods = "/usr/lib/apache2/modules"
     loads = [f"LoadModule {m}_module {mods}/mod_{m}.so" for m in
              ("mpm_event", "authz_core", "ssl", "socache_shmcb", "reqtimeout", "headers",
-              "setenvif", "dir", "filter", "deflate")]
+              "setenvif", "dir", "filter", "deflate", "alias")]
     loads += ["LoadFile /usr/lib/x86_64-linux-gnu/libpcre.so.3",  # see the site's header
               f"LoadModule qos_module {mods}/mod_qos.so",
               f"LoadModule unique_id_module {mods}/mod_unique_id.so",
