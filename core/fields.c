@@ -67,7 +67,8 @@ static int parse_int(json_t *v, apr_int64_t *out)
     }
     if (json_is_real(v)) {
         double d = json_real_value(v);
-        if (d != (double)(apr_int64_t)d || d > 1e15 || d < -1e15)
+        /* the range first: casting a double outside int64's range is undefined */
+        if (d > 1e15 || d < -1e15 || d != (double)(apr_int64_t)d)
             return 0;
         *out = (apr_int64_t)d;
         return 1;
