@@ -689,3 +689,37 @@ void cc_feed_page(cc_req_t *q, PGresult *res, int id_col, int more_col, apr_int6
             *next = feed_link(q, CC_CURSOR_OLDER, *to > *from ? bottom : c->position + 1);
     }
 }
+
+int cc_feed_parse(cc_req_t *q, const char *text, cc_feed_t *f)
+{
+    f->c.dir = CC_CURSOR_OLDER;
+    f->c.position = 0;
+    f->first = !text || !*text;
+    if (cc_page_parse(NULL, apr_table_get(q->query, "page_size"), CC_PAGE_SIZE_MAX, &f->pg)) {
+        cc_invalid(q, "page_size", "A valid positive integer is required.");
+        return 0;
+    }
+    if (!f->first && !cc_cursor_decode(text, &f->c)) {
+        cc_invalid(q, "cursor", "Invalid cursor");
+        return 0;
+    }
+    f->boundary = f->first ? "9223372036854775807" : cc_id_str(q, f->c.position);
+    f->limit = cc_id_str(q, f->pg.size + 1);
+    return 1;
+}
+
+int cc_feed_answer(cc_req_t *q, PGresult *res, const cc_feed_t *f, int id_col, int more_col,
+                   int body_col, const char *count_name, apr_int64_t count)
+{
+    int from, to;
+    const char *next, *prev;
+    cc_jtext_t out;
+    cc_feed_page(q, res, id_col, more_col, f->pg.size, &f->c, f->first, &from, &to, &next, &prev);
+    cc_jtext_begin(&out, q->pool);
+    cc_jtext_str(&out, "next", next);
+    cc_jtext_str(&out, "previous", prev);
+    if (count_name)
+        cc_jtext_int(&out, count_name, count);
+    cc_jtext_raw(&out, "results", cc_rows_json_array(q, res, body_col, from, to));
+    return cc_json_text(q, HTTP_OK, cc_jtext_end(&out));
+}

@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 #include "../core/cc.h"
 #include "../core/cursor.h"
+#include "../core/pagination.h"
 #include "statements.h"
 
 /* Runs statement `id` with its parameters (const char *, NULL = SQL NULL; the count comes from
@@ -72,6 +73,21 @@ const char *cc_rows_json_array(cc_req_t *q, PGresult *res, int col, int from, in
 void cc_feed_page(cc_req_t *q, PGresult *res, int id_col, int more_col, apr_int64_t size,
                   const cc_cursor_t *c, int first, int *from, int *to, const char **next,
                   const char **prev);
+/* A keyset feed's request: ?page_size= and the cursor text (NULL or empty: the newest rows). */
+typedef struct {
+    cc_page_t pg;
+    cc_cursor_t c;
+    int first;            /* no cursor: the newest rows */
+    const char *boundary; /* the statement's id boundary (above every id on the first page) */
+    const char *limit;    /* the rows the statement returns at most: the page size + 1 */
+} cc_feed_t;
+/* Reads ?page_size= and the cursor `text` into *f. 0 after a 400 (page_size, cursor). */
+int cc_feed_parse(cc_req_t *q, const char *text, cc_feed_t *f);
+/* 200 {"next", "previous", [count_name: count,] "results"} from a feed query's rows
+ * (cc_feed_page with id_col and more_col; results: the JSON texts of column body_col).
+ * count_name NULL: no count. */
+int cc_feed_answer(cc_req_t *q, PGresult *res, const cc_feed_t *f, int id_col, int more_col,
+                   int body_col, const char *count_name, apr_int64_t count);
 int cc_val_bool(PGresult *res, int row, int col);
 
 /* Registered at child init: fetches mod_dbd's optional functions. 0 when mod_dbd is absent. */

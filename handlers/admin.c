@@ -38,9 +38,6 @@ static const cc_field_t CREATE_FIELDS[] = {
 };
 // clang-format on
 
-/* The first page of a feed: a boundary above every id. */
-#define FEED_TOP "9223372036854775807"
-
 /* ---- helpers ---------------------------------------------------------------------------- */
 
 /* "true"/"false" of cleaned[name], or NULL when absent. */
@@ -320,28 +317,14 @@ int cc_h_admin_dashboard(cc_req_t *q)
  * an empty one) starts at the newest row. kind: the feed of cc_admin_feed. */
 static int feed(cc_req_t *q, const char *kind, json_t *filters)
 {
-    const char *text = apr_table_get(q->query, "cursor");
-    cc_cursor_t c = {CC_CURSOR_OLDER, 0};
-    int first = !text || !*text, from, to;
-    const char *next = NULL, *prev = NULL;
-    cc_page_t pg;
+    cc_feed_t f;
     PGresult *res;
-    cc_jtext_t out;
-
-    if (cc_page_parse(NULL, apr_table_get(q->query, "page_size"), CC_PAGE_SIZE_MAX, &pg))
-        return cc_invalid(q, "page_size", "A valid positive integer is required.");
-    if (!first && !cc_cursor_decode(text, &c))
-        return cc_invalid(q, "cursor", "Invalid cursor");
-    if (!cc_q(q, CC_ST_admin_feed, &res, kind, cc_json_dump(q->pool, filters),
-              first ? FEED_TOP : cc_id_str(q, c.position), cc_id_str(q, pg.size + 1),
-              c.dir == CC_CURSOR_OLDER ? "true" : "false"))
+    if (!cc_feed_parse(q, apr_table_get(q->query, "cursor"), &f))
+        return OK;
+    if (!cc_q(q, CC_ST_admin_feed, &res, kind, cc_json_dump(q->pool, filters), f.boundary, f.limit,
+              f.c.dir == CC_CURSOR_OLDER ? "true" : "false"))
         return cc_db_fail(q);
-    cc_feed_page(q, res, 1, 0, pg.size, &c, first, &from, &to, &next, &prev);
-    cc_jtext_begin(&out, q->pool);
-    cc_jtext_str(&out, "next", next);
-    cc_jtext_str(&out, "previous", prev);
-    cc_jtext_raw(&out, "results", cc_rows_json_array(q, res, 2, from, to));
-    return cc_json_text(q, HTTP_OK, cc_jtext_end(&out));
+    return cc_feed_answer(q, res, &f, 1, 0, 2, NULL, 0);
 }
 
 int cc_h_admin_activity(cc_req_t *q)

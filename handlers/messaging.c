@@ -17,9 +17,6 @@
 #define CONTENT_MAX 5000    /* characters */
 #define PARTICIPANTS_MAX 10 /* others than the caller, in one conversation */
 
-/* The first page of a feed: a boundary above every id. */
-#define FEED_TOP "9223372036854775807"
-
 // clang-format off
 static const cc_field_t CREATE_FIELDS[] = {
     {"participant_ids", CC_F_IDLIST, CC_FF_REQUIRED, 0, PARTICIPANTS_MAX, NULL, 0},
@@ -250,29 +247,16 @@ int cc_h_conversation_hide(cc_req_t *q)
  * core/cursor.h); no ?cursor= (or an empty one) starts at the newest message. */
 int cc_h_messages_list(cc_req_t *q)
 {
-    cc_page_t pg;
-    cc_cursor_t c = {CC_CURSOR_OLDER, 0};
-    const char *text = apr_table_get(q->query, "cursor"), *next = NULL, *prev = NULL;
-    int first = !text || !*text, from, to;
+    cc_feed_t f;
     PGresult *res;
-    cc_jtext_t out;
-
-    if (cc_page_parse(NULL, apr_table_get(q->query, "page_size"), CC_PAGE_SIZE_MAX, &pg))
-        return cc_invalid(q, "page_size", "A valid positive integer is required.");
-    if (!first && !cc_cursor_decode(text, &c))
-        return cc_invalid(q, "cursor", "Invalid cursor");
-    if (!cc_q(q, c.dir == CC_CURSOR_OLDER ? CC_ST_msg_feed_older : CC_ST_msg_feed_newer, &res,
-              cc_id_str(q, q->ids[0]), cc_my_id(q), first ? FEED_TOP : cc_id_str(q, c.position),
-              cc_id_str(q, pg.size + 1)))
+    if (!cc_feed_parse(q, apr_table_get(q->query, "cursor"), &f))
+        return OK;
+    if (!cc_q(q, f.c.dir == CC_CURSOR_OLDER ? CC_ST_msg_feed_older : CC_ST_msg_feed_newer, &res,
+              cc_id_str(q, q->ids[0]), cc_my_id(q), f.boundary, f.limit))
         return cc_db_fail(q);
     if (!cc_val_bool(res, 0, 0))
         return cc_not_found(q);
-    cc_feed_page(q, res, 2, 1, pg.size, &c, first, &from, &to, &next, &prev);
-    cc_jtext_begin(&out, q->pool);
-    cc_jtext_str(&out, "next", next);
-    cc_jtext_str(&out, "previous", prev);
-    cc_jtext_raw(&out, "results", cc_rows_json_array(q, res, 3, from, to));
-    return cc_json_text(q, HTTP_OK, cc_jtext_end(&out));
+    return cc_feed_answer(q, res, &f, 2, 1, 3, NULL, 0);
 }
 
 /* send/: {"content"} -> 201 with the message. */

@@ -7,9 +7,6 @@
 static const char *const TYPES[] = {
     "job_update", "application_status", "message", "verification", "match", "system", NULL};
 
-/* The first page of a feed: a boundary above every id. */
-#define FEED_TOP "9223372036854775807"
-
 /* ---- helpers ---------------------------------------------------------------------------- */
 
 /* The list filters as statement parameters (NULL = no filter). 0 when a 400 was sent. */
@@ -29,36 +26,19 @@ static int filters(cc_req_t *q, const char **is_read, const char **type)
 static int feed(cc_req_t *q, const char *uid, const char *is_read, const char *type,
                 const char *text)
 {
-    cc_page_t pg;
-    cc_cursor_t c = {CC_CURSOR_OLDER, 0};
-    int first = !*text, from, to;
-    apr_int64_t unread;
-    const char *next = NULL, *prev = NULL, *results;
+    cc_feed_t f;
     PGresult *res;
-    cc_jtext_t out;
-
-    if (cc_page_parse(NULL, apr_table_get(q->query, "page_size"), CC_PAGE_SIZE_MAX, &pg))
-        return cc_invalid(q, "page_size", "A valid positive integer is required.");
-    if (!first && !cc_cursor_decode(text, &c))
-        return cc_invalid(q, "cursor", "Invalid cursor");
+    if (!cc_feed_parse(q, text, &f))
+        return OK;
     if (!cc_q(q,
-              c.dir == CC_CURSOR_OLDER ? CC_ST_notification_feed_older
-                                       : CC_ST_notification_feed_newer,
-              &res, uid, is_read, type, first ? FEED_TOP : cc_id_str(q, c.position),
-              cc_id_str(q, pg.size + 1)))
+              f.c.dir == CC_CURSOR_OLDER ? CC_ST_notification_feed_older
+                                         : CC_ST_notification_feed_newer,
+              &res, uid, is_read, type, f.boundary, f.limit))
         return cc_db_fail(q);
-
-    /* One row at least (the outer one); the page rows are those with an id, newest first.
-     * One row more than the page size tells whether the walk goes on in this direction. */
-    unread = cc_val_int(res, 0, 0);
-    cc_feed_page(q, res, 2, 1, pg.size, &c, first, &from, &to, &next, &prev);
-    results = cc_rows_json_array(q, res, 3, from, to);
-    cc_jtext_begin(&out, q->pool);
-    cc_jtext_str(&out, "next", next);
-    cc_jtext_str(&out, "previous", prev);
-    cc_jtext_int(&out, "unread_count", unread);
-    cc_jtext_raw(&out, "results", results);
-    return cc_json_text(q, HTTP_OK, cc_jtext_end(&out));
+    /* One row at least (the outer one, with the unread count); the page rows are those with an
+     * id, newest first. One row more than the page size tells whether the walk goes on in this
+     * direction. */
+    return cc_feed_answer(q, res, &f, 2, 1, 3, "unread_count", cc_val_int(res, 0, 0));
 }
 
 int cc_h_notifications_list(cc_req_t *q)
