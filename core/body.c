@@ -255,3 +255,22 @@ const char *cc_body_required(cc_req_t *q, json_t *errs, const char *name, apr_si
     }
     return v;
 }
+
+const char *cc_body_raw_str(cc_req_t *q, json_t *errs, const char *name, int required)
+{
+    json_t *v = json_object_get(q->body, name);
+    if (!v) {
+        if (required)
+            cc_field_error(errs, name, "This field is required.");
+        return NULL;
+    }
+    if (json_is_null(v)) {
+        cc_field_error(errs, name, "This field may not be null.");
+        return NULL;
+    }
+    if (!json_is_string(v)) {
+        cc_field_error(errs, name, "Not a valid string.");
+        return NULL;
+    }
+    return json_string_value(v);
+}

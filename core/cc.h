@@ -178,6 +178,9 @@ json_t *cc_body_clean(cc_req_t *q, const cc_field_t *fields, int n, int partial)
 const char *cc_body_str(cc_req_t *q, json_t *errs, const char *name, int *present);
 /* A required, non-blank string field (max_len characters, 0 = no limit); adds DRF's messages. */
 const char *cc_body_required(cc_req_t *q, json_t *errs, const char *name, apr_size_t max_len);
+/* A string field exactly as sent (not trimmed; numbers refused): NULL when absent (with
+ * `required`, "This field is required." in errs), null or not a string (a message in errs). */
+const char *cc_body_raw_str(cc_req_t *q, json_t *errs, const char *name, int required);
 
 /* ---- the caller and small values -------------------------------------------------------- */
 

@@ -17,28 +17,18 @@ static const char *MSG_BAD_CREDENTIALS = "Invalid email or password.";
 /* A password field: never trimmed (spaces are part of a password), required and non-blank. */
 static const char *password_field(cc_req_t *q, json_t *errs, const char *name)
 {
-    json_t *v = json_object_get(q->body, name);
-    if (!v) {
-        cc_field_error(errs, name, "This field is required.");
+    const char *s = cc_body_raw_str(q, errs, name, 1);
+    if (!s)
         return NULL;
-    }
-    if (json_is_null(v)) {
-        cc_field_error(errs, name, "This field may not be null.");
-        return NULL;
-    }
-    if (!json_is_string(v)) {
-        cc_field_error(errs, name, "Not a valid string.");
-        return NULL;
-    }
-    if (!*json_string_value(v)) {
+    if (!*s) {
         cc_field_error(errs, name, "This field may not be blank.");
         return NULL;
     }
-    if (json_string_length(v) > 4096) {
+    if (strlen(s) > 4096) {
         cc_field_error(errs, name, "Ensure this field has no more than 4096 characters.");
         return NULL;
     }
-    return apr_pstrdup(q->pool, json_string_value(v));
+    return apr_pstrdup(q->pool, s);
 }
 
 static const char *email_field(cc_req_t *q, json_t *errs)
@@ -68,6 +58,23 @@ static int password_rules(cc_req_t *q, json_t *errs, const char *field, const ch
     for (i = 0; i < probs->nelts; i++)
         cc_field_error(errs, field, APR_ARRAY_IDX(probs, i, const char *));
     return 1;
+}
+
+/* The hash of "new_password" pw for `user` (a CC_ST_user_secrets row: email, first and last name
+ * in columns 1-3) when it passes the password rules; NULL after answering (400 with the rules'
+ * messages in errs, 500 when hashing failed). */
+static const char *new_password_hash(cc_req_t *q, json_t *errs, const char *pw, PGresult *user)
+{
+    const char *hash;
+    if (password_rules(q, errs, "new_password", pw, cc_val(q, user, 0, 1), cc_val(q, user, 0, 2),
+                       cc_val(q, user, 0, 3))) {
+        cc_validation(q, errs);
+        return NULL;
+    }
+    hash = cc_password_hash(q->pool, pw, q->sc->bcrypt_cost);
+    if (!hash)
+        cc_server_error(q);
+    return hash;
 }
 
 /* v, unless it holds a line break, a tab or another control character (then the message is
@@ -570,12 +577,8 @@ int cc_h_password_reset_confirm(cc_req_t *q)
     if (!cc_q(q, CC_ST_user_secrets, &user, uid))
         return cc_db_fail(q);
     /* On a rule failure the rollback keeps the token usable for a better password. */
-    if (password_rules(q, errs, "new_password", pw, cc_val(q, user, 0, 1), cc_val(q, user, 0, 2),
-                       cc_val(q, user, 0, 3)))
-        return cc_validation(q, errs);
-    hash = cc_password_hash(q->pool, pw, q->sc->bcrypt_cost);
-    if (!hash)
-        return cc_server_error(q);
+    if (!(hash = new_password_hash(q, errs, pw, user)))
+        return OK;
     if (set_password(q, uid, hash) < 0
         || !cc_q(q, CC_ST_ott_invalidate, &res, uid, "password_reset")
         || !cc_q(q, CC_ST_ott_invalidate, &res, uid, "invite")
@@ -607,12 +610,8 @@ int cc_h_change_password(cc_req_t *q)
             return cc_db_fail(q);
         return cc_invalid(q, "current_password", "Current password is incorrect.");
     }
-    if (password_rules(q, errs, "new_password", pw, cc_val(q, user, 0, 1), cc_val(q, user, 0, 2),
-                       cc_val(q, user, 0, 3)))
-        return cc_validation(q, errs);
-    hash = cc_password_hash(q->pool, pw, q->sc->bcrypt_cost);
-    if (!hash)
-        return cc_server_error(q);
+    if (!(hash = new_password_hash(q, errs, pw, user)))
+        return OK;
     if (!cc_db_begin(q) || (ver = set_password(q, uid, hash)) < 0)
         return cc_db_fail(q);
     /* The caller's own tokens just died with the others: hand it a fresh pair. */

@@ -31,22 +31,9 @@ static const cc_field_t CREATE_FIELDS[] = {
  * absent (with `required`, a message in errs) or invalid (a message in errs). */
 static const char *content_of(cc_req_t *q, json_t *errs, const char *name, int required)
 {
-    json_t *v = json_object_get(q->body, name);
-    const char *s, *p;
-    if (!v) {
-        if (required)
-            cc_field_error(errs, name, "This field is required.");
+    const char *s = cc_body_raw_str(q, errs, name, required), *p;
+    if (!s)
         return NULL;
-    }
-    if (json_is_null(v)) {
-        cc_field_error(errs, name, "This field may not be null.");
-        return NULL;
-    }
-    if (!json_is_string(v)) {
-        cc_field_error(errs, name, "Not a valid string.");
-        return NULL;
-    }
-    s = json_string_value(v);
     for (p = s; *p && apr_isspace(*p); p++)
         ;
     if (!*p) {
