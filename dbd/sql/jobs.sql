@@ -93,6 +93,7 @@ CREATE OR REPLACE FUNCTION cc_job_page(f jsonb, OUT total bigint, OUT results te
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     w text := 'true';
+    conds text[];
     filtered boolean := false;
     ord text;
     lim bigint := (f ->> 'limit')::bigint;
@@ -143,58 +144,30 @@ BEGIN
     IF f ? 'is_active' AND f ->> 'scope' <> 'public' THEN
         w := w || ' AND j.is_active = ($1 ->> ''is_active'')::boolean';
     END IF;
-    IF f ? 'location' THEN
-        w := w || ' AND cc_job_place(j.location, j.city, j.state) ILIKE cc_like($1 ->> ''location'')';
-        filtered := true;
-    END IF;
-    IF f ? 'city' THEN
-        w := w || ' AND lower(j.city) = lower($1 ->> ''city'')';
-        filtered := true;
-    END IF;
-    IF f ? 'state' THEN
-        w := w || ' AND lower(j.state) = lower($1 ->> ''state'')';
-        filtered := true;
-    END IF;
-    IF f ? 'department' THEN
-        w := w || ' AND lower(j.department) = lower($1 ->> ''department'')';
-        filtered := true;
-    END IF;
-    IF cardinality(job_types) > 0 THEN
-        w := w || ' AND j.job_type = ANY ($2)';
-        filtered := true;
-    END IF;
-    IF cardinality(levels) > 0 THEN
-        w := w || ' AND j.experience_level = ANY ($3)';
-        filtered := true;
-    END IF;
-    IF cardinality(htypes) > 0 THEN
-        w := w || ' AND j.hospital_id IN (SELECT h.id FROM hospitals h WHERE h.type = ANY ($4))';
-        filtered := true;
-    END IF;
-    IF f ? 'salary_min' THEN
-        w := w || ' AND j.salary_max >= ($1 ->> ''salary_min'')::numeric';
-        filtered := true;
-    END IF;
-    IF f ? 'salary_max' THEN
-        w := w || ' AND j.salary_min <= ($1 ->> ''salary_max'')::numeric';
-        filtered := true;
-    END IF;
-    IF cardinality(skill_ids) > 0 THEN
-        w := w || ' AND j.id IN (SELECT js.job_id FROM job_skills js WHERE js.skill_id = ANY ($5)'
-                  ' GROUP BY js.job_id HAVING count(*) = cardinality($5))';
-        filtered := true;
-    END IF;
-    IF f ? 'hospital' THEN
-        w := w || ' AND j.hospital_id = ($1 ->> ''hospital'')::bigint';
-        filtered := true;
-    END IF;
-    IF f ? 'posted_after' THEN
-        w := w || ' AND j.created_at >= ($1 ->> ''posted_after'')::date';
-        filtered := true;
-    END IF;
     IF f ? 'q' THEN
         tsq := websearch_to_tsquery('english', f ->> 'q');
-        w := w || ' AND j.search_vector @@ $6';
+    END IF;
+    -- the filters that narrow the list, in this order: each one given adds its condition
+    conds := array_remove(ARRAY[
+        CASE WHEN f ? 'location'
+             THEN 'cc_job_place(j.location, j.city, j.state) ILIKE cc_like($1 ->> ''location'')' END,
+        CASE WHEN f ? 'city' THEN 'lower(j.city) = lower($1 ->> ''city'')' END,
+        CASE WHEN f ? 'state' THEN 'lower(j.state) = lower($1 ->> ''state'')' END,
+        CASE WHEN f ? 'department' THEN 'lower(j.department) = lower($1 ->> ''department'')' END,
+        CASE WHEN cardinality(job_types) > 0 THEN 'j.job_type = ANY ($2)' END,
+        CASE WHEN cardinality(levels) > 0 THEN 'j.experience_level = ANY ($3)' END,
+        CASE WHEN cardinality(htypes) > 0
+             THEN 'j.hospital_id IN (SELECT h.id FROM hospitals h WHERE h.type = ANY ($4))' END,
+        CASE WHEN f ? 'salary_min' THEN 'j.salary_max >= ($1 ->> ''salary_min'')::numeric' END,
+        CASE WHEN f ? 'salary_max' THEN 'j.salary_min <= ($1 ->> ''salary_max'')::numeric' END,
+        CASE WHEN cardinality(skill_ids) > 0
+             THEN 'j.id IN (SELECT js.job_id FROM job_skills js WHERE js.skill_id = ANY ($5)'
+                  ' GROUP BY js.job_id HAVING count(*) = cardinality($5))' END,
+        CASE WHEN f ? 'hospital' THEN 'j.hospital_id = ($1 ->> ''hospital'')::bigint' END,
+        CASE WHEN f ? 'posted_after' THEN 'j.created_at >= ($1 ->> ''posted_after'')::date' END,
+        CASE WHEN f ? 'q' THEN 'j.search_vector @@ $6' END], NULL);
+    IF cardinality(conds) > 0 THEN
+        w := w || ' AND ' || array_to_string(conds, ' AND ');
         filtered := true;
     END IF;
 
