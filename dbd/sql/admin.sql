@@ -193,134 +193,106 @@ LANGUAGE sql IMMUTABLE AS $$
                 THEN ARRAY['documents.pending'] ELSE '{}'::text[] END
 $$;
 
--- Moves the counters by (ks[i], ns[i]): the sum per name added to this backend's slot, names
--- whose moves cancel untouched, in name order so concurrent writers lock the rows in one order.
-CREATE OR REPLACE FUNCTION cc_admin_counts_move(ks text[], ns bigint[]) RETURNS void
-LANGUAGE sql AS $$
-    INSERT INTO admin_counts AS c (name, slot, n)
-    SELECT u.k, pg_backend_pid() % 16, sum(u.n) FROM unnest(ks, ns) u(k, n)
-    GROUP BY u.k HAVING sum(u.n) <> 0 ORDER BY u.k
-    ON CONFLICT (name, slot) DO UPDATE SET n = c.n + excluded.n
+-- Moves the counters: +1 for each name in `plus`, -1 for each in `minus` (a name once per row
+-- that counts in it), the sum per name added to this backend's slot; names whose moves cancel
+-- (an update that left a row's keys alone) untouched, in name order so concurrent writers lock
+-- the rows in one order. plpgsql: the INSERT's plan is kept for the session.
+CREATE OR REPLACE FUNCTION cc_admin_counts_shift(plus text[], minus text[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF cardinality(plus) > 0 OR cardinality(minus) > 0 THEN
+        INSERT INTO admin_counts AS c (name, slot, n)
+        SELECT u.k, pg_backend_pid() % 16, sum(u.n)
+        FROM (SELECT k, 1::bigint AS n FROM unnest(plus) k
+              UNION ALL
+              SELECT k, -1::bigint FROM unnest(minus) k) u
+        GROUP BY u.k HAVING sum(u.n) <> 0 ORDER BY u.k
+        ON CONFLICT (name, slot) DO UPDATE SET n = c.n + excluded.n;
+    END IF;
+END
 $$;
 
--- The counters' triggers, one per table (static SQL: plpgsql keeps its plans, where EXECUTE
--- planned anew on every write): new rows count +1 and old rows -1 in each of their keys.
+-- The counters' triggers, one per table: the keys of the statement's new rows and of its old
+-- rows (a transition table exists only for the events its trigger names: INSERT has no old
+-- rows, DELETE no new ones), moved by cc_admin_counts_shift. One function per table because
+-- the trigger functions of schema/0016 are named by table and the keys of a row depend on its
+-- type; static SQL because plpgsql keeps its plans, where EXECUTE planned anew on every write.
 CREATE OR REPLACE FUNCTION cc_admin_counted_users() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    ks text[];
-    ns bigint[];
+    plus text[];
+    minus text[];
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(k), array_agg(1::bigint) INTO ks, ns
-        FROM new_rows r, unnest(cc_admin_count_keys_users(r)) k;
-    ELSIF TG_OP = 'DELETE' THEN
-        SELECT array_agg(k), array_agg(-1::bigint) INTO ks, ns
-        FROM old_rows r, unnest(cc_admin_count_keys_users(r)) k;
-    ELSE
-        SELECT array_agg(d.k), array_agg(d.n) INTO ks, ns
-        FROM (SELECT unnest(cc_admin_count_keys_users(r)) AS k, 1::bigint AS n FROM new_rows r
-              UNION ALL
-              SELECT unnest(cc_admin_count_keys_users(r)), -1 FROM old_rows r) d;
+    IF TG_OP <> 'DELETE' THEN
+        plus := ARRAY(SELECT unnest(cc_admin_count_keys_users(r)) FROM new_rows r);
     END IF;
-    IF ks IS NOT NULL THEN
-        PERFORM cc_admin_counts_move(ks, ns);
+    IF TG_OP <> 'INSERT' THEN
+        minus := ARRAY(SELECT unnest(cc_admin_count_keys_users(r)) FROM old_rows r);
     END IF;
+    PERFORM cc_admin_counts_shift(plus, minus);
     RETURN NULL;
 END
 $$;
 
 CREATE OR REPLACE FUNCTION cc_admin_counted_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    ks text[];
-    ns bigint[];
+    plus text[];
+    minus text[];
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(k), array_agg(1::bigint) INTO ks, ns
-        FROM new_rows r, unnest(cc_admin_count_keys_jobs(r)) k;
-    ELSIF TG_OP = 'DELETE' THEN
-        SELECT array_agg(k), array_agg(-1::bigint) INTO ks, ns
-        FROM old_rows r, unnest(cc_admin_count_keys_jobs(r)) k;
-    ELSE
-        SELECT array_agg(d.k), array_agg(d.n) INTO ks, ns
-        FROM (SELECT unnest(cc_admin_count_keys_jobs(r)) AS k, 1::bigint AS n FROM new_rows r
-              UNION ALL
-              SELECT unnest(cc_admin_count_keys_jobs(r)), -1 FROM old_rows r) d;
+    IF TG_OP <> 'DELETE' THEN
+        plus := ARRAY(SELECT unnest(cc_admin_count_keys_jobs(r)) FROM new_rows r);
     END IF;
-    IF ks IS NOT NULL THEN
-        PERFORM cc_admin_counts_move(ks, ns);
+    IF TG_OP <> 'INSERT' THEN
+        minus := ARRAY(SELECT unnest(cc_admin_count_keys_jobs(r)) FROM old_rows r);
     END IF;
+    PERFORM cc_admin_counts_shift(plus, minus);
     RETURN NULL;
 END
 $$;
 
 CREATE OR REPLACE FUNCTION cc_admin_counted_applications() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    ks text[];
-    ns bigint[];
+    plus text[];
+    minus text[];
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(k), array_agg(1::bigint) INTO ks, ns
-        FROM new_rows r, unnest(cc_admin_count_keys_applications(r)) k;
-    ELSIF TG_OP = 'DELETE' THEN
-        SELECT array_agg(k), array_agg(-1::bigint) INTO ks, ns
-        FROM old_rows r, unnest(cc_admin_count_keys_applications(r)) k;
-    ELSE
-        SELECT array_agg(d.k), array_agg(d.n) INTO ks, ns
-        FROM (SELECT unnest(cc_admin_count_keys_applications(r)) AS k, 1::bigint AS n FROM new_rows r
-              UNION ALL
-              SELECT unnest(cc_admin_count_keys_applications(r)), -1 FROM old_rows r) d;
+    IF TG_OP <> 'DELETE' THEN
+        plus := ARRAY(SELECT unnest(cc_admin_count_keys_applications(r)) FROM new_rows r);
     END IF;
-    IF ks IS NOT NULL THEN
-        PERFORM cc_admin_counts_move(ks, ns);
+    IF TG_OP <> 'INSERT' THEN
+        minus := ARRAY(SELECT unnest(cc_admin_count_keys_applications(r)) FROM old_rows r);
     END IF;
+    PERFORM cc_admin_counts_shift(plus, minus);
     RETURN NULL;
 END
 $$;
 
 CREATE OR REPLACE FUNCTION cc_admin_counted_verification_requests() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    ks text[];
-    ns bigint[];
+    plus text[];
+    minus text[];
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(k), array_agg(1::bigint) INTO ks, ns
-        FROM new_rows r, unnest(cc_admin_count_keys_verification_requests(r)) k;
-    ELSIF TG_OP = 'DELETE' THEN
-        SELECT array_agg(k), array_agg(-1::bigint) INTO ks, ns
-        FROM old_rows r, unnest(cc_admin_count_keys_verification_requests(r)) k;
-    ELSE
-        SELECT array_agg(d.k), array_agg(d.n) INTO ks, ns
-        FROM (SELECT unnest(cc_admin_count_keys_verification_requests(r)) AS k, 1::bigint AS n FROM new_rows r
-              UNION ALL
-              SELECT unnest(cc_admin_count_keys_verification_requests(r)), -1 FROM old_rows r) d;
+    IF TG_OP <> 'DELETE' THEN
+        plus := ARRAY(SELECT unnest(cc_admin_count_keys_verification_requests(r)) FROM new_rows r);
     END IF;
-    IF ks IS NOT NULL THEN
-        PERFORM cc_admin_counts_move(ks, ns);
+    IF TG_OP <> 'INSERT' THEN
+        minus := ARRAY(SELECT unnest(cc_admin_count_keys_verification_requests(r)) FROM old_rows r);
     END IF;
+    PERFORM cc_admin_counts_shift(plus, minus);
     RETURN NULL;
 END
 $$;
 
 CREATE OR REPLACE FUNCTION cc_admin_counted_documents() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    ks text[];
-    ns bigint[];
+    plus text[];
+    minus text[];
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(k), array_agg(1::bigint) INTO ks, ns
-        FROM new_rows r, unnest(cc_admin_count_keys_documents(r)) k;
-    ELSIF TG_OP = 'DELETE' THEN
-        SELECT array_agg(k), array_agg(-1::bigint) INTO ks, ns
-        FROM old_rows r, unnest(cc_admin_count_keys_documents(r)) k;
-    ELSE
-        SELECT array_agg(d.k), array_agg(d.n) INTO ks, ns
-        FROM (SELECT unnest(cc_admin_count_keys_documents(r)) AS k, 1::bigint AS n FROM new_rows r
-              UNION ALL
-              SELECT unnest(cc_admin_count_keys_documents(r)), -1 FROM old_rows r) d;
+    IF TG_OP <> 'DELETE' THEN
+        plus := ARRAY(SELECT unnest(cc_admin_count_keys_documents(r)) FROM new_rows r);
     END IF;
-    IF ks IS NOT NULL THEN
-        PERFORM cc_admin_counts_move(ks, ns);
+    IF TG_OP <> 'INSERT' THEN
+        minus := ARRAY(SELECT unnest(cc_admin_count_keys_documents(r)) FROM old_rows r);
     END IF;
+    PERFORM cc_admin_counts_shift(plus, minus);
     RETURN NULL;
 END
 $$;
