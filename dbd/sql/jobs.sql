@@ -224,12 +224,7 @@ BEGIN
             INTO total, ids USING f, job_types, levels, htypes, skill_ids, tsq, cand, recr;
     END IF;
 
-    results := (SELECT coalesce(json_agg(CASE WHEN NOT ranked THEN cc_job_json(j, cand)
-                                              ELSE cc_json_concat(cc_job_json(j, cand),
-                                                   json_build_object('rank',
-                                                       ts_rank(j.search_vector, tsq)))
-                                         END ORDER BY t.o), '[]')::text
-                FROM unnest(ids) WITH ORDINALITY t(id, o) JOIN jobs j ON j.id = t.id);
+    results := cc_job_page_render(ids, cand, ranked, tsq);
 END
 $$;
 
