@@ -354,6 +354,12 @@ def test_create_user_and_invitation(w, read_mails, role):
         f" choose your password, use this code:\n\n{token}\n\nor open this link:\n"
         f"{w.stack.base_url}/set-password?token={token}\n\nThe code expires in 72 hours and"
         " works once. If you did not expect this message, ignore it.\n")
+    # httpd answers the link's path with the frontend's index (FallbackResource), whose router
+    # shows the page; opening it does not use the token
+    import requests
+    page = requests.get(f"{w.stack.base_url}/set-password?token={token}", timeout=10)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert page.text == requests.get(f"{w.stack.base_url}/index.html", timeout=10).text
     assert w.sql(f"SELECT count(*) FROM one_time_tokens WHERE user_id = {uid}"
                  f" AND purpose = 'invite' AND token_hash = sha256(convert_to('{token}', 'UTF8'))"
                  f" AND expires_at > now() + interval '71 hours'")[0][0] == "1"
