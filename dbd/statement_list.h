@@ -116,8 +116,12 @@ CC_STMT(throttle_event, 2, CC_WRITE,
         " INSERT INTO throttle_events (kind, key) VALUES ($1, $2)")
 CC_STMT(login_failure_clear, 1, CC_WRITE,
         "DELETE FROM login_failures WHERE email = lower($1)")
-CC_STMT(mail_insert, 3, CC_WRITE,
-        "INSERT INTO mail_outbox (recipient, subject, body) VALUES ($1, $2, $3) RETURNING id")
+/* a mail to $1 of template $2 (dbd/sql/templates.sql) with the values $3 and the base URL $4
+ * (services/mail.c cc_mail_queue) */
+CC_STMT(mail_insert, 4, CC_WRITE,
+        "INSERT INTO mail_outbox (recipient, subject, body) SELECT $1, t.subject, t.body"
+        " FROM cc_mail_template($2, $3::jsonb || jsonb_build_object('base', $4::text)) t"
+        " RETURNING id")
 /* SKIP LOCKED lets every process and node deliver without doubles */
 CC_STMT(mail_claim, 0, CC_WRITE,
         "SELECT id, recipient, subject, body, extract(epoch FROM created_at)::bigint FROM mail_outbox"
@@ -1132,10 +1136,12 @@ CC_STMT(prefs_get, 1, CC_READ,
         "SELECT cc_prefs_json($1::bigint)::text")
 CC_STMT(prefs_put, 2, CC_WRITE,
         "SELECT cc_prefs_put($1::bigint, $2::jsonb)")
-/* a mail to an address unless its user turned email of type $4 off (services/mail.c) */
-CC_STMT(mail_insert_pref, 4, CC_WRITE,
-        "INSERT INTO mail_outbox (recipient, subject, body, kind) SELECT $1, $2, $3, $4"
-        " WHERE cc_pref_allows((SELECT id FROM users WHERE email = lower($1)), $4, true)")
+/* the same, of notification type $5, unless the address's user turned email of that type off
+ * (services/mail.c cc_mail_queue_for) */
+CC_STMT(mail_insert_pref, 5, CC_WRITE,
+        "INSERT INTO mail_outbox (recipient, subject, body, kind) SELECT $1, t.subject, t.body, $5"
+        " FROM cc_mail_template($2, $3::jsonb || jsonb_build_object('base', $4::text)) t"
+        " WHERE cc_pref_allows((SELECT id FROM users WHERE email = lower($1)), $5, true)")
 /* $1 delay seconds, $2 batch of notifications (services/worker.c task digest) */
 CC_STMT(bg_message_digest, 2, CC_WRITE,
         "SELECT cc_bg_message_digest($1::int, $2::int)")

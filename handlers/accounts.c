@@ -105,40 +105,22 @@ static int finish_errors(cc_req_t *q, json_t *errs)
 }
 
 /* Creates a single-use token for `purpose` and queues its email, in the open transaction. The
- * mail holds nothing the registering client typed (not even the name): anyone can register any
- * address, so the message must read as ours alone. */
+ * mail (cc_mail_template's verify_email or password_reset) holds nothing the registering client
+ * typed (not even the name): anyone can register any address, so the message must read as ours
+ * alone. The texts state the TTLs below (24 hours, one hour). */
 static int send_token_mail(cc_req_t *q, const char *uid, const char *email, const char *purpose)
 {
     PGresult *res;
     char *token = cc_random_token(q->pool, 32);
     int verify = !strcmp(purpose, "verify_email");
-    const char *base = cc_base_url(q), *subject, *body;
     if (!token)
         return 0;
     if (!cc_q(q, CC_ST_ott_invalidate, &res, uid, purpose)
         || !cc_q(q, CC_ST_ott_insert, &res, uid, purpose, token,
                  apr_itoa(q->pool, verify ? VERIFY_TTL : RESET_TTL)))
         return 0;
-    if (verify) {
-        subject = "Confirm your CareChain email address";
-        body = apr_psprintf(q->pool,
-                            "Hello,\n\nWelcome to CareChain. Confirm your email address with "
-                            "this code:\n\n%s\n\nor open this link:\n%s/verify-email?token=%s\n\n"
-                            "The code expires in 24 hours and works once. If you did not create "
-                            "an account, ignore this message.\n",
-                            token, base, token);
-    }
-    else {
-        subject = "Reset your CareChain password";
-        body = apr_psprintf(q->pool,
-                            "Hello,\n\nSomeone asked to reset the password of your CareChain "
-                            "account. To choose a new password, use this code:\n\n%s\n\nor open "
-                            "this link:\n%s/reset-password?token=%s\n\nThe code expires in one "
-                            "hour and works once. If it was not you, ignore this message: your "
-                            "password stays as it is.\n",
-                            token, base, token);
-    }
-    return cc_mail_queue(q, email, subject, body);
+    return cc_mail_queue(q, email, verify ? "verify_email" : "password_reset",
+                         cc_jpack_text(q, "{s:s}", "token", token));
 }
 
 /* ---- register --------------------------------------------------------------------------- */

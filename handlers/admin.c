@@ -251,8 +251,9 @@ int cc_h_admin_user_activation(cc_req_t *q)
     return a->no_body ? cc_no_content(q) : cc_json_text(q, HTTP_OK, body);
 }
 
-/* The invitation: a single-use token (only its hash is stored) and the mail with the link
- * that sets the first password. In our words only: nothing the admin typed is in it. */
+/* The invitation: a single-use token (only its hash is stored) and the mail (cc_mail_template's
+ * invitation, which says 72 hours) with the link <base>/set-password?token= that sets the first
+ * password. In our words only: nothing the admin typed is in it. */
 static int invite(cc_req_t *q, const char *uid, const char *email)
 {
     PGresult *res;
@@ -260,14 +261,7 @@ static int invite(cc_req_t *q, const char *uid, const char *email)
     if (!token || !cc_q(q, CC_ST_ott_invalidate, &res, uid, "invite")
         || !cc_q(q, CC_ST_ott_insert, &res, uid, "invite", token, apr_itoa(q->pool, INVITE_TTL)))
         return 0;
-    return cc_mail_queue(
-        q, email, "Your CareChain account is ready",
-        apr_psprintf(q->pool,
-                     "Hello,\n\nA CareChain administrator created an account for this email "
-                     "address. To choose your password, use this code:\n\n%s\n\nor open this "
-                     "link:\n%s/#/set-password?token=%s\n\nThe code expires in 72 hours and "
-                     "works once. If you did not expect this message, ignore it.\n",
-                     token, cc_base_url(q), token));
+    return cc_mail_queue(q, email, "invitation", cc_jpack_text(q, "{s:s}", "token", token));
 }
 
 int cc_h_admin_user_create(cc_req_t *q)

@@ -293,18 +293,14 @@ static int lock_application(cc_req_t *q, PGresult **lk)
     return 1;
 }
 
-/* The candidate's mail of a status change. It opens with our words, not the candidate's name
- * (no user's free text in a mail's first lines); the job's title is a verified recruiter's. */
+/* The candidate's mail of a status change (cc_mail_template's application_status). It opens
+ * with our words, not the candidate's name (no user's free text in a mail's first lines); the
+ * job's title is a verified recruiter's. */
 static int status_mail(cc_req_t *q, PGresult *lk, const char *status)
 {
-    const char *title = cc_val(q, lk, 0, L_TITLE);
     return cc_mail_queue_for(
-        q, cc_val(q, lk, 0, L_EMAIL), "application_status",
-        apr_psprintf(q->pool, "Your application for %s: %s", title, status),
-        apr_psprintf(q->pool,
-                     "Hello,\n\nThe status of your application for \"%s\" is now: %s.\n\n"
-                     "See your applications at %s/.\n",
-                     title, status, cc_base_url(q)));
+        q, cc_val(q, lk, 0, L_EMAIL), "application_status", "application_status",
+        cc_jpack_text(q, "{s:s, s:s}", "job", cc_val(q, lk, 0, L_TITLE), "status", status));
 }
 
 /* Applies a change to the locked application (NULL = unchanged): the row, its history, the

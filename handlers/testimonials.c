@@ -283,16 +283,12 @@ struct cc_testimonial_decision {
 const struct cc_testimonial_decision cc_testimonial_approve = {1};
 const struct cc_testimonial_decision cc_testimonial_reject = {0};
 
-/* The author's mail of a rejection: our words first, then the admin's reason, labelled. */
+/* The author's mail of a rejection (cc_mail_template's testimonial_rejected): our words first,
+ * then the admin's reason, labelled. */
 static int rejection_mail(cc_req_t *q, const char *to, const char *reason)
 {
-    return cc_mail_queue(
-        q, to, "Your CareChain testimonial was not published",
-        apr_psprintf(q->pool,
-                     "Hello,\n\nAn administrator did not publish your testimonial on CareChain."
-                     "\n\nReason: %s\n\nYou can edit it at %s/; an edited testimonial is "
-                     "reviewed again.\n",
-                     reason, cc_base_url(q)));
+    return cc_mail_queue(q, to, "testimonial_rejected",
+                         cc_jpack_text(q, "{s:s}", "reason", reason));
 }
 
 /* approve/ (no body) publishes it and notifies its subject; reject/ ({"reason"}) hides it,

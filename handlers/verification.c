@@ -249,26 +249,14 @@ const struct cc_decision cc_reject_hospital = {ON_HOSPITAL, 0};
 const struct cc_decision cc_approve_link = {ON_LINK, 1};
 const struct cc_decision cc_reject_link = {ON_LINK, 0};
 
-/* Sends the candidate/recruiter mail that says a decision was made (the admin's reason, the only
- * free text, comes after our words, labelled). */
+/* Sends the candidate/recruiter mail that says a decision was made (cc_mail_template's
+ * verification_approved / verification_rejected; the admin's reason, the only free text, comes
+ * after our words, labelled). */
 static int decision_mail(cc_req_t *q, const char *to, const char *what, int approved,
                          const char *reason)
 {
-    const char *subject = apr_psprintf(q->pool, "Your CareChain %s was %s", what,
-                                       approved ? "verified" : "not verified");
-    const char *body;
-    if (approved)
-        body = apr_psprintf(q->pool,
-                            "Hello,\n\nGood news: an administrator has verified your %s on "
-                            "CareChain.\n\nSign in at %s/ to continue.\n",
-                            what, cc_base_url(q));
-    else
-        body = apr_psprintf(q->pool,
-                            "Hello,\n\nAn administrator could not verify your %s on CareChain."
-                            "\n\nReason: %s\n\nYou can correct the details and submit again at "
-                            "%s/.\n",
-                            what, reason, cc_base_url(q));
-    return cc_mail_queue(q, to, subject, body);
+    return cc_mail_queue(q, to, approved ? "verification_approved" : "verification_rejected",
+                         cc_jpack_text(q, "{s:s, s:s?}", "what", what, "reason", reason));
 }
 
 /* The subject id from the path, or from body[field]. 0 after answering 400. */

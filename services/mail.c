@@ -9,17 +9,20 @@
 #include "../core/validate.h"
 #include "services.h"
 
-int cc_mail_queue(cc_req_t *q, const char *to, const char *subject, const char *body)
+/* The texts are SQL's (cc_mail_template in dbd/sql/templates.sql, with the background tasks'
+ * mails); the subject and body are made by the INSERT itself, so the mail is queued in the
+ * caller's transaction exactly as before. */
+int cc_mail_queue(cc_req_t *q, const char *to, const char *kind, const char *values)
 {
     PGresult *res;
-    return cc_q(q, CC_ST_mail_insert, &res, to, subject, body);
+    return cc_q(q, CC_ST_mail_insert, &res, to, kind, values, cc_base_url(q));
 }
 
-int cc_mail_queue_for(cc_req_t *q, const char *to, const char *type, const char *subject,
-                      const char *body)
+int cc_mail_queue_for(cc_req_t *q, const char *to, const char *type, const char *kind,
+                      const char *values)
 {
     PGresult *res;
-    return cc_q(q, CC_ST_mail_insert_pref, &res, to, subject, body, type);
+    return cc_q(q, CC_ST_mail_insert_pref, &res, to, kind, values, cc_base_url(q), type);
 }
 
 /* ---- the message (RFC 5322 + MIME) --------------------------------------------------------- */

@@ -23,12 +23,15 @@ int cc_token_user_load(cc_req_t *q, apr_int64_t uid, cc_token_user_t *u, const c
 
 /* ---- mail (services/mail.c) --------------------------------------------------------------- */
 
-/* Queues an email in the outbox in the current transaction. 0 on database failure. */
-int cc_mail_queue(cc_req_t *q, const char *to, const char *subject, const char *body);
+/* Queues an email in the outbox in the current transaction: the mail `kind` of
+ * cc_mail_template (dbd/sql/templates.sql) filled with `values` (a JSON object's text, plain
+ * text values; "base", the public base URL, is added). 0 on database failure, which an
+ * unknown kind or a missing value is too. */
+int cc_mail_queue(cc_req_t *q, const char *to, const char *kind, const char *values);
 /* The same for a mail of a notification type (job_update, application_status, ...): not queued
  * when the address's user turned email of that type off. Security mails use cc_mail_queue. */
-int cc_mail_queue_for(cc_req_t *q, const char *to, const char *type, const char *subject,
-                      const char *body);
+int cc_mail_queue_for(cc_req_t *q, const char *to, const char *type, const char *kind,
+                      const char *values);
 /* Delivers queued mail through the file: transport (after commit). Best effort. With SMTP it
  * does nothing: the background worker delivers. */
 void cc_mail_flush(cc_req_t *q);

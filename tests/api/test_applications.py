@@ -553,7 +553,9 @@ def test_recruiter_status_change_notifies_and_mails_candidate(world, db, read_ma
     mails = _load_mails(w.stack.mail_dir, cand["email"])
     subjects = [m["Subject"] for m in mails]
     assert subjects[-1] == f"Your application for {job['title']}: shortlisted"
-    assert "is now: shortlisted." in mails[-1].get_body(("plain",)).get_content()
+    assert mails[-1].get_body(("plain",)).get_content().replace("\r\n", "\n") == (
+        f'Hello,\n\nThe status of your application for "{job["title"]}" is now: shortlisted.\n\n'
+        f"See your applications at {w.stack.base_url}/.\n")
     # the candidate sees the status, never the notes
     mine = assert_json(w.api.get(f"jobs/applications/{a['id']}/", token=cand["access"]), 200)
     assert mine["status"] == "shortlisted" and "notes" not in mine

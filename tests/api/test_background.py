@@ -318,10 +318,71 @@ def test_mail_templates(db, kind, values, subject, body_has, summary):
     assert body.startswith(body_has) and body.endswith("\n\nThe CareChain team\n")
 
 
+# The mails queued at request time (services/mail.c adds "base"): whole texts are pinned by the
+# tests of their endpoints; here each kind's subject, its opening, and that it has no summary.
+@pytest.mark.parametrize("kind,values,subject,body_has", [
+    ("verify_email", {"token": "T0k"}, "Confirm your CareChain email address",
+     "Hello,\n\nWelcome to CareChain. Confirm your email address with this code:\n\nT0k\n\n"
+     "or open this link:\nhttps://cc.test/verify-email?token=T0k\n\n"),
+    ("password_reset", {"token": "T0k"}, "Reset your CareChain password",
+     "Hello,\n\nSomeone asked to reset the password"),
+    ("invitation", {"token": "T0k"}, "Your CareChain account is ready",
+     "Hello,\n\nA CareChain administrator created an account for this email address. To choose"
+     " your password, use this code:\n\nT0k\n\nor open this link:\n"
+     "https://cc.test/set-password?token=T0k\n\n"),
+    ("application_status", {"job": "ICU <b>nurse</b>", "status": "hired"},
+     "Your application for ICU <b>nurse</b>: hired",
+     'Hello,\n\nThe status of your application for "ICU <b>nurse</b>" is now: hired.\n\n'
+     "See your applications at https://cc.test/.\n"),
+    ("testimonial_rejected", {"reason": "Names a patient."},
+     "Your CareChain testimonial was not published",
+     "Hello,\n\nAn administrator did not publish your testimonial on CareChain.\n\n"
+     "Reason: Names a patient.\n\nYou can edit it at https://cc.test/;"),
+    ("verification_approved", {"what": "hospital"}, "Your CareChain hospital was verified",
+     "Hello,\n\nGood news: an administrator has verified your hospital on CareChain.\n\n"
+     "Sign in at https://cc.test/ to continue.\n"),
+    ("verification_rejected", {"what": "profile", "reason": "Expired."},
+     "Your CareChain profile was not verified",
+     "Hello,\n\nAn administrator could not verify your profile on CareChain.\n\n"
+     "Reason: Expired.\n\nYou can correct the details and submit again at https://cc.test/.\n"),
+])
+def test_request_mail_templates(db, kind, values, subject, body_has):
+    import json
+    values = dict(values, base="https://cc.test")
+    [[s, body, summary]] = db("SELECT subject, body, summary IS NULL"
+                              " FROM cc_mail_template(:'k', :'v'::jsonb)", k=kind,
+                              v=json.dumps(values))
+    # values stay plain text (no HTML escaping here: the HTML part escapes the whole text)
+    assert s == subject and body.startswith(body_has) and summary == "t", (s, body)
+    assert body.endswith("\n") and not body.endswith("\n\n")
+
+
 def test_unknown_mail_template_is_an_error(db):
     from stack import StackError
-    with pytest.raises(StackError):
+    with pytest.raises(StackError, match="no mail template nope"):
         db("SELECT * FROM cc_mail_template('nope', '{}')")
+    # the statement a handler's mail goes through (services/mail.c cc_mail_queue) raises too, so
+    # the change that causes the mail rolls back with it; nothing is queued
+    n = db.scalar("SELECT count(*) FROM mail_outbox")
+    with pytest.raises(StackError, match="no mail template invite"):
+        db("INSERT INTO mail_outbox (recipient, subject, body) SELECT 'x@example.com', t.subject,"
+           " t.body FROM cc_mail_template('invite', '{\"token\": \"t\"}'::jsonb"
+           " || jsonb_build_object('base', 'https://cc.test')) t")
+    assert db.scalar("SELECT count(*) FROM mail_outbox") == n
+
+
+@pytest.mark.parametrize("kind,values", [
+    ("invitation", {"base": "https://cc.test"}),  # no token
+    ("verify_email", {"token": "t"}),  # no base
+    ("application_status", {"job": "ICU nurse", "base": "https://cc.test"}),  # no status
+    ("verification_rejected", {"what": "profile", "base": "https://cc.test"}),  # no reason
+    ("job_expired", {"job": "ICU nurse"}),  # no hospital
+])
+def test_a_missing_mail_value_is_an_error(db, kind, values):
+    import json
+    from stack import StackError
+    with pytest.raises(StackError, match=f"mail template {kind}: a value is missing"):
+        db("SELECT * FROM cc_mail_template(:'k', :'v'::jsonb)", k=kind, v=json.dumps(values))
 
 
 def test_file_transport_mail_is_delivered_by_the_worker(nodes, db):

@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
-from helpers import (DATETIME_RE, assert_error, assert_json, create_admin, logged_in_user,
-                     sql_quote)
+from helpers import (DATETIME_RE, assert_error, assert_json, create_admin, last_mail,
+                     logged_in_user, mail_text, sql_quote)
 
 CANDIDATE_KEYS = {"id", "user", "email", "first_name", "last_name", "phone_number",
                   "date_of_birth", "gender", "address", "city", "state", "country", "headline",
@@ -439,7 +439,7 @@ def test_hospital_refuses_other_roles(api, cand, admin):
 # ---- verification: candidate -------------------------------------------------------------
 
 
-def test_candidate_verification_lifecycle(api, cand, admin, read_mails, db):
+def test_candidate_verification_lifecycle(api, cand, admin, read_mails, db, base_url):
     v = assert_json(api.get("profiles/verification/", token=cand["access"]), 200)
     assert v["request"] is None and v["verification_status"] == "pending"
     assert v["subject"] == "candidate"
@@ -481,7 +481,11 @@ def test_candidate_verification_lifecycle(api, cand, admin, read_mails, db):
                          "Reason: Licence expired."]
     assert f'"candidate_profile": {pid}' in n[-1][3]
     mail = [m for m in read_mails(to=cand["email"]) if "not verified" in m["Subject"]]
-    assert len(mail) == 1 and "Licence expired." in mail[0].get_body(("plain",)).get_content()
+    assert len(mail) == 1 and mail[0]["Subject"] == "Your CareChain profile was not verified"
+    assert mail_text(mail[0]) == (
+        "Hello,\n\nAn administrator could not verify your profile on CareChain.\n\n"
+        "Reason: Licence expired.\n\nYou can correct the details and submit again at"
+        f" {base_url}/.\n")
     # resubmission with PUT goes back to pending
     v = assert_json(api.put("profiles/verification/", json={
         "license_number": "KNC-2016-04512-R", "registration_council": "KSNC"},
@@ -516,6 +520,9 @@ def test_candidate_verification_lifecycle(api, cand, admin, read_mails, db):
     titles = db(f"SELECT title, is_read FROM notifications WHERE user_id = {cand['id']} "
                 f"ORDER BY id")
     assert titles == [["Your profile was not verified", "f"], ["Your profile was verified", "f"]]
+    mail = last_mail(read_mails, cand["email"], "Your CareChain profile was verified")
+    assert mail_text(mail) == ("Hello,\n\nGood news: an administrator has verified your profile on"
+                               f" CareChain.\n\nSign in at {base_url}/ to continue.\n")
 
 
 def test_verification_validation(api, cand, read_mails, db):

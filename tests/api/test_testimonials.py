@@ -325,7 +325,7 @@ def test_moderation_visibility_for_anonymous_author_subject_and_admin(world, db)
                  "invalid_transition", "This testimonial is already approved.")
 
 
-def test_reject_with_a_reason_notifies_and_mails_the_author(world, db, read_mails):
+def test_reject_with_a_reason_notifies_and_mails_the_author(world, db, read_mails, base_url):
     w = world
     cand, recr, cj = pair(w)
     tid = create(w, cand, job=cj["id"])["id"]
@@ -346,8 +346,9 @@ def test_reject_with_a_reason_notifies_and_mails_the_author(world, db, read_mail
     assert notifications(db, recr["id"], since) == []
     mail = last_mail(read_mails, cand["email"], "Your CareChain testimonial was not published")
     text = mail_text(mail)
-    assert text.startswith("Hello,\n\nAn administrator did not publish your testimonial on"
-                           " CareChain.\n\nReason: Names a patient.\nPlease remove the name.\n"), text
+    assert text == ("Hello,\n\nAn administrator did not publish your testimonial on"
+                    " CareChain.\n\nReason: Names a patient.\nPlease remove the name.\n\n"
+                    f"You can edit it at {base_url}/; an edited testimonial is reviewed again.\n")
     assert audit(db, tid) == [[str(w.admin["id"]), "testimonials.reject",
                                '{"reason": "Names a patient.\\nPlease remove the name."}']]
     # the author reads the reason; the others still see nothing
