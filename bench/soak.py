@@ -278,11 +278,17 @@ HALF_WRITTEN = {
         SELECT m.id FROM messages m WHERE m.id > {since_messages} AND m.sender_id IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM conversation_participants p
                           WHERE p.conversation_id = m.conversation_id AND p.user_id = m.sender_id)""",
+    # counted by grouping, not per message: stream_events has no index on ref_id, and a
+    # correlated count per message read the whole table for each (a 30-minute soak's check
+    # ran into the statement timeout)
     "messages without a stream event for each participant": """
-        SELECT m.id FROM messages m WHERE m.id > {since_messages}
-          AND (SELECT count(*) FROM stream_events s WHERE s.kind = 'message' AND s.ref_id = m.id)
-              <> (SELECT count(*) FROM conversation_participants p
-                  WHERE p.conversation_id = m.conversation_id)""",
+        SELECT m.id FROM messages m
+          JOIN (SELECT p.conversation_id, count(*) AS n FROM conversation_participants p
+                 GROUP BY 1) p ON p.conversation_id = m.conversation_id
+          LEFT JOIN (SELECT s.ref_id, count(*) AS n FROM stream_events s
+                      WHERE s.kind = 'message' AND s.ref_id > {since_messages} GROUP BY 1) s
+                 ON s.ref_id = m.id
+         WHERE m.id > {since_messages} AND coalesce(s.n, 0) <> p.n""",
     "documents whose chunks do not add up to their size": """
         SELECT d.id FROM documents d WHERE d.id > {since_documents}
           AND d.size IS DISTINCT FROM (SELECT coalesce(sum(length(c.data)), 0)
@@ -312,7 +318,9 @@ def check_half_written(psql, since=None, prelude=""):
     union = " UNION ALL ".join(
         f"(SELECT {i}, x.id FROM ({HALF_WRITTEN[n].format(**fmt)}) x(id))"
         for i, n in enumerate(names))
-    rows = psql(f"BEGIN;\n{prelude}\nSELECT * FROM ({union}) q ORDER BY 1, 2;\nROLLBACK;")
+    # a one-off read of every table after a long run: more time than the stack's 15 s default
+    rows = psql(f"BEGIN;\nSET LOCAL statement_timeout = '5min';\n{prelude}\n"
+                f"SELECT * FROM ({union}) q ORDER BY 1, 2;\nROLLBACK;")
     out = {}
     for r in rows:
         if len(r) == 2 and r[0].isdigit():

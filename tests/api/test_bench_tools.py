@@ -233,6 +233,10 @@ def test_soak_checker_finds_missing_rows_and_half_written_objects(stack, api, re
     assert broken == {"conversations with fewer than two participants": [conv["id"]],
                       "messages without a stream event for each participant": [mid]}
     broken = soak.check_half_written(
+        stack.psql, since, prelude=f"DELETE FROM stream_events WHERE kind = 'message'"
+                                   f" AND ref_id = {mid} AND user_id = {cand['id']};")
+    assert broken == {"messages without a stream event for each participant": [mid]}
+    broken = soak.check_half_written(
         stack.psql, since, prelude=f"UPDATE conversations SET last_message_id = NULL"
                                    f" WHERE id = {conv['id']};")
     assert broken == {"conversations whose last_message_id is not their newest message":
